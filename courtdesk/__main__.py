@@ -1,0 +1,3 @@
+from courtdesk.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,152 @@
+"""Demo data: what a new user sees after the README's run command, and scale data for benchmarks.
+
+Each area adds a filler with :func:`filler` (realistic records in every state, made through the
+services so every rule and the audit apply) and optionally a bulk filler with :func:`bulk_filler`
+(``--rows N``: many rows written in batches, with their audit entries, for scale tests).
+"""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from courtdesk import clock
+from courtdesk.db.engine import Database
+from courtdesk.models.people import Department, Role, User, UserRole
+from courtdesk.services.people import hash_password
+
+DEMO_PASSWORD = "Demo2026"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    key: str
+    name: str
+    department: str
+    roles: tuple[Role, ...]
+    title: str = ""
+    phone: str = ""
+    wechat: str = ""
+
+
+DEPARTMENTS: tuple[tuple[str, str], ...] = (
+    ("办公室", "office"),
+    ("政治处", "political"),
+    ("立案庭", "business"),
+    ("刑事审判庭", "business"),
+    ("民事审判庭", "business"),
+    ("执行局", "enforcement"),
+    ("财务室", "business"),
+    ("信息技术办公室", "business"),
+    ("院领导", "leaders"),
+)
+
+USERS: tuple[DemoUser, ...] = (
+    DemoUser("admin", "赵敏", "信息技术办公室", (Role.ADMIN,), "系统管理员", "0316-6080001"),
+    DemoUser("clerk", "王芳", "办公室", (Role.CLERK,), "办公室文员", "0316-6080010"),
+    DemoUser("office_head", "李强", "办公室", (Role.OFFICE_HEAD,), "办公室主任", "0316-6080011"),
+    DemoUser("president", "张国华", "院领导", (Role.PRESIDENT, Role.LEADER), "院长", "0316-6080002"),
+    DemoUser("leader", "刘建军", "院领导", (Role.LEADER,), "副院长", "0316-6080003"),
+    DemoUser("finance_leader", "陈静", "院领导", (Role.LEADER, Role.FINANCE_LEADER), "副院长", "0316-6080004"),
+    DemoUser("finance", "孙丽", "财务室", (Role.FINANCE,), "会计", "0316-6080020"),
+    DemoUser("political", "周伟", "政治处", (Role.DEPT_HEAD,), "政治处主任", "0316-6080030"),
+    DemoUser("civil_head", "吴涛", "民事审判庭", (Role.DEPT_HEAD,), "庭长", "0316-6080040"),
+    DemoUser("judge", "郑洁", "民事审判庭", (), "审判员", "0316-6080041"),
+    DemoUser("civil_clerk", "林晓", "民事审判庭", (), "书记员", "0316-6080042"),
+    DemoUser("enforce_head", "马超", "执行局", (Role.DEPT_HEAD, Role.ENFORCEMENT), "执行局局长", "0316-6080050"),
+    DemoUser("enforcer", "黄磊", "执行局", (Role.ENFORCEMENT,), "执行员", "13803160051", "hl_zxj"),
+    DemoUser("enforce_clerk", "何佳", "执行局", (Role.ENFORCEMENT,), "书记员", "13803160052", "hj_zxj"),
+    DemoUser("secrecy", "冯雪", "办公室", (Role.SECRECY,), "保密员", "0316-6080012"),
+    DemoUser("itops", "高峰", "信息技术办公室", (Role.IT_OPS,), "网络运维主管", "0316-6080060"),
+)
+
+
+@dataclass
+class DemoContext:
+    db: Database
+    users: dict[str, User] = field(default_factory=dict)
+    departments: dict[str, Department] = field(default_factory=dict)
+
+
+Filler = Callable[[DemoContext], None]
+BulkFiller = Callable[[DemoContext, int], None]
+FILLERS: list[tuple[str, Filler]] = []
+BULK_FILLERS: list[tuple[str, BulkFiller]] = []
+
+
+def filler(name: str) -> Callable[[Filler], Filler]:
+    def deco(fn: Filler) -> Filler:
+        FILLERS.append((name, fn))
+        return fn
+
+    return deco
+
+
+def bulk_filler(name: str) -> Callable[[BulkFiller], BulkFiller]:
+    def deco(fn: BulkFiller) -> BulkFiller:
+        BULK_FILLERS.append((name, fn))
+        return fn
+
+    return deco
+
+
+def tiny_png() -> bytes:
+    """A valid 1×1 PNG, standing in for a scanned signed original in demo data."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00\xff")) + chunk(
+        b"IEND", b""
+    )
+
+
+def _people(ctx: DemoContext) -> None:
+    with ctx.db.write() as s:
+        if s.scalar(select(User.id).limit(1)) is not None:
+            raise RuntimeError("数据库中已有用户，演示数据只能写入新数据库")
+        for name, kind in DEPARTMENTS:
+            dept = Department(name=name, kind=kind)
+            s.add(dept)
+            ctx.departments[name] = dept
+        s.flush()
+        hashed = hash_password(DEMO_PASSWORD)
+        for spec in USERS:
+            user = User(
+                username=spec.key,
+                name=spec.name,
+                title=spec.title,
+                department_id=ctx.departments[spec.department].id,
+                phone=spec.phone,
+                wechat=spec.wechat,
+                password_hash=hashed,
+            )
+            user.role_rows = [UserRole(role=r.value) for r in spec.roles]
+            s.add(user)
+            ctx.users[spec.key] = user
+        s.flush()
+        for user in ctx.users.values():
+            _ = user.department, user.roles  # loaded for use after the session closes
+
+
+def fill(db: Database, *, rows: int = 0) -> DemoContext:
+    """Fill a new database with demo people and every area's demo records."""
+    import courtdesk.demo.areas  # noqa: F401  (registers the area fillers)
+
+    ctx = DemoContext(db)
+    saved = clock._fixed
+    try:
+        _people(ctx)
+        for _name, fn in FILLERS:
+            fn(ctx)
+        if rows:
+            for _name, bulk in BULK_FILLERS:
+                bulk(ctx, rows)
+    finally:
+        clock.set_now(saved)
+    return ctx

@@ -1,0 +1,24 @@
+"""SQLAlchemy models, one module per area. Importing this package registers every table."""
+
+from courtdesk.models.base import Base
+from courtdesk.models.infra import AuditEntry, AuditHead, Attachment, Counter, Setting, WorkflowStep
+from courtdesk.models.people import ROLE_LABELS, Department, Role, User, UserRole
+from courtdesk.models.seals import SEAL_KINDS, Seal, SealUse
+
+__all__ = [
+    "ROLE_LABELS",
+    "SEAL_KINDS",
+    "Attachment",
+    "AuditEntry",
+    "AuditHead",
+    "Base",
+    "Counter",
+    "Department",
+    "Role",
+    "Seal",
+    "SealUse",
+    "Setting",
+    "User",
+    "UserRole",
+    "WorkflowStep",
+]

@@ -1,0 +1,233 @@
+"""The generic register: each register declares its columns, search, filters and form once.
+
+The Qt register view, the .xlsx export and the printed 登记簿 all read a register through
+:class:`RegisterQuery`, which pushes filtering, search and sorting into SQL and reads rows in pages
+or as a stream, so a register of a million rows never has to fit in memory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from courtdesk.forms import FormField
+from courtdesk.models.people import Role, User
+from courtdesk.workflow import Workflow
+
+Where = Callable[[User], ColumnElement[bool] | None]
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    expr: Any
+    width: int = 10
+    kind: str = "text"  # text | int | date | datetime | status | money | bool
+    sortable: bool = True
+
+
+@dataclass(frozen=True)
+class Filter:
+    key: str
+    label: str
+    where: Where
+
+
+@dataclass(frozen=True)
+class DashboardItem:
+    """A line of the "what needs me today" dashboard."""
+
+    title: str
+    count: int
+    register: str
+    filter: str
+    urgent: bool = False
+
+
+@dataclass(frozen=True)
+class RegisterSpec:
+    key: str
+    title: str
+    area: str
+    model: type
+    columns: tuple[Column, ...]
+    base: Callable[[], Select[Any]]
+    search: tuple[Any, ...] = ()
+    date_expr: Any = None
+    default_sort: tuple[str, bool] = ("id", True)
+    workflow: Workflow | None = None
+    filters: tuple[Filter, ...] = ()
+    visible_to: tuple[Role, ...] | None = None
+    scope: Where | None = None
+    form: tuple[FormField, ...] = ()
+    create: Callable[..., Any] | None = None
+    create_label: str = "新建"
+    dashboard: Callable[[Session, User], list[DashboardItem]] | None = None
+    #: Name of the document kind (courtdesk.documents) that prints one record, if any.
+    document_kind: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def column(self, key: str) -> Column:
+        for c in self.columns:
+            if c.key == key:
+                return c
+        raise KeyError(key)
+
+    def can_open(self, actor: User) -> bool:
+        return self.visible_to is None or actor.has(*self.visible_to)
+
+
+REGISTERS: dict[str, RegisterSpec] = {}
+
+
+def register(spec: RegisterSpec) -> RegisterSpec:
+    REGISTERS[spec.key] = spec
+    return spec
+
+
+def get(key: str) -> RegisterSpec:
+    import courtdesk.areas  # noqa: F401  (fills REGISTERS)
+
+    return REGISTERS[key]
+
+
+def all_registers() -> list[RegisterSpec]:
+    import courtdesk.areas  # noqa: F401
+
+    return list(REGISTERS.values())
+
+
+def _escape_like(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+@dataclass(frozen=True)
+class RegisterQuery:
+    """What the user is looking at: search text, preset filter, date range and sort."""
+
+    spec: RegisterSpec
+    search: str = ""
+    filter_key: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    sort_key: str | None = None
+    descending: bool | None = None
+
+    def with_(self, **changes: Any) -> RegisterQuery:
+        return replace(self, **changes)
+
+    def _where(self, actor: User) -> list[ColumnElement[bool]]:
+        spec = self.spec
+        clauses: list[ColumnElement[bool]] = []
+        if spec.scope is not None:
+            scoped = spec.scope(actor)
+            if scoped is not None:
+                clauses.append(scoped)
+        if self.filter_key:
+            flt = next((f for f in spec.filters if f.key == self.filter_key), None)
+            if flt is not None:
+                clause = flt.where(actor)
+                if clause is not None:
+                    clauses.append(clause)
+        if spec.date_expr is not None:
+            if self.date_from:
+                clauses.append(spec.date_expr >= dt.datetime.combine(self.date_from, dt.time()))
+            if self.date_to:
+                clauses.append(spec.date_expr < dt.datetime.combine(self.date_to + dt.timedelta(days=1), dt.time()))
+        for term in self.search.split():
+            pattern = f"%{_escape_like(term)}%"
+            clauses.append(or_(*(expr.like(pattern, escape="\\") for expr in spec.search)))
+        return clauses
+
+    def statement(self, actor: User) -> Select[Any]:
+        spec = self.spec
+        stmt = spec.base().with_only_columns(
+            spec.model.id, *(c.expr.label(c.key) for c in spec.columns)  # type: ignore[attr-defined]
+        )
+        clauses = self._where(actor)
+        if clauses:
+            stmt = stmt.where(and_(*clauses))
+        key, desc = spec.default_sort
+        if self.sort_key:
+            key = self.sort_key
+        if self.descending is not None:
+            desc = self.descending
+        order = spec.model.id if key == "id" else spec.column(key).expr  # type: ignore[attr-defined]
+        tie = spec.model.id  # type: ignore[attr-defined]
+        return stmt.order_by(order.desc() if desc else order.asc(), tie.desc() if desc else tie.asc())
+
+    def count(self, session: Session, actor: User) -> int:
+        spec = self.spec
+        stmt = spec.base().with_only_columns(func.count(spec.model.id))  # type: ignore[attr-defined]
+        clauses = self._where(actor)
+        if clauses:
+            stmt = stmt.where(and_(*clauses))
+        return int(session.execute(stmt).scalar_one())
+
+    def page(self, session: Session, actor: User, offset: int, limit: int) -> list[tuple[Any, ...]]:
+        """Rows ``offset .. offset+limit`` as (id, *column values)."""
+        stmt = self.statement(actor).offset(offset).limit(limit)
+        return [tuple(r) for r in session.execute(stmt)]
+
+    def stream(self, session: Session, actor: User, batch: int = 2000) -> Iterator[tuple[Any, ...]]:
+        result = session.execute(
+            self.statement(actor), execution_options={"stream_results": True, "yield_per": batch}
+        )
+        try:
+            for row in result:
+                yield tuple(row)
+        finally:
+            result.close()
+
+    def describe(self) -> str:
+        """The filter in words, printed on exports and the paper register."""
+        parts: list[str] = []
+        if self.filter_key:
+            flt = next((f for f in self.spec.filters if f.key == self.filter_key), None)
+            if flt:
+                parts.append(flt.label)
+        if self.date_from or self.date_to:
+            start = self.date_from.isoformat() if self.date_from else "最早"
+            end = self.date_to.isoformat() if self.date_to else "至今"
+            parts.append(f"日期 {start} 至 {end}")
+        if self.search.strip():
+            parts.append(f"检索「{self.search.strip()}」")
+        return "；".join(parts) if parts else "全部记录"
+
+
+def display(spec: RegisterSpec, column: Column, value: Any) -> str:
+    """How a value is shown in the table, the export and the printed register."""
+    if value is None:
+        return ""
+    if column.kind == "status" and spec.workflow is not None:
+        return spec.workflow.label(str(value))
+    if column.kind == "datetime" and isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if column.kind == "date" and isinstance(value, dt.date | dt.datetime):
+        return value.strftime("%Y-%m-%d")
+    if column.kind == "bool":
+        return "是" if value else "否"
+    if column.kind == "money":
+        from courtdesk.money import format_yuan, from_fen
+
+        return format_yuan(from_fen(int(value)))
+    return str(value)
+
+
+def display_row(spec: RegisterSpec, row: tuple[Any, ...]) -> list[str]:
+    """``row`` is (id, *values) as returned by page()/stream()."""
+    return [display(spec, c, v) for c, v in zip(spec.columns, row[1:], strict=True)]
+
+
+def dashboard(session: Session, actor: User) -> list[DashboardItem]:
+    items: list[DashboardItem] = []
+    for spec in all_registers():
+        if spec.dashboard is not None and spec.can_open(actor):
+            items.extend(i for i in spec.dashboard(session, actor) if i.count)
+    return items
