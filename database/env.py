@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from alembic import context
 
-import courtdesk.models  # noqa: F401  (registers every table)
+import courtdesk.areas  # noqa: F401  (registers every table of every area)
+import courtdesk.models  # noqa: F401
 from courtdesk.models.base import Base
 
 config = context.config

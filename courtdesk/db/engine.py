@@ -95,8 +95,7 @@ class Database:
         try:
             yield session
         finally:
-            session.rollback()
-            session.close()
+            session.close()  # ends the transaction; loaded objects stay usable, detached
 
     @contextmanager
     def write(self, actor: Any = None) -> Iterator[Session]:
