@@ -61,7 +61,7 @@ def export_xlsx(
     written = 0
     for row in query.stream(session, actor):
         if cancel is not None and cancel.is_set():
-            wb.close()
+            wb.save(tmp)  # closes the write-only stream cleanly; the partial file is then removed
             tmp.unlink(missing_ok=True)
             raise DomainError("导出已取消，未生成文件", field="导出")
         written += 1

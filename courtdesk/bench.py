@@ -1,0 +1,87 @@
+"""``python -m courtdesk bench WHAT`` — measurements printed as one JSON object.
+
+Benchmarks live here, never in tests: a test asserts behaviour, a benchmark reports numbers.
+- ``startup``: the app to its main window vs a bare PySide6 QMainWindow, fresh processes, medians.
+- ``documents``: per-document DOCX/PDF time (and LibreOffice's DOCX→PDF for comparison when
+  installed); with ``--letters N`` a batch of N investigation letters streamed into one PDF.
+- ``registers``: a register of ``--rows`` rows: first page, a deep page, count, search, export, verify.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+
+def run(what: str, args: argparse.Namespace) -> dict[str, Any]:
+    if what == "startup":
+        from courtdesk.bench_startup import bench_startup
+
+        return bench_startup(runs=args.runs)
+    if what == "documents":
+        return bench_documents(args)
+    if what == "registers":
+        return bench_registers(rows=args.rows)
+    raise ValueError(what)
+
+
+def bench_documents(args: argparse.Namespace) -> dict[str, Any]:
+    from courtdesk.documents.bench import bench_documents as per_document
+
+    result: dict[str, Any] = dict(per_document(max(args.runs, 5)))
+    if args.letters:
+        from courtdesk.services.enforcement import bench_batch
+
+        with tempfile.TemporaryDirectory() as folder:
+            result.update(bench_batch(args.letters, Path(folder) / "batch.pdf"))
+    return result
+
+
+def _ms(fn: Any) -> tuple[float, Any]:
+    started = time.perf_counter()
+    value = fn()
+    return (time.perf_counter() - started) * 1000, value
+
+
+def bench_registers(rows: int) -> dict[str, Any]:
+    """Fill a scratch database with ``rows`` seal uses and time what a clerk does with the register."""
+    from courtdesk import audit, demo, registers
+    from courtdesk.db import open_database
+    from courtdesk.exporting import export_xlsx
+    from courtdesk.registers import RegisterQuery
+
+    with tempfile.TemporaryDirectory() as folder:
+        db = open_database(os.path.join(folder, "bench.sqlite3"))
+        fill_ms, ctx = _ms(lambda: demo.fill(db, rows=rows))
+        clerk = ctx.users["clerk"]
+        spec = registers.get("seal_use")
+        out: dict[str, Any] = {"rows": rows, "fill_s": round(fill_ms / 1000, 1)}
+        with db.read() as s:
+            q = RegisterQuery(spec)
+            out["count_ms"] = round(_ms(lambda: q.count(s, clerk))[0], 1)
+            out["first_page_ms"] = round(statistics.median(_ms(lambda: q.page(s, clerk, 0, 200))[0]
+                                                           for _ in range(5)), 1)
+            deep = max(0, rows - 200)
+            out["deep_page_ms"] = round(_ms(lambda: q.page(s, clerk, deep, 200))[0], 1)
+            sorted_q = q.with_(sort_key="title", descending=False)
+            out["sorted_page_ms"] = round(_ms(lambda: sorted_q.page(s, clerk, 0, 200))[0], 1)
+            search = q.with_(search="在职证明")
+            out["search_count_ms"] = round(_ms(lambda: search.count(s, clerk))[0], 1)
+            out["search_page_ms"] = round(_ms(lambda: search.page(s, clerk, 0, 200))[0], 1)
+            xlsx = os.path.join(folder, "export.xlsx")
+            export_ms, n = _ms(lambda: export_xlsx(s, clerk, q, xlsx))
+            out["export_rows"] = n
+            out["export_s"] = round(export_ms / 1000, 1)
+        with db.engine.connect() as conn:
+            verify_ms, report = _ms(lambda: audit.verify(conn))
+        out["verify_audit_s"] = round(verify_ms / 1000, 1)
+        out["verify_ok"] = report.ok
+        out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+        db.dispose()
+    return out
