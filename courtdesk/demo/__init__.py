@@ -11,8 +11,9 @@ import struct
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from courtdesk import clock
 from courtdesk.db.engine import Database
@@ -104,6 +105,16 @@ def tiny_png() -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00\xff")) + chunk(
         b"IEND", b""
     )
+
+
+def after_explicit_ids(session: Any, *models: type) -> None:
+    """Bulk fillers insert explicit ids; on PostgreSQL move each id sequence past them."""
+    if session.connection().dialect.name != "postgresql":
+        return
+    for model in models:
+        name = model.__tablename__  # type: ignore[attr-defined]
+        session.execute(text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                             f"(SELECT coalesce(max(id), 1) FROM {name}))"))
 
 
 def _people(ctx: DemoContext) -> None:

@@ -8,7 +8,7 @@ import random
 from sqlalchemy import func, insert, select, update
 
 from courtdesk import audit, clock
-from courtdesk.demo import DemoContext, bulk_filler, filler, tiny_png
+from courtdesk.demo import DemoContext, after_explicit_ids, bulk_filler, filler, tiny_png
 from courtdesk.models.infra import Counter
 from courtdesk.models.seals import Seal, SealUse
 from courtdesk.services.seals import NUMBER_PATTERN, REGISTER_KEY, SealService
@@ -147,6 +147,7 @@ def bulk_seal_uses(ctx: DemoContext, rows: int) -> None:
         if batch:
             s.execute(insert(table), batch)
         writer.flush()
+        after_explicit_ids(s, SealUse)
         counter = Counter.__table__
         for y, last in counters.items():
             n = s.execute(update(counter).where(counter.c.register == REGISTER_KEY, counter.c.year == y)

@@ -11,10 +11,12 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import func, select
 
 from courtdesk import registers
 from courtdesk.errors import DomainError
 from courtdesk.exporting import export_xlsx
+from courtdesk.models.seals import Seal, SealUse
 from courtdesk.registers import RegisterQuery, display_row
 from courtdesk.services.seals import SealService
 
@@ -29,19 +31,23 @@ def test_filters_search_and_sort_run_in_sql(db, users):
     clerk = users["clerk"]
     with db.read() as s:
         total = seal_query().count(s, clerk)
-        assert total == 48
+        assert total == s.scalar(select(func.count()).select_from(SealUse))
+        newest = s.scalars(select(SealUse.number).order_by(SealUse.id.desc()).limit(10)).all()
         page = seal_query().page(s, clerk, 0, 10)
-        assert [r[1] for r in page] == [f"(2026)用印第{n:04d}号" for n in range(48, 38, -1)]
+        assert [r[1] for r in page] == newest
         oldest = seal_query(sort_key="number", descending=False).page(s, clerk, 0, 1)
         assert oldest[0][1] == "(2026)用印第0001号"
         voided = seal_query(filter_key="voided").page(s, clerk, 0, 10)
-        assert [display_row(registers.get("seal_use"), r)[-2] for r in voided] == ["已作废"]
+        n_voided = s.scalar(select(func.count()).select_from(SealUse).where(SealUse.status == "voided"))
+        assert [display_row(registers.get("seal_use"), r)[-2] for r in voided] == ["已作废"] * n_voided
         hits = seal_query(search="在职证明").count(s, clerk)
         assert 0 < hits < total
         assert seal_query(search="在职 证明").count(s, clerk) == hits  # all terms must match
         assert seal_query(search="100%").count(s, clerk) == 0  # LIKE wildcards are escaped
         nov = seal_query(date_from=dt.date(2026, 11, 1), date_to=dt.date(2026, 11, 30)).count(s, clerk)
-        assert nov == 8
+        assert nov == s.scalar(select(func.count()).select_from(SealUse).where(
+            SealUse.requested_at >= dt.datetime(2026, 11, 1), SealUse.requested_at < dt.datetime(2026, 12, 1)))
+        assert 0 < nov < total
 
 
 def test_people_outside_the_office_see_only_their_departments_uses(db, users):
@@ -54,15 +60,25 @@ def test_people_outside_the_office_see_only_their_departments_uses(db, users):
     assert {display_row(spec, r)[7] for r in page} == {"民事审判庭"}
 
 
+def _pending(s, kinds, not_applicant) -> int:
+    return s.scalar(select(func.count()).select_from(SealUse).join(Seal).where(
+        SealUse.status == "submitted", Seal.kind.in_(kinds), SealUse.applicant_id != not_applicant))
+
+
 def test_dashboard_shows_what_needs_me(db, users):
     with db.read() as s:
         head = {i.title: i.count for i in registers.dashboard(s, users["office_head"])}
         leader = {i.title: i.count for i in registers.dashboard(s, users["leader"])}
         judge = registers.dashboard(s, users["judge"])
-    assert head["待我审批的用印申请"] == 1  # the office-seal request of 郑洁
-    assert leader["待我审批的用印申请"] == 3  # party, office and the latest court-seal request
-    assert head["待我监印盖章"] == 1  # the approved court-seal use
-    assert judge == []
+        # office head: office-seal requests; leader: court, party and office seal requests
+        assert head["待我审批的用印申请"] == _pending(s, ["office"], users["office_head"].id) >= 1
+        assert leader["待我审批的用印申请"] == _pending(s, ["court", "party", "office"], users["leader"].id)
+        assert leader["待我审批的用印申请"] > head["待我审批的用印申请"]
+        approved_court = s.scalar(select(func.count()).select_from(SealUse).join(Seal).where(
+            SealUse.status == "approved", Seal.custodian_id == users["office_head"].id,
+            SealUse.approver_id != users["office_head"].id))
+        assert head["待我监印盖章"] == approved_court >= 1
+    assert [i for i in judge if i.register == "seal_use"] == []
 
 
 def test_dashboard_count_matches_its_filter(db, users):
@@ -85,7 +101,9 @@ def test_export_writes_the_current_filter_and_reads_back(db, users, tmp_path):
     assert rows[1][0].startswith("范围：已盖章")
     assert rows[2][:3] == ("序号", "编号", "申请时间")
     data = rows[3:]
-    assert len(data) == n == 40
+    with db.read() as s:
+        stamped = s.scalar(select(func.count()).select_from(SealUse).where(SealUse.status == "stamped"))
+    assert len(data) == n == stamped
     assert {r[-2] for r in data} == {"已盖章"}
 
 

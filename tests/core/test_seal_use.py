@@ -41,8 +41,10 @@ def request(db, users, who="judge", kind="office", **extra):
 def test_office_seal_flow_file_approve_stamp(db, users):
     clock.set_now(dt.datetime(2026, 11, 23, 9, 0))
     service = SealService(db)
+    with db.read() as s:
+        last = s.scalar(select(func.max(SealUse.serial)).where(SealUse.year == 2026))
     use = request(db, users)
-    assert use.number == "(2026)用印第0049号"  # demo data used 48 numbers this year
+    assert use.number == f"(2026)用印第{last + 1:04d}号"
     assert use.status == "submitted"
     clock.set_now(dt.datetime(2026, 11, 23, 10, 0))
     service.act(users["office_head"], use.id, "approve", "同意")
