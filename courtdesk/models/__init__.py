@@ -2,6 +2,12 @@
 
 from courtdesk.models.base import Base
 from courtdesk.models.infra import AuditEntry, AuditHead, Attachment, Counter, Setting, WorkflowStep
+from courtdesk.models.letters import (
+    BlankLetterhead,
+    BlankLetterheadReport,
+    IntroductionLetter,
+    IntroductionLetterBearer,
+)
 from courtdesk.models.people import ROLE_LABELS, Department, Role, User, UserRole
 from courtdesk.models.seals import SEAL_KINDS, Seal, SealUse
 
@@ -12,8 +18,12 @@ __all__ = [
     "AuditEntry",
     "AuditHead",
     "Base",
+    "BlankLetterhead",
+    "BlankLetterheadReport",
     "Counter",
     "Department",
+    "IntroductionLetter",
+    "IntroductionLetterBearer",
     "Role",
     "Seal",
     "SealUse",
@@ -22,3 +32,4 @@ __all__ = [
     "UserRole",
     "WorkflowStep",
 ]
+from courtdesk.models import enforcement  # noqa: F401  (执行文书: cases, letters, seizures)

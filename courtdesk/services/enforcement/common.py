@@ -1,0 +1,72 @@
+"""Shared helpers of the enforcement area: permissions, scopes, choices and dates in words."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import ColumnElement, or_, select, true
+from sqlalchemy.orm import Session
+
+from courtdesk.errors import NotFound, PermissionDenied
+from courtdesk.models.enforcement import EnforcementCase
+from courtdesk.models.people import Role, User, UserRole
+from courtdesk.services.people import require
+
+AREA = "执行文书"
+#: Who may open the enforcement registers.
+VISIBLE_TO = (Role.ENFORCEMENT, Role.LEADER, Role.PRESIDENT)
+
+
+def require_enforcement(actor: User, action: str) -> None:
+    require(actor, Role.ENFORCEMENT, action=action)
+
+
+def is_bureau_head(actor: User) -> bool:
+    """The bureau's head (部门负责人 + 执行干警) and court leaders look at the whole bureau's work."""
+    return actor.has(Role.LEADER, Role.PRESIDENT) or (actor.has(Role.DEPT_HEAD) and actor.has(Role.ENFORCEMENT))
+
+
+def my_cases(actor: User) -> ColumnElement[bool]:
+    """Cases the actor handles (承办人) or records (书记员)."""
+    return or_(EnforcementCase.officer_id == actor.id, EnforcementCase.clerk_id == actor.id)
+
+
+def dashboard_scope(actor: User) -> ColumnElement[bool]:
+    return true() if is_bureau_head(actor) else my_cases(actor)
+
+
+def load_case(session: Session, case_id: Any) -> EnforcementCase:
+    case = session.get(EnforcementCase, case_id) if case_id not in (None, "") else None
+    if case is None:
+        raise NotFound("执行案件：该案件不存在", field="执行案件")
+    return case
+
+
+def check_case_open(case: EnforcementCase, what: str) -> None:
+    if case.status == "closed":
+        raise PermissionDenied(f"执行案件：{case.number} 已结案（{case.close_mode}），不能再{what}", field="执行案件")
+
+
+def enforcement_users(session: Session) -> list[User]:
+    stmt = (select(User).join(UserRole, UserRole.user_id == User.id)
+            .where(UserRole.role == Role.ENFORCEMENT.value, User.active.is_(True)).order_by(User.id))
+    return list(session.scalars(stmt).unique())
+
+
+def user_choices(session: Session, actor: User) -> list[tuple[Any, str]]:
+    return [(u.id, f"{u.name}（{u.title or u.department_name}）") for u in enforcement_users(session)]
+
+
+def case_choices(session: Session, actor: User) -> list[tuple[Any, str]]:
+    stmt = select(EnforcementCase).where(EnforcementCase.status != "closed").order_by(EnforcementCase.id.desc())
+    return [(c.id, f"{c.number}　{c.applicant_names} 与 {c.respondent_names}") for c in session.scalars(stmt)]
+
+
+def cn_date(day: dt.date | dt.datetime) -> str:
+    """``2026年1月5日`` (Arabic numerals, as GB/T 9704-2012 writes the date of a document)."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def cn_time(moment: dt.datetime) -> str:
+    return f"{cn_date(moment)}{moment.hour}时{moment.minute:02d}分"
