@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, DateTime, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from courtdesk.forms import FormField
@@ -135,11 +135,16 @@ class RegisterQuery:
                 clause = flt.where(actor)
                 if clause is not None:
                     clauses.append(clause)
-        if spec.date_expr is not None:
+        if spec.date_expr is not None and (self.date_from or self.date_to):
+            # Compare like with like: SQLite stores dates and datetimes as text, so a DATE column
+            # compared with a datetime bound would drop the first day of the range.
+            is_datetime = isinstance(spec.date_expr.type, DateTime)
             if self.date_from:
-                clauses.append(spec.date_expr >= dt.datetime.combine(self.date_from, dt.time()))
+                start: dt.date = dt.datetime.combine(self.date_from, dt.time()) if is_datetime else self.date_from
+                clauses.append(spec.date_expr >= start)
             if self.date_to:
-                clauses.append(spec.date_expr < dt.datetime.combine(self.date_to + dt.timedelta(days=1), dt.time()))
+                end = self.date_to + dt.timedelta(days=1)
+                clauses.append(spec.date_expr < (dt.datetime.combine(end, dt.time()) if is_datetime else end))
         for term in self.search.split():
             pattern = f"%{_escape_like(term)}%"
             clauses.append(or_(*(expr.like(pattern, escape="\\") for expr in spec.search)))

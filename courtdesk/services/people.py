@@ -112,6 +112,27 @@ class PeopleService:
             user.password_hash = hash_password(new)
             user.must_change_password = False
 
+    def update_profile(self, actor: User, user_id: int, *, title: str | None = None, phone: str | None = None,
+                       wechat: str | None = None) -> User:
+        """Contact details printed on documents (e.g. the investigation letter's footnote).
+
+        Everyone keeps their own; the administrator may correct anyone's.
+        """
+        if user_id != actor.id:
+            require(actor, Role.ADMIN, action="修改他人的联系方式")
+        with self.db.write(actor) as s:
+            user = load_user(s, user_id)
+            if title is not None:
+                user.title = validation.text(title, "职务", max_len=40, required=False)
+            if phone is not None:
+                phone = validation.text(phone, "联系电话", max_len=40, required=False)
+                if phone and not all(ch.isdigit() or ch in "-+() " for ch in phone):
+                    raise ValidationError("联系电话：只能包含数字、空格和 - + ( )", field="联系电话")
+                user.phone = phone
+            if wechat is not None:
+                user.wechat = validation.text(wechat, "微信号", max_len=60, required=False)
+            return user
+
     # --- administration --------------------------------------------------------------------------
 
     def create_department(self, actor: User, name: str, kind: str = "business") -> Department:

@@ -396,5 +396,11 @@ SEAL_USE_REGISTER = register(
         create=lambda db, actor, data: SealService(db).file(actor, data),
         create_label="用印申请",
         dashboard=_dashboard,
+        extra={
+            "act": lambda db, actor, record_id, action, comment, params: SealService(db).act(
+                actor, record_id, action, comment, **params),
+            "get": lambda session, record_id: session.get(SealUse, record_id),
+            "action_fields": {"stamp": STAMP_FIELDS},
+        },
     )
 )

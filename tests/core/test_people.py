@@ -86,3 +86,16 @@ def test_create_user_refuses_duplicate_username_and_writes_nothing(db, users):
                                       roles=[Role.CLERK])
     with db.read() as s:
         assert s.scalar(select(func.count()).select_from(User)) == before
+
+
+def test_officer_keeps_own_contact_details_but_not_others(db, users):
+    service = PeopleService(db)
+    service.update_profile(users["enforcer"], users["enforcer"].id, phone="13800001111", wechat="hl_new")
+    with db.read() as s:
+        stored = s.get(User, users["enforcer"].id)
+        assert (stored.phone, stored.wechat) == ("13800001111", "hl_new")
+    with pytest.raises(PermissionDenied):
+        service.update_profile(users["enforcer"], users["judge"].id, phone="123")
+    with pytest.raises(ValidationError, match="联系电话：只能包含数字"):
+        service.update_profile(users["enforcer"], users["enforcer"].id, phone="call me")
+    service.update_profile(users["admin"], users["judge"].id, title="四级高级法官")
