@@ -19,21 +19,13 @@ from typing import Any
 from sqlalchemy import select
 
 from courtdesk import clock
+from courtdesk.bench import peak_rss_mb
 from courtdesk.db import Database, open_database
 from courtdesk.models.enforcement import RecipientUnit
 from courtdesk.models.people import Department, Role, User, UserRole
 from courtdesk.validation import id_check_digit
 
 _BENCH_ID = "13100219880315123" + id_check_digit("13100219880315123")
-
-
-def _peak_rss_mb() -> float | None:
-    try:
-        import resource
-    except ImportError:  # pragma: no cover - Windows
-        return None
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
 
 
 def _setup(db: Database, units: int) -> tuple[User, int, list[int]]:
@@ -103,7 +95,7 @@ def bench_batch(n_letters: int, out_path: str | os.PathLike[str], *, db: Databas
             "letters_per_second": round(len(outcome.letter_ids) / max(outcome.seconds_pdf, 1e-9), 1),
             "pdf_bytes": size,
             "progress_calls": len(done),
-            "peak_rss_mb": _peak_rss_mb(),
+            "peak_rss_mb": peak_rss_mb(),
         }
     finally:
         if tmp is not None:
