@@ -44,9 +44,72 @@ def all_kinds() -> list[DocumentKind]:
 
 def kind(name: str) -> DocumentKind:
     import courtdesk.areas  # noqa: F401
-
     from courtdesk.errors import DomainError
 
     if name not in KINDS:
         raise DomainError(f"文书种类：没有「{name}」，可用的有 {', '.join(sorted(KINDS))}", field="文书种类")
     return KINDS[name]
+
+
+# --- rendering ----------------------------------------------------------------------------------
+
+FORMATS = ("pdf", "docx")
+
+
+def fonts_for(session: Session) -> Any:
+    """The PDF fonts: system fonts configured in the settings first, then the bundled ones."""
+    from courtdesk.documents import resolve_fonts
+    from courtdesk.services import settings
+
+    return resolve_fonts({
+        "body": settings.get(session, "font_body_path"),
+        "title": settings.get(session, "font_title_path"),
+    })
+
+
+def render(doc: Any, target: Any, fmt: str, *, fonts: Any = None) -> None:
+    """Write ``doc`` as ``fmt`` ("pdf" or "docx") to a path or binary stream."""
+    from courtdesk.documents import render_docx, render_pdf
+    from courtdesk.errors import DomainError
+
+    if fmt == "pdf":
+        render_pdf(doc, target, fonts=fonts)
+    elif fmt == "docx":
+        render_docx(doc, target)
+    else:
+        raise DomainError(f"格式：只支持 {'、'.join(FORMATS)}，不支持「{fmt}」", field="格式")
+
+
+def record_document(session: Session, name: str, record_id: int) -> Any:
+    """The document of one record; refuses an id that has no such document."""
+    from sqlalchemy import select
+
+    from courtdesk.errors import NotFound
+
+    doc_kind = kind(name)
+    ids = doc_kind.ids().subquery()
+    if session.execute(select(ids.c[0]).where(ids.c[0] == record_id)).first() is None:
+        raise NotFound(f"记录编号：第 {record_id} 号记录没有「{doc_kind.title}」", field="记录编号")
+    return doc_kind.build(session, record_id)
+
+
+def register_document(session: Session, actor: Any, query: Any) -> Any:
+    """The register as a printed 登记簿 (landscape A4), rows of the query's current filter, streamed."""
+    from courtdesk import clock
+    from courtdesk.documents import register_book
+    from courtdesk.errors import PermissionDenied
+    from courtdesk.registers import display_row
+    from courtdesk.services import settings
+
+    spec = query.spec
+    if not spec.can_open(actor):
+        raise PermissionDenied(f"您没有查看「{spec.title}」的权限", field="登记簿")
+    rows = ([str(i), *display_row(spec, row)] for i, row in enumerate(query.stream(session, actor), 1))
+    return register_book(
+        settings.get(session, "court_name"),
+        spec.title,
+        query.describe(),
+        [("序号", 4), *[(c.label, c.width) for c in spec.columns]],
+        rows,
+        clock.now(),
+    )
