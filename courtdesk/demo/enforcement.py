@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import CursorResult, Table, func, insert, select, update
+from sqlalchemy import select
 
-from courtdesk import audit, clock
-from courtdesk.demo import DemoContext, bulk_filler, filler
+from courtdesk import clock
+from courtdesk.demo import BulkWriter, DemoContext, bulk_filler, filler
 from courtdesk.documents.investigation_letter import STANDARD_QUESTIONS
 from courtdesk.models.enforcement import (
     EnforcementCase,
@@ -23,7 +23,6 @@ from courtdesk.models.enforcement import (
     RecipientUnit,
     Seizure,
 )
-from courtdesk.models.infra import Counter
 from courtdesk.services import enforcement as enf
 from courtdesk.services.enforcement import rules
 from courtdesk.services.enforcement.letters import NUMBER_PATTERN
@@ -214,29 +213,12 @@ def demo_enforcement(ctx: DemoContext) -> None:
 
 # --- bulk rows for scale tests -------------------------------------------------------------------
 
-def _bulk(ctx: DemoContext, rows: int, model: type, make: Any, entity: str) -> None:
+def _bulk(ctx: DemoContext, rows: int, model: type, make: Any) -> None:
     with ctx.db.write() as s:
-        table = model.__table__  # type: ignore[attr-defined]
-        next_id = (s.scalar(select(func.max(model.id))) or 0) + 1  # type: ignore[attr-defined]
-        writer = audit.AuditWriter(s.connection(), None, "演示数据")
-        batch: list[dict[str, Any]] = []
-        state: dict[str, Any] = {"session": s}
+        bulk = BulkWriter(s, model)
         for i in range(rows):
-            values = make(i, next_id + i, state)
-            batch.append(values)
-            writer.add("create", entity, values["id"], None, audit.values_snapshot(model, values))
-            if len(batch) >= 5000:
-                s.execute(insert(table), batch)
-                batch.clear()
-        if batch:
-            s.execute(insert(table), batch)
-        writer.flush()
-        counter = cast(Table, Counter.__table__)
-        for (register_key, year), last in state.get("counters", {}).items():
-            done = cast(CursorResult[Any], s.execute(
-                update(counter).where(counter.c.register == register_key, counter.c.year == year).values(last=last)))
-            if not done.rowcount:
-                s.execute(insert(counter).values(register=register_key, year=year, last=last))
+            bulk.add(model, make(i, bulk.next_id(model), bulk))
+        bulk.finish()
 
 
 def _demo_case(ctx: DemoContext) -> EnforcementCase:
@@ -259,15 +241,9 @@ def bulk_letters(ctx: DemoContext, rows: int) -> None:
     per_year = rows // 3 + 1
     questions = "\n".join(STANDARD_QUESTIONS)
 
-    def make(i: int, row_id: int, state: dict[str, Any]) -> dict[str, Any]:
-        counters = state.setdefault("counters", {})
+    def make(i: int, row_id: int, bulk: BulkWriter) -> dict[str, Any]:
         year = year0 + min(2, i // per_year)
-        key = (LETTER_KEY, year)
-        if key not in counters:
-            counters[key] = state["session"].scalar(
-                select(Counter.last).where(Counter.register == LETTER_KEY, Counter.year == year)) or 0
-        counters[key] += 1
-        serial = counters[key]
+        serial = bulk.serial(LETTER_KEY, year)
         day = dt.date(year, 1, 1) + dt.timedelta(days=(i % per_year) * 300 // per_year)
         unit_id, unit_name = units[i % len(units)]
         when = dt.datetime.combine(day, dt.time(9))
@@ -281,7 +257,7 @@ def bulk_letters(ctx: DemoContext, rows: int) -> None:
             "created_by_id": case.officer_id, "version": 1, "created_at": when, "updated_at": when,
         }
 
-    _bulk(ctx, rows, InvestigationLetter, make, "investigation_letter")
+    _bulk(ctx, rows, InvestigationLetter, make)
 
 
 @bulk_filler("seizure")
@@ -292,7 +268,7 @@ def bulk_seizures(ctx: DemoContext, rows: int) -> None:
     today = clock.today()
     kinds = list(rules.TERM_LIMITS)
 
-    def make(i: int, row_id: int, state: dict[str, Any]) -> dict[str, Any]:
+    def make(i: int, row_id: int, bulk: BulkWriter) -> dict[str, Any]:
         kind = kinds[i % len(kinds)]
         measure = rules.MEASURES_FOR[kind][0]
         start = today - dt.timedelta(days=rng.randrange(30, 1500))
@@ -308,4 +284,4 @@ def bulk_seizures(ctx: DemoContext, rows: int) -> None:
             "registered_by_id": case.officer_id, "remarks": "", "version": 1, "created_at": when, "updated_at": when,
         }
 
-    _bulk(ctx, rows, Seizure, make, "seizure")
+    _bulk(ctx, rows, Seizure, make)

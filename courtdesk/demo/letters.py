@@ -6,12 +6,11 @@ import datetime as dt
 import random
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import select
 
-from courtdesk import audit, clock
-from courtdesk.demo import DemoContext, after_explicit_ids, bulk_filler, filler, tiny_png
+from courtdesk import clock
+from courtdesk.demo import BulkWriter, DemoContext, bulk_filler, filler, tiny_png
 from courtdesk.demo import seals as _seals  # noqa: F401  (registers its filler first: letters need the court seal)
-from courtdesk.models.infra import Counter
 from courtdesk.models.letters import IntroductionLetter, IntroductionLetterBearer
 from courtdesk.models.seals import Seal, SealUse
 from courtdesk.services import seals as seal_service
@@ -241,36 +240,14 @@ def bulk_letters(ctx: DemoContext, rows: int) -> None:
         court = s.scalar(select(Seal).where(Seal.kind == "court").order_by(Seal.id))
         if court is None:
             return
-        next_letter = (s.scalar(select(func.max(IntroductionLetter.id))) or 0) + 1
-        next_bearer = (s.scalar(select(func.max(IntroductionLetterBearer.id))) or 0) + 1
-        next_use = (s.scalar(select(func.max(SealUse.id))) or 0) + 1
+        bulk = BulkWriter(s, SealUse, IntroductionLetter, IntroductionLetterBearer)  # parents first
         year0 = clock.now().year - 2
         per_year = rows // 3 + 1
-        counters: dict[tuple[str, int], int] = {}
-        for register in (REGISTER_KEY, seal_service.REGISTER_KEY):
-            for y in (year0, year0 + 1, year0 + 2):
-                counters[(register, y)] = s.scalar(
-                    select(Counter.last).where(Counter.register == register, Counter.year == y)) or 0
-        writer = audit.AuditWriter(s.connection(), None, "演示数据")
-        batches: dict[Any, list[dict[str, Any]]] = {SealUse: [], IntroductionLetter: [], IntroductionLetterBearer: []}
-
-        def add(model: Any, entity: str, values: dict[str, Any]) -> None:
-            batches[model].append(values)
-            writer.add("create", entity, values["id"], None, audit.values_snapshot(model, values))
-
-        def flush() -> None:
-            for model in (SealUse, IntroductionLetter, IntroductionLetterBearer):  # parents first
-                if batches[model]:
-                    s.execute(insert(model.__table__), batches[model])
-                    batches[model].clear()
-
         signer = u["leader"]
         for i in range(rows):
             year = year0 + min(2, i // per_year)
-            counters[(REGISTER_KEY, year)] += 1
-            counters[(seal_service.REGISTER_KEY, year)] += 1
-            serial = counters[(REGISTER_KEY, year)]
-            use_serial = counters[(seal_service.REGISTER_KEY, year)]
+            serial = bulk.serial(REGISTER_KEY, year)
+            use_serial = bulk.serial(seal_service.REGISTER_KEY, year)
             when = dt.datetime(year, 1, 2, 8, 30) + dt.timedelta(minutes=(i % per_year) * (520000 // per_year or 1))
             recipient, purpose = TRIPS[i % len(TRIPS)]
             first = keys[rng.randrange(len(keys))]
@@ -278,10 +255,10 @@ def bulk_letters(ctx: DemoContext, rows: int) -> None:
             people = [first, second]
             handler = u[first]
             number = NUMBER_PATTERN.format(year=year, serial=serial)
-            letter_id, use_id = next_letter + i, next_use + i
+            letter_id, use_id = bulk.next_id(IntroductionLetter), bulk.next_id(SealUse)
             days = (3, 5, 7, 10, 15)[i % 5]
             stamp = {"version": 1, "created_at": when, "updated_at": when}
-            add(SealUse, seal_service.REGISTER_KEY, {
+            bulk.add(SealUse, {
                 "id": use_id, "year": year, "serial": use_serial,
                 "number": seal_service.NUMBER_PATTERN.format(year=year, serial=use_serial), "status": "stamped",
                 "seal_id": court.id, "title": f"介绍信{number}（致{recipient}）", "copies": 1,
@@ -292,7 +269,7 @@ def bulk_letters(ctx: DemoContext, rows: int) -> None:
                 "stamped_at": when + dt.timedelta(minutes=30), "stamped_impressions": SEAL_IMPRESSIONS,
                 "remarks": "", "void_reason": "", "source_entity": REGISTER_KEY, "source_id": letter_id, **stamp,
             })
-            add(IntroductionLetter, REGISTER_KEY, {
+            bulk.add(IntroductionLetter, {
                 "id": letter_id, "year": year, "serial": serial, "number": number, "status": "used",
                 "recipient": recipient, "purpose": purpose, "validity_days": days,
                 "bearer_names": "、".join(u[k].name for k in people), "bearer_count": len(people),
@@ -304,18 +281,8 @@ def bulk_letters(ctx: DemoContext, rows: int) -> None:
             })
             for position, key in enumerate(people, 1):
                 title, id_no = BEARERS[key]
-                add(IntroductionLetterBearer, "introduction_letter_bearer", {
-                    "id": next_bearer + 2 * i + position - 1, "letter_id": letter_id, "position": position,
+                bulk.add(IntroductionLetterBearer, {
+                    "id": bulk.next_id(IntroductionLetterBearer), "letter_id": letter_id, "position": position,
                     "name": u[key].name, "title": title, "id_number": id_no, **stamp,
                 })
-            if len(batches[IntroductionLetter]) >= 2000:
-                flush()
-        flush()
-        writer.flush()
-        after_explicit_ids(s, SealUse, IntroductionLetter, IntroductionLetterBearer)
-        counter = Counter.__table__
-        for (register, y), last in counters.items():
-            n = s.execute(update(counter).where(counter.c.register == register, counter.c.year == y)
-                          .values(last=last)).rowcount
-            if not n:
-                s.execute(insert(counter).values(register=register, year=y, last=last))
+        bulk.finish()

@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import select
 
-from courtdesk import audit, clock
-from courtdesk.demo import DemoContext, after_explicit_ids, bulk_filler, filler, tiny_png
-from courtdesk.models.infra import Counter
+from courtdesk import clock
+from courtdesk.demo import BulkWriter, DemoContext, bulk_filler, filler, tiny_png
 from courtdesk.models.seals import Seal, SealUse
 from courtdesk.services.seals import NUMBER_PATTERN, REGISTER_KEY, SealService
 
@@ -107,50 +106,28 @@ def bulk_seal_uses(ctx: DemoContext, rows: int) -> None:
     u = ctx.users
     with ctx.db.write() as s:
         seals = list(s.scalars(select(Seal).order_by(Seal.id)))
-        next_id = (s.scalar(select(func.max(SealUse.id))) or 0) + 1
+        bulk = BulkWriter(s, SealUse)
         year0 = clock.now().year - 2
         per_year = rows // 3 + 1
-        counters: dict[int, int] = {}
-        for y in (year0, year0 + 1, year0 + 2):
-            counters[y] = s.scalar(select(Counter.last).where(Counter.register == REGISTER_KEY, Counter.year == y)) or 0
-        writer = audit.AuditWriter(s.connection(), None, "演示数据")
-        batch: list[dict[str, object]] = []
-        table = SealUse.__table__
-        start = dt.datetime(year0, 1, 1, 8, 0)
         for i in range(rows):
             year = year0 + min(2, i // per_year)
-            counters[year] += 1
-            serial = counters[year]
+            serial = bulk.serial(REGISTER_KEY, year)
             seal = seals[i % len(seals)]
             when = dt.datetime(year, 1, 1, 8, 0) + dt.timedelta(minutes=(i % per_year) * (525000 // per_year or 1))
-            when = max(when, start)
             title, purpose = TITLES[i % len(TITLES)]
-            approver = u["president"] if seal.kind in ("court", "party") else u["office_head"]
-            values = {
-                "id": next_id + i, "year": year, "serial": serial,
+            signed = seal.kind in ("court", "party")
+            approver = u["president"] if signed else u["office_head"]
+            bulk.add(SealUse, {
+                "id": bulk.next_id(SealUse), "year": year, "serial": serial,
                 "number": NUMBER_PATTERN.format(year=year, serial=serial), "status": "stamped",
                 "seal_id": seal.id, "title": title, "copies": 1 + rng.randrange(3),
                 "impressions": 1 + rng.randrange(4), "purpose": purpose,
                 "department_id": u["clerk"].department_id, "applicant_id": u["clerk"].id,
-                "requested_at": when, "signer_name": approver.name if seal.kind in ("court", "party") else "",
+                "requested_at": when, "signer_name": approver.name if signed else "",
                 "approver_id": approver.id if seal.kind != "department" else None,
                 "approved_at": when + dt.timedelta(hours=1), "stamper_id": seal.custodian_id,
                 "stamped_at": when + dt.timedelta(hours=2), "stamped_impressions": 1, "remarks": "",
                 "void_reason": "", "source_entity": "", "source_id": None, "version": 1,
                 "created_at": when, "updated_at": when,
-            }
-            batch.append(values)
-            writer.add("create", REGISTER_KEY, values["id"], None, audit.values_snapshot(SealUse, values))  # type: ignore[arg-type]
-            if len(batch) >= 5000:
-                s.execute(insert(table), batch)
-                batch.clear()
-        if batch:
-            s.execute(insert(table), batch)
-        writer.flush()
-        after_explicit_ids(s, SealUse)
-        counter = Counter.__table__
-        for y, last in counters.items():
-            n = s.execute(update(counter).where(counter.c.register == REGISTER_KEY, counter.c.year == y)
-                          .values(last=last)).rowcount
-            if not n:
-                s.execute(insert(counter).values(register=REGISTER_KEY, year=y, last=last))
+            })
+        bulk.finish()

@@ -100,6 +100,8 @@ def _wrap_part(text: str, m: Measurer, width: float, indent: float) -> list[Line
                 cur.append(tok)  # hanging punctuation
                 cur_w += tw
                 continue
+            while len(cur) > 1 and cur[-1] == " ":
+                cur.pop()  # a break at a space: the space goes, so what is before it ends the line
             carry: list[str] = []
             while len(cur) > 1 and cur[-1] in NO_LINE_END:
                 carry.insert(0, cur.pop())

@@ -23,11 +23,12 @@ from sqlalchemy.orm import Session, aliased
 
 from courtdesk import clock, numbering, validation
 from courtdesk.db.engine import Database
-from courtdesk.errors import DomainError, NotFound, ValidationError
+from courtdesk.errors import DomainError, ValidationError
 from courtdesk.forms import FormField, clean
 from courtdesk.models.letters import BlankLetterhead, BlankLetterheadReport
 from courtdesk.models.people import Department, Role, User
 from courtdesk.registers import Column, DashboardItem, Filter, RegisterSpec, register
+from courtdesk.services.common import load_or_refuse
 from courtdesk.workflow import Separation, Transition, Workflow, src
 
 RULE = "《保密工作制度》第二十条(3)"
@@ -261,10 +262,7 @@ class LetterheadService:
 
     @staticmethod
     def _load(session: Session, batch_id: int) -> BlankLetterhead:
-        batch = session.get(BlankLetterhead, batch_id)
-        if batch is None:
-            raise NotFound("该空白信笺登记不存在", field="空白信笺登记")
-        return batch
+        return load_or_refuse(session, BlankLetterhead, batch_id, "空白信笺登记", "该空白信笺登记不存在")
 
     def get(self, session: Session, batch_id: int) -> BlankLetterhead:
         return self._load(session, batch_id)

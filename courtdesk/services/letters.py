@@ -28,13 +28,14 @@ from sqlalchemy.orm import Session, aliased
 from courtdesk import clock, numbering, validation
 from courtdesk.db.engine import Database
 from courtdesk.documents import intro_letter as document
-from courtdesk.errors import DomainError, NotFound, ValidationError
+from courtdesk.errors import DomainError, ValidationError
 from courtdesk.forms import FormField
 from courtdesk.models.letters import IntroductionLetter, IntroductionLetterBearer
 from courtdesk.models.people import Role, User
 from courtdesk.models.seals import Seal
 from courtdesk.registers import Column, DashboardItem, Filter, RegisterSpec, register
 from courtdesk.services import seals
+from courtdesk.services.common import load_or_refuse
 from courtdesk.workflow import Separation, Transition, Workflow, src
 
 RULE = "《保密工作制度》第二十条(2)"
@@ -346,10 +347,7 @@ class LetterService:
 
     @staticmethod
     def _load(session: Session, letter_id: int) -> IntroductionLetter:
-        letter = session.get(IntroductionLetter, letter_id)
-        if letter is None:
-            raise NotFound("该介绍信不存在", field="介绍信")
-        return letter
+        return load_or_refuse(session, IntroductionLetter, letter_id, "介绍信", "该介绍信不存在")
 
     def get(self, session: Session, letter_id: int) -> IntroductionLetter:
         return self._load(session, letter_id)

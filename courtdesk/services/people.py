@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 
 from courtdesk import clock, validation
 from courtdesk.db.engine import Database
-from courtdesk.errors import DomainError, NotFound, PermissionDenied, ValidationError
+from courtdesk.errors import DomainError, PermissionDenied, ValidationError
 from courtdesk.models.people import Department, Role, User, UserRole
+from courtdesk.services.common import load_or_refuse
 
 MAX_FAILED_LOGINS = 5
 LOCK_MINUTES = 15
@@ -45,10 +46,7 @@ def require(actor: User, *roles: Role, action: str) -> None:
 
 
 def load_user(session: Session, user_id: int) -> User:
-    user = session.get(User, user_id)
-    if user is None:
-        raise NotFound("该用户不存在", field="用户")
-    return user
+    return load_or_refuse(session, User, user_id, "用户", "该用户不存在")
 
 
 def _check_password_rule(password: str) -> None:

@@ -24,12 +24,13 @@ from sqlalchemy.orm import Session, aliased
 
 from courtdesk import clock, numbering, validation
 from courtdesk.db.engine import Database
-from courtdesk.errors import NotFound, PermissionDenied, ValidationError
+from courtdesk.errors import PermissionDenied, ValidationError
 from courtdesk.forms import FormField, clean
 from courtdesk.models.people import Department, Role, User
 from courtdesk.models.seals import SEAL_KINDS, Seal, SealUse
 from courtdesk.registers import Column, DashboardItem, Filter, RegisterSpec, register
 from courtdesk.services import attachments
+from courtdesk.services.common import load_or_refuse
 from courtdesk.services.people import require
 from courtdesk.workflow import Separation, Transition, Workflow, src
 
@@ -303,10 +304,7 @@ class SealService:
 
     @staticmethod
     def _load(session: Session, use_id: int) -> SealUse:
-        use = session.get(SealUse, use_id)
-        if use is None:
-            raise NotFound("该用印登记不存在", field="用印登记")
-        return use
+        return load_or_refuse(session, SealUse, use_id, "用印登记", "该用印登记不存在")
 
     def get(self, session: Session, use_id: int) -> SealUse:
         return self._load(session, use_id)

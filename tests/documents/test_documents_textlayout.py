@@ -22,6 +22,7 @@ def measurer(size: float = 16.0) -> Measurer:
 @settings(max_examples=300, deadline=None)
 @given(TEXT, st.sampled_from([G.frame_width, 200.0, 60.0]), st.booleans())
 @example("0000", 60.0, True)  # a number wider than the room after the indent
+@example("000“ 00", 60.0, False)  # an opening quote before a space must not end the line
 def test_wrapping_keeps_every_character_and_fits_the_width(text: str, width: float, indent: bool) -> None:
     m = measurer()
     first = 2 * G.char_pitch if indent and width > 3 * G.char_pitch else 0.0

@@ -8,9 +8,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, or_, select, true
 from sqlalchemy.orm import Session
 
-from courtdesk.errors import NotFound, PermissionDenied
+from courtdesk.errors import PermissionDenied
 from courtdesk.models.enforcement import EnforcementCase
 from courtdesk.models.people import Role, User, UserRole
+from courtdesk.services.common import load_or_refuse
 from courtdesk.services.people import require
 
 AREA = "执行文书"
@@ -37,10 +38,7 @@ def dashboard_scope(actor: User) -> ColumnElement[bool]:
 
 
 def load_case(session: Session, case_id: Any) -> EnforcementCase:
-    case = session.get(EnforcementCase, case_id) if case_id not in (None, "") else None
-    if case is None:
-        raise NotFound("执行案件：该案件不存在", field="执行案件")
-    return case
+    return load_or_refuse(session, EnforcementCase, case_id, "执行案件", "该案件不存在")
 
 
 def check_case_open(case: EnforcementCase, what: str) -> None:

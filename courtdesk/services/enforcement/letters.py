@@ -50,6 +50,7 @@ from courtdesk.models.people import Role, User
 from courtdesk.printing import document_kind
 from courtdesk.registers import Column, DashboardItem, Filter, RegisterSpec, register
 from courtdesk.services import settings
+from courtdesk.services.common import load_or_refuse
 from courtdesk.services.enforcement.common import (
     AREA,
     VISIBLE_TO,
@@ -133,10 +134,7 @@ def build_letter(session: Session, letter_id: int) -> Document:
 # --- making letters ------------------------------------------------------------------------------
 
 def _load(session: Session, letter_id: Any) -> InvestigationLetter:
-    letter = session.get(InvestigationLetter, letter_id) if letter_id not in (None, "") else None
-    if letter is None:
-        raise NotFound("调查函：该调查函不存在", field="调查函")
-    return letter
+    return load_or_refuse(session, InvestigationLetter, letter_id, "调查函", "该调查函不存在")
 
 
 def _target(case: EnforcementCase, target_id: int | None) -> EnforcementParty:

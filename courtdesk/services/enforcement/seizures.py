@@ -32,7 +32,7 @@ from courtdesk.documents.seizure_transcript import (
     TranscriptItem,
     build_seizure_transcript,
 )
-from courtdesk.errors import NotFound, ValidationError
+from courtdesk.errors import ValidationError
 from courtdesk.forms import FormField, clean
 from courtdesk.models.enforcement import (
     MEASURES,
@@ -48,6 +48,7 @@ from courtdesk.models.people import Role, User
 from courtdesk.printing import document_kind
 from courtdesk.registers import Column, DashboardItem, Filter, RegisterSpec, register
 from courtdesk.services import settings
+from courtdesk.services.common import load_or_refuse
 from courtdesk.services.enforcement import rules
 from courtdesk.services.enforcement.common import (
     AREA,
@@ -311,10 +312,7 @@ def transcript_content(session: Session, notice: SeizureNotice) -> SeizureTransc
 
 
 def _load_notice(session: Session, notice_id: Any) -> SeizureNotice:
-    notice = session.get(SeizureNotice, notice_id) if notice_id not in (None, "") else None
-    if notice is None:
-        raise NotFound("查封措施告知笔录：该笔录不存在", field="查封措施告知笔录")
-    return notice
+    return load_or_refuse(session, SeizureNotice, notice_id, "查封措施告知笔录", "该笔录不存在")
 
 
 @document_kind(DOCUMENT_KIND, "查封措施告知笔录",
@@ -326,10 +324,7 @@ def build_transcript(session: Session, notice_id: int) -> Document:
 # --- service -------------------------------------------------------------------------------------
 
 def _load(session: Session, seizure_id: Any) -> Seizure:
-    seizure = session.get(Seizure, seizure_id) if seizure_id not in (None, "") else None
-    if seizure is None:
-        raise NotFound("查封登记：该记录不存在", field="查封登记")
-    return seizure
+    return load_or_refuse(session, Seizure, seizure_id, "查封登记")
 
 
 class SeizureService:

@@ -15,10 +15,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from courtdesk.db.engine import Database
-from courtdesk.errors import NotFound, ValidationError
+from courtdesk.errors import ValidationError
 from courtdesk.forms import FormField, clean
 from courtdesk.models.enforcement import UNIT_KINDS, RecipientUnit
 from courtdesk.models.people import Role, User
+from courtdesk.services.common import load_or_refuse
 from courtdesk.services.people import require
 
 #: (name, kind, address, postcode)
@@ -124,10 +125,7 @@ class UnitService:
 
     @staticmethod
     def _load(session: Session, unit_id: int) -> RecipientUnit:
-        unit = session.get(RecipientUnit, unit_id)
-        if unit is None:
-            raise NotFound("发往单位：该单位不在名录中", field="发往单位")
-        return unit
+        return load_or_refuse(session, RecipientUnit, unit_id, "发往单位", "该单位不在名录中")
 
 
 def list_units(session: Session, *, active_only: bool = True, kind: str | None = None) -> list[RecipientUnit]:
