@@ -1,0 +1,88 @@
+"""pytest-qt helpers for the Qt client (offscreen): log in through the real dialog, wait for the
+worker pool, click table rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+from courtdesk.db import Database
+from ui import workers
+from ui.app import open_main_window, setup_fonts
+from ui.login import LoginDialog
+
+PASSWORD = "Demo2026"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _bundled_font(qapp: Any) -> None:
+    setup_fonts(qapp)
+
+
+@pytest.fixture
+def desk(db: Database, qtbot: Any) -> Iterator[Database]:
+    """The demo database; at teardown waits for the UI's workers before the database closes."""
+    yield db
+    qtbot.waitUntil(lambda: workers.busy() == 0, timeout=15000)
+
+
+def idle(qtbot: Any) -> None:
+    qtbot.waitUntil(lambda: workers.busy() == 0, timeout=15000)
+
+
+def login_dialog(qtbot: Any, db: Database, username: str, password: str) -> LoginDialog:
+    dialog = LoginDialog(db)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.username, username)
+    qtbot.keyClick(dialog.username, Qt.Key.Key_Return)  # moves on to the password
+    qtbot.keyClicks(dialog.password, password)
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)  # the default button: 登录
+    return dialog
+
+
+def login(qtbot: Any, db: Database, username: str, password: str = PASSWORD) -> Any:
+    """Log in through the login dialog and open the main window, as the app does."""
+    dialog = login_dialog(qtbot, db, username, password)
+    assert dialog.user is not None, dialog.error.text()
+    window = open_main_window(db, dialog.user)
+    qtbot.addWidget(window)
+    with qtbot.waitExposed(window):
+        window.show()
+    return window
+
+
+def wait_table(qtbot: Any, page: Any) -> None:
+    qtbot.waitUntil(lambda: not page.model.loading, timeout=15000)
+
+
+def click_row(qtbot: Any, page: Any, row: int) -> None:
+    index = page.model.index(row, 0)
+    page.table.scrollTo(index)
+    rect = page.table.visualRect(index)
+    qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def click_record(qtbot: Any, page: Any, record_id: int) -> None:
+    """Click the row of a record and wait until the detail panel has loaded it."""
+    qtbot.waitUntil(lambda: page.model.row_of(record_id) is not None, timeout=15000)
+    click_row(qtbot, page, page.model.row_of(record_id))
+    qtbot.waitUntil(
+        lambda: page.detail.details is not None and page.detail.details.record_id == record_id, timeout=15000
+    )
+
+
+def type_text(widget: Any, text: str) -> None:
+    """Type Chinese text the way an input method delivers it (a commit string).
+
+    QTest.keyClicks only knows ASCII keys."""
+    from PySide6.QtGui import QInputMethodEvent
+    from PySide6.QtWidgets import QApplication
+
+    widget.setFocus()
+    event = QInputMethodEvent("", [])
+    event.setCommitString(text)
+    QApplication.sendEvent(widget, event)

@@ -1,0 +1,1 @@
+"""CourtDesk Qt client (PySide6). The core (``courtdesk``) never imports this package."""

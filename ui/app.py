@@ -1,0 +1,345 @@
+"""Start-up of the desktop client: ``courtdesk`` / ``python -m ui [--db PATH|URL] [--smoke]``.
+
+Start-up: the UI thread imports Qt, registers the bundled CJK font and paints the login dialog
+first; only then a background thread imports the core (SQLAlchemy, the models, alembic) and
+opens/migrates the database while the user types the password. (Started earlier, the core's
+imports compete with Qt's for the GIL and the login dialog appears ~40 % later, while the main
+window after login is not measurably sooner.) openpyxl loads only when somebody exports.
+
+``--smoke`` measures start-up: it shows the login dialog, logs in the demo administrator
+programmatically (admin / Demo2026; if that account does not exist or has another password, the
+first user holding the 系统管理员 role is taken *without* a password — smoke runs only measure and
+never run for real users), builds and shows the main window and prints, once it is exposed and
+painted::
+
+    login_ms=N     the login dialog was on screen
+    startup_ms=N   the main window was on screen
+    ready_ms=N     the dashboard (我的待办) had its numbers
+
+Each is milliseconds since this module was first imported (``STARTED`` below), i.e. it excludes
+the ~30 ms the interpreter needs to start; :mod:`courtdesk.bench_startup` measures wall time from
+outside the process instead.
+"""
+
+from __future__ import annotations
+
+import time
+
+STARTED = time.perf_counter()  # first thing: the reference point of --smoke's numbers
+
+import argparse
+import os
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+UI_FONT_FAMILY = "WenQuanYi Micro Hei"
+FONT_SUFFIXES = (".ttf", ".ttc", ".otf")
+EXIT_DB_ERROR = 2
+SMOKE_USER = ("admin", "Demo2026")
+
+
+def fonts_dir() -> Path:
+    """``resources/fonts`` (COURTDESK_FONTS_DIR overrides; inside a PyInstaller bundle, its copy)."""
+    env = os.environ.get("COURTDESK_FONTS_DIR")
+    if env:
+        return Path(env)
+    frozen_root = getattr(sys, "_MEIPASS", None)
+    if frozen_root:
+        return Path(frozen_root) / "resources" / "fonts"
+    return Path(__file__).resolve().parent.parent / "resources" / "fonts"
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="courtdesk", description="CourtDesk 法院办公桌面系统")
+    parser.add_argument("--db", help="SQLite 文件路径或数据库 URL（默认：本机用户数据目录中的 courtdesk.sqlite3）")
+    parser.add_argument("--smoke", action="store_true", help="测量启动时间：自动登录、显示主窗口后退出")
+    return parser.parse_args(argv)
+
+
+# --- the core, opened in the background ----------------------------------------------------------
+
+class CoreLoader:
+    """Imports the core and opens (migrates) the database on a background thread.
+
+    On the first start with the default database the file is created and filled with demo data,
+    so a new user sees a working system (logins in the README, password Demo2026).
+    """
+
+    def __init__(self, db_arg: str | None) -> None:
+        self.db_arg = db_arg
+        self.db: Any = None
+        self.error: BaseException | None = None
+        self.court_name = ""
+        self.demo_filled = False
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="courtdesk-open-db", daemon=True)
+
+    def start(self) -> CoreLoader:
+        if not self.thread.is_alive() and not self.done.is_set():
+            self.thread.start()
+        return self
+
+    def _run(self) -> None:
+        try:
+            from courtdesk.db import open_database
+            from courtdesk.db.engine import ENV_URL, default_sqlite_path
+
+            first_start = self.db_arg is None and not os.environ.get(ENV_URL) and not default_sqlite_path().exists()
+            db = open_database(self.db_arg)
+            if first_start:
+                from courtdesk import demo
+
+                demo.fill(db)
+                self.demo_filled = True
+            import courtdesk.areas
+            import courtdesk.services.people  # noqa: F401  (login)
+            from courtdesk.services import settings
+
+            with db.read() as s:
+                self.court_name = settings.get(s, "court_name")
+            self.db = db
+        except BaseException as exc:  # noqa: BLE001 — shown to the user by the UI thread
+            self.error = exc
+        finally:
+            self.done.set()
+
+    def wait(self, app: Any) -> None:
+        """Keep the UI responsive until the database is open."""
+        self.start()
+        while not self.done.wait(0.01):
+            app.processEvents()
+
+
+# --- Qt setup ------------------------------------------------------------------------------------
+
+def setup_fonts(app: Any) -> str | None:
+    """Register every bundled font; make the CJK sans the application font. Returns its family."""
+    from PySide6.QtGui import QFont, QFontDatabase
+
+    families: list[str] = []
+    folder = fonts_dir()
+    if folder.is_dir():
+        for path in sorted(folder.iterdir()):
+            if path.suffix.lower() in FONT_SUFFIXES:
+                font_id = QFontDatabase.addApplicationFont(str(path))
+                if font_id >= 0:
+                    families.extend(QFontDatabase.applicationFontFamilies(font_id))
+    family = UI_FONT_FAMILY if UI_FONT_FAMILY in families else None
+    if family is None:
+        family = next((f for f in families if "Hei" in f or "Sans" in f), None)
+    if family is not None:
+        font = QFont(app.font())
+        font.setFamilies([family, *app.font().families()])
+        app.setFont(font)
+    return family
+
+
+def create_app(argv0: str = "courtdesk") -> Any:
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([argv0])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("CourtDesk")
+    app.setApplicationDisplayName("CourtDesk 法院办公桌面系统")
+    app.setOrganizationName("CourtDesk")
+    setup_fonts(app)
+    from ui import workers
+
+    app.aboutToQuit.connect(lambda: workers.pool().waitForDone(5000))  # no reads cut off at exit
+    return app
+
+
+def open_main_window(db: Any, user: Any) -> Any:
+    """The main window for a logged-in user (used by the shell and by tests)."""
+    from ui.context import load_context
+    from ui.mainwindow import MainWindow
+
+    window = MainWindow(load_context(db, user))
+    return window
+
+
+# --- the interactive shell -----------------------------------------------------------------------
+
+class Shell:
+    """Login → (change password) → main window; 注销 returns to the login dialog."""
+
+    def __init__(self, app: Any, loader: CoreLoader) -> None:
+        self.app = app
+        self.loader = loader
+        self.db: Any = None
+        self.window: Any = None
+        self.login: Any = None
+        self.dialog: Any = None
+
+    def run(self) -> int:
+        self.app.setQuitOnLastWindowClosed(False)
+        self.show_login()
+        _shown(self.app, self.login)
+        self.loader.start()
+        self.loader.wait(self.app)
+        if self.loader.error is not None:
+            self.login.close()
+            return _database_error(self.loader.error, self.loader.db_arg)
+        self.db = self.loader.db
+        self.login.set_database(self.db, self.loader.court_name)
+        if self.loader.demo_filled:
+            self.login.status.setText("已创建演示数据库：可用 admin、clerk、judge 等演示账号登录，密码 Demo2026")
+            self.login.status.show()
+        try:
+            return self.app.exec()
+        finally:
+            from ui import workers
+
+            workers.pool().waitForDone(5000)
+            self.db.dispose()
+
+    def show_login(self) -> None:
+        from ui.login import LoginDialog
+
+        self.login = LoginDialog(self.db, court_name=self.loader.court_name)
+        self.login.accepted.connect(self._logged_in)
+        self.login.rejected.connect(self.app.quit)
+        self.login.show()
+
+    def _logged_in(self) -> None:
+        user = self.login.user
+        if user.must_change_password:
+            from ui.login import ChangePasswordDialog
+
+            self.dialog = ChangePasswordDialog(self.db, user)
+            self.dialog.accepted.connect(lambda: self._open(user))
+            self.dialog.rejected.connect(self.show_login)
+            self.dialog.show()
+        else:
+            self._open(user)
+
+    def _open(self, user: Any) -> None:
+        self.window = open_main_window(self.db, user)
+        self.window.logout_requested.connect(self._logout)
+        self.window.closed.connect(self._closed)
+        self.window.show()
+
+    def _logout(self) -> None:
+        window, self.window = self.window, None
+        self.show_login()
+        if window is not None:
+            window.closed.disconnect(self._closed)
+            window.close()
+            window.deleteLater()
+
+    def _closed(self) -> None:
+        self.app.quit()
+
+
+def database_error_text(exc: BaseException, db_arg: str | None) -> str:
+    from courtdesk.errors import DomainError
+
+    if isinstance(exc, DomainError):  # e.g. SchemaError: the file is newer than this program
+        return str(exc)
+    where = db_arg or "默认数据库"
+    return (f"无法打开数据库（{where}）。请确认这是 CourtDesk 的数据库文件且没有损坏；"
+            f"必要时请系统管理员从备份恢复。\n\n技术信息：{type(exc).__name__}: {exc}")
+
+
+def _database_error(exc: BaseException, db_arg: str | None) -> int:
+    from PySide6.QtWidgets import QMessageBox
+
+    text = database_error_text(exc, db_arg)
+    QMessageBox.critical(None, "无法打开数据库", text)
+    print(text, file=sys.stderr)
+    return EXIT_DB_ERROR
+
+
+# --- smoke ---------------------------------------------------------------------------------------
+
+def _ms() -> int:
+    return round((time.perf_counter() - STARTED) * 1000)
+
+
+def smoke_user(db: Any) -> Any:
+    from courtdesk.errors import DomainError
+    from courtdesk.models.people import Role
+    from courtdesk.services.people import PeopleService
+
+    people = PeopleService(db)
+    try:
+        return people.login(*SMOKE_USER)
+    except DomainError:
+        with db.read() as s:
+            admins = people.users_with_role(s, Role.ADMIN)
+            if not admins:
+                raise
+            _ = admins[0].roles, admins[0].department
+            return admins[0]
+
+
+def _shown(app: Any, widget: Any, timeout: float = 5.0) -> None:
+    """Process events until ``widget`` is exposed and has been painted once (or ``timeout`` s)."""
+    from PySide6.QtCore import QEvent, QObject
+
+    painted = threading.Event()
+
+    class _Watch(QObject):
+        def eventFilter(self, obj: Any, event: Any) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                painted.set()
+            return False
+
+    watch = _Watch()
+    widget.installEventFilter(watch)
+    deadline = time.perf_counter() + timeout
+    while not (widget.windowHandle() is not None and widget.windowHandle().isExposed() and painted.is_set()):
+        if time.perf_counter() > deadline:
+            break
+        app.processEvents()
+        if not painted.is_set():
+            painted.wait(0.001)
+    widget.removeEventFilter(watch)
+
+
+def smoke(app: Any, loader: CoreLoader) -> int:
+    from ui.login import LoginDialog
+
+    login = LoginDialog(None)
+    login.show()
+    _shown(app, login)
+    login_ms = _ms()
+    loader.start()
+    loader.wait(app)
+    if loader.error is not None:
+        print(f"smoke: {database_error_text(loader.error, loader.db_arg)}", file=sys.stderr)
+        return EXIT_DB_ERROR
+    user = smoke_user(loader.db)
+    window = open_main_window(loader.db, user)
+    window.show()
+    login.close()
+    _shown(app, window)
+    startup_ms = _ms()
+    print(f"login_ms={login_ms}")
+    print(f"startup_ms={startup_ms}", flush=True)
+    deadline = time.perf_counter() + 30
+    while not window.dashboard.ready and time.perf_counter() < deadline:
+        app.processEvents()
+        time.sleep(0.002)
+    print(f"ready_ms={_ms()}", flush=True)
+    window.close()
+    from ui import workers
+
+    workers.pool().waitForDone(5000)
+    loader.db.dispose()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    loader = CoreLoader(args.db)
+    app = create_app(sys.argv[0] if sys.argv else "courtdesk")
+    if args.smoke:
+        return smoke(app, loader)
+    return Shell(app, loader).run()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

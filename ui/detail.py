@@ -1,0 +1,405 @@
+"""The detail panel beside a register's table: all columns, 办理经过, 附件 and the actions the user
+may take now (one button per available workflow transition)."""
+
+from __future__ import annotations
+
+import html
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QFont
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from courtdesk.registers import RegisterSpec
+from ui import workers
+from ui.widgets import ErrorLabel, message
+
+HINT_STYLE = "color: #5f6368;"
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    at: str
+    actor: str
+    action: str
+    change: str
+    comment: str
+
+
+@dataclass(frozen=True)
+class AttachmentLine:
+    id: int
+    filename: str
+    purpose: str
+    size: int
+    uploaded_at: str
+
+
+@dataclass
+class RecordDetails:
+    record_id: int
+    values: list[str] = field(default_factory=list)  # the register's columns, as displayed
+    status: str = ""
+    history: list[HistoryLine] = field(default_factory=list)
+    attachments: list[AttachmentLine] = field(default_factory=list)
+    actions: list[Any] = field(default_factory=list)  # courtdesk.workflow.Transition
+
+
+def entity_of(spec: RegisterSpec) -> str:
+    """The entity name under which a register's attachments and workflow steps are filed."""
+    return str(spec.extra.get("entity") or (spec.workflow.entity if spec.workflow else spec.key))
+
+
+def get_record(spec: RegisterSpec, session: Any, record_id: int) -> Any:
+    getter = spec.extra.get("get")
+    return getter(session, record_id) if getter else session.get(spec.model, record_id)
+
+
+def load_details(db: Any, actor: Any, spec: RegisterSpec, record_id: int) -> RecordDetails | None:
+    """Worker side: read what the panel shows about one record."""
+    from courtdesk import workflow
+    from courtdesk.registers import RegisterQuery, display_row
+    from courtdesk.services import attachments
+
+    with db.read() as s:
+        # The row as the register shows it (and only if the user's scope lets them see it).
+        row = s.execute(RegisterQuery(spec).statement(actor).where(
+            spec.model.id == record_id)).first()  # type: ignore[attr-defined]
+        record = get_record(spec, s, record_id) if row is not None else None
+        if record is None:
+            return None
+        details = RecordDetails(record_id, display_row(spec, tuple(row)))
+        flow = spec.workflow
+        if flow is not None:
+            details.status = flow.label(str(record.status))
+            details.actions = flow.available(actor, record)
+            for step in workflow.history(s, flow.entity, record_id):
+                labels = [t.label for t in flow.transition(step.action)]
+                details.history.append(HistoryLine(
+                    at=f"{step.at:%Y-%m-%d %H:%M}",
+                    actor=step.actor_name,
+                    action=labels[0] if labels else step.action,
+                    change=f"{flow.label(step.from_state)} → {flow.label(step.to_state)}",
+                    comment=step.comment or "",
+                ))
+        for att in attachments.list_for(s, entity_of(spec), record_id):
+            details.attachments.append(AttachmentLine(
+                att.id, att.filename, att.purpose, att.size, f"{att.uploaded_at:%Y-%m-%d %H:%M}"
+            ))
+    return details
+
+
+def _read_attachment(db: Any, attachment_id: int) -> tuple[str, str, bytes]:
+    from courtdesk.services import attachments
+
+    with db.read() as s:
+        return attachments.data_of(s, attachment_id)
+
+
+class RecordDetailPanel(QWidget):
+    action_requested = Signal(object)  # a Transition
+    info = Signal(str)  # a line for the page's status
+
+    def __init__(self, ctx: Any, spec: RegisterSpec, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.spec = spec
+        self.record_id: int | None = None
+        self.details: RecordDetails | None = None
+        self.last_document: str | None = None
+        self._generation = 0
+        self.setMinimumWidth(300)
+
+        self.heading = QLabel("请在左侧表格中选择一条记录")
+        font = QFont(self.heading.font())
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.heading.setWordWrap(True)
+        self.status = QLabel()
+        self.status.setStyleSheet("color: #174ea6; font-weight: bold;")
+        self.actions_box = QWidget()
+        self.actions_row = QHBoxLayout(self.actions_box)
+        self.actions_row.setContentsMargins(0, 0, 0, 0)
+        self.action_buttons: dict[str, QPushButton] = {}
+        self.no_actions = QLabel()
+        self.no_actions.setStyleSheet(HINT_STYLE)
+        self.error = ErrorLabel()
+
+        self.fields_box = QGroupBox("登记信息")
+        self.fields_form = QFormLayout(self.fields_box)
+        self.fields_form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        self.value_labels: dict[str, QLabel] = {}
+        for column in spec.columns:
+            value = QLabel()
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            value.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+            self.value_labels[column.key] = value
+            self.fields_form.addRow(f"{column.label}：", value)
+
+        self.history_box = QGroupBox("办理经过")
+        self.history_layout = QVBoxLayout(self.history_box)
+        self.history_label = QLabel()
+        self.history_label.setWordWrap(True)
+        self.history_label.setTextFormat(Qt.TextFormat.RichText)
+        self.history_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.history_layout.addWidget(self.history_label)
+        self.history_box.setVisible(spec.workflow is not None)
+
+        self.attachments_box = QGroupBox("附件")
+        att_layout = QVBoxLayout(self.attachments_box)
+        self.attachment_list = QListWidget()
+        self.attachment_list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.attachment_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.attachment_list.itemDoubleClicked.connect(lambda _item: self.open_attachment())
+        self.no_attachments = QLabel("无附件")
+        self.no_attachments.setStyleSheet(HINT_STYLE)
+        buttons = QHBoxLayout()
+        self.open_button = QPushButton("打开")
+        self.open_button.clicked.connect(self.open_attachment)
+        self.save_button = QPushButton("另存为…")
+        self.save_button.clicked.connect(self.save_attachment)
+        buttons.addWidget(self.open_button)
+        buttons.addWidget(self.save_button)
+        buttons.addStretch(1)
+        att_layout.addWidget(self.no_attachments)
+        att_layout.addWidget(self.attachment_list)
+        att_layout.addLayout(buttons)
+
+        self.document_box = QGroupBox("文书")
+        doc_layout = QHBoxLayout(self.document_box)
+        self.preview_button = QPushButton("预览/打印")
+        self.preview_button.clicked.connect(lambda: self.render_document("pdf"))
+        self.docx_button = QPushButton("导出Word…")
+        self.docx_button.clicked.connect(lambda: self.render_document("docx"))
+        doc_layout.addWidget(self.preview_button)
+        doc_layout.addWidget(self.docx_button)
+        doc_layout.addStretch(1)
+        self.document_box.setVisible(spec.document_kind is not None)
+        self.preview: QWidget | None = None
+
+        body = QWidget()
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 4, 0)
+        body_layout.addWidget(self.document_box)
+        body_layout.addWidget(self.fields_box)
+        body_layout.addWidget(self.history_box)
+        body_layout.addWidget(self.attachments_box)
+        body_layout.addStretch(1)
+        self.body_scroll = QScrollArea()
+        self.body_scroll.setWidget(body)
+        self.body_scroll.setWidgetResizable(True)
+        self.body_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 0, 0, 0)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.status)
+        layout.addWidget(self.actions_box)
+        layout.addWidget(self.no_actions)
+        layout.addWidget(self.error)
+        layout.addWidget(self.body_scroll, 1)
+        layout.addStretch(0)  # keeps the heading at the top while no record is shown
+        self.clear()
+
+    # --- showing a record -----------------------------------------------------------------------
+
+    def clear(self) -> None:
+        self.record_id = None
+        self.details = None
+        self._generation += 1
+        self.heading.setText("请在表格中选择一条记录")
+        self.status.hide()
+        self._set_actions([])
+        self.no_actions.hide()
+        self.error.clear_message()
+        self.body_scroll.hide()
+
+    def show_record(self, record_id: int, values: list[str] | None) -> None:
+        """Show the table's values at once, then load history, attachments and actions."""
+        self.record_id = record_id
+        self.error.clear_message()
+        if values is not None:
+            self._show_values(values)
+        self.body_scroll.show()
+        self.reload()
+
+    def _show_values(self, values: list[str]) -> None:
+        for column, value in zip(self.spec.columns, values, strict=True):
+            self.value_labels[column.key].setText(value or "—")
+        self.heading.setText(values[0] or "（尚未编号）")
+
+    def reload(self) -> None:
+        if self.record_id is None:
+            return
+        self._generation += 1
+        gen, record_id = self._generation, self.record_id
+        workers.run_task(
+            load_details, self.ctx.db, self.ctx.user, self.spec, record_id,
+            owner=self, on_done=lambda d: self._loaded(gen, d),
+            on_error=lambda exc: self._failed(gen, exc),
+        )
+
+    def _failed(self, gen: int, exc: BaseException) -> None:
+        if gen == self._generation:
+            self.error.show_message(f"读取记录失败：{exc}")
+
+    def _loaded(self, gen: int, details: RecordDetails | None) -> None:
+        if gen != self._generation:
+            return
+        if details is None:
+            self.heading.setText("该记录已不存在")
+            self._set_actions([])
+            self.body_scroll.hide()
+            return
+        self.details = details
+        self._show_values(details.values)
+        self.status.setText(f"状态：{details.status}" if details.status else "")
+        self.status.setVisible(bool(details.status))
+        self._set_actions(details.actions)
+        if details.history:
+            parts = []
+            for h in details.history:
+                line = (f"<b>{html.escape(h.action)}</b>　{html.escape(h.actor)}　"
+                        f"<span style='color:#5f6368'>{html.escape(h.at)}</span><br>"
+                        f"<span style='color:#5f6368'>{html.escape(h.change)}</span>")
+                if h.comment:
+                    line += f"<br>意见：{html.escape(h.comment)}"
+                parts.append(line)
+            self.history_label.setText("<p style='margin-bottom:6px'>" + "</p><p style='margin-bottom:6px'>".join(parts) + "</p>")
+        else:
+            self.history_label.setText("<span style='color:#5f6368'>尚无办理记录</span>")
+        self.attachment_list.clear()
+        for a in details.attachments:
+            size = f"{a.size / 1048576:.1f} MB" if a.size >= 1048576 else f"{max(1, a.size // 1024)} KB"
+            item = QListWidgetItem(f"{a.filename}　{size}")
+            item.setToolTip(f"{a.filename}\n{a.purpose or '附件'}，{size}，上传于 {a.uploaded_at}")
+            item.setData(Qt.ItemDataRole.UserRole, a.id)
+            item.setData(Qt.ItemDataRole.UserRole + 1, a.filename)
+            self.attachment_list.addItem(item)
+        has = bool(details.attachments)
+        self.attachment_list.setVisible(has)
+        self.open_button.setVisible(has)
+        self.save_button.setVisible(has)
+        self.no_attachments.setVisible(not has)
+        if has:
+            self.attachment_list.setCurrentRow(0)
+            rows = sum(self.attachment_list.sizeHintForRow(i) for i in range(self.attachment_list.count()))
+            self.attachment_list.setFixedHeight(min(110, rows + 2 * self.attachment_list.frameWidth() + 2))
+
+    def _set_actions(self, actions: list[Any]) -> None:
+        for button in self.action_buttons.values():
+            self.actions_row.removeWidget(button)
+            button.deleteLater()
+        self.action_buttons = {}
+        while self.actions_row.count():
+            self.actions_row.takeAt(0)
+        for t in actions:
+            button = QPushButton(t.label)
+            button.setToolTip(f"由{t.who}办理" + (f"（{t.rule}）" if t.rule else ""))
+            button.clicked.connect(lambda _checked=False, tr=t: self.action_requested.emit(tr))
+            self.actions_row.addWidget(button)
+            self.action_buttons[t.label] = button
+        self.actions_row.addStretch(1)
+        self.actions_box.setVisible(bool(actions))
+        self.no_actions.setText("您对本条记录暂无可办理的操作" if self.record_id is not None else "")
+        self.no_actions.setVisible(not actions and self.details is not None)
+
+    # --- documents ------------------------------------------------------------------------------
+
+    def render_document(self, fmt: str, target: str | None = None) -> Any:
+        """Build and render this record's document in a worker; PDF opens in the preview dialog."""
+        from ui.preview import PdfPreviewDialog, render_document, temp_target
+
+        kind = self.spec.document_kind
+        if kind is None or self.record_id is None:
+            return None
+        stem = self.heading.text().strip("（）") or self.spec.title
+        if target is None:
+            if fmt == "pdf":
+                target = temp_target(stem, ".pdf")
+            else:
+                target, _ = QFileDialog.getSaveFileName(self, "导出Word", str(Path.home() / f"{stem}.docx"),
+                                                        "Word 文档 (*.docx)")
+                if not target:
+                    return None
+        self.preview_button.setEnabled(False)
+        self.docx_button.setEnabled(False)
+        title = self.heading.text()
+
+        def done(path: str) -> None:
+            self.preview_button.setEnabled(True)
+            self.docx_button.setEnabled(True)
+            if fmt == "pdf":
+                self.preview = PdfPreviewDialog(path, title, self)
+                self.preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+                self.preview.open()
+            else:
+                self.last_document = path
+                self.info.emit(f"已导出Word：{path}")
+
+        def failed(exc: BaseException) -> None:
+            self.preview_button.setEnabled(True)
+            self.docx_button.setEnabled(True)
+            self.error.show_message(str(exc))
+
+        return workers.run_task(render_document, self.ctx.db, kind, self.record_id, fmt, target,
+                                owner=self, on_done=done, on_error=failed)
+
+    # --- attachments ----------------------------------------------------------------------------
+
+    def _attachment_error(self, title: str, exc: BaseException) -> None:
+        message(self, title, str(exc))
+
+    def _selected_attachment(self) -> int | None:
+        item = self.attachment_list.currentItem()
+        return int(item.data(Qt.ItemDataRole.UserRole)) if item is not None else None
+
+    def open_attachment(self) -> None:
+        att = self._selected_attachment()
+        if att is None:
+            return
+
+        def opened(result: tuple[str, str, bytes]) -> None:
+            name, _mime, data = result
+            folder = Path(tempfile.mkdtemp(prefix="courtdesk-"))
+            path = folder / Path(name).name
+            path.write_bytes(data)
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+        workers.run_task(_read_attachment, self.ctx.db, att, owner=self, on_done=opened,
+                         on_error=lambda exc: self._attachment_error("打开附件", exc))
+
+    def save_attachment(self, target: str | None = None) -> None:
+        att = self._selected_attachment()
+        if att is None:
+            return
+        item = self.attachment_list.currentItem()
+        name = str(item.data(Qt.ItemDataRole.UserRole + 1))
+        if not target:
+            target, _ = QFileDialog.getSaveFileName(self, "附件另存为", name)
+            if not target:
+                return
+
+        def save(result: tuple[str, str, bytes]) -> None:
+            Path(target).write_bytes(result[2])  # type: ignore[arg-type]
+
+        workers.run_task(_read_attachment, self.ctx.db, att, owner=self, on_done=save,
+                         on_error=lambda exc: self._attachment_error("保存附件", exc))

@@ -1,0 +1,123 @@
+"""Documents of a record: build with the core's document kind, render to PDF/DOCX in a worker, and
+preview the PDF before printing (QtPdf)."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+
+def render_document(db: Any, kind_name: str, record_id: int, fmt: str, target: str) -> str:
+    """Worker side: build the document of one record and render it as ``pdf`` or ``docx``
+    (PDF with the fonts configured in the settings, else the bundled ones)."""
+    from courtdesk import printing
+
+    with db.read() as s:
+        doc = printing.record_document(s, kind_name, record_id)
+        printing.render(doc, target, fmt, fonts=printing.fonts_for(s) if fmt == "pdf" else None)
+    return target
+
+
+def print_register(session: Any, actor: Any, query: Any, path: str, *, progress: Any = None,
+                   cancel: Any = None) -> int:
+    """Worker side: the register's current filter as a printed 登记簿 (PDF); returns the row count.
+
+    Same signature as :func:`courtdesk.exporting.export_xlsx`, so the page runs both the same way."""
+    from courtdesk import printing
+    from courtdesk.documents import Cancelled, render_pdf
+    from courtdesk.errors import DomainError
+
+    total = query.count(session, actor)
+    if progress is not None:
+        progress(0, total)
+    doc = printing.register_document(session, actor, query)
+    try:
+        render_pdf(doc, path, fonts=printing.fonts_for(session), cancel=cancel)
+    except Cancelled:
+        raise DomainError("打印已取消，未生成文件", field="打印") from None
+    if progress is not None:
+        progress(total, total)
+    return total
+
+
+def temp_target(stem: str, suffix: str) -> str:
+    folder = Path(tempfile.mkdtemp(prefix="courtdesk-doc-"))
+    safe = "".join(ch for ch in stem if ch not in '\\/:*?"<>|').strip() or "文书"
+    return str(folder / f"{safe}{suffix}")
+
+
+class PdfPreviewDialog(QDialog):
+    """Shows a PDF (every page, fit to width) with 打印… and 另存为PDF…."""
+
+    def __init__(self, path: str, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from PySide6.QtPdf import QPdfDocument
+        from PySide6.QtPdfWidgets import QPdfView
+
+        self.path = path
+        self.setWindowTitle(f"预览 — {title}")
+        self.resize(860, 980)
+        self.document = QPdfDocument(self)
+        self.document.load(path)
+        self.view = QPdfView(self)
+        self.view.setDocument(self.document)
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        pages = QLabel(f"共 {self.document.pageCount()} 页")
+        pages.setStyleSheet("color: #5f6368;")
+        self.print_button = QPushButton("打印…")
+        self.print_button.clicked.connect(self.print_document)
+        save = QPushButton("另存为PDF…")
+        save.clicked.connect(self.save_as)
+        close = QPushButton("关闭")
+        close.clicked.connect(self.accept)
+        bar = QHBoxLayout()
+        bar.addWidget(pages)
+        bar.addStretch(1)
+        bar.addWidget(self.print_button)
+        bar.addWidget(save)
+        bar.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(bar)
+
+    def page_count(self) -> int:
+        return self.document.pageCount()
+
+    def save_as(self) -> None:
+        target, _ = QFileDialog.getSaveFileName(self, "另存为PDF", str(Path.home() / Path(self.path).name), "PDF (*.pdf)")
+        if target:
+            shutil.copyfile(self.path, target)
+
+    def print_document(self) -> None:
+        from PySide6.QtGui import QPainter
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setResolution(300)  # page images at 300 dpi: sharp text, bounded memory
+        dialog = QPrintDialog(printer, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        painter = QPainter(printer)
+        try:
+            first, last = 0, self.document.pageCount() - 1
+            if printer.fromPage() > 0:
+                first, last = printer.fromPage() - 1, min(last, printer.toPage() - 1)
+            for page in range(first, last + 1):
+                if page > first:
+                    printer.newPage()
+                rect = painter.viewport()
+                size = self.document.pagePointSize(page).toSize()
+                size.scale(rect.size(), Qt.AspectRatioMode.KeepAspectRatio)
+                image = self.document.render(page, QSize(size.width(), size.height()))
+                painter.setViewport(rect.x(), rect.y(), size.width(), size.height())
+                painter.setWindow(image.rect())
+                painter.drawImage(0, 0, image)
+                painter.setViewport(rect)
+        finally:
+            painter.end()

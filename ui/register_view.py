@@ -1,0 +1,491 @@
+"""One page class for every register: search, preset filters, dates, the paged table, the detail
+panel with the workflow actions, 新建, 导出Excel and (when the core has it) 打印登记簿.
+
+A register gets its page from its :class:`courtdesk.registers.RegisterSpec` alone; ``spec.extra``
+may add ``act`` (run a workflow action through the area's service), ``get`` (load one record),
+``action_fields`` (fields an action asks for, e.g. 盖章登记) and ``entity`` (attachment owner name).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate, QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressDialog,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from courtdesk import clock
+from courtdesk.errors import DomainError
+from courtdesk.forms import FormField
+from courtdesk.registers import RegisterQuery, RegisterSpec
+from ui import workers
+from ui.detail import RecordDetailPanel
+from ui.forms import FormDialog
+from ui.register_model import RegisterTableModel
+from ui.widgets import message
+
+SEARCH_DELAY_MS = 300
+_NO_DATE = QDate(2000, 1, 1)
+
+
+def register_book_printer() -> Callable[..., int] | None:
+    """The printed 登记簿 writer, when the core provides ``courtdesk.printing.register_document``
+    (the 打印登记簿 button is hidden otherwise)."""
+    try:
+        from courtdesk import printing
+    except ImportError:
+        return None
+    if not hasattr(printing, "register_document"):
+        return None
+    from ui.preview import print_register
+
+    return print_register
+
+
+def _file_job(db: Any, actor: Any, query: RegisterQuery, path: str, writer: Callable[..., int], *,
+              cancel: threading.Event, report: Callable[[int, int], None]) -> int:
+    with db.read() as s:
+        return writer(s, actor, query, path, progress=report, cancel=cancel)
+
+
+def _export_xlsx(*args: Any, **kwargs: Any) -> int:
+    from courtdesk.exporting import export_xlsx  # openpyxl loads only when somebody exports
+
+    return export_xlsx(*args, **kwargs)
+
+
+class RegisterTable(QTableView):
+    """The table; says so in words when the filter finds nothing."""
+
+    empty_text = "没有符合条件的记录"
+
+    def paintEvent(self, event: Any) -> None:
+        super().paintEvent(event)
+        model = self.model()
+        if model is not None and model.rowCount() == 0 and not getattr(model, "loading", False):
+            painter = QPainter(self.viewport())
+            painter.setPen(QColor("#80868b"))
+            painter.drawText(self.viewport().rect(), Qt.AlignmentFlag.AlignCenter, self.empty_text)
+            painter.end()
+
+
+class RegisterPage(QWidget):
+    #: A line for the main window's status bar.
+    status_message = Signal(str)
+    #: Number of rows written by the last export / print.
+    exported = Signal(int)
+
+    def __init__(self, ctx: Any, spec: RegisterSpec, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.spec = spec
+        self.active_dialog: QWidget | None = None
+        self.last_export: tuple[str, int] | None = None
+        self.preview: QWidget | None = None
+        self.last_error: str = ""
+        self._select_id: int | None = None
+        self._pending_row: int | None = None
+        self._columns_fitted = False
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.apply_query)
+
+        # --- toolbar ---
+        self.search = QLineEdit()
+        self.search.setClearButtonEnabled(True)
+        self.search.setPlaceholderText("检索（多个词用空格分开）  Ctrl+F")
+        self.search.setMinimumWidth(200)
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        self.search.returnPressed.connect(self.apply_query)
+        self.filter_combo = QComboBox()
+        self.filter_combo.addItem("全部", None)
+        for f in spec.filters:
+            self.filter_combo.addItem(f.label, f.key)
+        self.filter_combo.currentIndexChanged.connect(lambda _i: self.apply_query())
+        self.date_from = self._date_edit("起")
+        self.date_to = self._date_edit("止")
+        self.new_button = QPushButton(spec.create_label)
+        self.new_button.setToolTip(f"{spec.create_label}（Ctrl+N）")
+        self.new_button.clicked.connect(self.new_record)
+        self.new_button.setVisible(spec.create is not None and bool(spec.form))
+        self.export_button = QPushButton("导出Excel")
+        self.export_button.clicked.connect(self.choose_export_file)
+        self.print_button = QPushButton("打印登记簿")
+        self.print_button.clicked.connect(self.choose_print_file)
+        self.print_button.setVisible(register_book_printer() is not None)
+        self.refresh_button = QPushButton("刷新")
+        self.refresh_button.setToolTip("刷新（F5）")
+        self.refresh_button.clicked.connect(self.refresh)
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 2)
+        bar.addWidget(QLabel("筛选："))
+        bar.addWidget(self.filter_combo)
+        if spec.date_expr is not None:
+            bar.addWidget(QLabel("日期："))
+            bar.addWidget(self.date_from)
+            bar.addWidget(QLabel("至"))
+            bar.addWidget(self.date_to)
+        else:
+            self.date_from.hide()
+            self.date_to.hide()
+        bar.addStretch(1)
+        bar.addWidget(self.new_button)
+        bar.addWidget(self.export_button)
+        bar.addWidget(self.print_button)
+        bar.addWidget(self.refresh_button)
+
+        title = QLabel(spec.title)
+        title.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        self.count_label = QLabel("加载中…")
+        self.count_label.setStyleSheet("color: #5f6368;")
+        self.info = QLabel()
+        self.info.setStyleSheet("color: #137333;")
+        self.info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        heading = QHBoxLayout()
+        heading.addWidget(title)
+        heading.addWidget(self.count_label)
+        heading.addStretch(1)
+        heading.addWidget(self.info)
+
+        # --- table and detail ---
+        self.query = RegisterQuery(spec)
+        self.model = RegisterTableModel(ctx.db, ctx.user, self.query, self)
+        self.model.counted.connect(self._counted)
+        self.model.page_loaded.connect(self._page_loaded)
+        self.model.load_failed.connect(self._load_failed)
+        self.table = RegisterTable()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        vheader = self.table.verticalHeader()
+        vheader.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vheader.setDefaultSectionSize(self.fontMetrics().height() + 10)
+        vheader.setDefaultAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setStretchLastSection(True)
+        column, order = self.model.sort_column()
+        header.setSortIndicator(column, order)
+        self.table.setSortingEnabled(True)  # header clicks call model.sort → ORDER BY in SQL
+        self._size_columns()
+        self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._row_selected(cur.row()))
+        self.detail = RecordDetailPanel(ctx, spec)
+        self.table.doubleClicked.connect(lambda _i: self.detail.setFocus())
+        self.detail.action_requested.connect(self.start_action)
+        self.detail.info.connect(self.show_info)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setSizes([900, 380])
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(heading)
+        layout.addLayout(bar)
+        layout.addWidget(self.splitter, 1)
+
+    def _date_edit(self, what: str) -> QDateEdit:
+        edit = QDateEdit()
+        edit.setCalendarPopup(True)
+        edit.setDisplayFormat("yyyy-MM-dd")
+        edit.setMinimumDate(_NO_DATE)
+        edit.setSpecialValueText("不限")
+        edit.setDate(_NO_DATE)
+        edit.setToolTip(f"日期{what}（选择最早日期即为不限）")
+        edit.setMinimumWidth(edit.fontMetrics().horizontalAdvance("0000-00-00") + 48)
+        edit.calendarWidget().installEventFilter(self)
+        edit.dateChanged.connect(lambda _d: self.apply_query())
+        return edit
+
+    def eventFilter(self, obj: Any, event: Any) -> bool:
+        # A date box showing 不限 would open its calendar in the year 2000: open it at today.
+        if event.type() == QEvent.Type.Show:
+            for edit in (self.date_from, self.date_to):
+                if obj is edit.calendarWidget() and edit.date() == _NO_DATE:
+                    today = clock.today()
+                    obj.setCurrentPage(today.year, today.month)
+        return super().eventFilter(obj, event)
+
+    def _size_columns(self) -> None:
+        fm = self.table.fontMetrics()
+        unit = fm.horizontalAdvance("中") * 0.72  # Column.width counts roughly Latin-width characters
+        header = self.table.horizontalHeader()
+        for i, col in enumerate(self.spec.columns):
+            label = fm.horizontalAdvance(col.label) + 28
+            header.resizeSection(i, max(label, int(col.width * unit) + 12))
+
+    # --- query from the toolbar -----------------------------------------------------------------
+
+    @staticmethod
+    def _date(edit: QDateEdit) -> dt.date | None:
+        d = edit.date()
+        if d == _NO_DATE:
+            return None
+        return dt.date(d.year(), d.month(), d.day())
+
+    def current_query(self) -> RegisterQuery:
+        return self.model.query.with_(
+            search=self.search.text().strip(),
+            filter_key=self.filter_combo.currentData(),
+            date_from=self._date(self.date_from),
+            date_to=self._date(self.date_to),
+        )
+
+    def apply_query(self) -> None:
+        self._search_timer.stop()
+        query = self.current_query()
+        if query != self.model.query:
+            self.count_label.setText("加载中…")
+            self.model.set_query(query)
+
+    def set_filter(self, filter_key: str | None) -> None:
+        """Select a preset filter (used by the dashboard)."""
+        at = self.filter_combo.findData(filter_key)
+        self.filter_combo.setCurrentIndex(max(at, 0))
+        self.apply_query()
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def refresh(self) -> None:
+        current = self.detail.record_id
+        if current is not None:
+            self._select_id = current
+            self.detail.reload()
+        self.count_label.setText("加载中…")
+        self.model.reload()
+
+    # --- table events ---------------------------------------------------------------------------
+
+    def _fit_columns(self) -> None:
+        """Once, when the first rows arrive: widen columns whose loaded content is wider (capped).
+
+        Measured on the rows already read (not ``sizeHintForColumn``, which would ask the model
+        for a thousand rows and load pages nobody looks at)."""
+        self._columns_fitted = True
+        fm = self.table.fontMetrics()
+        header = self.table.horizontalHeader()
+        cap = fm.horizontalAdvance("中") * 14
+        rows = [self.model.row_values(r) for r in range(min(self.model.rowCount(), self.model.page_size))]
+        for i in range(len(self.spec.columns) - 1):  # the last column stretches anyway
+            texts = {values[i] for values in rows if values}
+            widest = max((fm.horizontalAdvance(t) for t in texts), default=0)
+            wanted = min(cap, widest + 16)
+            if wanted > header.sectionSize(i):
+                header.resizeSection(i, wanted)
+
+    def _counted(self, total: int) -> None:
+        if total and not self._columns_fitted:
+            self._fit_columns()
+        described = self.model.query.describe()
+        self.count_label.setText(f"共 {total:,} 条" + ("" if described == "全部记录" else f"（{described}）"))
+        column, order = self.model.sort_column()
+        header = self.table.horizontalHeader()
+        if (header.sortIndicatorSection(), header.sortIndicatorOrder()) != (column, order):
+            header.blockSignals(True)
+            header.setSortIndicator(column, order)
+            header.blockSignals(False)
+        if self._select_id is not None:
+            row = self.model.row_of(self._select_id)
+            self._select_id = None
+            if row is not None:
+                self.table.selectRow(row)
+                self.table.scrollTo(self.model.index(row, 0))
+
+    def _page_loaded(self, _page: int) -> None:
+        if self._pending_row is not None and self.model.is_loaded(self._pending_row):
+            row, self._pending_row = self._pending_row, None
+            self._row_selected(row)
+
+    def _load_failed(self, text: str) -> None:
+        self.count_label.setText("读取失败")
+        self.last_error = text
+        message(self, self.spec.title, f"读取登记簿失败：{text}")
+
+    def _row_selected(self, row: int) -> None:
+        if row < 0:
+            return
+        record_id = self.model.record_id(row)
+        if record_id is None:
+            self._pending_row = row
+            self.model.fetch_row(row)
+            return
+        if record_id != self.detail.record_id or self.detail.details is None:
+            self.detail.show_record(record_id, self.model.row_values(row))
+
+    def select_record(self, record_id: int) -> bool:
+        """Select a record's row if it is among the loaded rows."""
+        row = self.model.row_of(record_id)
+        if row is None:
+            return False
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0))
+        return True
+
+    # --- writing --------------------------------------------------------------------------------
+
+    def new_record(self) -> FormDialog | None:
+        spec = self.spec
+        if spec.create is None or not spec.form:
+            return None
+        create = spec.create
+        dialog = FormDialog(self.ctx, f"{spec.create_label} — {spec.title}", spec.form,
+                            lambda data: create(self.ctx.db, self.ctx.user, data), self)
+        dialog.accepted.connect(lambda: self._created(dialog.result_value))
+        self.active_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _created(self, record: Any) -> None:
+        record_id = getattr(record, "id", None)
+        number = getattr(record, "number", "") or ""
+        self.show_info(f"已保存{('：' + number) if number else ''}")
+        if record_id is not None:
+            self._select_id = record_id
+            self.detail.show_record(record_id, None)
+        self.model.reload()
+
+    def start_action(self, transition: Any) -> FormDialog | None:
+        record_id = self.detail.record_id
+        act = self.spec.extra.get("act")
+        if record_id is None:
+            return None
+        if act is None:
+            message(self, transition.label, f"「{self.spec.title}」尚未接入办理功能（缺少 act）")
+            return None
+        forms = self.spec.extra.get("action_fields") or self.spec.extra.get("action_forms") or {}
+        fields: tuple[FormField, ...] = tuple(forms.get(transition.action, ()))
+        comment = FormField(
+            "comment", "意见", "multiline", required=transition.comment_required, max_len=500,
+            help="必填：请写明意见或理由" if transition.comment_required else "可不填",
+        )
+        heading = self.detail.heading.text()
+        intro = f"对「{heading}」执行「{transition.label}」。"
+        if transition.rule:
+            intro += f"\n依据：{transition.rule}"
+
+        def submit(data: dict[str, Any]) -> Any:
+            text = data.pop("comment", "") or ""
+            return act(self.ctx.db, self.ctx.user, record_id, transition.action, text, data)
+
+        dialog = FormDialog(self.ctx, f"{transition.label} — {heading}", (*fields, comment), submit, self,
+                            intro=intro, ok_text=transition.label)
+        dialog.accepted.connect(lambda: self._changed(record_id, f"已{transition.label}：{heading}"))
+        self.active_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _changed(self, record_id: int, text: str) -> None:
+        self.show_info(text)
+        self._select_id = record_id
+        self.detail.reload()
+        self.model.reload()
+
+    def show_info(self, text: str) -> None:
+        self.info.setText(text)
+        self.status_message.emit(text)
+
+    # --- export and print -----------------------------------------------------------------------
+
+    def choose_export_file(self) -> None:
+        name = f"{self.spec.title}_{clock.today():%Y%m%d}.xlsx"
+        path, _ = QFileDialog.getSaveFileName(self, "导出Excel", str(Path.home() / name), "Excel 工作簿 (*.xlsx)")
+        if path:
+            if not path.lower().endswith(".xlsx"):
+                path += ".xlsx"
+            self.export_xlsx(path)
+
+    def export_xlsx(self, path: str | Path) -> workers.Task:
+        """Export the current filter to ``path`` in a worker (progress dialog with 取消)."""
+        return self._file_job("导出Excel", _export_xlsx, str(path), "已导出 {n} 条")
+
+    def choose_print_file(self) -> None:
+        """打印登记簿: the current filter as a PDF 登记簿, shown in the preview (打印… / 另存为PDF…)."""
+        from ui.preview import temp_target
+
+        self.print_register(temp_target(f"{self.spec.title}_{clock.today():%Y%m%d}", ".pdf"), preview=True)
+
+    def print_register(self, path: str | Path, *, preview: bool = False) -> workers.Task | None:
+        printer = register_book_printer()
+        if printer is None:
+            return None
+        return self._file_job("打印登记簿", printer, str(path), "登记簿已生成（{n} 条）", preview=preview)
+
+    def _file_job(self, title: str, writer: Callable[..., int], path: str, done_text: str, *,
+                  preview: bool = False) -> workers.Task:
+        cancel = threading.Event()
+        progress = QProgressDialog(f"{title}：{self.spec.title}…", "取消", 0, 0, self)
+        progress.setWindowTitle(title)
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(400)
+        progress.setAutoClose(False)
+        progress.setAutoReset(False)
+        progress.canceled.connect(cancel.set)
+        self.export_button.setEnabled(False)
+        self.print_button.setEnabled(False)
+
+        def on_progress(done: int, total: int) -> None:
+            progress.setMaximum(max(total, 1))
+            progress.setValue(min(done, total))
+            progress.setLabelText(f"{title}：已处理 {done:,} / {total:,} 条")
+
+        def finish() -> None:
+            progress.canceled.disconnect(cancel.set)
+            progress.close()
+            progress.deleteLater()
+            self.export_button.setEnabled(True)
+            self.print_button.setEnabled(True)
+
+        def done(count: int) -> None:
+            finish()
+            self.last_export = (path, count)
+            self.show_info(done_text.format(n=f"{count:,}") + f" → {path}")
+            self.exported.emit(count)
+            if preview:  # the PDF in the preview dialog: check it, then 打印…
+                from ui.preview import PdfPreviewDialog
+
+                self.preview = PdfPreviewDialog(path, self.spec.title, self)
+                self.preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+                self.preview.open()
+
+        def failed(exc: BaseException) -> None:
+            finish()
+            self.last_error = str(exc)
+            if cancel.is_set():
+                self.show_info(str(exc))
+            elif isinstance(exc, DomainError):
+                message(self, title, str(exc))
+            else:
+                message(self, title, f"{title}失败：{exc}")
+            self.exported.emit(-1)
+
+        return workers.run_task(_file_job, self.ctx.db, self.ctx.user, self.model.query, path, writer,
+                                cancel=cancel, on_progress=on_progress, owner=self, on_done=done, on_error=failed)
