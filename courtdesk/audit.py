@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, LargeBinary, event, func, inspect, insert, select, update
+from sqlalchemy import Connection, LargeBinary, event, func, insert, inspect, select, update
 from sqlalchemy.orm import Mapper, Session
 
 from courtdesk import clock
@@ -283,7 +283,7 @@ def _verify_rows(conn: Connection, mapper: Mapper[Any]) -> Iterator[str]:
     table = mapper.local_table
     name = table.name  # type: ignore[attr-defined]
     label = getattr(mapper.class_, "__label__", "") or name
-    pk = list(table.primary_key.columns)[0]  # type: ignore[attr-defined]
+    pk = next(iter(table.primary_key.columns))  # type: ignore[attr-defined]
     latest = (
         select(func.max(_entry.c.id).label("mid"))
         .where(_entry.c.entity == name)

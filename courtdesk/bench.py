@@ -66,8 +66,8 @@ def bench_documents(args: argparse.Namespace) -> dict[str, Any]:
         with tempfile.TemporaryDirectory() as folder:
             proc = subprocess.run(
                 [sys.executable, "-c",
-                 "import json, sys; from courtdesk.services.enforcement.bench import bench_batch; "
-                 "print(json.dumps(bench_batch(int(sys.argv[1]), sys.argv[2])))",
+                 ("import json, sys; from courtdesk.services.enforcement.bench import bench_batch; "
+                 "print(json.dumps(bench_batch(int(sys.argv[1]), sys.argv[2])))"),
                  str(letters), str(Path(folder) / "batch.pdf")],
                 capture_output=True, text=True, check=True, timeout=1800,
             )

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, DateTime, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, DateTime, Select, and_, func, or_
 from sqlalchemy.orm import Session
 
 from courtdesk.forms import FormField
@@ -20,6 +20,7 @@ from courtdesk.models.people import Role, User
 from courtdesk.workflow import Workflow
 
 Where = Callable[[User], ColumnElement[bool] | None]
+Act = Callable[[Any, User, int, str, str, dict[str, Any]], Any]
 
 
 @dataclass(frozen=True)
@@ -69,9 +70,16 @@ class RegisterSpec:
     create: Callable[..., Any] | None = None
     create_label: str = "新建"
     dashboard: Callable[[Session, User], list[DashboardItem]] | None = None
-    #: Name of the document kind (courtdesk.documents) that prints one record, if any.
+    #: Run a workflow action through the area's service:
+    #: ``act(db, actor, record_id, action, comment, params)`` (params from the transition's fields).
+    act: Act | None = None
+    #: Name of the document kind (courtdesk.printing) that prints one record, if any.
     document_kind: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def entity(self) -> str:
+        """The name under which the records' workflow steps and attachments are filed."""
+        return self.workflow.entity if self.workflow else self.key
 
     def column(self, key: str) -> Column:
         for c in self.columns:
@@ -84,6 +92,15 @@ class RegisterSpec:
 
 
 REGISTERS: dict[str, RegisterSpec] = {}
+
+
+def service_act(service: Callable[[Any], Any], method: str = "act") -> Act:
+    """The usual ``act``: ``service(db).<method>(actor, record_id, action, comment, **params)``."""
+
+    def act(db: Any, actor: User, record_id: int, action: str, comment: str, params: dict[str, Any]) -> Any:
+        return getattr(service(db), method)(actor, record_id, action, comment, **params)
+
+    return act
 
 
 def register(spec: RegisterSpec) -> RegisterSpec:
@@ -166,6 +183,12 @@ class RegisterQuery:
         order = spec.model.id if key == "id" else spec.column(key).expr  # type: ignore[attr-defined]
         tie = spec.model.id  # type: ignore[attr-defined]
         return stmt.order_by(order.desc() if desc else order.asc(), tie.desc() if desc else tie.asc())
+
+    def one(self, session: Session, actor: User, record_id: int) -> tuple[Any, ...] | None:
+        """The row of one record as the register shows it, or None if it is outside the actor's scope."""
+        stmt = self.statement(actor).where(self.spec.model.id == record_id)  # type: ignore[attr-defined]
+        row = session.execute(stmt).first()
+        return tuple(row) if row is not None else None
 
     def count(self, session: Session, actor: User) -> int:
         spec = self.spec

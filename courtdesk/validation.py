@@ -26,7 +26,7 @@ def text(value: Any, label: str, *, max_len: int, required: bool = True, min_len
 def integer(value: Any, label: str, *, minimum: int | None = None, maximum: int | None = None) -> int:
     if value is None or (isinstance(value, str) and not value.strip()):
         raise ValidationError(f"{label}：必填，不能为空", field=label)
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         raise ValidationError(f"{label}：必须是整数", field=label)
     try:
         number = int(str(value).strip())

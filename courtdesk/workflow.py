@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from courtdesk import audit, clock
 from courtdesk.errors import DomainError, PermissionDenied, ValidationError
+from courtdesk.forms import FormField
 from courtdesk.models.infra import WorkflowStep
 from courtdesk.models.people import User
 
@@ -45,6 +46,8 @@ class Transition:
     separations: tuple[Separation, ...] = ()
     comment_required: bool = False
     rule: str | None = None
+    #: What the actor fills in for this step (e.g. 盖章时间, 实际盖章次数); the UI renders them.
+    fields: tuple[FormField, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -63,12 +63,11 @@ class RecordDetails:
 
 def entity_of(spec: RegisterSpec) -> str:
     """The entity name under which a register's attachments and workflow steps are filed."""
-    return str(spec.extra.get("entity") or (spec.workflow.entity if spec.workflow else spec.key))
+    return spec.entity
 
 
 def get_record(spec: RegisterSpec, session: Any, record_id: int) -> Any:
-    getter = spec.extra.get("get")
-    return getter(session, record_id) if getter else session.get(spec.model, record_id)
+    return session.get(spec.model, record_id)
 
 
 def load_details(db: Any, actor: Any, spec: RegisterSpec, record_id: int) -> RecordDetails | None:
@@ -79,8 +78,7 @@ def load_details(db: Any, actor: Any, spec: RegisterSpec, record_id: int) -> Rec
 
     with db.read() as s:
         # The row as the register shows it (and only if the user's scope lets them see it).
-        row = s.execute(RegisterQuery(spec).statement(actor).where(
-            spec.model.id == record_id)).first()  # type: ignore[attr-defined]
+        row = RegisterQuery(spec).one(s, actor, record_id)
         record = get_record(spec, s, record_id) if row is not None else None
         if record is None:
             return None

@@ -1,9 +1,9 @@
 """One page class for every register: search, preset filters, dates, the paged table, the detail
 panel with the workflow actions, 新建, 导出Excel and (when the core has it) 打印登记簿.
 
-A register gets its page from its :class:`courtdesk.registers.RegisterSpec` alone; ``spec.extra``
-may add ``act`` (run a workflow action through the area's service), ``get`` (load one record),
-``action_fields`` (fields an action asks for, e.g. 盖章登记) and ``entity`` (attachment owner name).
+A register gets its page from its :class:`courtdesk.registers.RegisterSpec` alone: ``spec.act`` runs a
+workflow action through the area's service, and each transition's ``fields`` say what the action asks
+for (e.g. 盖章登记's time and count).
 """
 
 from __future__ import annotations
@@ -375,14 +375,13 @@ class RegisterPage(QWidget):
 
     def start_action(self, transition: Any) -> FormDialog | None:
         record_id = self.detail.record_id
-        act = self.spec.extra.get("act")
+        act = self.spec.act
         if record_id is None:
             return None
         if act is None:
             message(self, transition.label, f"「{self.spec.title}」尚未接入办理功能（缺少 act）")
             return None
-        forms = self.spec.extra.get("action_fields") or self.spec.extra.get("action_forms") or {}
-        fields: tuple[FormField, ...] = tuple(forms.get(transition.action, ()))
+        fields: tuple[FormField, ...] = tuple(transition.fields)
         comment = FormField(
             "comment", "意见", "multiline", required=transition.comment_required, max_len=500,
             help="必填：请写明意见或理由" if transition.comment_required else "可不填",

@@ -1,7 +1,7 @@
 """SQLAlchemy models, one module per area. Importing this package registers every table."""
 
 from courtdesk.models.base import Base
-from courtdesk.models.infra import AuditEntry, AuditHead, Attachment, Counter, Setting, WorkflowStep
+from courtdesk.models.infra import Attachment, AuditEntry, AuditHead, Counter, Setting, WorkflowStep
 from courtdesk.models.letters import (
     BlankLetterhead,
     BlankLetterheadReport,

@@ -27,7 +27,7 @@ from courtdesk.errors import DomainError, ValidationError
 from courtdesk.forms import FormField, clean
 from courtdesk.models.letters import BlankLetterhead, BlankLetterheadReport
 from courtdesk.models.people import Department, Role, User
-from courtdesk.registers import Column, DashboardItem, Filter, RegisterSpec, register
+from courtdesk.registers import Column, DashboardItem, Filter, RegisterSpec, register, service_act
 from courtdesk.services.common import load_or_refuse
 from courtdesk.workflow import Separation, Transition, Workflow, src
 
@@ -185,9 +185,9 @@ LETTERHEAD_WORKFLOW = Workflow(
                    "办公室文员", guard=_issue_guard, effect=_issue_effect,
                    separations=(Separation("holder_id", "不能给自己发放盖章空白信笺（职责分离）"),), rule=RULE),
         Transition("report_use", "登记使用", src("issued"), "issued", _holder_or_keeper,
-                   "持有人或办公室文员", guard=_report_use_guard, effect=_report_use_effect, rule=RULE),
+                   "持有人或办公室文员", guard=_report_use_guard, effect=_report_use_effect, rule=RULE, fields=USE_FIELDS),
         Transition("return", "交回登记", src("issued"), "issued", lambda a, b: a.has(*KEEPING_ROLES),
-                   "办公室文员（清点收回）", guard=_return_guard, effect=_return_effect, rule=RULE),
+                   "办公室文员（清点收回）", guard=_return_guard, effect=_return_effect, rule=RULE, fields=RETURN_FIELDS),
         Transition("close", "办结", src("issued"), "closed", _holder_or_keeper, "持有人或办公室文员",
                    guard=_close_guard, effect=_close_effect, rule=RULE),
     ),
@@ -376,11 +376,6 @@ LETTERHEAD_REGISTER = register(
         create=lambda db, actor, data: LetterheadService(db).request(actor, data),
         create_label="申请领用盖章空白信笺",
         dashboard=_dashboard,
-        extra={
-            "act": lambda db, actor, record_id, action, comment, params: LetterheadService(db).act(
-                actor, record_id, action, comment, **params),
-            "get": lambda session, record_id: session.get(BlankLetterhead, record_id),
-            "action_fields": {"report_use": USE_FIELDS, "return": RETURN_FIELDS},
-        },
+        act=service_act(LetterheadService),
     )
 )

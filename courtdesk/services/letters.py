@@ -33,7 +33,7 @@ from courtdesk.forms import FormField
 from courtdesk.models.letters import IntroductionLetter, IntroductionLetterBearer
 from courtdesk.models.people import Role, User
 from courtdesk.models.seals import Seal
-from courtdesk.registers import Column, DashboardItem, Filter, RegisterSpec, register
+from courtdesk.registers import Column, DashboardItem, Filter, RegisterSpec, register, service_act
 from courtdesk.services import seals
 from courtdesk.services.common import load_or_refuse
 from courtdesk.workflow import Separation, Transition, Workflow, src
@@ -448,10 +448,6 @@ LETTER_REGISTER = register(
         create_label="申请开具介绍信",
         dashboard=_dashboard,
         document_kind=document.KIND,
-        extra={
-            "act": lambda db, actor, record_id, action, comment, params: LetterService(db).act(
-                actor, record_id, action, comment, **params),
-            "get": lambda session, record_id: session.get(IntroductionLetter, record_id),
-        },
+        act=service_act(LetterService),
     )
 )

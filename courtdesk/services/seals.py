@@ -28,7 +28,7 @@ from courtdesk.errors import PermissionDenied, ValidationError
 from courtdesk.forms import FormField, clean
 from courtdesk.models.people import Department, Role, User
 from courtdesk.models.seals import SEAL_KINDS, Seal, SealUse
-from courtdesk.registers import Column, DashboardItem, Filter, RegisterSpec, register
+from courtdesk.registers import Column, DashboardItem, Filter, RegisterSpec, register, service_act
 from courtdesk.services import attachments
 from courtdesk.services.common import load_or_refuse
 from courtdesk.services.people import require
@@ -158,7 +158,7 @@ SEAL_USE_WORKFLOW = Workflow(
                    guard=_stamp_guard, effect=_stamp_effect,
                    separations=(Separation("approver_id", "审批人不能同时为本次用印监印盖章（职责分离）"),
                                 Separation("applicant_id", "申请人不能为自己的用印申请监印盖章（职责分离）")),
-                   rule=RULE),
+                   rule=RULE, fields=STAMP_FIELDS),
         Transition("void", "作废", src("submitted", "approved", "rejected", "withdrawn"), "voided",
                    lambda a, u: a.has(Role.CLERK, Role.OFFICE_HEAD), "办公室文员或办公室负责人",
                    effect=_void_effect, comment_required=True),
@@ -394,11 +394,6 @@ SEAL_USE_REGISTER = register(
         create=lambda db, actor, data: SealService(db).file(actor, data),
         create_label="用印申请",
         dashboard=_dashboard,
-        extra={
-            "act": lambda db, actor, record_id, action, comment, params: SealService(db).act(
-                actor, record_id, action, comment, **params),
-            "get": lambda session, record_id: session.get(SealUse, record_id),
-            "action_fields": {"stamp": STAMP_FIELDS},
-        },
+        act=service_act(SealService),
     )
 )

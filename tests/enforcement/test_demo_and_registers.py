@@ -79,7 +79,7 @@ def test_demo_audit_chain_is_intact(db):
 @pytest.mark.parametrize("key", KEYS)
 def test_every_filter_pages_streams_and_exports(db, users, today, key, tmp_path):
     spec = registers.get(key)
-    assert spec.area == "执行文书" and callable(spec.extra["get"]) and callable(spec.extra["act"])
+    assert spec.area == "执行文书" and callable(spec.act)
     officer = users["enforcer"]
     with db.read() as s:
         total = RegisterQuery(spec).count(s, officer)
@@ -134,10 +134,10 @@ def test_register_create_and_act_through_the_spec(db, users, today):
         case_id = s.scalar(select(EnforcementCase.id).where(EnforcementCase.status == "open"))
         unit_id = s.scalar(select(RecipientUnit.id))
     letter = spec.create(db, users["enforcer"], {"case_id": case_id, "unit_id": unit_id})
-    sent = spec.extra["act"](db, users["enforcer"], letter.id, "send", "", {"postal_receipt": "1150099999999"})
+    sent = spec.act(db, users["enforcer"], letter.id, "send", "", {"postal_receipt": "1150099999999"})
     assert sent.status == "sent"
     with db.read() as s:
-        assert spec.extra["get"](s, letter.id).reply_due == today + dt.timedelta(days=15)
+        assert s.get(spec.model, letter.id).reply_due == today + dt.timedelta(days=15)
         assert [t.action for t in spec.workflow.available(users["enforcer"], sent)] == ["reply", "void"]
 
 

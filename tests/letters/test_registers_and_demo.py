@@ -42,17 +42,17 @@ def test_register_declaration():
     assert (spec.title, spec.area) == ("介绍信登记簿", "印章与介绍信")
     assert [c.label for c in spec.columns] == [
         "编号", "开具日期", "收件单位", "持信人", "人数", "事由", "有效期（天）", "承办人", "开具人", "状态", "作废原因"]
-    assert {"act", "get"} <= set(spec.extra)
+    assert callable(spec.act)
     assert spec.workflow is LETTER_WORKFLOW
 
 
 def test_register_act_and_get_run_the_workflow(db, users):
     spec = registers.get("introduction_letter")
     letter = spec.create(db, users["enforcer"], letter_data(users))
-    issued = spec.extra["act"](db, users["clerk"], letter.id, "issue", "", {})
+    issued = spec.act(db, users["clerk"], letter.id, "issue", "", {})
     assert issued.status == "issued"
     with db.read() as s:
-        assert spec.extra["get"](s, letter.id).number == issued.number
+        assert s.get(spec.model, letter.id).number == issued.number
 
 
 def test_search_by_bearer_name_and_display(db, users):

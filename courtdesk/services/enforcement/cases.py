@@ -15,7 +15,7 @@ from courtdesk.errors import NotFound, ValidationError
 from courtdesk.forms import FormField, clean
 from courtdesk.models.enforcement import CLOSE_MODES, PARTY_KINDS, EnforcementCase, EnforcementParty
 from courtdesk.models.people import Role, User
-from courtdesk.registers import Column, Filter, RegisterSpec, register
+from courtdesk.registers import Column, Filter, RegisterSpec, register, service_act
 from courtdesk.services import settings
 from courtdesk.services.enforcement import rules
 from courtdesk.services.enforcement.common import (
@@ -269,7 +269,7 @@ CASE_WORKFLOW = Workflow(
                    comment_required=True),
         Transition("resume", "恢复执行", src("suspended"), "open", _officer_or_head, "本案承办人、书记员或执行局负责人"),
         Transition("close", "结案", src("open", "suspended"), "closed", _officer_or_head,
-                   "本案承办人、书记员或执行局负责人", guard=_close_guard, effect=_close_effect),
+                   "本案承办人、书记员或执行局负责人", guard=_close_guard, effect=_close_effect, fields=CLOSE_FIELDS),
     ),
 )
 
@@ -324,11 +324,6 @@ CASE_REGISTER = register(
         form=CASE_FIELDS,
         create=lambda db, actor, data: CaseService(db).create(actor, data),
         create_label="登记执行案件",
-        extra={
-            "get": lambda session, record_id: session.get(EnforcementCase, record_id),
-            "act": lambda db, actor, record_id, action, comment, params: CaseService(db).act(
-                actor, record_id, action, comment, **params),
-            "action_fields": {"close": CLOSE_FIELDS},
-        },
+        act=service_act(CaseService),
     )
 )

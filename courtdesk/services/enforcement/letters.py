@@ -48,7 +48,7 @@ from courtdesk.models.enforcement import (
 )
 from courtdesk.models.people import Role, User
 from courtdesk.printing import document_kind
-from courtdesk.registers import Column, DashboardItem, Filter, RegisterSpec, register
+from courtdesk.registers import Column, DashboardItem, Filter, RegisterSpec, register, service_act
 from courtdesk.services import settings
 from courtdesk.services.common import load_or_refuse
 from courtdesk.services.enforcement.common import (
@@ -383,9 +383,9 @@ LETTER_WORKFLOW = Workflow(
     initial="issued",
     transitions=(
         Transition("send", "寄出登记", src("issued"), "sent", _enforcement, "执行干警",
-                   guard=_send_guard, effect=_send_effect),
+                   guard=_send_guard, effect=_send_effect, fields=SEND_FIELDS),
         Transition("reply", "回复登记", src("sent"), "replied", _enforcement, "执行干警",
-                   guard=_reply_guard, effect=_reply_effect),
+                   guard=_reply_guard, effect=_reply_effect, fields=REPLY_FIELDS),
         Transition("void", "作废", src("issued", "sent"), "voided", _enforcement, "执行干警",
                    effect=_void_effect, comment_required=True),
     ),
@@ -549,11 +549,6 @@ LETTER_REGISTER = register(
         create_label="制作调查函",
         dashboard=_dashboard,
         document_kind=DOCUMENT_KIND,
-        extra={
-            "get": lambda session, record_id: session.get(InvestigationLetter, record_id),
-            "act": lambda db, actor, record_id, action, comment, params: LetterService(db).act(
-                actor, record_id, action, comment, **params),
-            "action_fields": {"send": SEND_FIELDS, "reply": REPLY_FIELDS},
-        },
+        act=service_act(LetterService),
     )
 )

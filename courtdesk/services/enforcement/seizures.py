@@ -46,7 +46,7 @@ from courtdesk.models.enforcement import (
 )
 from courtdesk.models.people import Role, User
 from courtdesk.printing import document_kind
-from courtdesk.registers import Column, DashboardItem, Filter, RegisterSpec, register
+from courtdesk.registers import Column, DashboardItem, Filter, RegisterSpec, register, service_act
 from courtdesk.services import settings
 from courtdesk.services.common import load_or_refuse
 from courtdesk.services.enforcement import rules
@@ -198,9 +198,9 @@ SEIZURE_WORKFLOW = Workflow(
     initial="active",
     transitions=(
         Transition("renew", "续行", src("active"), "active", _may, "执行干警", guard=_renew_guard,
-                   effect=_renew_effect, rule=rules.TERM_RULE),
+                   effect=_renew_effect, rule=rules.TERM_RULE, fields=RENEW_FIELDS),
         Transition("release", "解除", src("active"), "released", _may, "执行干警", guard=_release_guard,
-                   effect=_release_effect),
+                   effect=_release_effect, fields=RELEASE_FIELDS),
         Transition("lapse", "登记期满失效", src("active"), "lapsed", _may, "执行干警", guard=_lapse_guard),
     ),
 )
@@ -289,7 +289,7 @@ NOTICE_WORKFLOW = Workflow(
     initial="draft",
     transitions=(
         Transition("notify", "告知登记", src("draft"), "notified", lambda a, n: a.has(Role.ENFORCEMENT), "执行干警",
-                   guard=_notify_guard, effect=_notify_effect),
+                   guard=_notify_guard, effect=_notify_effect, fields=NOTIFY_FIELDS),
         Transition("void", "作废", src("draft"), "voided", lambda a, n: a.has(Role.ENFORCEMENT), "执行干警",
                    comment_required=True),
     ),
@@ -503,12 +503,7 @@ SEIZURE_REGISTER = register(
         create=lambda db, actor, data: SeizureService(db).add(actor, data),
         create_label="登记查封、扣押、冻结",
         dashboard=_dashboard,
-        extra={
-            "get": lambda session, record_id: session.get(Seizure, record_id),
-            "act": lambda db, actor, record_id, action, comment, params: SeizureService(db).act(
-                actor, record_id, action, comment, **params),
-            "action_fields": {"renew": RENEW_FIELDS, "release": RELEASE_FIELDS},
-        },
+        act=service_act(SeizureService),
     )
 )
 
@@ -544,11 +539,6 @@ NOTICE_REGISTER = register(
         ),
         visible_to=VISIBLE_TO,
         document_kind=DOCUMENT_KIND,
-        extra={
-            "get": lambda session, record_id: session.get(SeizureNotice, record_id),
-            "act": lambda db, actor, record_id, action, comment, params: SeizureService(db).notice_act(
-                actor, record_id, action, comment, **params),
-            "action_fields": {"notify": NOTIFY_FIELDS},
-        },
+        act=service_act(SeizureService, "notice_act"),
     )
 )
