@@ -334,6 +334,9 @@ def smoke(app: Any, loader: CoreLoader) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.smoke and not (os.environ.get("QT_QPA_PLATFORM") or os.environ.get("DISPLAY")
+                           or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # smoke runs without a person, often without a screen
     loader = CoreLoader(args.db)
     app = create_app(sys.argv[0] if sys.argv else "courtdesk")
     if args.smoke:

@@ -10,6 +10,8 @@ def open_database(db: str | None = None, *, upgrade: bool = True) -> Database:
     from courtdesk.db import migrate
 
     database = Database(resolve_url(db))
+    if migrate.is_current(database):
+        return database
     if upgrade:
         migrate.upgrade(database)
     else:

@@ -29,6 +29,10 @@ def _at_revision(path, revision: str) -> Database:
     return db
 
 
+def test_schema_head_constant_names_the_newest_migration():
+    assert migrate.script_heads() == {migrate.SCHEMA_HEAD}
+
+
 def test_models_and_migrations_agree(empty_db):
     with empty_db.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
@@ -74,7 +78,7 @@ def test_cli_init_refuses_newer_database(db_path):
     with sqlite3.connect(db_path) as conn:
         conn.execute("UPDATE alembic_version SET version_num='9999_future'")
     result = subprocess.run([sys.executable, "-m", "courtdesk", "init", "--db", str(db_path)],
-                            capture_output=True, text=True, timeout=60)
+                            check=False, capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert "比本程序新" in result.stderr
 
@@ -82,7 +86,7 @@ def test_cli_init_refuses_newer_database(db_path):
 def test_backup_and_restore_round_trip_refuses_corrupt_file(db, db_path, tmp_path):
     out = tmp_path / "b" / "backup.sqlite3"
     run = [sys.executable, "-m", "courtdesk"]
-    assert subprocess.run([*run, "backup", "--db", str(db_path), "--out", str(out)], timeout=60).returncode == 0
+    assert subprocess.run([*run, "backup", "--db", str(db_path), "--out", str(out)], check=False, timeout=60).returncode == 0
     verify_backup(out)
     with sqlite3.connect(db_path) as conn:
         conn.execute("UPDATE setting SET value='x'")  # harmless change after the backup
@@ -90,15 +94,15 @@ def test_backup_and_restore_round_trip_refuses_corrupt_file(db, db_path, tmp_pat
     corrupt = tmp_path / "corrupt.sqlite3"
     corrupt.write_bytes(out.read_bytes()[:4096] + b"\x00garbage" * 1000)
     bad = subprocess.run([*run, "restore", "--db", str(db_path), "--from", str(corrupt)],
-                         capture_output=True, text=True, timeout=60)
+                         check=False, capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and "已拒绝" in bad.stderr
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("SELECT count(*) FROM workflow_step").fetchone() == (0,)  # refused: untouched
     db.dispose()
-    ok = subprocess.run([*run, "restore", "--db", str(db_path), "--from", str(out)], capture_output=True,
+    ok = subprocess.run([*run, "restore", "--db", str(db_path), "--from", str(out)], check=False, capture_output=True,
                         text=True, timeout=60)
     assert ok.returncode == 0, ok.stderr
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("SELECT count(*) FROM workflow_step").fetchone()[0] > 0
-    assert subprocess.run([*run, "verify-audit", "--db", str(db_path)], capture_output=True,
+    assert subprocess.run([*run, "verify-audit", "--db", str(db_path)], check=False, capture_output=True,
                           timeout=60).returncode == 0

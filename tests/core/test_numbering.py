@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from courtdesk import numbering
 from courtdesk.db import Database
+from courtdesk.errors import ValidationError
 from courtdesk.models.seals import SealUse
 from courtdesk.services.seals import SealService
 
@@ -79,7 +80,7 @@ def test_failed_save_does_not_burn_a_number(db, users):
     seal = _office_seal(db)
     first = service.file(users["judge"], {"seal_id": seal, "title": "甲", "copies": 1, "impressions": 1,
                                           "purpose": "测试"})
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError, match="只接受"):
         service.file(users["judge"], {"seal_id": seal, "title": "乙", "copies": 1, "impressions": 1,
                                       "purpose": "测试", "original": ("x.exe", b"MZ")})
     second = service.file(users["judge"], {"seal_id": seal, "title": "丙", "copies": 1, "impressions": 1,

@@ -21,21 +21,19 @@ import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, aliased
 
 from courtdesk import clock, numbering, validation
 from courtdesk.db.engine import Database
-from courtdesk.documents import Document, FontSet, resolve_fonts, write_batch
 from courtdesk.documents.investigation_letter import (
     MAX_QUESTIONS,
     STANDARD_QUESTIONS,
     InvestigationLetterContent,
     build_investigation_letter,
 )
-from courtdesk.documents.pdf_renderer import Target
 from courtdesk.errors import NotFound, PermissionDenied, ValidationError
 from courtdesk.forms import FormField, clean
 from courtdesk.models.enforcement import (
@@ -47,7 +45,7 @@ from courtdesk.models.enforcement import (
     RecipientUnit,
 )
 from courtdesk.models.people import Role, User
-from courtdesk.printing import document_kind
+from courtdesk.printing import document_kind, fonts_for
 from courtdesk.registers import Column, DashboardItem, Filter, RegisterSpec, register, service_act
 from courtdesk.services import settings
 from courtdesk.services.common import load_or_refuse
@@ -64,6 +62,11 @@ from courtdesk.services.enforcement.common import (
 )
 from courtdesk.services.enforcement.units import unit_choices
 from courtdesk.workflow import Transition, Workflow, src
+
+if TYPE_CHECKING:
+    from courtdesk.documents.fonts import FontSet
+    from courtdesk.documents.model import Document
+    from courtdesk.documents.pdf_renderer import Target
 
 REGISTER_KEY = "outgoing_letter"
 DOCUMENT_KIND = "investigation_letter"
@@ -115,13 +118,6 @@ def letter_content(letter: InvestigationLetter, values: dict[str, str]) -> Inves
         court_address=values["address"],
         postcode=values["postcode"],
     )
-
-
-def pdf_fonts(session: Session) -> FontSet:
-    """The PDF fonts: the system fonts configured in the settings, else the bundled ones."""
-    values = settings.get_all(session)
-    configured = {"body": values.get("font_body_path", ""), "title": values.get("font_title_path", "")}
-    return resolve_fonts({k: v for k, v in configured.items() if v})
 
 
 @document_kind(DOCUMENT_KIND, "调查函（存根、正文、复函）",
@@ -253,8 +249,10 @@ def print_letters(
     ids = list(letter_ids)
     if fonts is None:
         with db.read() as s:
-            fonts = pdf_fonts(s)
+            fonts = fonts_for(s)
     total = len(ids)
+    from courtdesk.documents.pdf_renderer import write_batch
+
     result = write_batch(
         _documents(db, ids), out, title="调查函",
         progress=(lambda done, _total: progress(done, total)) if progress else None,
@@ -292,7 +290,7 @@ def generate_batch(
         ids = tuple(x.id for x in letters)
         numbers = tuple(x.number for x in letters)
         if fonts is None:
-            fonts = pdf_fonts(s)
+            fonts = fonts_for(s)
     registered = time.perf_counter()
     pages, cancelled = print_letters(db, ids, out, progress=progress, cancel=cancel, fonts=fonts)
     printed = time.perf_counter()

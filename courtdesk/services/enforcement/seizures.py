@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, aliased
 
 from courtdesk import clock, validation
 from courtdesk.db.engine import Database
-from courtdesk.documents import Document
+from courtdesk.documents.model import Document
 from courtdesk.documents.seizure_transcript import (
     SeizureTranscriptContent,
     TranscriptItem,
