@@ -7,9 +7,11 @@ services so every rule and the audit apply) and optionally a bulk filler with :f
 
 from __future__ import annotations
 
+import datetime as dt
+import heapq
 import struct
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,7 +76,10 @@ class DemoContext:
     departments: dict[str, Department] = field(default_factory=dict)
 
 
-Filler = Callable[[DemoContext], None]
+#: A filler either writes everything at once (returns None) or is a generator that yields the date
+#: and time of each of its next steps; :func:`fill` then runs the steps of all fillers in date order
+#: with the clock set to each step's time, so every register's yearly numbers follow its dates.
+Filler = Callable[[DemoContext], "Iterator[dt.datetime] | None"]
 BulkFiller = Callable[[DemoContext, int], None]
 FILLERS: list[tuple[str, Filler]] = []
 BULK_FILLERS: list[tuple[str, BulkFiller]] = []
@@ -210,6 +215,23 @@ def _people(ctx: DemoContext) -> None:
             _ = user.department, user.roles  # loaded for use after the session closes
 
 
+def _run_in_date_order(ctx: DemoContext) -> None:
+    queue: list[tuple[dt.datetime, int, Iterator[dt.datetime]]] = []
+    for order, (_name, fn) in enumerate(FILLERS):
+        steps = fn(ctx)
+        if steps is None:
+            continue
+        first = next(steps, None)
+        if first is not None:
+            heapq.heappush(queue, (first, order, steps))
+    while queue:
+        when, order, steps = heapq.heappop(queue)
+        clock.set_now(when)
+        following = next(steps, None)
+        if following is not None:
+            heapq.heappush(queue, (max(following, when), order, steps))
+
+
 def fill(db: Database, *, rows: int = 0) -> DemoContext:
     """Fill a new database with demo people and every area's demo records."""
     import courtdesk.demo.areas  # noqa: F401  (registers the area fillers)
@@ -218,8 +240,7 @@ def fill(db: Database, *, rows: int = 0) -> DemoContext:
     saved = clock._fixed
     try:
         _people(ctx)
-        for _name, fn in FILLERS:
-            fn(ctx)
+        _run_in_date_order(ctx)
         if rows:
             for _name, bulk in BULK_FILLERS:
                 bulk(ctx, rows)

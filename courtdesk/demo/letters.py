@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import select
@@ -59,14 +60,14 @@ def _bearers(ctx: DemoContext, *keys: str) -> list[dict[str, str]]:
 
 
 @filler("letters")
-def demo_letters(ctx: DemoContext) -> None:
+def demo_letters(ctx: DemoContext) -> Iterator[dt.datetime]:
     u = ctx.users
     letters = LetterService(ctx.db)
     seal_svc = SealService(ctx.db)
     png = tiny_png()
 
-    def at(month: int, day: int, hour: int = 9, minute: int = 0) -> None:
-        clock.set_now(dt.datetime(2026, month, day, hour, minute))
+    def at(month: int, day: int, hour: int = 9, minute: int = 0) -> dt.datetime:
+        return dt.datetime(2026, month, day, hour, minute)
 
     def request(who: str, trip: int, bearers: tuple[str, ...], *, days: int = 7, handler: str | None = None,
                 signer: str = "leader") -> int:
@@ -103,129 +104,129 @@ def demo_letters(ctx: DemoContext) -> None:
         (10, 13, "civil_head", 9, ("civil_head", "civil_clerk")),
     )
     for month, day, who, trip, bearers in used_plan:
-        at(month, day, 8, 40)
+        yield at(month, day, 8, 40)
         letter_id = request(who, trip, bearers, days=3 if trip % 2 else 7)
-        at(month, day, 9, 10)
+        yield at(month, day, 9, 10)
         issue(letter_id)
-        at(month, day + 2, 16, 30)
+        yield at(month, day + 2, 16, 30)
         letters.act(u[who], letter_id, "mark_used", "已到对方单位办理完毕")
 
     # The trip was cancelled: the letter came back unused.
-    at(6, 22, 9)
+    yield at(6, 22, 9)
     returned = request("judge", 3, ("judge", "civil_clerk"))
-    at(6, 22, 9, 30)
+    yield at(6, 22, 9, 30)
     issue(returned)
-    at(6, 24, 10)
+    yield at(6, 24, 10)
     letters.act(u["clerk"], returned, "return", "当事人已主动履行，未外出，介绍信交回")
 
     # Misprinted recipient: voided (its seal use was not stamped yet and is voided with it); reissued.
-    at(9, 21, 8, 50)
+    yield at(9, 21, 8, 50)
     voided = request("enforcer", 0, ("enforcer", "enforce_clerk"))
-    at(9, 21, 9, 5)
+    yield at(9, 21, 9, 5)
     issue(voided, stamp=False)
-    at(9, 21, 9, 15)
+    yield at(9, 21, 9, 15)
     letters.act(u["clerk"], voided, "void", "收件单位名称应为支行，填写有误，作废后重新开具")
     again = request("enforcer", 8, ("enforcer", "enforce_clerk"))
-    at(9, 21, 9, 30)
+    yield at(9, 21, 9, 30)
     issue(again)
-    at(9, 23, 17)
+    yield at(9, 23, 17)
     letters.act(u["enforcer"], again, "mark_used")
 
     # Refused and withdrawn requests take no number.
-    at(10, 27, 10)
+    yield at(10, 27, 10)
     refused = request("civil_clerk", 4, ("civil_clerk",))
-    at(10, 27, 11)
+    yield at(10, 27, 11)
     letters.act(u["clerk"], refused, "refuse", "事由不具体，未写明调阅哪一案件卷宗，请补充后重新申请")
-    at(11, 3, 14)
+    yield at(11, 3, 14)
     withdrawn = request("judge", 6, ("judge", "civil_clerk"))
     letters.act(u["judge"], withdrawn, "withdraw", "改为邮寄移送")
 
     # Issued in early November, past its validity and not yet registered as used or returned.
-    at(11, 9, 9)
+    yield at(11, 9, 9)
     expired = request("enforce_head", 5, ("enforce_head", "enforcer"), days=3)
-    at(11, 9, 9, 30)
+    yield at(11, 9, 9, 30)
     issue(expired)
 
     # Out now, within the validity.
-    at(11, 19, 8, 45)
+    yield at(11, 19, 8, 45)
     out = request("enforcer", 2, ("enforcer", "enforce_clerk"), days=15)
-    at(11, 19, 9, 15)
+    yield at(11, 19, 9, 15)
     issue(out)
-    at(11, 20, 15, 0)
+    yield at(11, 20, 15, 0)
     waiting_seal = request("judge", 1, ("judge", "civil_clerk"), days=10, signer="president")
-    at(11, 20, 15, 20)
+    yield at(11, 20, 15, 20)
     issue(waiting_seal, stamp=False)  # the seal use waits for the president's signature
 
     # Open requests: one signed and waiting for the clerk, one filed by the clerk of the 执行局 for
     # the officer, waiting for his signature.
-    at(11, 20, 16, 0)
+    yield at(11, 20, 16, 0)
     request("civil_head", 7, ("civil_head", "judge"), days=5)
-    at(11, 20, 16, 30)
+    yield at(11, 20, 16, 30)
     request("enforce_clerk", 9, ("enforcer", "enforce_clerk"), days=10, handler="enforcer")
 
-    demo_letterhead(ctx)
 
 
-def demo_letterhead(ctx: DemoContext) -> None:
+@filler("letterhead")
+def demo_letterhead(ctx: DemoContext) -> Iterator[dt.datetime]:
     u = ctx.users
     service = LetterheadService(ctx.db)
 
-    def at(month: int, day: int, hour: int = 9, minute: int = 0) -> None:
-        clock.set_now(dt.datetime(2026, month, day, hour, minute))
+    def at(month: int, day: int, hour: int = 9, minute: int = 0) -> dt.datetime:
+        return dt.datetime(2026, month, day, hour, minute)
 
     def batch(who: str, quantity: int, purpose: str, return_by: dt.date) -> int:
         return service.request(u[who], {"quantity": quantity, "purpose": purpose, "return_by": return_by}).id
 
-    def approve_issue(batch_id: int, month: int, day: int) -> None:
-        at(month, day, 10)
+    def approve_issue(batch_id: int, month: int, day: int) -> Iterator[dt.datetime]:
+        yield at(month, day, 10)
         service.act(u["president"], batch_id, "approve", "同意，用后及时交回")
-        at(month, day, 15)
+        yield at(month, day, 15)
         service.act(u["clerk"], batch_id, "issue")
 
     # Closed: three sheets, two used, one back.
-    at(3, 2)
+    yield at(3, 2)
     a = batch("enforcer", 3, "赴外省异地执行，需当场出具协助执行通知及证明", dt.date(2026, 3, 31))
-    approve_issue(a, 3, 2)
-    at(3, 6, 17)
+    yield from approve_issue(a, 3, 2)
+    yield at(3, 6, 17)
     service.report_use(u["enforcer"], a, dt.date(2026, 3, 5), "出具协助冻结存款的补充说明（致成都某银行）")
     service.report_use(u["enforcer"], a, dt.date(2026, 3, 6), "出具被执行人财产查询的证明")
-    at(3, 9, 9)
+    yield at(3, 9, 9)
     service.give_back(u["clerk"], a, 1, dt.date(2026, 3, 9), "未使用 1 张，清点无误")
 
     # Closed: all five returned unused.
-    at(6, 1)
+    yield at(6, 1)
     b = batch("judge", 5, "赴新疆巡回审判送达，路远不便临时回院开具证明", dt.date(2026, 7, 15))
-    approve_issue(b, 6, 2)
-    at(6, 30, 9)
+    yield from approve_issue(b, 6, 2)
+    yield at(6, 30, 9)
     service.give_back(u["clerk"], b, 5, dt.date(2026, 6, 30), "全部未使用，如数交回")
 
     # Not approved by the president.
-    at(8, 11)
+    yield at(8, 11)
     c = batch("civil_clerk", 2, "外出送达备用", dt.date(2026, 8, 31))
-    at(8, 11, 11)
+    yield at(8, 11, 11)
     service.act(u["president"], c, "reject", "送达可使用送达回证和介绍信，不需要空白信笺")
 
     # Overdue: issued in October, due back on 5 November, one sheet reported.
-    at(10, 12)
+    yield at(10, 12)
     d = batch("enforce_head", 4, "赴广东跨省执行，协调当地协助执行事项", dt.date(2026, 11, 5))
-    approve_issue(d, 10, 13)
-    at(10, 20, 16)
+    yield from approve_issue(d, 10, 13)
+    yield at(10, 20, 16)
     service.report_use(u["enforce_head"], d, dt.date(2026, 10, 19), "出具协助执行证明（致深圳某公安分局）")
 
     # In use now, within its period: two of five reported.
-    at(11, 9)
+    yield at(11, 9)
     e = batch("judge", 5, "赴外地调查取证，可能需出具单位证明", dt.date(2026, 12, 10))
-    approve_issue(e, 11, 10)
-    at(11, 16, 17)
+    yield from approve_issue(e, 11, 10)
+    yield at(11, 16, 17)
     service.report_use(u["judge"], e, dt.date(2026, 11, 13), "出具调查取证的单位证明（致石家庄某档案馆）")
     service.report_use(u["judge"], e, dt.date(2026, 11, 16), "出具协助调查函（致石家庄某社区）")
 
     # Approved, waiting for the clerk; and a new request waiting for the president.
-    at(11, 18)
+    yield at(11, 18)
     f = batch("civil_head", 2, "赴外省调解，需出具调解工作说明", dt.date(2026, 12, 18))
-    at(11, 18, 11)
+    yield at(11, 18, 11)
     service.act(u["president"], f, "approve", "同意")
-    at(11, 20, 10)
+    yield at(11, 20, 10)
     batch("enforcer", 3, "赴内蒙古异地执行，需出具补充说明材料", dt.date(2026, 12, 20))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Iterator
 
 from sqlalchemy import select
 
@@ -25,10 +26,10 @@ TITLES = (
 
 
 @filler("seals")
-def demo_seals(ctx: DemoContext) -> None:
+def demo_seals(ctx: DemoContext) -> Iterator[dt.datetime]:
     u = ctx.users
     service = SealService(ctx.db)
-    clock.set_now(dt.datetime(2026, 1, 5, 9, 0))
+    yield dt.datetime(2026, 1, 5, 9, 0)
     court = service.create_seal(u["admin"], name="廊坊经济技术开发区人民法院", kind="court",
                                 custodian_id=u["office_head"].id)
     party = service.create_seal(u["admin"], name="中共廊坊经济技术开发区人民法院党组", kind="party",
@@ -43,8 +44,8 @@ def demo_seals(ctx: DemoContext) -> None:
                                   deputy_id=u["enforce_clerk"].id)
     png = tiny_png()
 
-    def at(month: int, day: int, hour: int = 9, minute: int = 0) -> None:
-        clock.set_now(dt.datetime(2026, month, day, hour, minute))
+    def at(month: int, day: int, hour: int = 9, minute: int = 0) -> dt.datetime:
+        return dt.datetime(2026, month, day, hour, minute)
 
     def request(who: str, seal: Seal, n: int, signer: str = "", original: bool = False) -> int:
         title, purpose = TITLES[n % len(TITLES)]
@@ -59,30 +60,30 @@ def demo_seals(ctx: DemoContext) -> None:
 
     # A year's worth of finished uses, month by month.
     for month in range(1, 11):
-        at(month, 8)
+        yield at(month, 8)
         a = request("clerk", court, month, signer="张国华", original=True)
-        at(month, 8, 10)
+        yield at(month, 8, 10)
         service.act(u["president"], a, "approve", "同意")
-        at(month, 8, 11)
+        yield at(month, 8, 11)
         stamp("office_head", a, 2)
-        at(month, 12)
+        yield at(month, 12)
         b = request("judge", civil, month + 1)
-        at(month, 12, 15)
+        yield at(month, 12, 15)
         service.act(u["civil_head"], b, "approve")
-        at(month, 12, 16)
+        yield at(month, 12, 16)
         stamp("civil_clerk", b)  # the head approved, so the deputy stamps
-        at(month, 20)
+        yield at(month, 20)
         c = request("judge", office, month + 2)
         service.act(u["office_head"], c, "approve", "同意")
-        at(month, 20, 10)
+        yield at(month, 20, 10)
         stamp("clerk", c)
-        at(month, 20, 16)
+        yield at(month, 20, 16)
         d = request("enforcer", office, month + 4)
         service.act(u["leader"], d, "approve", "同意")
-        at(month, 21, 9)
+        yield at(month, 21, 9)
         stamp("office_head", d)
     # Open work in every state.
-    at(11, 16, 9)
+    yield at(11, 16, 9)
     request("clerk", party, 7, signer="张国华", original=True)
     request("enforcer", enforce, 4)
     request("judge", office, 3)
@@ -93,9 +94,9 @@ def demo_seals(ctx: DemoContext) -> None:
     voided = request("judge", civil, 2)
     service.act(u["clerk"], voided, "void", "申请人重复提交，作废本条")
     approved = request("enforcer", court, 4, signer="刘建军")
-    at(11, 16, 10)
+    yield at(11, 16, 10)
     service.act(u["leader"], approved, "approve", "同意，请附签发原件")
-    at(11, 20, 14, 30)
+    yield at(11, 20, 14, 30)
     request("clerk", court, 0, signer="张国华", original=True)
 
 
