@@ -55,6 +55,7 @@ class LoginDialog(QDialog):
         self.error = ErrorLabel()
         self.status = QLabel()
         self.status.setStyleSheet("color: #5f6368;")
+        self.status.setWordWrap(True)
         self.status.hide()
 
         self.login_button = QPushButton("登录")
