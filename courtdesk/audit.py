@@ -21,12 +21,12 @@ from sqlalchemy import Connection, LargeBinary, event, func, insert, inspect, se
 from sqlalchemy.orm import Mapper, Session
 
 from courtdesk import clock
-from courtdesk.models.base import Base
+from courtdesk.models.base import Base, table_of
 from courtdesk.models.infra import AuditEntry, AuditHead
 
 GENESIS = "0" * 64
-_entry = AuditEntry.__table__
-_head = AuditHead.__table__
+_entry = table_of(AuditEntry)
+_head = table_of(AuditHead)
 
 
 # --- canonical snapshots -------------------------------------------------------------------------
@@ -127,8 +127,9 @@ class AuditWriter:
         ).one_or_none()
         if row is None:
             self.conn.execute(insert(_head).values(id=1, last_id=0, last_hash=GENESIS))
-            row = (0, GENESIS)
-        self._last_id, self._last_hash = row[0], row[1]
+            self._last_id, self._last_hash = 0, GENESIS
+        else:
+            self._last_id, self._last_hash = int(row[0]), str(row[1])
         self._opened = True
 
     def add(
@@ -142,7 +143,7 @@ class AuditWriter:
     ) -> None:
         if not self._opened:
             self._open()
-        fields = {
+        fields: dict[str, Any] = {
             "at": clock.now().isoformat(),
             "user_id": self.user_id,
             "user_name": self.user_name,
@@ -184,6 +185,8 @@ def _actor_of(session: Session) -> tuple[int | None, str]:
 
 def _after_flush(session: Session, _ctx: Any) -> None:
     changes: list[tuple[str, Any, dict[str, Any] | None, dict[str, Any] | None]] = []
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
     for obj in session.new:
         if is_audited(obj):
             changes.append(("create", obj, None, snapshot(obj)))
@@ -302,11 +305,11 @@ def _verify_rows(conn: Connection, mapper: Mapper[Any]) -> Iterator[str]:
         if r is not None and (a is None or getattr(r, pk.name) < a.entity_id):
             yield f"{label}（{name}）第 {getattr(r, pk.name)} 号记录没有留痕记录（绕过系统写入）"
             r = next(r_iter, None)
-        elif r is None or a.entity_id < getattr(r, pk.name):
+        elif a is not None and (r is None or a.entity_id < getattr(r, pk.name)):
             if a.action != "delete":
                 yield f"{label}（{name}）第 {a.entity_id} 号记录已不存在，但留痕中没有删除记录（绕过系统删除）"
             a = next(a_iter, None)
-        else:
+        elif a is not None and r is not None:
             current = canonical_json(row_snapshot(mapper, r))
             if a.action == "delete" or current != a.after:
                 yield f"{label}（{name}）第 {a.entity_id} 号记录的当前内容与最后一次留痕不符（绕过系统修改）"
@@ -317,5 +320,5 @@ def _verify_rows(conn: Connection, mapper: Mapper[Any]) -> Iterator[str]:
 
 def values_snapshot(model: type, values: dict[str, Any]) -> dict[str, Any]:
     """Snapshot of a row given as plain values (bulk writers use it to audit what they insert)."""
-    mapper = inspect(model)
+    mapper: Mapper[Any] = inspect(model)
     return _normalise(mapper, {key: values.get(key) for key, _ in audited_columns(mapper)})

@@ -12,9 +12,10 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from courtdesk.models.base import table_of
 from courtdesk.models.infra import Counter
 
-_counter = Counter.__table__
+_counter = table_of(Counter)
 
 
 def next_serial(session: Session, register: str, year: int) -> int:
@@ -22,10 +23,9 @@ def next_serial(session: Session, register: str, year: int) -> int:
     dialect = conn.dialect.name
     values = {"register": register, "year": year, "last": 0}
     if dialect == "postgresql":
-        stmt = postgresql.insert(_counter).values(**values).on_conflict_do_nothing()
+        conn.execute(postgresql.insert(_counter).values(**values).on_conflict_do_nothing())
     else:
-        stmt = sqlite.insert(_counter).values(**values).on_conflict_do_nothing()
-    conn.execute(stmt)
+        conn.execute(sqlite.insert(_counter).values(**values).on_conflict_do_nothing())
     row = conn.execute(
         select(_counter.c.id, _counter.c.last)
         .where(_counter.c.register == register, _counter.c.year == year)

@@ -19,6 +19,7 @@ from sqlalchemy import func, insert, select, text, update
 
 from courtdesk import clock
 from courtdesk.db.engine import Database
+from courtdesk.models.base import table_of
 from courtdesk.models.infra import Counter
 from courtdesk.models.people import Department, Role, User, UserRole
 from courtdesk.services.people import hash_password
@@ -168,7 +169,7 @@ class BulkWriter:
     def finish(self) -> None:
         self.flush()
         self._audit.flush()
-        table = Counter.__table__
+        table = table_of(Counter)
         for (register, year), last in self._counters.items():
             done = self.session.execute(update(table).where(table.c.register == register, table.c.year == year)
                                         .values(last=last))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import random
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import Any
 
 from sqlalchemy import select
@@ -73,7 +73,8 @@ class _Demo:
         return [next(i for name, i in self.units.items() if part in name) for part in parts]
 
     def case(self, days_ago: int, seq: int, case_type: str, cause: str, officer: str, applicants: list[dict[str, Any]],
-             respondents: list[dict[str, Any]], amount: str = "", basis: str = "") -> Iterator[dt.datetime]:
+             respondents: list[dict[str, Any]], amount: str = "",
+             basis: str = "") -> Generator[dt.datetime, None, int]:
         filed = self.date(days_ago)
         yield self.when(days_ago, 9, 30)
         number = rules.format_case_number(filed.year, "冀1091", case_type, seq)
@@ -90,7 +91,7 @@ class _Demo:
         return f"{self.numbers[case_id]}之{part}"
 
     def letters_out(self, who: str, case_id: int, units: list[int], days_ago: int,
-                    receipt: int) -> Iterator[dt.datetime]:
+                    receipt: int) -> Generator[dt.datetime, None, list[int]]:
         yield self.when(days_ago, 10)
         made = self.letters.create(self.u[who], case_id, units)
         ids = [x.id for x in made]
@@ -104,7 +105,7 @@ class _Demo:
 
     def seize(self, who: str, case_id: int, measure: str, kind: str, what: str, start_days_ago: int,
               end: dt.date | None = None, party_id: int | None = None,
-              ruling: str = "") -> Iterator[dt.datetime]:
+              ruling: str = "") -> Generator[dt.datetime, None, int]:
         start = self.date(start_days_ago)
         # a measure taken before the case was filed (保全 carried over) is registered on filing day
         yield self.when(min(start_days_ago, self.filed_days_ago[case_id]), 14)

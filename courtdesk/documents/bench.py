@@ -100,7 +100,7 @@ def bench_documents(n_docs: int, sample_builder: SampleBuilder | None = None, *,
     lo_ms = _libreoffice_ms_per_doc(sample_builder, libreoffice_docs) if libreoffice else None
     letters = batch_letters if batch_letters is not None else n_docs
     if letters == 0:  # the caller measures its own batch
-        batch = {"seconds": 0.0, "pages": 0, "peak_rss_mb": None, "file_mb": 0.0}
+        batch: dict[str, Any] = {"seconds": 0.0, "pages": 0, "peak_rss_mb": None, "file_mb": 0.0}
     else:
         batch = _batch_in_child(sample_builder, letters)
     return {

@@ -8,9 +8,9 @@ constraint names so alembic batch migrations on SQLite can address them.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
-from sqlalchemy import Integer, MetaData
+from sqlalchemy import Integer, MetaData, Table
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 from courtdesk import clock
@@ -31,6 +31,11 @@ class Base(DeclarativeBase):
     __audited__: ClassVar[bool] = True
     #: Chinese name of the entity, used in audit listings and messages.
     __label__: ClassVar[str] = ""
+
+
+def table_of(model: type) -> Table:
+    """The Core table of a mapped class (typed as a Table, which ``__table__`` is not)."""
+    return cast(Table, model.__table__)  # type: ignore[attr-defined]
 
 
 class TimestampMixin:

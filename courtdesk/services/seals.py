@@ -62,7 +62,7 @@ def approver_words(kind: str) -> str:
 
 def _approve_scope(actor: User) -> Any:
     """SQL version of :func:`may_approve` for the dashboard and the 待我审批 filter."""
-    ors = []
+    ors: list[Any] = []
     if actor.has(*SIGNING_ROLES):
         ors.append(Seal.kind.in_(["court", "party", "office"]))
     if actor.has(Role.OFFICE_HEAD):
