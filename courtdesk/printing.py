@@ -93,10 +93,14 @@ def record_document(session: Session, name: str, record_id: int) -> Any:
     return doc_kind.build(session, record_id)
 
 
-def register_document(session: Session, actor: Any, query: Any) -> Any:
-    """The register as a printed 登记簿 (landscape A4), rows of the query's current filter, streamed."""
+def register_document(session: Session, actor: Any, query: Any, *, fonts: Any = None) -> Any:
+    """The register as a printed 登记簿 (landscape A4), rows of the query's current filter, streamed.
+
+    Columns are sized from their content, measured with ``fonts`` — the fonts the PDF will be printed
+    with (default: :func:`fonts_for` the session's settings)."""
     from courtdesk import clock
     from courtdesk.documents import register_book
+    from courtdesk.documents.register import BookColumn
     from courtdesk.errors import PermissionDenied
     from courtdesk.registers import display_row
     from courtdesk.services import settings
@@ -109,7 +113,9 @@ def register_document(session: Session, actor: Any, query: Any) -> Any:
         settings.get(session, "court_name"),
         spec.title,
         query.describe(),
-        [("序号", 4), *[(c.label, c.width) for c in spec.columns]],
+        [BookColumn("序号", "serial"), *[BookColumn(c.label, c.kind, c.width) for c in spec.columns]],
         rows,
         clock.now(),
+        fonts=fonts if fonts is not None else fonts_for(session),
+        count=query.count(session, actor),
     )

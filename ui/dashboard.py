@@ -174,7 +174,7 @@ class DashboardPage(QWidget):
     def _show(self, gen: int, items: list[Any]) -> None:
         if gen != self._generation:
             return
-        self.items = list(items)
+        self.items = sorted(items, key=lambda i: not i.urgent)  # urgent first, else as the registers list them
         self.ready = True
         for card in self.cards:
             self.grid.removeWidget(card)
@@ -185,8 +185,10 @@ class DashboardPage(QWidget):
             card.clicked.connect(lambda _c=False, it=item: self.open_requested.emit(it.register, it.filter))
             self.grid.addWidget(card, i // 3, i % 3)
             self.cards.append(card)
-        total = sum(i.count for i in self.items)
-        self.state.setText(f"共 {total} 件待办，点击即可办理。" if self.items else "今天没有需要您办理的事项。")
+        # items count different things (件, 张): say how many lines need the user, not a sum
+        urgent = sum(1 for i in self.items if i.urgent)
+        text = f"共 {len(self.items)} 项待办" + (f"，其中 {urgent} 项紧急" if urgent else "") + "，点击即可办理。"
+        self.state.setText(text if self.items else "今天没有需要您办理的事项。")
         self.loaded.emit(len(self.items))
 
     def focus_search(self) -> None:  # Ctrl+F on the dashboard: nothing to search

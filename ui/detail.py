@@ -59,6 +59,8 @@ class RecordDetails:
     history: list[HistoryLine] = field(default_factory=list)
     attachments: list[AttachmentLine] = field(default_factory=list)
     actions: list[Any] = field(default_factory=list)  # courtdesk.workflow.Transition
+    #: The next steps that are somebody else's, in words: 院长办理「批准」「不批准」（依据…）.
+    waiting: str = ""
 
 
 def entity_of(spec: RegisterSpec) -> str:
@@ -87,6 +89,7 @@ def load_details(db: Any, actor: Any, spec: RegisterSpec, record_id: int) -> Rec
         if flow is not None:
             details.status = flow.label(str(record.status))
             details.actions = flow.available(actor, record)
+            details.waiting = waiting_text(flow, record, details.actions)
             for step in workflow.history(s, flow.entity, record_id):
                 labels = [t.label for t in flow.transition(step.action)]
                 details.history.append(HistoryLine(
@@ -101,6 +104,19 @@ def load_details(db: Any, actor: Any, spec: RegisterSpec, record_id: int) -> Rec
                 att.id, att.filename, att.purpose, att.size, f"{att.uploaded_at:%Y-%m-%d %H:%M}"
             ))
     return details
+
+
+def waiting_text(flow: Any, record: Any, mine: list[Any]) -> str:
+    """Who else may take the next steps of ``record`` and what they are (grouped by who)."""
+    groups: dict[str, tuple[list[str], str | None]] = {}
+    for t in flow.transitions:
+        if record.status in t.source and t not in mine:
+            labels = groups.setdefault(t.who, ([], t.rule))[0]
+            if t.label not in labels:
+                labels.append(t.label)
+    parts = [f"{who}办理「{'」「'.join(labels)}」" + (f"（依据{rule}）" if rule else "")
+             for who, (labels, rule) in groups.items()]
+    return "；".join(parts)
 
 
 def _read_attachment(db: Any, attachment_id: int) -> tuple[str, str, bytes]:
@@ -205,6 +221,11 @@ class RecordDetailPanel(QWidget):
         self.body_scroll.setWidget(body)
         self.body_scroll.setWidgetResizable(True)
         self.body_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        # A scroll bar that comes and goes changes the width after the wrapped labels were measured
+        # (QScrollArea does not measure them again) and cuts their last line: keep it, and never
+        # scroll sideways.
+        self.body_scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        self.body_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 0, 0, 0)
@@ -317,8 +338,20 @@ class RecordDetailPanel(QWidget):
             self.action_buttons[t.label] = button
         self.actions_row.addStretch(1)
         self.actions_box.setVisible(bool(actions))
-        self.no_actions.setText("您对本条记录暂无可办理的操作" if self.record_id is not None else "")
-        self.no_actions.setVisible(not actions and self.details is not None)
+        text = ""
+        if self.record_id is not None and self.details is not None:
+            waiting = self.details.waiting
+            if actions:
+                text = ""
+            elif waiting:
+                text = f"您对本条记录暂无可办理的操作。下一步由{waiting}。"
+            elif self.spec.workflow is not None:
+                text = "本条记录已办结，无需再办理。"
+            else:
+                text = "您对本条记录暂无可办理的操作"
+        self.no_actions.setText(text)
+        self.no_actions.setWordWrap(True)
+        self.no_actions.setVisible(bool(text))
 
     # --- documents ------------------------------------------------------------------------------
 

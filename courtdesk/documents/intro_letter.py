@@ -179,7 +179,9 @@ def letter_document(c: LetterContent) -> Document:
         Title(LETTER_TITLE, size=SIZE_2HAO),
         CaseNumberLine(number),
         Paragraph(f"{recipient}：", indent=False, align="left"),
-        Paragraph(letter_sentence(c.bearers, c.purpose)),
+        # ragged right: an 18-digit ID number never splits, and justifying the line before it would
+        # spread its characters visibly apart
+        Paragraph(letter_sentence(c.bearers, c.purpose), align="left"),
         Paragraph("此致", indent=True, align="left"),
         Paragraph("敬礼！", indent=False, align="left"),
         Spacer(1),

@@ -248,7 +248,14 @@ class LetterheadService:
         closes the batch in the same unit of work."""
         with self.db.write(actor) as s:
             batch = self._load(s, batch_id)
-            LETTERHEAD_WORKFLOW.fire(s, actor, batch, action, comment, **params)
+            step = LETTERHEAD_WORKFLOW.fire(s, actor, batch, action, comment, **params)
+            if action in ("report_use", "return"):
+                # 办理经过 says which sheet went where: the report itself, then the actor's remark
+                report = batch.reports[-1]
+                what = (f"使用 1 张（{report.on_date:%Y-%m-%d}）：{report.what_for}" if report.kind == "used"
+                        else f"交回 {report.sheets} 张（{report.on_date:%Y-%m-%d}）" +
+                        (f"：{report.what_for}" if report.what_for else ""))
+                step.comment = (f"{what}；{step.comment}" if step.comment else what)[:500]
             if action in ("report_use", "return") and batch.outstanding == 0:
                 LETTERHEAD_WORKFLOW.fire(s, actor, batch, "close", "已全部登记使用或交回，自动办结")
             _ = batch.reports

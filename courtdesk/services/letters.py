@@ -261,7 +261,8 @@ def _bearer_fields() -> tuple[FormField, ...]:
             FormField(f"bearer{i}_name", _bearer_label(i, "姓名"), "text", required=required,
                       max_len=document.MAX_BEARER_NAME),
             FormField(f"bearer{i}_title", _bearer_label(i, "职务"), "text", required=required,
-                      max_len=document.MAX_BEARER_TITLE, help="印在姓名前，如 审判员、执行员、书记员"),
+                      max_len=document.MAX_BEARER_TITLE,
+                      help="印在姓名前，如 审判员、执行员、书记员" if i == 1 else ""),
             FormField(f"bearer{i}_id_number", _bearer_label(i, "身份证号码"), "idnumber", required=required),
         ]
     return tuple(fields)
@@ -273,8 +274,9 @@ FILE_FIELDS: tuple[FormField, ...] = (
     *_bearer_fields(),
     FormField("purpose", "事由", "text", max_len=document.MAX_PURPOSE,
               help="如实填写，例如：查询被执行人银行存款"),
-    FormField("validity_days", "有效期", "int", minimum=1, maximum=MAX_VALIDITY_DAYS, default=7,
-              help="天数，1–90 天，自开具之日起算"),
+    # no minimum/maximum here: the form's spin box would silently clamp 0 or 91; clean_validity
+    # refuses them with a message under the field instead
+    FormField("validity_days", "有效期", "int", default=7, help="天数，1–90 天，自开具之日起算"),
     FormField("handler_id", "承办人", "choice", required=False, choices=_user_choices,
               help="默认为填写人本人；选他人时须由其签名确认"),
     FormField("signer_id", "签发领导", "choice", choices=_signer_choices,

@@ -80,3 +80,26 @@ def test_register_printing_respects_who_may_open_it(db_path, tmp_path):
     result = cli("print-register", "seizure", "--db", str(db_path), "--user", "clerk", "--out",
                  str(tmp_path / "s.pdf"))
     assert result.returncode == 2 and "没有查看" in result.stderr
+
+
+def test_the_demo_seal_register_prints_twelve_rows_a_page_numbers_and_times_whole(db, tmp_path):
+    from courtdesk.models.people import User
+    from courtdesk.registers import RegisterQuery, get
+
+    out = tmp_path / "seal.pdf"
+    with db.read() as s:
+        clerk = s.scalar(select(User).where(User.username == "clerk"))
+        doc = printing.register_document(s, clerk, RegisterQuery(get("seal_use")))
+        printing.render(doc, out, "pdf", fonts=printing.fonts_for(s))
+        uses = [(u.number, u.requested_at, u.stamped_at) for u in s.scalars(select(SealUse).order_by(SealUse.id.desc()))]
+    pages = pdf_page_texts(out)
+    # a table row is one line of extracted text: a number or a time broken inside would not be whole on it
+    rows = [[line for line in page.splitlines() if "用印第" in line] for page in pages]
+    assert all(len(page_rows) >= 12 for page_rows in rows[:-1]), [len(r) for r in rows]
+    lines = [line for page_rows in rows for line in page_rows]
+    assert len(lines) == len(uses)
+    for line, (number, requested, stamped) in zip(lines, uses):
+        assert number in line
+        assert f"{requested:%Y-%m-%d %H:%M}" in line
+        if stamped is not None:
+            assert f"{stamped:%Y-%m-%d %H:%M}" in line
