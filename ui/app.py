@@ -42,13 +42,9 @@ SMOKE_USER = ("admin", "Demo2026")
 
 def fonts_dir() -> Path:
     """``resources/fonts`` (COURTDESK_FONTS_DIR overrides; inside a PyInstaller bundle, its copy)."""
-    env = os.environ.get("COURTDESK_FONTS_DIR")
-    if env:
-        return Path(env)
-    frozen_root = getattr(sys, "_MEIPASS", None)
-    if frozen_root:
-        return Path(frozen_root) / "resources" / "fonts"
-    return Path(__file__).resolve().parent.parent / "resources" / "fonts"
+    from courtdesk.resources import fonts_dir as core_fonts_dir
+
+    return core_fonts_dir()
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

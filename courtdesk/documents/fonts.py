@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 import os
-import sys
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -76,15 +75,10 @@ _ROLE_CHAIN: dict[str, tuple[str, ...]] = {
 
 
 def bundled_fonts_dir() -> Path:
-    """``resources/fonts`` of the source tree, or of a PyInstaller bundle; ``COURTDESK_FONTS_DIR``
-    overrides both."""
-    env = os.environ.get("COURTDESK_FONTS_DIR")
-    if env:
-        return Path(env)
-    frozen_root = getattr(sys, "_MEIPASS", None)
-    if frozen_root:
-        return Path(frozen_root) / "resources" / "fonts"
-    return Path(__file__).resolve().parents[2] / "resources" / "fonts"
+    """``resources/fonts`` of the source tree or of a PyInstaller bundle (``COURTDESK_FONTS_DIR`` overrides)."""
+    from courtdesk.resources import fonts_dir
+
+    return fonts_dir()
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,10 @@ ROLE_LABELS: dict[Role, str] = {
 }
 
 
+#: Roles that see the office's registers (seal use, blank letterhead) whole, not only their own part.
+OFFICE_WIDE_ROLES: tuple[Role, ...] = (Role.CLERK, Role.OFFICE_HEAD, Role.LEADER, Role.PRESIDENT, Role.ADMIN)
+
+
 class Department(VersionedMixin, Base):
     __tablename__ = "department"
     __label__ = "部门"

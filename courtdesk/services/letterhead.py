@@ -26,7 +26,7 @@ from courtdesk.db.engine import Database
 from courtdesk.errors import DomainError, ValidationError
 from courtdesk.forms import FormField, clean
 from courtdesk.models.letters import BlankLetterhead, BlankLetterheadReport
-from courtdesk.models.people import Department, Role, User
+from courtdesk.models.people import OFFICE_WIDE_ROLES, Department, Role, User
 from courtdesk.registers import Column, DashboardItem, Filter, RegisterSpec, register, service_act
 from courtdesk.services.common import load_or_refuse
 from courtdesk.workflow import Separation, Transition, Workflow, src
@@ -280,7 +280,7 @@ class LetterheadService:
 _Holder = aliased(User)
 _Approver = aliased(User)
 _Issuer = aliased(User)
-OFFICE_WIDE = (Role.CLERK, Role.OFFICE_HEAD, Role.LEADER, Role.PRESIDENT, Role.ADMIN)
+OFFICE_WIDE = OFFICE_WIDE_ROLES
 
 
 def _base() -> Any:

@@ -26,7 +26,7 @@ from courtdesk import clock, numbering, validation
 from courtdesk.db.engine import Database
 from courtdesk.errors import PermissionDenied, ValidationError
 from courtdesk.forms import FormField, clean
-from courtdesk.models.people import Department, Role, User
+from courtdesk.models.people import OFFICE_WIDE_ROLES, Department, Role, User
 from courtdesk.models.seals import SEAL_KINDS, Seal, SealUse
 from courtdesk.registers import Column, DashboardItem, Filter, RegisterSpec, register, service_act
 from courtdesk.services import attachments
@@ -317,7 +317,7 @@ _Approver = aliased(User)
 _Stamper = aliased(User)
 _Custodian = aliased(User)
 
-OFFICE_WIDE = (Role.CLERK, Role.OFFICE_HEAD, Role.LEADER, Role.PRESIDENT, Role.ADMIN)
+OFFICE_WIDE = OFFICE_WIDE_ROLES
 
 
 def _base() -> Any:
