@@ -100,15 +100,20 @@ def _wrap_part(text: str, m: Measurer, width: float, indent: float) -> list[Line
                 cur.append(tok)  # hanging punctuation
                 cur_w += tw
                 continue
-            while len(cur) > 1 and cur[-1] == " ":
-                cur.pop()  # a break at a space: the space goes, so what is before it ends the line
+            # Opening punctuation never ends a line: carry it over. Spaces at the break are dropped,
+            # and do not stop the carrying (「《 （」 moves whole).
             carry: list[str] = []
-            while len(cur) > 1 and cur[-1] in NO_LINE_END:
-                carry.insert(0, cur.pop())
+            while len(cur) > 1 and (cur[-1] in NO_LINE_END or cur[-1] == " "):
+                ch = cur.pop()
+                if ch != " ":
+                    carry.insert(0, ch)
             line_text = "".join(cur).rstrip(" ")
             out.append(Line(line_text, m.width(line_text), False))
             cur = carry
             cur_w = sum(m.advance(ch) for ch in "".join(carry))
+            if carry and len(tok) > 1 and cur_w + tw - max(m.char_space, 0.0) > avail + 0.01:
+                pending.extend(tok[::-1])  # the carried brackets leave no room for the whole run: split it
+                continue
         cur.append(tok)
         cur_w += tw
     line_text = "".join(cur)

@@ -23,6 +23,8 @@ def measurer(size: float = 16.0) -> Measurer:
 @given(TEXT, st.sampled_from([G.frame_width, 200.0, 60.0]), st.booleans())
 @example("0000", 60.0, True)  # a number wider than the room after the indent
 @example("000“ 00", 60.0, False)  # an opening quote before a space must not end the line
+@example("0《（0000", 60.0, False)  # carried opening brackets leave no room for the whole number
+@example("0”“《 （0", 60.0, False)  # a space between opening brackets does not stop the carrying
 def test_wrapping_keeps_every_character_and_fits_the_width(text: str, width: float, indent: bool) -> None:
     m = measurer()
     first = 2 * G.char_pitch if indent and width > 3 * G.char_pitch else 0.0
