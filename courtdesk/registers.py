@@ -8,19 +8,22 @@ or as a stream, so a register of a million rows never has to fit in memory.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, DateTime, Select, and_, func, or_
 from sqlalchemy.orm import Session
 
+from courtdesk.errors import PermissionDenied, ValidationError
 from courtdesk.forms import FormField
 from courtdesk.models.people import Role, User
 from courtdesk.workflow import Workflow
 
 Where = Callable[[User], ColumnElement[bool] | None]
 Act = Callable[[Any, User, int, str, str, dict[str, Any]], Any]
+Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,8 @@ class RegisterSpec:
     act: Act | None = None
     #: Name of the document kind (courtdesk.printing) that prints one record, if any.
     document_kind: str | None = None
+    #: Work on the register or its selected rows (toolbar buttons), see :class:`Command`.
+    commands: tuple[Command, ...] = ()
 
     @property
     def entity(self) -> str:
@@ -92,6 +97,165 @@ class RegisterSpec:
 
 
 REGISTERS: dict[str, RegisterSpec] = {}
+
+
+# --- commands ------------------------------------------------------------------------------------
+
+Selection = Literal["none", "one", "many"]
+_SELECTION_WORDS = {"none": "", "one": "请在表格中选择一条记录", "many": "请在表格中选择至少一条记录"}
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    """What a command reports back: a line for the user and, optionally, something to preview."""
+
+    message: str
+    #: (document kind, record id) of a record whose document the UI previews (e.g. the transcript).
+    document: tuple[str, int] | None = None
+    #: A generated file the UI previews (e.g. the PDF of a batch of letters).
+    pdf_path: str | None = None
+    #: Records the command created or changed (the UI may select the first).
+    record_ids: tuple[int, ...] = ()
+
+
+CommandRun = Callable[
+    [Any, User, list[int], dict[str, Any], Progress | None, threading.Event | None], CommandResult
+]
+CommandFields = Callable[[Session, User, list[int]], tuple[FormField, ...]]
+
+
+def no_fields(session: Session, actor: User, ids: list[int]) -> tuple[FormField, ...]:
+    """``fields`` of a command that asks nothing (the UI asks to confirm)."""
+    return ()
+
+
+@dataclass(frozen=True)
+class Command:
+    """Work on a register (or on the selected rows) that is not a workflow step of one record:
+    批量制作调查函 for the selected case, 生成告知笔录 from several selected seizures, 导入 ….
+
+    * ``may(actor)`` says who sees the button, ``who`` says it in words (「执行干警」).
+    * ``selection``: ``"none"`` (the register as a whole), ``"one"`` (exactly one selected row) or
+      ``"many"`` (one or more selected rows).
+    * ``fields(session, actor, ids)`` — what the user fills in; may depend on the selection (the
+      case's respondents as choices, questions pre-filled). It may refuse the selection with a
+      DomainError (rows of two cases, a closed case …) before the user types anything.
+    * ``run(db, actor, ids, data, progress, cancel)`` does the work through the area's services
+      (each its own unit of work) and returns a :class:`CommandResult`; ``data`` is what the form
+      returned, unchecked — the services check it. ``long`` commands run in a worker with a
+      progress dialog (``progress(done, total)``; 取消 sets ``cancel``).
+
+    Always go through :func:`command_fields` / :func:`run_command`: they check the permission, the
+    selection and that the rows are within the actor's scope first, so a refusal is a DomainError
+    as everywhere else.
+    """
+
+    key: str
+    label: str
+    may: Callable[[User], bool]
+    who: str
+    selection: Selection
+    fields: CommandFields
+    run: CommandRun
+    long: bool = False
+    #: A sentence shown at the top of the form (what will happen).
+    intro: Callable[[Session, User, list[int]], str] | None = None
+    #: The form's OK button (defaults to the label).
+    ok_text: str = ""
+    #: The button's tooltip.
+    help: str = ""
+
+    def allowed(self, actor: User) -> bool:
+        return bool(self.may(actor))
+
+    def accepts(self, count: int) -> bool:
+        """Whether ``count`` selected rows fit the command (the UI enables the button)."""
+        if self.selection == "one":
+            return count == 1
+        if self.selection == "many":
+            return count >= 1
+        return True
+
+    def check(self, actor: User, ids: Sequence[int]) -> list[int]:
+        """Refuse an actor who may not run the command or a selection that does not fit it."""
+        if not self.allowed(actor):
+            raise PermissionDenied(f"只有{self.who}可以执行「{self.label}」", field="操作人")
+        chosen = [int(i) for i in ids]
+        if len(set(chosen)) != len(chosen):
+            raise ValidationError(f"所选记录：同一条记录选了两次，不能执行「{self.label}」", field="所选记录")
+        if not self.accepts(len(chosen)):
+            words = _SELECTION_WORDS[self.selection]
+            if self.selection == "one" and chosen:
+                words = f"「{self.label}」一次只能对一条记录执行，现选了 {len(chosen)} 条"
+            raise ValidationError(f"所选记录：{words}", field="所选记录")
+        return [] if self.selection == "none" else chosen
+
+    def describe(self, session: Session, actor: User, ids: Sequence[int]) -> str:
+        return self.intro(session, actor, [int(i) for i in ids]) if self.intro is not None else ""
+
+
+OUTPUT_DIR_ENV = "COURTDESK_OUTPUT_DIR"
+
+
+def command_output(stem: str, suffix: str = ".pdf") -> str:
+    """A new file path for what a command generates (a batch PDF …): in ``$COURTDESK_OUTPUT_DIR`` if
+    set, else in the user's temporary folder under ``CourtDesk文书``; named after ``stem`` (characters
+    Windows forbids removed), never overwriting an earlier file. The UI previews it (另存为PDF…)."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    folder = Path(os.environ.get(OUTPUT_DIR_ENV) or Path(tempfile.gettempdir()) / "CourtDesk文书")
+    folder.mkdir(parents=True, exist_ok=True)
+    safe = "".join(ch for ch in stem if ch not in '\\/:*?"<>|' and ord(ch) >= 32).strip() or "文书"
+    path = folder / f"{safe}{suffix}"
+    n = 2
+    while path.exists():
+        path = folder / f"{safe}（{n}）{suffix}"
+        n += 1
+    return str(path)
+
+
+def command_of(spec: RegisterSpec, key: str) -> Command:
+    for c in spec.commands:
+        if c.key == key:
+            return c
+    raise KeyError(key)
+
+
+def check_command(session: Session, actor: User, spec: RegisterSpec, command: Command,
+                  ids: Sequence[int]) -> list[int]:
+    """The permission and selection checks of a command on ``spec``, and that every selected row is
+    one the actor can see in the register (its scope)."""
+    if not spec.can_open(actor):
+        raise PermissionDenied(f"您没有查看「{spec.title}」的权限", field="登记簿")
+    chosen = command.check(actor, ids)
+    if chosen:
+        model_id = spec.model.id  # type: ignore[attr-defined]
+        stmt = RegisterQuery(spec).statement(actor).where(model_id.in_(chosen))
+        seen = {row[0] for row in session.execute(stmt)}
+        missing = [i for i in chosen if i not in seen]
+        if missing:
+            raise ValidationError(f"所选记录：有 {len(missing)} 条记录不存在或不在您的查看范围内",
+                                  field="所选记录")
+    return chosen
+
+
+def command_fields(session: Session, actor: User, spec: RegisterSpec, command: Command,
+                   ids: Sequence[int]) -> tuple[FormField, ...]:
+    """What the command asks for this selection (refusing a selection that does not fit)."""
+    chosen = check_command(session, actor, spec, command, ids)
+    return tuple(command.fields(session, actor, chosen))
+
+
+def run_command(db: Any, actor: User, spec: RegisterSpec, command: Command, ids: Sequence[int],
+                data: dict[str, Any] | None = None, *, progress: Progress | None = None,
+                cancel: threading.Event | None = None) -> CommandResult:
+    """Check, then run a command of ``spec`` (the UI and the tests call this)."""
+    with db.read() as s:
+        chosen = check_command(s, actor, spec, command, ids)
+    return command.run(db, actor, chosen, dict(data or {}), progress, cancel)
+
 
 
 def service_act(service: Callable[[Any], Any], method: str = "act") -> Act:

@@ -1,9 +1,14 @@
 """The generic record form: a dialog built from declared :class:`courtdesk.forms.FormField` s.
 
-The same dialog serves a register's 新建 form and a workflow action that needs input (盖章登记,
-退回 with its reason …). On 保存 it calls ``submit(data)``; a :class:`DomainError` from the service
-is shown under the field it names (``exc.field`` = the field's label) and the dialog stays open —
-nothing was written, the service's unit of work rolled back.
+The same dialog serves a register's 新建 form, a workflow action that needs input (盖章登记,
+退回 with its reason …) and a register command (批量制作调查函 …). On 保存 it calls ``submit(data)``;
+a :class:`DomainError` from the service is shown under the field it names (``exc.field`` = the
+field's label or one of its ``aliases``) and the dialog stays open — nothing was written, the
+service's unit of work rolled back.
+
+A submit that goes on in a worker returns :data:`PENDING`: the dialog keeps its values, disables its
+buttons and waits for :meth:`FormDialog.finish` (closes) or :meth:`FormDialog.fail` (shows the
+refusal under its field, as for a quick save).
 """
 
 from __future__ import annotations
@@ -13,8 +18,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QDateTime, QEvent, Qt, QTime
+from PySide6.QtCore import QDate, QDateTime, QEvent, Qt, QTime, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QDateTimeEdit,
@@ -25,6 +31,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -93,6 +101,119 @@ class FileInput(QWidget):
         self.clear_button.hide()
 
 
+class Pending:
+    """What a submit returns when its work goes on in a worker (see :meth:`FormDialog.finish`)."""
+
+    def __repr__(self) -> str:
+        return "PENDING"
+
+
+PENDING = Pending()
+
+
+class MultiChoiceInput(QWidget):
+    """A checkable list with a filter box, 全选 / 全不选 (of the items shown) and a count; the value
+    is the list of checked values in list order."""
+
+    changed = Signal()
+
+    def __init__(self, field: FormField, choices: list[tuple[Any, str]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.field = field
+        self.filter = QLineEdit()
+        self.filter.setClearButtonEnabled(True)
+        self.filter.setPlaceholderText(f"筛选{field.label}（输入名称的一部分）")
+        self.filter.textChanged.connect(self.apply_filter)
+        self.all_button = QPushButton("全选")
+        self.all_button.setToolTip("勾选列表中显示的全部项目（先筛选可只选一类）")
+        self.all_button.clicked.connect(lambda: self.check_shown(True))
+        self.none_button = QPushButton("全不选")
+        self.none_button.setToolTip("取消勾选列表中显示的全部项目")
+        self.none_button.clicked.connect(lambda: self.check_shown(False))
+        self.list = QListWidget()
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list.setUniformItemSizes(True)
+        chosen = set(field.default or ())
+        for value, label in choices:
+            item = QListWidgetItem(label)
+            item.setData(Qt.ItemDataRole.UserRole, value)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if value in chosen else Qt.CheckState.Unchecked)
+            item.setToolTip(label)
+            self.list.addItem(item)
+        rows = max(4, min(8, len(choices)))
+        row_height = max(self.list.sizeHintForRow(0), self.list.fontMetrics().height() + 4) if choices else 20
+        self.list.setFixedHeight(row_height * rows + 2 * self.list.frameWidth() + 6)
+        self.list.itemChanged.connect(lambda _item: self._changed())
+        # Space or a double click toggles the current item, like the check box itself.
+        self.list.itemActivated.connect(self._toggle)
+        self.count = QLabel()
+        self.count.setStyleSheet(HINT_STYLE)
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self.filter, 1)
+        top.addWidget(self.all_button)
+        top.addWidget(self.none_button)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(4)
+        box.addLayout(top)
+        box.addWidget(self.list)
+        box.addWidget(self.count)
+        self._show_count()
+
+    def items(self) -> list[QListWidgetItem]:
+        return [self.list.item(i) for i in range(self.list.count())]
+
+    def apply_filter(self, text: str) -> None:
+        words = text.split()
+        for item in self.items():
+            item.setHidden(not all(w in item.text() for w in words))
+        self._show_count()
+
+    def shown(self) -> list[QListWidgetItem]:
+        return [item for item in self.items() if not item.isHidden()]
+
+    def check_shown(self, checked: bool) -> None:
+        state = Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
+        self.list.blockSignals(True)
+        for item in self.shown():
+            item.setCheckState(state)
+        self.list.blockSignals(False)
+        self._changed()
+
+    def _toggle(self, item: QListWidgetItem) -> None:
+        checked = item.checkState() == Qt.CheckState.Checked
+        item.setCheckState(Qt.CheckState.Unchecked if checked else Qt.CheckState.Checked)
+
+    def value(self) -> list[Any]:
+        return [item.data(Qt.ItemDataRole.UserRole) for item in self.items()
+                if item.checkState() == Qt.CheckState.Checked]
+
+    def set_value(self, values: Any) -> None:
+        wanted = list(values or ())
+        self.list.blockSignals(True)
+        for item in self.items():
+            value = item.data(Qt.ItemDataRole.UserRole)
+            on = value in wanted or str(value) in {str(v) for v in wanted}
+            item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+        self.list.blockSignals(False)
+        self._changed()
+
+    def _changed(self) -> None:
+        self._show_count()
+        self.changed.emit()
+
+    def _show_count(self) -> None:
+        total = self.list.count()
+        shown = len(self.shown())
+        text = f"已选 {len(self.value())} 项，共 {total} 项"
+        if shown != total:
+            text += f"（当前显示 {shown} 项）"
+        self.count.setText(text)
+
+
+
 class FieldRow(QWidget):
     """One field: its input widget, help text and an error line."""
 
@@ -132,12 +253,14 @@ class FormDialog(QDialog):
         self.fields = tuple(fields)
         self.submit = submit
         self.result_value: Any = None
+        self.busy = False
         self.rows: dict[str, FieldRow] = {}
         # A datetime box shows minutes; keep the seconds of its default (now) while the user leaves
         # the minute unchanged, so 盖章时间 is never "before" an approval made earlier this minute.
         self._exact: dict[str, dt.datetime] = {}
         self.setWindowTitle(title)
-        self.setMinimumWidth(560)
+        # A checkable list shows long names (units, parties): give it room.
+        self.setMinimumWidth(780 if any(f.kind == "multichoice" for f in self.fields) else 560)
 
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
@@ -180,13 +303,14 @@ class FormDialog(QDialog):
         note = QLabel("带 * 的为必填项")
         note.setStyleSheet(HINT_STYLE)
         layout.addWidget(note)
+        note.setVisible(any(f.required for f in self.fields))
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
 
     # --- building -------------------------------------------------------------------------------
 
     def _load_choices(self) -> dict[str, list[tuple[Any, str]]]:
-        wanted = [f for f in self.fields if f.kind == "choice" and f.choices is not None]
+        wanted = [f for f in self.fields if f.kind in ("choice", "multichoice") and f.choices is not None]
         if not wanted:
             return {}
         with self.ctx.db.read() as s:
@@ -207,7 +331,8 @@ class FormDialog(QDialog):
         if kind == "multiline":
             text = QPlainTextEdit()
             text.setTabChangesFocus(True)
-            text.setFixedHeight(text.fontMetrics().lineSpacing() * 3 + 14)
+            lines = str(f.default).count("\n") + 1 if f.default else 3
+            text.setFixedHeight(text.fontMetrics().lineSpacing() * max(3, min(lines + 2, 8)) + 14)
             if f.default:
                 text.setPlainText(str(f.default))
             text.textChanged.connect(lambda key=f.key: self._check(key))
@@ -251,15 +376,26 @@ class FormDialog(QDialog):
             return _left(stamp_edit)
         if kind == "choice":
             combo = QComboBox()
+            # Long choices (a case with its parties) must not widen the form: the box elides, the
+            # open list shows them whole.
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(16)
             combo.addItem("请选择…" if f.required else "（不选）", None)
             for value, label in choices:
                 combo.addItem(label, value)
+                combo.setItemData(combo.count() - 1, label, Qt.ItemDataRole.ToolTipRole)
+            view = combo.view()
+            view.setMinimumWidth(min(900, view.sizeHintForColumn(0) + 24))
             if f.default is not None:
                 at = combo.findData(f.default)
                 if at >= 0:
                     combo.setCurrentIndex(at)
             combo.currentIndexChanged.connect(lambda _i, key=f.key: self._check(key))
             return combo
+        if kind == "multichoice":
+            multi = MultiChoiceInput(f, choices)
+            multi.changed.connect(lambda key=f.key: self._check(key))
+            return multi
         return FileInput(f)
 
     def _fit(self) -> None:
@@ -313,7 +449,13 @@ class FormDialog(QDialog):
             return w.currentData()
         if isinstance(w, FileInput):
             return w.value
+        if isinstance(w, MultiChoiceInput):
+            return w.value()
         return None
+
+    def _mark(self, key: str, invalid: bool) -> None:
+        w = self.widget(key)
+        mark_invalid(w.list if isinstance(w, MultiChoiceInput) else w, invalid)
 
     def values(self) -> dict[str, Any]:
         return {key: self.value(key) for key in self.rows}
@@ -335,12 +477,14 @@ class FormDialog(QDialog):
             w.setCurrentIndex(w.findData(value))
         elif isinstance(w, FileInput):
             w.set_file(value)
+        elif isinstance(w, MultiChoiceInput):
+            w.set_value(value)
 
     # --- checking as you type -------------------------------------------------------------------
 
     def _is_empty(self, key: str) -> bool:
         value = self.value(key)
-        return value is None or (isinstance(value, str) and not value.strip())
+        return value is None or value == [] or (isinstance(value, str) and not value.strip())
 
     def _check(self, key: str) -> None:
         row = self.rows[key]
@@ -351,7 +495,7 @@ class FormDialog(QDialog):
             if len(text) > f.max_len:
                 problem = f"{f.label}：不能超过 {f.max_len} 个字（现有 {len(text)} 个）"
         invalid = bool(problem) or (f.required and self._is_empty(key))
-        mark_invalid(self.widget(key), invalid)
+        self._mark(key, invalid)
         if row.error.text() != problem:
             row.error.show_message(problem)
             self._fit()
@@ -364,7 +508,7 @@ class FormDialog(QDialog):
             validation.id_number(self.value(key), row.field.label, required=False)
         except DomainError as exc:
             row.error.show_message(str(exc))
-            mark_invalid(self.widget(key), True)
+            self._mark(key, True)
             self._fit()
 
     # --- saving ---------------------------------------------------------------------------------
@@ -373,24 +517,55 @@ class FormDialog(QDialog):
         self.error.clear_message()
         for key, row in self.rows.items():
             row.error.clear_message()
-            mark_invalid(self.widget(key), row.field.required and self._is_empty(key))
+            self._mark(key, row.field.required and self._is_empty(key))
         try:
-            self.result_value = self.submit(self.values())
+            result = self.submit(self.values())
         except DomainError as exc:
             self.show_error(exc)
             return False
+        if result is PENDING:
+            self.set_busy(True)
+            return True
+        self.result_value = result
         self.accept()
         return True
 
+    # --- a submit that goes on in a worker ------------------------------------------------------
+
+    def set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        for button in self.buttons.buttons():
+            button.setEnabled(not busy)
+        self._scroll.setEnabled(not busy)
+
+    def finish(self, value: Any) -> None:
+        """The worker's work is done: keep its result and close."""
+        self.set_busy(False)
+        self.result_value = value
+        self.accept()
+
+    def fail(self, exc: BaseException) -> None:
+        """The worker refused (or failed): show why and let the user correct the form."""
+        self.set_busy(False)
+        if isinstance(exc, DomainError):
+            self.show_error(exc)
+        else:
+            self.error.show_message(f"未能完成：{exc}")
+
+    def reject(self) -> None:
+        if not self.busy:  # Esc while the worker runs: the progress dialog's 取消 stops it
+            super().reject()
+
     def show_error(self, exc: DomainError) -> None:
-        row = next((r for r in self.rows.values() if exc.field and r.field.label == exc.field), None)
+        row = next((r for r in self.rows.values() if r.field.names(exc.field)), None)
         if row is None:
             self.error.show_message(str(exc))
             return
         row.error.show_message(str(exc))
-        mark_invalid(self.widget(row.field.key), True)
+        self._mark(row.field.key, True)
         self._fit()
-        self.widget(row.field.key).setFocus()
+        w = self.widget(row.field.key)
+        (w.list if isinstance(w, MultiChoiceInput) else w).setFocus()
 
     def field_error(self, key: str) -> str:
         return self.rows[key].error.text()

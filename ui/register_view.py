@@ -1,9 +1,14 @@
 """One page class for every register: search, preset filters, dates, the paged table, the detail
-panel with the workflow actions, 新建, 导出Excel and (when the core has it) 打印登记簿.
+panel with the workflow actions, 新建, the register's commands, 导出Excel and (when the core has it)
+打印登记簿.
 
 A register gets its page from its :class:`courtdesk.registers.RegisterSpec` alone: ``spec.act`` runs a
 workflow action through the area's service, and each transition's ``fields`` say what the action asks
-for (e.g. 盖章登记's time and count).
+for (e.g. 盖章登记's time and count). Each of ``spec.commands`` the user may run is a button on the
+action bar, enabled when the table's selection fits it (the table allows selecting several rows with
+Ctrl/Shift; the detail panel shows the current row). A command opens the same generic form with the
+command's fields, runs on the UI thread (quick ones) or in a worker with a progress dialog and 取消
+(``long``), then shows its message and previews what it made.
 """
 
 from __future__ import annotations
@@ -36,10 +41,17 @@ from PySide6.QtWidgets import (
 from courtdesk import clock
 from courtdesk.errors import DomainError
 from courtdesk.forms import FormField
-from courtdesk.registers import RegisterQuery, RegisterSpec
+from courtdesk.registers import (
+    Command,
+    CommandResult,
+    RegisterQuery,
+    RegisterSpec,
+    command_fields,
+    run_command,
+)
 from ui import workers
 from ui.detail import RecordDetailPanel
-from ui.forms import FormDialog
+from ui.forms import PENDING, FormDialog
 from ui.register_model import RegisterTableModel
 from ui.widgets import message
 
@@ -65,6 +77,11 @@ def _file_job(db: Any, actor: Any, query: RegisterQuery, path: str, writer: Call
               cancel: threading.Event, report: Callable[[int, int], None]) -> int:
     with db.read() as s:
         return writer(s, actor, query, path, progress=report, cancel=cancel)
+
+
+def _command_job(db: Any, actor: Any, spec: RegisterSpec, command: Command, ids: list[int],
+                 data: dict[str, Any], *, cancel: threading.Event, report: Callable[[int, int], None]) -> Any:
+    return run_command(db, actor, spec, command, ids, data, progress=report, cancel=cancel)
 
 
 def _export_xlsx(*args: Any, **kwargs: Any) -> int:
@@ -93,6 +110,8 @@ class RegisterPage(QWidget):
     status_message = Signal(str)
     #: Number of rows written by the last export / print.
     exported = Signal(int)
+    #: A command finished (its CommandResult).
+    command_finished = Signal(object)
 
     def __init__(self, ctx: Any, spec: RegisterSpec, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -102,7 +121,12 @@ class RegisterPage(QWidget):
         self.last_export: tuple[str, int] | None = None
         self.preview: QWidget | None = None
         self.last_error: str = ""
+        self.last_result: CommandResult | None = None
+        #: The progress dialog of the running long command, and the last (done, total) it showed.
+        self.command_progress: QProgressDialog | None = None
+        self.last_progress: tuple[int, int] | None = None
         self._select_id: int | None = None
+        self._query_changed = False
         self._pending_row: int | None = None
         self._columns_fitted = False
         self._search_timer = QTimer(self)
@@ -124,13 +148,14 @@ class RegisterPage(QWidget):
         self.filter_combo.currentIndexChanged.connect(lambda _i: self.apply_query())
         self.date_from = self._date_edit("起")
         self.date_to = self._date_edit("止")
-        self.new_button = QPushButton(spec.create_label)
+        # Parented at once: setVisible(True) on a parentless widget would flash it as a window.
+        self.new_button = QPushButton(spec.create_label, self)
         self.new_button.setToolTip(f"{spec.create_label}（Ctrl+N）")
         self.new_button.clicked.connect(self.new_record)
         self.new_button.setVisible(spec.create is not None and bool(spec.form))
         self.export_button = QPushButton("导出Excel")
         self.export_button.clicked.connect(self.choose_export_file)
-        self.print_button = QPushButton("打印登记簿")
+        self.print_button = QPushButton("打印登记簿", self)
         self.print_button.clicked.connect(self.choose_print_file)
         self.print_button.setVisible(register_book_printer() is not None)
         self.refresh_button = QPushButton("刷新")
@@ -150,7 +175,6 @@ class RegisterPage(QWidget):
             self.date_from.hide()
             self.date_to.hide()
         bar.addStretch(1)
-        bar.addWidget(self.new_button)
         bar.addWidget(self.export_button)
         bar.addWidget(self.print_button)
         bar.addWidget(self.refresh_button)
@@ -168,6 +192,31 @@ class RegisterPage(QWidget):
         heading.addStretch(1)
         heading.addWidget(self.info)
 
+        # --- action bar: 新建 and the register's commands ---
+        self.command_buttons: dict[str, QPushButton] = {}
+        self.commands: dict[str, Command] = {}
+        actions = QHBoxLayout()
+        actions.addWidget(self.new_button)
+        for command in spec.commands:
+            if not command.allowed(ctx.user):
+                continue
+            button = QPushButton(command.label)
+            tip = command.help or command.label
+            need = {"one": "选中一条记录后可用", "many": "选中一条或多条记录后可用（Ctrl/Shift 多选）"}
+            button.setToolTip(tip + (f"\n{need[command.selection]}" if command.selection in need else ""))
+            button.clicked.connect(lambda _c=False, c=command: self.start_command(c))
+            actions.addWidget(button)
+            self.command_buttons[command.key] = button
+            self.commands[command.key] = command
+        self.selection_label = QLabel()
+        self.selection_label.setStyleSheet("color: #5f6368;")
+        actions.addWidget(self.selection_label)
+        actions.addStretch(1)
+        self.action_bar = QWidget(self)
+        self.action_bar.setLayout(actions)
+        actions.setContentsMargins(0, 0, 0, 0)
+        self.action_bar.setVisible((spec.create is not None and bool(spec.form)) or bool(self.command_buttons))
+
         # --- table and detail ---
         self.query = RegisterQuery(spec)
         self.model = RegisterTableModel(ctx.db, ctx.user, self.query, self)
@@ -177,7 +226,7 @@ class RegisterPage(QWidget):
         self.table = RegisterTable()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
@@ -194,6 +243,8 @@ class RegisterPage(QWidget):
         self.table.setSortingEnabled(True)  # header clicks call model.sort → ORDER BY in SQL
         self._size_columns()
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._row_selected(cur.row()))
+        self.table.selectionModel().selectionChanged.connect(lambda _s, _d: self._selection_changed())
+        self.model.modelReset.connect(self._selection_changed)
         self.detail = RecordDetailPanel(ctx, spec)
         self.table.doubleClicked.connect(lambda _i: self.detail.setFocus())
         self.detail.action_requested.connect(self.start_action)
@@ -209,7 +260,9 @@ class RegisterPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(heading)
         layout.addLayout(bar)
+        layout.addWidget(self.action_bar)
         layout.addWidget(self.splitter, 1)
+        self._selection_changed()
 
     def _date_edit(self, what: str) -> QDateEdit:
         edit = QDateEdit()
@@ -263,6 +316,7 @@ class RegisterPage(QWidget):
         query = self.current_query()
         if query != self.model.query:
             self.count_label.setText("加载中…")
+            self._query_changed = True
             self.model.set_query(query)
 
     def set_filter(self, filter_key: str | None) -> None:
@@ -319,6 +373,9 @@ class RegisterPage(QWidget):
             if row is not None:
                 self.table.selectRow(row)
                 self.table.scrollTo(self.model.index(row, 0))
+        elif self._query_changed and self.detail.record_id is not None and self.model.row_of(self.detail.record_id) is None:
+            self.detail.clear()  # the record shown is not among what the new filter finds
+        self._query_changed = False
 
     def _page_loaded(self, _page: int) -> None:
         if self._pending_row is not None and self.model.is_loaded(self._pending_row):
@@ -333,6 +390,7 @@ class RegisterPage(QWidget):
     def _row_selected(self, row: int) -> None:
         if row < 0:
             return
+        self._select_id = None  # the user's choice wins over a reselection still pending from a reload
         record_id = self.model.record_id(row)
         if record_id is None:
             self._pending_row = row
@@ -407,6 +465,134 @@ class RegisterPage(QWidget):
         self._select_id = record_id
         self.detail.reload()
         self.model.reload()
+
+    # --- commands -------------------------------------------------------------------------------
+
+    def selected_ids(self) -> list[int] | None:
+        """Ids of the selected rows in table order; None while a selected row is not loaded yet."""
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        ids = [self.model.record_id(r) for r in rows]
+        if any(i is None for i in ids):
+            return None
+        return [int(i) for i in ids if i is not None]
+
+    def selected_count(self) -> int:
+        """Selected rows, counted from the selection's ranges (Ctrl+A on a million rows stays quick)."""
+        ranges = self.table.selectionModel().selection()
+        total = sum(r.height() for r in ranges)
+        if total > 10000:
+            return total
+        return len({row for r in ranges for row in range(r.top(), r.bottom() + 1)})
+
+    def _selection_changed(self) -> None:
+        count = self.selected_count()
+        for key, button in self.command_buttons.items():
+            button.setEnabled(self.commands[key].accepts(count))
+        self.selection_label.setText(f"已选 {count} 条" if count > 1 else "")
+
+    def start_command(self, command: Command) -> FormDialog | None:
+        """Open the command's form for the current selection (refusals of the selection in a message)."""
+        ids = self.selected_ids()
+        if ids is None:
+            message(self, command.label, "所选的行还在读取中，请稍候再试")
+            return None
+        user = self.ctx.user
+        try:
+            with self.ctx.db.read() as s:
+                fields = command_fields(s, user, self.spec, command, ids)
+                intro = command.describe(s, user, ids)
+        except DomainError as exc:
+            self.last_error = str(exc)
+            message(self, command.label, str(exc))
+            return None
+
+        def submit(data: dict[str, Any]) -> Any:
+            if not command.long:
+                return run_command(self.ctx.db, user, self.spec, command, ids, data)
+            self._run_long(command, ids, data, dialog)
+            return PENDING
+
+        dialog = FormDialog(self.ctx, f"{command.label} — {self.spec.title}", fields, submit, self, intro=intro,
+                            ok_text=command.ok_text or command.label)
+        dialog.accepted.connect(lambda: self._command_done(command, dialog.result_value))
+        self.active_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _run_long(self, command: Command, ids: list[int], data: dict[str, Any], dialog: FormDialog) -> workers.Task:
+        cancel = threading.Event()
+        progress = QProgressDialog(f"{command.label}：准备中…", "取消", 0, 0, dialog)
+        progress.setWindowTitle(command.label)
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(0)
+        progress.setMinimumWidth(420)
+        progress.setAutoClose(False)
+        progress.setAutoReset(False)
+        progress.canceled.connect(cancel.set)
+        progress.canceled.connect(lambda: progress.setLabelText(f"{command.label}：正在取消…"))
+        self.command_progress = progress
+        self.last_progress = None
+        for button in self.command_buttons.values():
+            button.setEnabled(False)
+        progress.show()
+
+        def on_progress(done: int, total: int) -> None:
+            self.last_progress = (done, total)
+            progress.setMaximum(max(total, 1))
+            progress.setValue(min(done, total))
+            if not cancel.is_set():
+                progress.setLabelText(f"{command.label}：已完成 {done:,} / {total:,}")
+
+        def finish() -> None:
+            progress.canceled.disconnect()
+            progress.close()
+            progress.deleteLater()
+            self.command_progress = None
+            self._selection_changed()
+
+        def done(result: CommandResult) -> None:
+            finish()
+            dialog.finish(result)
+
+        def failed(exc: BaseException) -> None:
+            finish()
+            self.last_error = str(exc)
+            dialog.fail(exc)
+
+        return workers.run_task(_command_job, self.ctx.db, self.ctx.user, self.spec, command, ids, data,
+                                cancel=cancel, on_progress=on_progress, owner=self, on_done=done, on_error=failed)
+
+    def _command_done(self, command: Command, result: CommandResult) -> None:
+        self.last_result = result
+        self.show_info(result.message)
+        if result.pdf_path:
+            self.open_preview(result.pdf_path, command.label)
+        elif result.document is not None:
+            self._preview_document(command.label, *result.document)
+        else:
+            message(self, command.label, result.message, warning=False)
+        self.refresh()
+        self.command_finished.emit(result)
+
+    def open_preview(self, path: str, title: str) -> None:
+        """The PDF in the preview dialog (打印… / 另存为PDF…); kept as ``self.preview``."""
+        from ui.preview import PdfPreviewDialog
+
+        self.preview = PdfPreviewDialog(path, title, self)
+        self.preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.preview.open()
+
+    def _preview_document(self, title: str, kind: str, record_id: int) -> workers.Task:
+        from ui.preview import render_document, temp_target
+
+        target = temp_target(f"{title}_{record_id}", ".pdf")
+
+        def failed(exc: BaseException) -> None:
+            self.last_error = str(exc)
+            message(self, title, f"生成预览失败：{exc}")
+
+        return workers.run_task(render_document, self.ctx.db, kind, record_id, "pdf", target, owner=self,
+                                on_done=lambda path: self.open_preview(path, title), on_error=failed)
 
     def show_info(self, text: str) -> None:
         self.info.setText(text)

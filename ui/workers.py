@@ -12,14 +12,18 @@ from __future__ import annotations
 
 import atexit
 import threading
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
 from shiboken6 import Shiboken
 
 _pool: QThreadPool | None = None
 _live: set[Task] = set()
+#: Delivered tasks are kept a while longer: the pool thread still touches a runnable just after its
+#: run() returns, so Python must not free it at once.
+_delivered: deque[Task] = deque(maxlen=256)
 _lock = threading.Lock()
 
 
@@ -35,14 +39,18 @@ def pool() -> QThreadPool:
 
 
 class _Relay(QObject):
-    """Lives on the UI thread; signals emitted from the worker are queued to its slots."""
+    """Lives on the UI thread; signals emitted from the worker are queued to its slots.
+
+    Owned by the application object and deleted with ``deleteLater`` once the result is delivered,
+    so its C++ object always dies on the UI thread — never in whichever thread the Python garbage
+    collector happens to run (a QObject deleted from a worker thread can crash the app)."""
 
     done = Signal(object)
     failed = Signal(object)
     progress = Signal(int, int)
 
     def __init__(self, task: Task) -> None:
-        super().__init__()
+        super().__init__(QCoreApplication.instance())
         self.task = task
         self.done.connect(self._deliver_done)
         self.failed.connect(self._deliver_failed)
@@ -52,22 +60,28 @@ class _Relay(QObject):
     def _deliver_done(self, result: object) -> None:
         task = self.task
         _forget(task)
-        if task.on_done is not None and task.owner_alive():
-            task.on_done(result)
+        try:
+            if task.on_done is not None and task.owner_alive():
+                task.on_done(result)
+        finally:
+            self.deleteLater()
 
     @Slot(object)
     def _deliver_failed(self, exc: object) -> None:
         task = self.task
         _forget(task)
-        if not task.owner_alive():
-            return
-        assert isinstance(exc, BaseException)
-        if task.on_error is not None:
-            task.on_error(exc)
-        else:  # never swallow a bug silently
-            import traceback
+        try:
+            if not task.owner_alive():
+                return
+            assert isinstance(exc, BaseException)
+            if task.on_error is not None:
+                task.on_error(exc)
+            else:  # never swallow a bug silently
+                import traceback
 
-            traceback.print_exception(exc)
+                traceback.print_exception(exc)
+        finally:
+            self.deleteLater()
 
     @Slot(int, int)
     def _deliver_progress(self, done: int, total: int) -> None:
@@ -138,7 +152,9 @@ SKIPPED = _Skipped()
 
 def _forget(task: Task) -> None:
     with _lock:
-        _live.discard(task)
+        if task in _live:
+            _live.discard(task)
+            _delivered.append(task)
 
 
 def run_task(

@@ -1,7 +1,8 @@
 """Enforcement documents (执行文书) — SPEC §5.
 
 Importing this package registers the area's registers (执行案件, 发函登记簿, 查封、扣押、冻结登记簿,
-查封措施告知笔录), workflows and document kinds (``investigation_letter``, ``seizure_transcript``).
+查封措施告知笔录, 调查函发往单位名录) with their commands (批量制作调查函, 新增当事人, 生成告知笔录,
+载入参考名录 …), workflows and document kinds (``investigation_letter``, ``seizure_transcript``).
 
 Modules: :mod:`.rules` (case numbers, identity numbers, legal seizure terms), :mod:`.cases`,
 :mod:`.units` (recipient units), :mod:`.letters` (investigation letters, batch printing),
@@ -30,6 +31,7 @@ from courtdesk.services.enforcement.seizures import (
     days_left,
     radar,
 )
+from courtdesk.services.enforcement.unit_register import UNIT_REGISTER
 from courtdesk.services.enforcement.units import REFERENCE_UNITS, UnitService, list_units
 
 __all__ = [
@@ -39,6 +41,7 @@ __all__ = [
     "NUMBER_PATTERN",
     "REFERENCE_UNITS",
     "SEIZURE_WORKFLOW",
+    "UNIT_REGISTER",
     "BatchOutcome",
     "CaseService",
     "LetterService",

@@ -13,9 +13,15 @@ from courtdesk import clock, money, validation
 from courtdesk.db.engine import Database
 from courtdesk.errors import NotFound, ValidationError
 from courtdesk.forms import FormField, clean
-from courtdesk.models.enforcement import CLOSE_MODES, PARTY_KINDS, EnforcementCase, EnforcementParty
+from courtdesk.models.enforcement import (
+    CLOSE_MODES,
+    PARTY_KINDS,
+    PARTY_ROLES,
+    EnforcementCase,
+    EnforcementParty,
+)
 from courtdesk.models.people import Role, User
-from courtdesk.registers import Column, Filter, RegisterSpec, register, service_act
+from courtdesk.registers import Column, Command, CommandResult, Filter, RegisterSpec, register, service_act
 from courtdesk.services import settings
 from courtdesk.services.enforcement import rules
 from courtdesk.services.enforcement.common import (
@@ -27,6 +33,7 @@ from courtdesk.services.enforcement.common import (
     require_enforcement,
     user_choices,
 )
+from courtdesk.services.enforcement.letters import LETTER_BATCH
 from courtdesk.workflow import Transition, Workflow, src
 
 REGISTER_KEY = "enforcement_case"
@@ -94,11 +101,14 @@ CASE_FIELDS: tuple[FormField, ...] = (
     FormField("clerk_id", "书记员", "choice", choices=user_choices),
     FormField("applicant_name", "申请执行人", "text", max_len=100),
     FormField("applicant_kind", "申请执行人类型", "choice", choices=_kind_choices, default="person"),
-    FormField("applicant_id_number", "申请执行人身份证号码或统一社会信用代码", "text", required=False, max_len=18),
+    FormField("applicant_id_number", "申请执行人身份证号码或统一社会信用代码", "text", required=False, max_len=18,
+              aliases=("申请执行人身份证号码", "申请执行人统一社会信用代码")),
     FormField("applicant_domicile", "申请执行人住所地", "text", required=False, max_len=200),
     FormField("respondent_name", "被执行人", "text", max_len=100),
     FormField("respondent_kind", "被执行人类型", "choice", choices=_kind_choices, default="person"),
-    FormField("respondent_id_number", "被执行人身份证号码或统一社会信用代码", "text", max_len=18),
+    FormField("respondent_id_number", "被执行人身份证号码或统一社会信用代码", "text", max_len=18,
+              aliases=("被执行人身份证号码", "被执行人统一社会信用代码"),
+              help="自然人填 18 位公民身份号码，法人或其他组织填统一社会信用代码"),
     FormField("respondent_domicile", "被执行人住所地", "text", max_len=200),
     FormField("remarks", "备注", "multiline", required=False, max_len=500),
 )
@@ -274,6 +284,63 @@ CASE_WORKFLOW = Workflow(
 )
 
 
+# --- 新增当事人 (the case form registers one applicant and one respondent) ----------------------------
+
+def _role_choices(session: Session, actor: User) -> list[tuple[Any, str]]:
+    return list(PARTY_ROLES.items())
+
+
+PARTY_FIELDS: tuple[FormField, ...] = (
+    FormField("role", "诉讼地位", "choice", choices=_role_choices, default="respondent",
+              aliases=("当事人地位",)),
+    FormField("kind", "类型", "choice", choices=_kind_choices, default="person",
+              aliases=tuple(f"{w}类型" for w in PARTY_ROLES.values())),
+    FormField("name", "姓名或名称", "text", max_len=100,
+              aliases=tuple(f"{w}姓名或名称" for w in PARTY_ROLES.values())),
+    FormField("id_number", "身份证号码或统一社会信用代码", "text", required=False, max_len=18,
+              help="被执行人必填：自然人填 18 位公民身份号码，法人或其他组织填统一社会信用代码",
+              aliases=tuple(f"{w}{k}" for w in PARTY_ROLES.values() for k in ("身份证号码", "统一社会信用代码"))),
+    FormField("domicile", "住所地", "text", required=False, max_len=200, help="被执行人必填（调查函上印出）",
+              aliases=tuple(f"{w}住所地" for w in PARTY_ROLES.values())),
+    FormField("phone", "联系电话", "text", required=False, max_len=40,
+              aliases=tuple(f"{w}联系电话" for w in PARTY_ROLES.values())),
+)
+
+
+def _party_fields(session: Session, actor: User, case_ids: list[int]) -> tuple[FormField, ...]:
+    case = load_case(session, case_ids[0])
+    if case.status == "closed":
+        raise ValidationError(f"执行案件：{case.number} 已结案，不能再新增当事人", field="执行案件")
+    return PARTY_FIELDS
+
+
+def _party_intro(session: Session, actor: User, case_ids: list[int]) -> str:
+    case = load_case(session, case_ids[0])
+    return (f"为 {case.number} 新增当事人。现有申请执行人：{case.applicant_names or '无'}；"
+            f"被执行人：{case.respondent_names or '无'}。")
+
+
+def _party_run(db: Database, actor: User, case_ids: list[int], data: dict[str, Any], progress: Any,
+               cancel: Any) -> CommandResult:
+    role = data.get("role") or "respondent"
+    party = CaseService(db).add_party(actor, case_ids[0], role, data)
+    return CommandResult(f"已新增{party.role_label}：{party.name}", record_ids=(case_ids[0],))
+
+
+ADD_PARTY = Command(
+    key="add_party",
+    label="新增当事人",
+    may=lambda actor: actor.has(Role.ENFORCEMENT),
+    who="执行干警",
+    selection="one",
+    fields=_party_fields,
+    run=_party_run,
+    intro=_party_intro,
+    ok_text="保存",
+    help="为选中的案件增加申请执行人或被执行人（登记案件时各填一位）",
+)
+
+
 # --- register ------------------------------------------------------------------------------------
 
 _Officer = aliased(User)
@@ -325,5 +392,6 @@ CASE_REGISTER = register(
         create=lambda db, actor, data: CaseService(db).create(actor, data),
         create_label="登记执行案件",
         act=service_act(CaseService),
+        commands=(LETTER_BATCH, ADD_PARTY),
     )
 )

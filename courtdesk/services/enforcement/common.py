@@ -56,9 +56,22 @@ def user_choices(session: Session, actor: User) -> list[tuple[Any, str]]:
     return [(u.id, f"{u.name}（{u.title or u.department_name}）") for u in enforcement_users(session)]
 
 
+def open_cases(session: Session, actor: User | None) -> list[EnforcementCase]:
+    """Cases not yet closed that the actor handles or records (all of them for the bureau's head)."""
+    stmt = select(EnforcementCase).where(EnforcementCase.status != "closed")
+    if actor is not None and not is_bureau_head(actor):
+        stmt = stmt.where(my_cases(actor))
+    return list(session.scalars(stmt.order_by(EnforcementCase.id.desc())).unique())
+
+
 def case_choices(session: Session, actor: User) -> list[tuple[Any, str]]:
-    stmt = select(EnforcementCase).where(EnforcementCase.status != "closed").order_by(EnforcementCase.id.desc())
-    return [(c.id, f"{c.number}　{c.applicant_names} 与 {c.respondent_names}") for c in session.scalars(stmt)]
+    """The actor's open cases (for a form's 执行案件)."""
+    return [(c.id, f"{c.number}　{c.applicant_names} 与 {c.respondent_names}") for c in open_cases(session, actor)]
+
+
+def respondent_choices(session: Session, actor: User) -> list[tuple[Any, str]]:
+    """The respondents of the actor's open cases, with the case number."""
+    return [(p.id, f"{p.name}（{c.number}）") for c in open_cases(session, actor) for p in c.respondents]
 
 
 def cn_date(day: dt.date | dt.datetime) -> str:

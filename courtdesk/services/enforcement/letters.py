@@ -46,7 +46,17 @@ from courtdesk.models.enforcement import (
 )
 from courtdesk.models.people import Role, User
 from courtdesk.printing import document_kind, fonts_for
-from courtdesk.registers import Column, DashboardItem, Filter, RegisterSpec, register, service_act
+from courtdesk.registers import (
+    Column,
+    Command,
+    CommandResult,
+    DashboardItem,
+    Filter,
+    RegisterSpec,
+    command_output,
+    register,
+    service_act,
+)
 from courtdesk.services import settings
 from courtdesk.services.common import load_or_refuse
 from courtdesk.services.enforcement.common import (
@@ -297,6 +307,74 @@ def generate_batch(
     if cancelled:
         LetterService(db).void_unsent(actor, ids, CANCEL_REASON)
     return BatchOutcome(ids, numbers, pages, cancelled, registered - started, printed - registered)
+
+
+# --- the 批量制作调查函 command of the case register --------------------------------------------------
+
+BATCH_RULE = "每个发往单位一份调查函（存根、正文、复函各一页），连续编号，合成一个 PDF"
+
+
+def batch_fields(session: Session, actor: User, case_ids: list[int]) -> tuple[FormField, ...]:
+    """The form of 批量制作调查函 for the selected case: its respondents, the unit list, the four
+    standard questions (editable) and the date."""
+    case = load_case(session, case_ids[0])
+    check_case_open(case, "发调查函")
+    targets = [(p.id, f"{p.name}（{p.id_label}：{p.id_number or '未登记'}）") for p in case.respondents]
+    if not targets:
+        raise ValidationError(f"调查对象：{case.number} 没有登记被执行人，请先新增当事人", field="调查对象")
+    return (
+        FormField("target_id", "调查对象", "choice", choices=lambda s, a: targets, default=targets[0][0],
+                  help="本案的被执行人；每份调查函询问其一人"),
+        FormField("unit_ids", "发往单位", "multichoice", choices=unit_choices, maximum=MAX_BATCH,
+                  help="可先在筛选框输入「银行」「派出所」等，再点「全选」勾选显示的单位；单位在「调查函发往单位名录」中维护"),
+        FormField("questions", "调查问题", "multiline", max_len=MAX_QUESTIONS * 201,
+                  default="\n".join(STANDARD_QUESTIONS), help=f"每行一个问题，最多 {MAX_QUESTIONS} 个；可修改"),
+        FormField("letter_date", "发函日期", "date", default=clock.today()),
+    )
+
+
+def _batch_intro(session: Session, actor: User, case_ids: list[int]) -> str:
+    case = load_case(session, case_ids[0])
+    return (f"为 {case.number}（{case.applicant_names} 与 {case.respondent_names}）制作调查函：{BATCH_RULE}。"
+            "制作后在发函登记簿中登记寄出和回复。")
+
+
+def _batch_run(db: Database, actor: User, case_ids: list[int], data: dict[str, Any],
+               progress: Progress | None, cancel: threading.Event | None) -> CommandResult:
+    case_id = case_ids[0]
+    with db.read() as s:
+        case_number = load_case(s, case_id).number
+    out = command_output(f"{case_number}_调查函_{clock.today():%Y%m%d}", ".pdf")
+    if progress is not None:
+        progress(0, len(data.get("unit_ids") or []))  # numbering and registering come first
+    outcome = generate_batch(
+        db, actor, case_id, data.get("unit_ids") or [], out, target_id=data.get("target_id"),
+        questions=data.get("questions"), letter_date=data.get("letter_date"), progress=progress, cancel=cancel,
+    )
+    if outcome.cancelled:
+        if not outcome.letter_ids:
+            return CommandResult("已取消，未制作调查函")
+        return CommandResult(f"已取消打印，未生成文件；本批已编号的 {len(outcome.letter_ids)} 份调查函已作废"
+                             f"（{outcome.numbers[0]} 至 {outcome.numbers[-1]}，编号保留在发函登记簿中）",
+                             record_ids=outcome.letter_ids)
+    span = outcome.numbers[0] if len(outcome.numbers) == 1 else f"{outcome.numbers[0]} 至 {outcome.numbers[-1]}"
+    return CommandResult(f"已制作调查函 {len(outcome.letter_ids)} 份（{span}），共 {outcome.pages} 页：{out}",
+                         pdf_path=out, record_ids=outcome.letter_ids)
+
+
+LETTER_BATCH = Command(
+    key="letter_batch",
+    label="批量制作调查函",
+    may=lambda actor: actor.has(Role.ENFORCEMENT),
+    who="执行干警",
+    selection="one",
+    fields=batch_fields,
+    run=_batch_run,
+    long=True,
+    intro=_batch_intro,
+    ok_text="制作并预览",
+    help="为选中的案件向多个单位发调查函：连续编号，合成一个 PDF",
+)
 
 
 # --- workflow ------------------------------------------------------------------------------------

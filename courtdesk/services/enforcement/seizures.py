@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import and_, case, func, select
@@ -46,7 +46,16 @@ from courtdesk.models.enforcement import (
 )
 from courtdesk.models.people import Role, User
 from courtdesk.printing import document_kind
-from courtdesk.registers import Column, DashboardItem, Filter, RegisterSpec, register, service_act
+from courtdesk.registers import (
+    Column,
+    Command,
+    CommandResult,
+    DashboardItem,
+    Filter,
+    RegisterSpec,
+    register,
+    service_act,
+)
 from courtdesk.services import settings
 from courtdesk.services.common import load_or_refuse
 from courtdesk.services.enforcement import rules
@@ -60,6 +69,7 @@ from courtdesk.services.enforcement.common import (
     load_case,
     my_cases,
     require_enforcement,
+    respondent_choices,
 )
 from courtdesk.workflow import Transition, Workflow, src
 
@@ -72,16 +82,18 @@ MAX_NOTICE_ITEMS = 50
 # --- adding a seizure ----------------------------------------------------------------------------
 
 SEIZURE_FIELDS: tuple[FormField, ...] = (
-    FormField("case_id", "执行案件", "choice", choices=case_choices),
+    FormField("case_id", "执行案件", "choice", choices=case_choices, help="您承办或担任书记员的未结案件"),
     FormField("measure", "措施", "choice", choices=lambda s, a: list(MEASURES.items())),
     FormField("property_type", "财产类型", "choice", choices=lambda s, a: list(PROPERTY_TYPES.items()),
               help="银行存款冻结不超过一年；动产（含机动车）查封、扣押不超过两年；不动产、股权等其他财产权不超过三年"),
     FormField("description", "查封标的", "text", max_len=300,
               help="写明财产名称、坐落或账户、数量金额，如：被执行人李四名下位于…的房产"),
-    FormField("party_id", "财产所有人（被执行人）", "choice", required=False),
+    FormField("party_id", "财产所有人（被执行人）", "choice", required=False, choices=respondent_choices,
+              aliases=("财产所有人",), help="应为所选案件的被执行人"),
     FormField("ruling_number", "裁定书或协助执行通知书文号", "text", required=False, max_len=60),
     FormField("start_date", "开始日期", "date"),
-    FormField("end_date", "截止日期", "date", required=False, help="不填则按法定最长期限计算"),
+    FormField("end_date", "截止日期", "date", required=False,
+              help="不填则按法定最长期限计算（存款一年，动产两年，不动产和其他财产权三年）"),
     FormField("remarks", "备注", "multiline", required=False, max_len=500),
 )
 
@@ -219,6 +231,17 @@ NOTICE_FIELDS: tuple[FormField, ...] = (
 NOTIFY_FIELDS: tuple[FormField, ...] = (FormField("notified_on", "告知日期", "date", required=False),)
 
 
+def _check_notifiable(seizure: Seizure) -> None:
+    """Only a measure still in force can be told to the applicant (who may still apply for renewal)."""
+    if seizure.status != "active":
+        raise ValidationError(
+            f"查封措施：「{seizure.description}」{SEIZURE_WORKFLOW.label(seizure.status)}，不能再告知", field="查封措施")
+    if seizure.end_date < clock.today():
+        raise ValidationError(
+            f"查封措施：「{seizure.description}」的期限已于 {seizure.end_date:%Y-%m-%d} 届满，不能再告知续行；"
+            "请登记期满失效，或重新采取措施后再告知", field="查封措施", rule=rules.TERM_RULE)
+
+
 def create_notice_in(session: Session, actor: User, case_id: int, seizure_ids: Sequence[int],
                      data: dict[str, Any] | None = None) -> SeizureNotice:
     require_enforcement(actor, "制作查封措施告知笔录")
@@ -237,9 +260,7 @@ def create_notice_in(session: Session, actor: User, case_id: int, seizure_ids: S
         seizure = found.get(i)
         if seizure is None or seizure.case_id != case.id:
             raise ValidationError(f"查封措施：所选的第 {len(seizures) + 1} 项不属于本案", field="查封措施")
-        if seizure.status != "active":
-            raise ValidationError(
-                f"查封措施：「{seizure.description}」{SEIZURE_WORKFLOW.label(seizure.status)}，不能再告知", field="查封措施")
+        _check_notifiable(seizure)
         seizures.append(seizure)
     applicants = case.applicants
     notice = SeizureNotice(
@@ -319,6 +340,77 @@ def _load_notice(session: Session, notice_id: Any) -> SeizureNotice:
                ids=lambda: select(SeizureNotice.id).where(SeizureNotice.status != "voided"))
 def build_transcript(session: Session, notice_id: int) -> Document:
     return build_seizure_transcript(transcript_content(session, _load_notice(session, notice_id)))
+
+
+# --- the 生成告知笔录 command of the seizure register ----------------------------------------------
+
+def notice_selection(session: Session, seizure_ids: Sequence[int]) -> tuple[EnforcementCase, list[Seizure]]:
+    """The case of the selected seizures and the seizures in order; refuses rows of several cases and
+    measures no longer in force."""
+    ids = [int(i) for i in seizure_ids]
+    if not ids:
+        raise ValidationError("查封措施：至少选择一项查封、扣押、冻结", field="查封措施")
+    found = {x.id: x for x in session.scalars(select(Seizure).where(Seizure.id.in_(ids))).unique()}
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise ValidationError("查封措施：所选的查封登记不存在", field="查封措施")
+    seizures = [found[i] for i in ids]
+    case_ids = list(dict.fromkeys(x.case_id for x in seizures))
+    if len(case_ids) > 1:
+        numbers = "、".join(load_case(session, c).number for c in case_ids)
+        raise ValidationError(f"查封措施：一份告知笔录只告知一个案件的措施，所选各项涉及 {len(case_ids)} 个案件"
+                              f"（{numbers}）", field="查封措施")
+    for seizure in seizures:
+        _check_notifiable(seizure)
+    case = load_case(session, case_ids[0])
+    check_case_open(case, "制作告知笔录")
+    return case, seizures
+
+
+def _notice_fields(session: Session, actor: User, seizure_ids: list[int]) -> tuple[FormField, ...]:
+    case, _ = notice_selection(session, seizure_ids)
+    applicants = case.applicants
+    defaults = {
+        "held_at": clock.now(),
+        "place": settings.get(session, "enforcement_bureau"),
+        "judge_name": case.officer.name,
+        "clerk_name": case.clerk.name,
+        "party_name": applicants[0].name if applicants else "",
+    }
+    return tuple(replace(f, default=defaults.get(f.key, f.default)) for f in NOTICE_FIELDS)
+
+
+def _notice_intro(session: Session, actor: User, seizure_ids: list[int]) -> str:
+    case, seizures = notice_selection(session, seizure_ids)
+    lines = [f"{i}. {x.measure_label}：{x.description}（{x.term_start:%Y-%m-%d} 至 {x.end_date:%Y-%m-%d}）"
+             for i, x in enumerate(seizures, 1)]
+    return f"为 {case.number} 生成查封措施告知笔录，告知以下 {len(seizures)} 项：\n" + "\n".join(lines)
+
+
+def _notice_run(db: Database, actor: User, seizure_ids: list[int], data: dict[str, Any], progress: Any,
+                cancel: Any) -> CommandResult:
+    with db.read() as s:
+        case, _ = notice_selection(s, seizure_ids)
+        case_id = case.id
+    notice = SeizureService(db).create_notice(actor, case_id, seizure_ids, data)
+    return CommandResult(
+        f"已生成查封措施告知笔录（{len(seizure_ids)} 项）。打印后由当事人核对签字，"
+        "再在「查封措施告知笔录」中办理告知登记",
+        document=(DOCUMENT_KIND, notice.id), record_ids=(notice.id,))
+
+
+NOTICE_COMMAND = Command(
+    key="notice",
+    label="生成告知笔录",
+    may=lambda actor: actor.has(Role.ENFORCEMENT),
+    who="执行干警",
+    selection="many",
+    fields=_notice_fields,
+    run=_notice_run,
+    intro=_notice_intro,
+    ok_text="生成并预览",
+    help="把选中的同一案件在控的查封、扣押、冻结写入一份查封措施告知笔录（按住 Ctrl 或 Shift 多选）",
+)
 
 
 # --- service -------------------------------------------------------------------------------------
@@ -504,6 +596,7 @@ SEIZURE_REGISTER = register(
         create_label="登记查封、扣押、冻结",
         dashboard=_dashboard,
         act=service_act(SeizureService),
+        commands=(NOTICE_COMMAND,),
     )
 )
 

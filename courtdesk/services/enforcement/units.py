@@ -9,6 +9,7 @@ address book before the first letters go out.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import func, select
@@ -123,6 +124,18 @@ class UnitService:
                 added += 1
             return added
 
+    def set_active(self, actor: User, unit_ids: Sequence[int], active: bool) -> int:
+        """停用 / 启用 units (a unit in use keeps its letters; a stopped one is not offered any more)."""
+        _require_editor(actor)
+        with self.db.write(actor) as s:
+            changed = 0
+            for unit_id in unit_ids:
+                unit = self._load(s, unit_id)
+                if unit.active != active:
+                    unit.active = active
+                    changed += 1
+            return changed
+
     @staticmethod
     def _load(session: Session, unit_id: int) -> RecipientUnit:
         return load_or_refuse(session, RecipientUnit, unit_id, "发往单位", "该单位不在名录中")
@@ -139,3 +152,4 @@ def list_units(session: Session, *, active_only: bool = True, kind: str | None =
 
 def unit_choices(session: Session, actor: User) -> list[tuple[Any, str]]:
     return [(u.id, f"{u.name}（{u.kind_label}）") for u in list_units(session)]
+
