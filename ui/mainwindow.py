@@ -137,6 +137,7 @@ class MainWindow(QMainWindow):
         return page
 
     def show_page(self, key: str) -> QWidget:
+        existed = key in self.pages
         page = self.page(key)
         returning = self.stack.currentWidget() is not page
         self.stack.setCurrentWidget(page)
@@ -147,6 +148,8 @@ class MainWindow(QMainWindow):
             self.nav.blockSignals(False)
         if key == HOME and returning and self.dashboard.ready:
             self.dashboard.refresh()  # back on 首页: numbers may have changed meanwhile
+        elif returning and existed and hasattr(page, "refresh"):
+            page.refresh()  # back on a register: rows and the open record may have changed meanwhile
         return page
 
     def open_register(self, key: str, filter_key: str | None = None) -> Any:

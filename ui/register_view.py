@@ -396,8 +396,8 @@ class RegisterPage(QWidget):
             self._pending_row = row
             self.model.fetch_row(row)
             return
-        if record_id != self.detail.record_id or self.detail.details is None:
-            self.detail.show_record(record_id, self.model.row_values(row))
+        # Always reload: someone else may have acted on this record since it was last shown.
+        self.detail.show_record(record_id, self.model.row_values(row))
 
     def select_record(self, record_id: int) -> bool:
         """Select a record's row if it is among the loaded rows."""
@@ -455,7 +455,8 @@ class RegisterPage(QWidget):
 
         dialog = FormDialog(self.ctx, f"{transition.label} — {heading}", (*fields, comment), submit, self,
                             intro=intro, ok_text=transition.label)
-        dialog.accepted.connect(lambda: self._changed(record_id, f"已{transition.label}：{heading}"))
+        dialog.accepted.connect(lambda: self._changed(
+            record_id, f"已{transition.label}：{getattr(dialog.result_value, 'number', None) or heading}"))
         self.active_dialog = dialog
         dialog.open()
         return dialog

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from sqlalchemy import select
 
 from courtdesk import registers
@@ -16,7 +18,7 @@ def test_every_registers_numbers_follow_its_dates(db, users):
                 continue
             rows = s.execute(select(model.year, model.serial, spec.date_expr)
                              .where(spec.date_expr.is_not(None)).order_by(model.year, model.serial)).all()
-            backwards = [(a, b) for a, b in zip(rows, rows[1:], strict=False) if a[0] == b[0] and b[2] < a[2]]
+            backwards = [(a, b) for a, b in itertools.pairwise(rows) if a[0] == b[0] and b[2] < a[2]]
             assert backwards == [], f"{spec.title}: number order contradicts dates {backwards[:2]}"
             checked.append(spec.key)
     assert {"seal_use", "introduction_letter"} <= set(checked)
