@@ -141,7 +141,9 @@ def create_app(argv0: str = "courtdesk") -> Any:
     app.setApplicationDisplayName("CourtDesk 法院办公桌面系统")
     app.setOrganizationName("CourtDesk")
     setup_fonts(app)
-    from ui import workers
+    from ui import gcguard, workers
+
+    gcguard.install(app)  # Qt objects are only ever freed on the UI thread
 
     app.aboutToQuit.connect(lambda: workers.pool().waitForDone(5000))  # no reads cut off at exit
     return app

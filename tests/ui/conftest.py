@@ -20,6 +20,9 @@ PASSWORD = "Demo2026"
 @pytest.fixture(scope="session", autouse=True)
 def _bundled_font(qapp: Any) -> None:
     setup_fonts(qapp)
+    from ui import gcguard
+
+    gcguard.install(qapp)  # as the app does: garbage (and Qt objects in it) is freed on the UI thread
 
 
 @pytest.fixture
