@@ -33,32 +33,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
-BARE_SCRIPT = r"""
-import time
-started = time.perf_counter()
-from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QApplication, QMainWindow
-
-app = QApplication(["bare"])
-window = QMainWindow()
-window.resize(1360, 820)
-painted = []
-
-
-class Watch(QObject):
-    def eventFilter(self, obj, event):
-        if event.type() == QEvent.Type.Paint:
-            painted.append(True)
-        return False
-
-
-watch = Watch()
-window.installEventFilter(watch)
-window.show()
-while not (window.windowHandle() is not None and window.windowHandle().isExposed() and painted):
-    app.processEvents()
-print(f"startup_ms={round((time.perf_counter() - started) * 1000)}", flush=True)
-"""
+#: The bare window the app is compared with: plain PySide6 in a child process (the core never imports Qt).
+BARE_SCRIPT_PATH = ROOT / "resources" / "bench" / "bare_window.py"
+BARE_SCRIPT = BARE_SCRIPT_PATH.read_text(encoding="utf-8")
 
 
 def _child_env() -> dict[str, str]:
