@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from courtdesk.errors import DomainError
+from courtdesk.kernel.errors import DomainError
 
 Command = Callable[[argparse.Namespace], int]
 _COMMANDS: dict[str, Command] = {}
@@ -19,7 +19,7 @@ def _db_arg(p: argparse.ArgumentParser, required: bool = True) -> None:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from courtdesk.db import open_database
+    from courtdesk.kernel.db import open_database
 
     db = open_database(args.db)
     print(f"database ready: {db.url}")
@@ -29,8 +29,8 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_demo_data(args: argparse.Namespace) -> int:
     import time
 
-    from courtdesk import demo
-    from courtdesk.db import open_database
+    from courtdesk.kernel import demo
+    from courtdesk.kernel.db import open_database
 
     db = open_database(args.db)
     started = time.perf_counter()
@@ -40,8 +40,8 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from courtdesk.db import open_database
-    from courtdesk.db.backup import backup_sqlite
+    from courtdesk.kernel.db import open_database
+    from courtdesk.kernel.db.backup import backup_sqlite
 
     db = open_database(args.db)
     out = backup_sqlite(db, Path(args.out))
@@ -50,7 +50,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from courtdesk.db.backup import restore_sqlite
+    from courtdesk.kernel.db.backup import restore_sqlite
 
     kept = restore_sqlite(Path(args.db), Path(args.from_))
     print(f"restored {args.db} from {args.from_}" + (f" (previous file kept as {kept})" if kept else ""))
@@ -58,8 +58,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_verify_audit(args: argparse.Namespace) -> int:
-    from courtdesk import audit
-    from courtdesk.db import open_database
+    from courtdesk.kernel import audit
+    from courtdesk.kernel.db import open_database
 
     db = open_database(args.db, upgrade=False)
     with db.engine.connect() as conn:
@@ -118,29 +118,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rows", type=int, default=100_000)
     p.set_defaults(func=cmd_bench)
 
-    for name, (help_text, setup) in _EXTRA.items():
+    from courtdesk.commands import EXTRA  # render, print-register
+
+    for name, (help_text, setup) in EXTRA.items():
         p = sub.add_parser(name, help=help_text)
         setup(p)
     return parser
 
 
-#: Commands added by other modules: name → (help, function that adds arguments and sets func).
-_EXTRA: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {}
-
-
-def extra_command(name: str, help_text: str) -> Callable[[Callable[[argparse.ArgumentParser], None]], None]:
-    def deco(setup: Callable[[argparse.ArgumentParser], None]) -> None:
-        _EXTRA[name] = (help_text, setup)
-
-    return deco
-
-
 def main(argv: list[str] | None = None) -> int:
-    try:
-        import courtdesk.commands  # noqa: F401  (registers extra commands such as render)
-    except ModuleNotFoundError as exc:  # pragma: no cover - only while a module is missing
-        if exc.name != "courtdesk.commands":
-            raise
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import select
 
-from courtdesk.cli import extra_command
+Setup = Callable[[argparse.ArgumentParser], None]
 
 
 def _compact(ids: list[int]) -> str:
@@ -28,9 +29,9 @@ def _compact(ids: list[int]) -> str:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    from courtdesk import printing
-    from courtdesk.db import open_database
-    from courtdesk.errors import DomainError
+    from courtdesk.kernel import printing
+    from courtdesk.kernel.db import open_database
+    from courtdesk.kernel.errors import DomainError
 
     db = open_database(args.db)
     with db.read() as s:
@@ -48,7 +49,6 @@ def cmd_render(args: argparse.Namespace) -> int:
     return 0
 
 
-@extra_command("render", "生成一条记录的文书（PDF 或 DOCX），或列出文书种类")
 def _render(p: argparse.ArgumentParser) -> None:
     p.add_argument("kind", nargs="?", help="文书种类（见 --list）")
     p.add_argument("id", nargs="?", type=int, help="记录编号")
@@ -62,11 +62,11 @@ def _render(p: argparse.ArgumentParser) -> None:
 def cmd_print_register(args: argparse.Namespace) -> int:
     import datetime as dt
 
-    from courtdesk import printing, registers
-    from courtdesk.db import open_database
-    from courtdesk.errors import DomainError
-    from courtdesk.models.people import User
-    from courtdesk.registers import RegisterQuery
+    from courtdesk.kernel import printing, registers
+    from courtdesk.kernel.db import open_database
+    from courtdesk.kernel.errors import DomainError
+    from courtdesk.kernel.models.people import User
+    from courtdesk.kernel.registers import RegisterQuery
 
     db = open_database(args.db)
     with db.read() as s:
@@ -87,7 +87,6 @@ def cmd_print_register(args: argparse.Namespace) -> int:
     return 0
 
 
-@extra_command("print-register", "把登记簿（当前筛选条件）打印为 PDF 或 DOCX")
 def _print_register(p: argparse.ArgumentParser) -> None:
     p.add_argument("register", help="登记簿键名，例如 seal_use")
     p.add_argument("--db", required=True)
@@ -99,3 +98,10 @@ def _print_register(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=["pdf", "docx"])
     p.add_argument("--out", required=True)
     p.set_defaults(func=cmd_print_register)
+
+
+#: The commands this module adds to ``python -m courtdesk``: name → (help, argument setup).
+EXTRA: dict[str, tuple[str, Setup]] = {
+    "render": ("生成一条记录的文书（PDF 或 DOCX），或列出文书种类", _render),
+    "print-register": ("把登记簿（当前筛选条件）打印为 PDF 或 DOCX", _print_register),
+}

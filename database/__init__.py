@@ -1,1 +1,1 @@
-"""Alembic environment and schema history (run by courtdesk.db.migrate, not by hand)."""
+"""Alembic environment and schema history (run by courtdesk.kernel.db.migrate, not by hand)."""

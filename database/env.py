@@ -1,12 +1,13 @@
-"""Alembic environment. The connection is handed in by courtdesk.db.migrate."""
+"""Alembic environment. The connection is handed in by courtdesk.kernel.db.migrate."""
 
 from __future__ import annotations
 
 from alembic import context
 
-import courtdesk.areas  # noqa: F401  (registers every table of every area)
-import courtdesk.models  # noqa: F401
-from courtdesk.models.base import Base
+from courtdesk.kernel import area
+from courtdesk.kernel.models.base import Base
+
+area.discover()  # imports every area's models, so the metadata holds every table
 
 config = context.config
 target_metadata = Base.metadata
@@ -15,7 +16,7 @@ target_metadata = Base.metadata
 def run_migrations_online() -> None:
     connection = config.attributes.get("connection")
     if connection is None:  # pragma: no cover - only when someone runs the alembic CLI by hand
-        from courtdesk.db.engine import Database, resolve_url
+        from courtdesk.kernel.db.engine import Database, resolve_url
 
         db = Database(resolve_url(config.get_main_option("sqlalchemy.url") or None))
         with db.engine.connect() as conn:

@@ -12,9 +12,9 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from courtdesk import clock, demo
-from courtdesk.db import Database, open_database
-from courtdesk.models.people import User
+from courtdesk.kernel import clock, demo
+from courtdesk.kernel.db import Database, open_database
+from courtdesk.kernel.models.people import User
 
 PG_ENV = "COURTDESK_TEST_PG_URL"
 

@@ -1,5 +1,5 @@
 """系统管理 (administrators only): users — reset password, unlock, roles, new user — and the
-court settings form (``courtdesk.services.settings.SPECS``)."""
+court settings form (``courtdesk.kernel.settings.specs()``)."""
 
 from __future__ import annotations
 
@@ -25,10 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from courtdesk import clock
-from courtdesk.errors import DomainError
-from courtdesk.forms import FormField
-from courtdesk.models.people import Role
+from courtdesk.kernel import clock
+from courtdesk.kernel.errors import DomainError
+from courtdesk.kernel.forms import FormField
+from courtdesk.kernel.models.people import Role, all_roles
 from ui.forms import FormDialog
 from ui.widgets import ErrorLabel
 
@@ -44,7 +44,7 @@ class RolesDialog(QDialog):
         self.boxes: dict[Role, QCheckBox] = {}
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("一个人可以同时担任多个角色："))
-        for role in Role:
+        for role in all_roles():
             box = QCheckBox(role.label)
             box.setChecked(user.has(role))
             self.boxes[role] = box
@@ -58,7 +58,7 @@ class RolesDialog(QDialog):
         layout.addWidget(buttons)
 
     def save(self) -> bool:
-        from courtdesk.services.people import PeopleService
+        from courtdesk.kernel.people import PeopleService
 
         roles = [r for r, box in self.boxes.items() if box.isChecked()]
         try:
@@ -106,7 +106,7 @@ class UsersTab(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        from courtdesk.services.people import PeopleService
+        from courtdesk.kernel.people import PeopleService
 
         with self.ctx.db.read() as s:
             self.users = PeopleService(self.ctx.db).users(s)
@@ -115,7 +115,7 @@ class UsersTab(QWidget):
         now = clock.now()
         self.table.setRowCount(len(self.users))
         for row, u in enumerate(self.users):
-            roles = "、".join(r.label for r in sorted(u.roles, key=lambda r: list(Role).index(r))) or "一般工作人员"
+            roles = "、".join(r.label for r in sorted(u.roles, key=lambda r: (all_roles() + [r]).index(r))) or "一般工作人员"
             if u.locked_until and u.locked_until > now:
                 state = f"已锁定（至 {u.locked_until:%H:%M}）"
             elif u.must_change_password:
@@ -146,7 +146,7 @@ class UsersTab(QWidget):
         self.changed.emit(text)
 
     def reset_password(self) -> None:
-        from courtdesk.services.people import PeopleService
+        from courtdesk.kernel.people import PeopleService
 
         user = self.selected()
         if user is None:
@@ -161,7 +161,7 @@ class UsersTab(QWidget):
         dialog.open()
 
     def unlock(self) -> None:
-        from courtdesk.services.people import PeopleService
+        from courtdesk.kernel.people import PeopleService
 
         user = self.selected()
         if user is None:
@@ -183,7 +183,7 @@ class UsersTab(QWidget):
         dialog.open()
 
     def new_user(self) -> None:
-        from courtdesk.services.people import PeopleService
+        from courtdesk.kernel.people import PeopleService
 
         def departments(session: Any, _actor: Any) -> list[tuple[Any, str]]:
             return [(d.id, d.name) for d in PeopleService(self.ctx.db).departments(session)]
@@ -221,10 +221,10 @@ class SettingsTab(QWidget):
 
     def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        from courtdesk.services import settings
+        from courtdesk.kernel import settings
 
         self.ctx = ctx
-        self.specs = settings.SPECS
+        self.specs = settings.specs()
         self.edits: dict[str, QLineEdit] = {}
         self.errors: dict[str, ErrorLabel] = {}
         form = QFormLayout()
@@ -265,7 +265,7 @@ class SettingsTab(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        from courtdesk.services import settings
+        from courtdesk.kernel import settings
 
         with self.ctx.db.read() as s:
             values = settings.get_all(s)
@@ -273,7 +273,7 @@ class SettingsTab(QWidget):
             edit.setText(values.get(key, ""))
 
     def save(self) -> bool:
-        from courtdesk.services.settings import SettingsService
+        from courtdesk.kernel.settings import SettingsService
 
         for label in self.errors.values():
             label.clear_message()

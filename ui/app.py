@@ -17,13 +17,15 @@ painted::
     ready_ms=N     the dashboard (我的待办) had its numbers
 
 Each is milliseconds since this module was first imported (``STARTED`` below), i.e. it excludes
-the ~30 ms the interpreter needs to start; :mod:`courtdesk.bench_startup` measures wall time from
+the ~30 ms the interpreter needs to start; :mod:`courtdesk.bench.startup` measures wall time from
 outside the process instead.
 """
 
 from __future__ import annotations
 
 import time
+
+from courtdesk.kernel.models.people import ADMIN
 
 STARTED = time.perf_counter()  # first thing: the reference point of --smoke's numbers
 
@@ -42,7 +44,7 @@ SMOKE_USER = ("admin", "Demo2026")
 
 def fonts_dir() -> Path:
     """``resources/fonts`` (COURTDESK_FONTS_DIR overrides; inside a PyInstaller bundle, its copy)."""
-    from courtdesk.resources import fonts_dir as core_fonts_dir
+    from courtdesk.kernel.resources import fonts_dir as core_fonts_dir
 
     return core_fonts_dir()
 
@@ -79,19 +81,21 @@ class CoreLoader:
 
     def _run(self) -> None:
         try:
-            from courtdesk.db import open_database
-            from courtdesk.db.engine import ENV_URL, default_sqlite_path
+            from courtdesk.kernel.db import open_database
+            from courtdesk.kernel.db.engine import ENV_URL, default_sqlite_path
 
             first_start = self.db_arg is None and not os.environ.get(ENV_URL) and not default_sqlite_path().exists()
             db = open_database(self.db_arg)
             if first_start:
-                from courtdesk import demo
+                from courtdesk.kernel import demo
 
                 demo.fill(db)
                 self.demo_filled = True
-            import courtdesk.areas
-            import courtdesk.services.people  # noqa: F401  (login)
-            from courtdesk.services import settings
+            import courtdesk.kernel.people  # noqa: F401  (login)
+            from courtdesk.kernel import area
+
+            area.discover()  # every area's registers, before the main window asks for them
+            from courtdesk.kernel import settings
 
             with db.read() as s:
                 self.court_name = settings.get(s, "court_name")
@@ -232,7 +236,7 @@ class Shell:
 
 
 def database_error_text(exc: BaseException, db_arg: str | None) -> str:
-    from courtdesk.errors import DomainError
+    from courtdesk.kernel.errors import DomainError
 
     if isinstance(exc, DomainError):  # e.g. SchemaError: the file is newer than this program
         return str(exc)
@@ -257,16 +261,15 @@ def _ms() -> int:
 
 
 def smoke_user(db: Any) -> Any:
-    from courtdesk.errors import DomainError
-    from courtdesk.models.people import Role
-    from courtdesk.services.people import PeopleService
+    from courtdesk.kernel.errors import DomainError
+    from courtdesk.kernel.people import PeopleService
 
     people = PeopleService(db)
     try:
         return people.login(*SMOKE_USER)
     except DomainError:
         with db.read() as s:
-            admins = people.users_with_role(s, Role.ADMIN)
+            admins = people.users_with_role(s, ADMIN)
             if not admins:
                 raise
             _ = admins[0].roles, admins[0].department

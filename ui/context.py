@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from courtdesk.db.engine import Database
-from courtdesk.models.people import User
+from courtdesk.kernel.db.engine import Database
+from courtdesk.kernel.models.people import User
 
 
 @dataclass
@@ -26,7 +26,7 @@ class AppContext:
 
 
 def load_context(db: Database, user: User) -> AppContext:
-    from courtdesk.services import settings
+    from courtdesk.kernel import settings
 
     with db.read() as s:
         court = settings.get(s, "court_name")

@@ -17,14 +17,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from courtdesk import clock
+from courtdesk.kernel import clock
 from ui import workers
 
 WEEKDAYS = "一二三四五六日"
 
 
 def _load(db: Any, actor: Any) -> list[Any]:
-    from courtdesk.registers import dashboard
+    from courtdesk.kernel.registers import dashboard
 
     with db.read() as s:
         return dashboard(s, actor)

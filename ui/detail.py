@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from courtdesk.registers import RegisterSpec
+from courtdesk.kernel.registers import RegisterSpec
 from ui import workers
 from ui.widgets import ErrorLabel, message
 
@@ -58,7 +58,7 @@ class RecordDetails:
     status: str = ""
     history: list[HistoryLine] = field(default_factory=list)
     attachments: list[AttachmentLine] = field(default_factory=list)
-    actions: list[Any] = field(default_factory=list)  # courtdesk.workflow.Transition
+    actions: list[Any] = field(default_factory=list)  # courtdesk.kernel.workflow.Transition
     #: The next steps that are somebody else's, in words: 院长办理「批准」「不批准」（依据…）.
     waiting: str = ""
 
@@ -74,9 +74,8 @@ def get_record(spec: RegisterSpec, session: Any, record_id: int) -> Any:
 
 def load_details(db: Any, actor: Any, spec: RegisterSpec, record_id: int) -> RecordDetails | None:
     """Worker side: read what the panel shows about one record."""
-    from courtdesk import workflow
-    from courtdesk.registers import RegisterQuery, display_row
-    from courtdesk.services import attachments
+    from courtdesk.kernel import attachments, workflow
+    from courtdesk.kernel.registers import RegisterQuery, display_row
 
     with db.read() as s:
         # The row as the register shows it (and only if the user's scope lets them see it).
@@ -120,7 +119,7 @@ def waiting_text(flow: Any, record: Any, mine: list[Any]) -> str:
 
 
 def _read_attachment(db: Any, attachment_id: int) -> tuple[str, str, bytes]:
-    from courtdesk.services import attachments
+    from courtdesk.kernel import attachments
 
     with db.read() as s:
         return attachments.data_of(s, attachment_id)

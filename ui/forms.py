@@ -1,7 +1,7 @@
-"""The generic record form: a dialog built from declared :class:`courtdesk.forms.FormField` s.
+"""The generic record form: a dialog built from declared :class:`courtdesk.kernel.forms.FormField` s.
 
 The same dialog serves a register's 新建 form, a workflow action that needs input (盖章登记,
-退回 with its reason …) and a register command (批量制作调查函 …). On 保存 it calls ``submit(data)``;
+退回 with its reason …) and a register command (a batch of letters …). On 保存 it calls ``submit(data)``;
 a :class:`DomainError` from the service is shown under the field it names (``exc.field`` = the
 field's label or one of its ``aliases``) and the dialog stays open — nothing was written, the
 service's unit of work rolled back.
@@ -41,9 +41,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from courtdesk import clock
-from courtdesk.errors import DomainError
-from courtdesk.forms import FormField
+from courtdesk.kernel import clock
+from courtdesk.kernel.errors import DomainError
+from courtdesk.kernel.forms import FormField
 from ui.widgets import ErrorLabel, mark_invalid
 
 _NO_DATE = QDate(1900, 1, 1)
@@ -501,7 +501,7 @@ class FormDialog(QDialog):
             self._fit()
 
     def _check_id(self, key: str) -> None:
-        from courtdesk import validation
+        from courtdesk.kernel import validation
 
         row = self.rows[key]
         try:

@@ -90,8 +90,8 @@ class LoginDialog(QDialog):
     def try_login(self) -> bool:
         if self.db is None:
             return False
-        from courtdesk.errors import DomainError
-        from courtdesk.services.people import PeopleService
+        from courtdesk.kernel.errors import DomainError
+        from courtdesk.kernel.people import PeopleService
 
         self.error.clear_message()
         if self.username.text().strip() and not self.password.text():
@@ -149,8 +149,8 @@ class ChangePasswordDialog(QDialog):
         layout.addWidget(buttons)
 
     def save(self) -> bool:
-        from courtdesk.errors import DomainError
-        from courtdesk.services.people import PeopleService
+        from courtdesk.kernel.errors import DomainError
+        from courtdesk.kernel.people import PeopleService
 
         if self.new.text() != self.again.text():
             self.error.show_message("确认新密码：与新密码不一致")

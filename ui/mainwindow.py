@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from courtdesk.models.people import Role
-from courtdesk.registers import RegisterSpec, all_registers
+from courtdesk.kernel.models.people import ADMIN as ADMIN_ROLE
+from courtdesk.kernel.registers import RegisterSpec, all_registers
 from ui.dashboard import DashboardPage
 
 HOME = "home"
@@ -41,7 +41,7 @@ class MainWindow(QMainWindow):
         self.resize(1360, 820)
         self.specs: dict[str, RegisterSpec] = {s.key: s for s in all_registers() if s.can_open(user)}
         self.pages: dict[str, QWidget] = {}
-        self.is_admin = user.has(Role.ADMIN)
+        self.is_admin = user.has(ADMIN_ROLE)
 
         self.nav = QTreeWidget()
         self.nav.setHeaderHidden(True)

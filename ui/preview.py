@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QLabel, QPushBu
 def render_document(db: Any, kind_name: str, record_id: int, fmt: str, target: str) -> str:
     """Worker side: build the document of one record and render it as ``pdf`` or ``docx``
     (PDF with the fonts configured in the settings, else the bundled ones)."""
-    from courtdesk import printing
+    from courtdesk.kernel import printing
 
     with db.read() as s:
         doc = printing.record_document(s, kind_name, record_id)
@@ -27,10 +27,10 @@ def print_register(session: Any, actor: Any, query: Any, path: str, *, progress:
                    cancel: Any = None) -> int:
     """Worker side: the register's current filter as a printed 登记簿 (PDF); returns the row count.
 
-    Same signature as :func:`courtdesk.exporting.export_xlsx`, so the page runs both the same way."""
-    from courtdesk import printing
-    from courtdesk.documents import Cancelled, render_pdf
-    from courtdesk.errors import DomainError
+    Same signature as :func:`courtdesk.kernel.exporting.export_xlsx`, so the page runs both the same way."""
+    from courtdesk.kernel import printing
+    from courtdesk.kernel.documents import Cancelled, render_pdf
+    from courtdesk.kernel.errors import DomainError
 
     total = query.count(session, actor)
     if progress is not None:

@@ -15,7 +15,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
-from courtdesk.registers import RegisterQuery, display_row
+from courtdesk.kernel.registers import RegisterQuery, display_row
 from ui import workers
 
 PAGE_SIZE = 200

@@ -2,7 +2,7 @@
 panel with the workflow actions, 新建, the register's commands, 导出Excel and (when the core has it)
 打印登记簿.
 
-A register gets its page from its :class:`courtdesk.registers.RegisterSpec` alone: ``spec.act`` runs a
+A register gets its page from its :class:`courtdesk.kernel.registers.RegisterSpec` alone: ``spec.act`` runs a
 workflow action through the area's service, and each transition's ``fields`` say what the action asks
 for (e.g. 盖章登记's time and count). Each of ``spec.commands`` the user may run is a button on the
 action bar, enabled when the table's selection fits it (the table allows selecting several rows with
@@ -38,10 +38,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from courtdesk import clock
-from courtdesk.errors import DomainError
-from courtdesk.forms import FormField
-from courtdesk.registers import (
+from courtdesk.kernel import clock
+from courtdesk.kernel.errors import DomainError
+from courtdesk.kernel.forms import FormField
+from courtdesk.kernel.registers import (
     Command,
     CommandResult,
     RegisterQuery,
@@ -60,10 +60,10 @@ _NO_DATE = QDate(2000, 1, 1)
 
 
 def register_book_printer() -> Callable[..., int] | None:
-    """The printed 登记簿 writer, when the core provides ``courtdesk.printing.register_document``
+    """The printed 登记簿 writer, when the core provides ``courtdesk.kernel.printing.register_document``
     (the 打印登记簿 button is hidden otherwise)."""
     try:
-        from courtdesk import printing
+        from courtdesk.kernel import printing
     except ImportError:
         return None
     if not hasattr(printing, "register_document"):
@@ -85,7 +85,7 @@ def _command_job(db: Any, actor: Any, spec: RegisterSpec, command: Command, ids:
 
 
 def _export_xlsx(*args: Any, **kwargs: Any) -> int:
-    from courtdesk.exporting import export_xlsx  # openpyxl loads only when somebody exports
+    from courtdesk.kernel.exporting import export_xlsx  # openpyxl loads only when somebody exports
 
     return export_xlsx(*args, **kwargs)
 

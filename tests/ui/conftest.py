@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
-from courtdesk.db import Database
+from courtdesk.kernel.db import Database
 from ui import workers
 from ui.app import open_main_window, setup_fonts
 from ui.login import LoginDialog

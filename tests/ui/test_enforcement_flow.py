@@ -20,13 +20,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMessageBox, QPushButton
 from sqlalchemy import func, select
 
-from courtdesk import clock
-from courtdesk.documents.investigation_letter import STANDARD_QUESTIONS
-from courtdesk.documents.readback import squash
-from courtdesk.documents.seizure_transcript import CLOSING, PARTY_ANSWER, WARNING
-from courtdesk.models.enforcement import EnforcementCase, InvestigationLetter, Seizure
-from courtdesk.registers import OUTPUT_DIR_ENV
-from tests.enforcement.helpers import person_id
+from courtdesk.areas.enforcement.letter_document import STANDARD_QUESTIONS
+from courtdesk.areas.enforcement.models import EnforcementCase, InvestigationLetter, Seizure
+from courtdesk.areas.enforcement.transcript_document import CLOSING, PARTY_ANSWER, WARNING
+from courtdesk.kernel import clock
+from courtdesk.kernel.registers import OUTPUT_DIR_ENV
+from tests.areas.enforcement.helpers import person_id
+from tests.support.readback import squash
 from tests.ui.conftest import click_record, click_row, idle, login, type_text, wait_table
 
 pytestmark = pytest.mark.ui
@@ -370,7 +370,7 @@ def test_cancelling_a_long_command_keeps_nothing_to_send(qtbot, desk, tmp_path, 
 def test_multichoice_field_filter_select_shown_and_required(qtbot, desk, users):
     """The generic checkable list: the filter narrows it, 全选/全不选 act on the items shown, and an
     empty required choice is refused under the field."""
-    from courtdesk.forms import FormField, clean
+    from courtdesk.kernel.forms import FormField, clean
     from ui.context import AppContext
     from ui.forms import FormDialog
 

@@ -26,12 +26,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 from sqlalchemy import func, select
 
-from courtdesk import clock
-from courtdesk.demo.letters import BEARERS
-from courtdesk.models.letters import BlankLetterhead, BlankLetterheadReport, IntroductionLetter
-from courtdesk.models.seals import SealUse
-from courtdesk.services.letterhead import LETTERHEAD_WORKFLOW
-from tests.letters.letters_helpers import wrong_check_digit
+from courtdesk.areas.letters.demo import BEARERS
+from courtdesk.areas.letters.letterhead import LETTERHEAD_WORKFLOW
+from courtdesk.areas.letters.models import BlankLetterhead, BlankLetterheadReport, IntroductionLetter
+from courtdesk.areas.seals.models import SealUse
+from courtdesk.kernel import clock
+from tests.areas.letters.letters_helpers import wrong_check_digit
 from tests.ui.conftest import click_record, idle, login, type_text, wait_table
 
 pytestmark = pytest.mark.ui

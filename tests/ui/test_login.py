@@ -137,8 +137,8 @@ def test_the_app_shell_logs_in_logs_out_and_quits(qtbot, db_path):
 def test_first_start_creates_the_default_database_with_demo_data(qtbot, tmp_path, monkeypatch, capsys):
     from sqlalchemy import func, select
 
-    from courtdesk.db import default_sqlite_path, open_database
-    from courtdesk.models.seals import SealUse
+    from courtdesk.areas.seals.models import SealUse
+    from courtdesk.kernel.db import default_sqlite_path, open_database
     from ui.app import main
 
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from courtdesk.db import Database, open_database
-from courtdesk.demo import DemoContext
-from courtdesk.demo.seals import bulk_seal_uses
-from courtdesk.registers import RegisterQuery, get
+from courtdesk.areas.seals.demo import bulk_seal_uses
+from courtdesk.kernel.db import Database, open_database
+from courtdesk.kernel.demo import DemoContext
+from courtdesk.kernel.registers import RegisterQuery, get
 from tests.conftest import load_users
 from tests.ui.conftest import idle
 from ui.register_model import LOADING, RegisterTableModel

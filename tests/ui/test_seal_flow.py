@@ -13,8 +13,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 from sqlalchemy import func, select
 
-from courtdesk import clock
-from courtdesk.models.seals import SealUse
+from courtdesk.areas.seals.models import SealUse
+from courtdesk.kernel import clock
 from tests.ui.conftest import click_record, idle, login, type_text, wait_table
 
 pytestmark = pytest.mark.ui

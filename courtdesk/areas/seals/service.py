@@ -1,0 +1,396 @@
+"""Seals and the seal-use log (印章使用登记) — the reference register.
+
+Rules (保密工作制度 第二十条(1)):
+- 院印/党组印: the request carries the original signed by a person with signing authority
+  (有权签发人员签发的原件), and every use is logged or a copy kept (逐一留底或登记). Here: a court
+  leader approves (签发), and the custodian may stamp only once the scan of the signed original is
+  attached.
+- 办公室印: approval by a court leader or the office head.
+- 部门印: reviewed by that department's head.
+- Custody and supervision (保管和监印): 党组印 by 政治处, 院印 and 办公室印 by the office head,
+  department seals by the department's head. Only the seal's custodian (or the 代为监印人 named for
+  the seal) stamps, never the person who approved the same use nor the applicant. Because a
+  department head both reviews and keeps the department seal, a seal may name a deputy who stamps
+  the uses its custodian approved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import and_, false, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from courtdesk.areas.seals.models import SEAL_KINDS, Seal, SealUse
+from courtdesk.areas.system import roles
+from courtdesk.kernel import attachments, clock, numbering, validation
+from courtdesk.kernel.db.engine import Database
+from courtdesk.kernel.errors import PermissionDenied, ValidationError
+from courtdesk.kernel.forms import FormField, clean
+from courtdesk.kernel.models.people import ADMIN, Department, User
+from courtdesk.kernel.people import require
+from courtdesk.kernel.records import load_or_refuse
+from courtdesk.kernel.registers import Column, DashboardItem, Filter, RegisterSpec, service_act
+from courtdesk.kernel.workflow import Separation, Transition, Workflow, src
+
+RULE = "《保密工作制度》第二十条(1)"
+REGISTER_KEY = "seal_use"
+NUMBER_PATTERN = "({year})用印第{serial:04d}号"
+ORIGINAL = "签发原件扫描件"
+SIGNING_ROLES = (roles.LEADER, roles.PRESIDENT)
+
+
+# --- who may approve and stamp -------------------------------------------------------------------
+
+def may_approve(actor: User, use: SealUse) -> bool:
+    kind = use.seal.kind
+    if kind in ("court", "party"):
+        return actor.has(*SIGNING_ROLES)
+    if kind == "office":
+        return actor.has(roles.LEADER, roles.PRESIDENT, roles.OFFICE_HEAD)
+    return actor.has(roles.DEPT_HEAD) and actor.department_id == use.seal.department_id
+
+
+def approver_words(kind: str) -> str:
+    return {
+        "court": "有权签发的院领导",
+        "party": "有权签发的院领导",
+        "office": "院领导或办公室负责人",
+    }.get(kind, "本部门负责人")
+
+
+def _approve_scope(actor: User) -> Any:
+    """SQL version of :func:`may_approve` for the dashboard and the 待我审批 filter."""
+    ors: list[Any] = []
+    if actor.has(*SIGNING_ROLES):
+        ors.append(Seal.kind.in_(["court", "party", "office"]))
+    if actor.has(roles.OFFICE_HEAD):
+        ors.append(Seal.kind == "office")
+    if actor.has(roles.DEPT_HEAD) and actor.department_id:
+        ors.append(and_(Seal.kind == "department", Seal.department_id == actor.department_id))
+    if not ors:
+        return false()
+    return and_(SealUse.status == "submitted", SealUse.applicant_id != actor.id, or_(*ors))
+
+
+def _stamp_scope(actor: User) -> Any:
+    return and_(
+        SealUse.status == "approved",
+        or_(Seal.custodian_id == actor.id, Seal.deputy_id == actor.id),
+        or_(SealUse.approver_id.is_(None), SealUse.approver_id != actor.id),
+        SealUse.applicant_id != actor.id,
+    )
+
+
+# --- workflow ------------------------------------------------------------------------------------
+
+def _approve_effect(session: Session, actor: User, use: SealUse, params: dict[str, Any]) -> None:
+    use.approver_id = actor.id
+    use.approved_at = clock.now()
+    if use.seal.needs_signed_original and not use.signer_name:
+        use.signer_name = actor.name
+
+
+def _stamp_guard(session: Session, actor: User, use: SealUse, params: dict[str, Any]) -> None:
+    fields = clean(STAMP_FIELDS, params)
+    stamped_at: dt.datetime = fields["stamped_at"]
+    validation.not_future(stamped_at, "盖章时间")
+    if use.approved_at and stamped_at < use.approved_at:
+        raise ValidationError(
+            f"盖章时间：不能早于批准时间（{use.approved_at:%Y-%m-%d %H:%M}）", field="盖章时间"
+        )
+    if fields.get("original"):
+        filename, data = fields["original"]
+        attachments.add(session, actor, REGISTER_KEY, use.id, filename, data, ORIGINAL)
+    if use.seal.needs_signed_original and not attachments.list_for(session, REGISTER_KEY, use.id, ORIGINAL):
+        raise ValidationError(
+            f"{ORIGINAL}：加盖{use.seal.kind_label}须附有权签发人员签发的原件，请先扫描上传再盖章",
+            field=ORIGINAL,
+            rule=RULE,
+        )
+    params["_clean"] = fields
+
+
+def _stamp_effect(session: Session, actor: User, use: SealUse, params: dict[str, Any]) -> None:
+    fields = params["_clean"]
+    use.stamper_id = actor.id
+    use.stamped_at = fields["stamped_at"]
+    use.stamped_impressions = fields["stamped_impressions"]
+    if fields.get("remarks"):
+        use.remarks = (use.remarks + "\n" if use.remarks else "") + fields["remarks"]
+
+
+def _void_effect(session: Session, actor: User, use: SealUse, params: dict[str, Any]) -> None:
+    use.void_reason = params["comment"]
+
+
+STAMP_FIELDS: tuple[FormField, ...] = (
+    FormField("stamped_at", "盖章时间", "datetime", default=None),
+    FormField("stamped_impressions", "实际盖章次数", "int", minimum=1, maximum=999),
+    FormField("original", ORIGINAL, "file", required=False, purpose=ORIGINAL,
+              help="院印、党组印须上传有权签发人员签发的原件扫描件（PDF/JPG/PNG/TIFF）"),
+    FormField("remarks", "备注", "multiline", required=False, max_len=500),
+)
+
+SEPARATE_APPLICANT = Separation("applicant_id", "不能审批自己提交的用印申请（职责分离）")
+
+SEAL_USE_WORKFLOW = Workflow(
+    entity=REGISTER_KEY,
+    states={
+        "submitted": "待审批",
+        "approved": "已批准待盖章",
+        "stamped": "已盖章",
+        "rejected": "已退回",
+        "withdrawn": "已撤回",
+        "voided": "已作废",
+    },
+    initial="submitted",
+    transitions=(
+        Transition("approve", "批准", src("submitted"), "approved", may_approve, "有审批权的负责人",
+                   effect=_approve_effect, separations=(SEPARATE_APPLICANT,), rule=RULE),
+        Transition("reject", "退回", src("submitted"), "rejected", may_approve, "有审批权的负责人",
+                   separations=(SEPARATE_APPLICANT,), comment_required=True, rule=RULE),
+        Transition("withdraw", "撤回", src("submitted"), "withdrawn",
+                   lambda a, u: a.id == u.applicant_id, "申请人本人"),
+        Transition("stamp", "盖章登记", src("approved"), "stamped",
+                   lambda a, u: a.id in u.seal.keepers(), "该印章的保管人或代为监印人",
+                   guard=_stamp_guard, effect=_stamp_effect,
+                   separations=(Separation("approver_id", "审批人不能同时为本次用印监印盖章（职责分离）"),
+                                Separation("applicant_id", "申请人不能为自己的用印申请监印盖章（职责分离）")),
+                   rule=RULE, fields=STAMP_FIELDS),
+        Transition("void", "作废", src("submitted", "approved", "rejected", "withdrawn"), "voided",
+                   lambda a, u: a.has(roles.CLERK, roles.OFFICE_HEAD), "办公室文员或办公室负责人",
+                   effect=_void_effect, comment_required=True),
+    ),
+)
+
+
+# --- filing --------------------------------------------------------------------------------------
+
+def _seal_choices(session: Session, actor: User) -> list[tuple[Any, str]]:
+    seals = session.scalars(select(Seal).where(Seal.active.is_(True)).order_by(Seal.id))
+    return [(s.id, f"{s.name}（{s.kind_label}）") for s in seals]
+
+
+def _department_choices(session: Session, actor: User) -> list[tuple[Any, str]]:
+    depts = session.scalars(select(Department).where(Department.active.is_(True)).order_by(Department.id))
+    return [(d.id, d.name) for d in depts]
+
+
+FILE_FIELDS: tuple[FormField, ...] = (
+    FormField("seal_id", "印章", "choice", choices=_seal_choices),
+    FormField("title", "文件名称", "text", max_len=100),
+    FormField("copies", "份数", "int", minimum=1, maximum=999, default=1),
+    FormField("impressions", "盖章次数", "int", minimum=1, maximum=999, default=1),
+    FormField("purpose", "用途（事由）", "text", max_len=100),
+    FormField("department_id", "用印部门", "choice", required=False, choices=_department_choices),
+    FormField("signer_name", "签发人", "text", required=False, max_len=20,
+              help="加盖院印、党组印时填写在原件上签发的院领导"),
+    FormField("original", ORIGINAL, "file", required=False, purpose=ORIGINAL),
+    FormField("remarks", "备注", "multiline", required=False, max_len=500),
+)
+
+
+def file_use_in(
+    session: Session,
+    actor: User,
+    data: dict[str, Any],
+    *,
+    source_entity: str = "",
+    source_id: int | None = None,
+) -> SealUse:
+    """File a seal-use request inside the caller's unit of work (used by other registers too)."""
+    fields = clean(FILE_FIELDS, data)
+    seal = session.get(Seal, fields["seal_id"])
+    if seal is None or not seal.active:
+        raise ValidationError("印章：所选印章不存在或已停用", field="印章")
+    if seal.needs_signed_original and not fields["signer_name"]:
+        raise ValidationError(
+            f"签发人：加盖{seal.kind_label}须由有权签发人员签发原件，请填写签发人", field="签发人", rule=RULE
+        )
+    now = clock.now()
+    serial = numbering.next_serial(session, REGISTER_KEY, now.year)
+    use = SealUse(
+        year=now.year,
+        serial=serial,
+        number=numbering.format_serial(NUMBER_PATTERN, now.year, serial),
+        status=SEAL_USE_WORKFLOW.initial,
+        seal_id=seal.id,
+        title=fields["title"],
+        copies=fields["copies"],
+        impressions=fields["impressions"],
+        purpose=fields["purpose"],
+        department_id=fields["department_id"] or actor.department_id,
+        applicant_id=actor.id,
+        requested_at=now,
+        signer_name=fields["signer_name"],
+        remarks=fields["remarks"],
+        source_entity=source_entity,
+        source_id=source_id,
+    )
+    session.add(use)
+    session.flush()
+    if fields.get("original"):
+        filename, content = fields["original"]
+        attachments.add(session, actor, REGISTER_KEY, use.id, filename, content, ORIGINAL)
+    return use
+
+
+class SealService:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # --- seals (administrator) -------------------------------------------------------------------
+
+    def create_seal(self, actor: User, *, name: str, kind: str, custodian_id: int,
+                    department_id: int | None = None, deputy_id: int | None = None) -> Seal:
+        require(actor, ADMIN, action="登记印章")
+        name = validation.text(name, "印章名称", max_len=60)
+        if kind not in SEAL_KINDS:
+            raise ValidationError("印章类别：应为 党组印、院印、办公室印 或 部门印", field="印章类别")
+        with self.db.write(actor) as s:
+            custodian = s.get(User, custodian_id)
+            if custodian is None:
+                raise ValidationError("保管人：该用户不存在", field="保管人")
+            self._check_custodian(s, kind, custodian, department_id)
+            if s.scalar(select(Seal.id).where(Seal.name == name)):
+                raise ValidationError(f"印章名称：「{name}」已登记", field="印章名称")
+            if deputy_id is not None and (deputy_id == custodian.id or s.get(User, deputy_id) is None):
+                raise ValidationError("代为监印人：应为保管人以外的在册人员", field="代为监印人")
+            seal = Seal(name=name, kind=kind, custodian_id=custodian.id, deputy_id=deputy_id,
+                        department_id=department_id if kind == "department" else None)
+            s.add(seal)
+            s.flush()
+            return seal
+
+    @staticmethod
+    def _check_custodian(session: Session, kind: str, custodian: User, department_id: int | None) -> None:
+        if kind == "party":
+            if custodian.department is None or custodian.department.kind != "political":
+                raise ValidationError("保管人：党组印由政治处负责保管和监印，请选择政治处的人员",
+                                      field="保管人", rule=RULE)
+        elif kind in ("court", "office"):
+            if not custodian.has(roles.OFFICE_HEAD):
+                raise ValidationError(f"保管人：{SEAL_KINDS[kind]}由办公室负责人负责保管和监印",
+                                      field="保管人", rule=RULE)
+        else:
+            if department_id is None:
+                raise ValidationError("所属部门：部门印须指明所属部门", field="所属部门")
+            if not (custodian.has(roles.DEPT_HEAD) and custodian.department_id == department_id):
+                raise ValidationError("保管人：部门印由该部门负责人保管和监印", field="保管人", rule=RULE)
+
+    # --- uses ------------------------------------------------------------------------------------
+
+    def file(self, actor: User, data: dict[str, Any]) -> SealUse:
+        with self.db.write(actor) as s:
+            return file_use_in(s, actor, data)
+
+    def act(self, actor: User, use_id: int, action: str, comment: str = "", **params: Any) -> SealUse:
+        with self.db.write(actor) as s:
+            use = self._load(s, use_id)
+            SEAL_USE_WORKFLOW.fire(s, actor, use, action, comment, **params)
+            return use
+
+    def attach_original(self, actor: User, use_id: int, filename: str, data: bytes) -> None:
+        with self.db.write(actor) as s:
+            use = self._load(s, use_id)
+            if actor.id not in (use.applicant_id, *use.seal.keepers()):
+                raise PermissionDenied("只有申请人或该印章的保管人可以上传签发原件", field="操作人")
+            if use.status in ("stamped", "voided"):
+                raise ValidationError(f"{ORIGINAL}：已{SEAL_USE_WORKFLOW.label(use.status)}的记录不能再补传",
+                                      field=ORIGINAL)
+            attachments.add(s, actor, REGISTER_KEY, use.id, filename, data, ORIGINAL)
+
+    @staticmethod
+    def _load(session: Session, use_id: int) -> SealUse:
+        return load_or_refuse(session, SealUse, use_id, "用印登记", "该用印登记不存在")
+
+    def get(self, session: Session, use_id: int) -> SealUse:
+        return self._load(session, use_id)
+
+
+# --- register ------------------------------------------------------------------------------------
+
+_Applicant = aliased(User)
+_Approver = aliased(User)
+_Stamper = aliased(User)
+_Custodian = aliased(User)
+
+OFFICE_WIDE = roles.OFFICE_WIDE_ROLES
+
+
+def _base() -> Any:
+    return (
+        select(SealUse.id)
+        .select_from(SealUse)
+        .join(Seal, Seal.id == SealUse.seal_id)
+        .join(_Applicant, _Applicant.id == SealUse.applicant_id)
+        .outerjoin(Department, Department.id == SealUse.department_id)
+        .outerjoin(_Approver, _Approver.id == SealUse.approver_id)
+        .outerjoin(_Stamper, _Stamper.id == SealUse.stamper_id)
+    )
+
+
+def _scope(actor: User) -> Any:
+    """Office staff and leaders see the whole log; others their department's and their own work."""
+    if actor.has(*OFFICE_WIDE):
+        return None
+    ors = [SealUse.applicant_id == actor.id, Seal.custodian_id == actor.id, Seal.deputy_id == actor.id]
+    if actor.department_id:
+        ors.append(SealUse.department_id == actor.department_id)
+    return or_(*ors)
+
+
+def _dashboard(session: Session, actor: User) -> list[DashboardItem]:
+    from sqlalchemy import func
+
+    def count(where: Any) -> int:
+        return int(session.scalar(select(func.count()).select_from(SealUse).join(Seal).where(where)) or 0)
+
+    return [
+        DashboardItem("待我审批的用印申请", count(_approve_scope(actor)), REGISTER_KEY, "to_approve", True),
+        DashboardItem("待我监印盖章", count(_stamp_scope(actor)), REGISTER_KEY, "to_stamp", True),
+    ]
+
+
+SEAL_USE_REGISTER = RegisterSpec(
+    key=REGISTER_KEY,
+    title="印章使用登记簿",
+    model=SealUse,
+    columns=(
+        Column("number", "编号", SealUse.number, 14),
+        Column("requested_at", "申请时间", SealUse.requested_at, 13, "datetime"),
+        Column("seal", "印章", Seal.name, 12),
+        Column("title", "文件名称", SealUse.title, 22),
+        Column("copies", "份数", SealUse.copies, 5, "int"),
+        Column("impressions", "次数", SealUse.impressions, 5, "int"),
+        Column("purpose", "用途", SealUse.purpose, 16),
+        Column("department", "用印部门", Department.name, 10),
+        Column("applicant", "经办人", _Applicant.name, 8),
+        Column("signer", "签发/审批人", _Approver.name, 9),
+        Column("stamper", "监印人", _Stamper.name, 8),
+        Column("stamped_at", "盖章时间", SealUse.stamped_at, 13, "datetime"),
+        Column("status", "状态", SealUse.status, 9, "status"),
+        Column("remarks", "备注", SealUse.remarks, 12),
+    ),
+    base=_base,
+    search=(SealUse.number, SealUse.title, SealUse.purpose, _Applicant.name, Seal.name, SealUse.signer_name),
+    date_expr=SealUse.requested_at,
+    default_sort=("id", True),
+    workflow=SEAL_USE_WORKFLOW,
+    filters=(
+        Filter("to_approve", "待我审批", _approve_scope),
+        Filter("to_stamp", "待我盖章", _stamp_scope),
+        Filter("mine", "我的申请", lambda a: SealUse.applicant_id == a.id),
+        Filter("open", "未办结", lambda a: SealUse.status.in_(["submitted", "approved"])),
+        Filter("stamped", "已盖章", lambda a: SealUse.status == "stamped"),
+        Filter("voided", "已作废", lambda a: SealUse.status == "voided"),
+    ),
+    scope=_scope,
+    form=FILE_FIELDS,
+    create=lambda db, actor, data: SealService(db).file(actor, data),
+    create_label="用印申请",
+    dashboard=_dashboard,
+    act=service_act(SealService),
+)

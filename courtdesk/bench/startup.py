@@ -1,0 +1,127 @@
+"""Start-up benchmark: the desktop client against a bare Qt window (no Qt import here).
+
+Method (the same for both programs): each run starts a fresh interpreter with ``subprocess.Popen``
+and the parent measures **wall time from just before Popen() to the moment it reads the child's
+``startup_ms=`` line** from the stdout pipe. So interpreter start, imports, Qt initialisation and the
+first paint are included for both, and neither program's own clock is trusted.
+
+- app:  ``python -m ui --smoke --db <demo db>`` — the login dialog is shown while the core opens the
+  database on a background thread, the demo administrator is logged in programmatically (argon2
+  verify included), the main window with the dashboard is built, shown and painted; then it prints
+  ``startup_ms=``. It also prints ``login_ms=`` (login dialog painted, i.e. the first window a user
+  sees) and ``ready_ms=`` (dashboard numbers loaded), measured from its own first import; the
+  parent converts them to wall time by adding the wall/self offset of ``startup_ms``.
+- bare: a script that creates a QApplication and an empty QMainWindow, shows it and prints
+  ``startup_ms=`` once it is exposed and painted.
+
+Runs alternate app/bare so drift in machine load hits both; one unmeasured warm-up run of each
+comes first (page cache, .pyc files). The demo database is prepared once in a temporary folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+
+#: The bare window the app is compared with: plain PySide6 in a child process (the core never imports Qt).
+BARE_SCRIPT_PATH = ROOT / "resources" / "bench" / "bare_window.py"
+BARE_SCRIPT = BARE_SCRIPT_PATH.read_text(encoding="utf-8")
+
+
+def _child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+def _run(cmd: list[str], timeout: float = 180.0) -> tuple[float, dict[str, int]]:
+    """Start ``cmd``; return (wall ms until its startup_ms= line, every name=int line it printed)."""
+    with tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, text=True, env=_child_env(), cwd=ROOT)
+        wall: float | None = None
+        values: dict[str, int] = {}
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            name, _, value = line.strip().partition("=")
+            if name == "startup_ms" and wall is None:
+                wall = (time.perf_counter() - started) * 1000
+            if value.strip().lstrip("-").isdigit():
+                values[name] = int(value)
+        code = proc.wait(timeout)
+        if code != 0 or wall is None:
+            err.seek(0)
+            tail = err.read().decode("utf-8", "replace")[-2000:]
+            raise RuntimeError(f"{' '.join(cmd)} exited with {code} without startup_ms=:\n{tail}")
+    return wall, values
+
+
+def prepare_demo_db(folder: Path) -> Path:
+    from courtdesk.kernel import demo
+    from courtdesk.kernel.db import open_database
+
+    path = folder / "bench-startup.sqlite3"
+    db = open_database(str(path))
+    demo.fill(db)
+    db.dispose()
+    return path
+
+
+def bench_startup(runs: int = 5, db: str | os.PathLike[str] | None = None) -> dict[str, Any]:
+    """Median start-up of the app and of a bare Qt window, and their ratio (target ≤ 1.5)."""
+    with tempfile.TemporaryDirectory(prefix="courtdesk-bench-") as tmp:
+        db_arg = os.fspath(db) if db is not None else str(prepare_demo_db(Path(tmp)))
+        app_cmd = [sys.executable, "-m", "ui", "--smoke", "--db", db_arg]
+        bare_cmd = [sys.executable, "-c", BARE_SCRIPT]
+        _run(app_cmd)  # warm-up, not counted
+        _run(bare_cmd)
+        app: list[float] = []
+        bare: list[float] = []
+        login: list[float] = []
+        ready: list[float] = []
+        for _ in range(runs):
+            wall, values = _run(app_cmd)
+            app.append(wall)
+            offset = wall - values["startup_ms"]  # interpreter start etc. before ui.app's own clock
+            login.append(values["login_ms"] + offset)
+            ready.append(values.get("ready_ms", values["startup_ms"]) + offset)
+            bare.append(_run(bare_cmd)[0])
+    app_ms, bare_ms = statistics.median(app), statistics.median(bare)
+    login_ms = statistics.median(login)
+    return {
+        "app_ms": round(app_ms),
+        "bare_ms": round(bare_ms),
+        "startup_ratio": round(app_ms / bare_ms, 2),
+        "runs": runs,
+        "app_samples": [round(x) for x in app],
+        "bare_samples": [round(x) for x in bare],
+        "login_ms": round(login_ms),
+        "login_ratio": round(login_ms / bare_ms, 2),
+        "ready_ms": round(statistics.median(ready)),
+        "method": "wall time from Popen() to the child's startup_ms= line; median of alternating runs "
+                  "after one warm-up each",
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="CourtDesk start-up benchmark (app vs. bare Qt window)")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--db", help="use this database instead of a fresh demo database")
+    args = parser.parse_args(argv)
+    print(json.dumps(bench_startup(args.runs, args.db), ensure_ascii=False, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

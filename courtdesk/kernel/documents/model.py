@@ -1,0 +1,262 @@
+"""The document model: a document is built once as a small tree of blocks.
+
+Builders (introduction letter, investigation letter, registers …) fill every field *before* they make
+blocks, so a block only holds finished text.  Two renderers turn the same :class:`Document` into DOCX
+(:mod:`.docx_renderer`) and PDF (:mod:`.pdf_renderer`); nothing is laid out twice in code.
+
+Sizes are in points (pt), lengths on paper in millimetres (mm).  Font *roles* name the kind of face a
+block wants (``body`` 仿宋-style, ``title`` 小标宋-style, ``kai`` 楷体, ``hei`` 黑体); the renderers map
+roles to real fonts (see :mod:`.fonts`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from courtdesk.kernel.errors import ValidationError
+
+FontRole = Literal["body", "title", "kai", "hei"]
+Align = Literal["left", "center", "right", "justify"]
+Orientation = Literal["portrait", "landscape"]
+
+#: GB/T 9704-2012 sizes (字号) in points.
+SIZE_2HAO = 22.0  # 二号: document title
+SIZE_3HAO = 16.0  # 三号: body text
+SIZE_4HAO = 14.0  # 四号
+SIZE_XIAO4 = 12.0  # 小四
+SIZE_5HAO = 10.5  # 五号: registers, tables
+
+#: Footer text for "page x of y"; ``{page}`` and ``{pages}`` are filled by the renderers.
+PAGE_X_OF_Y = "第 {page} 页 共 {pages} 页"
+
+
+@dataclass(frozen=True)
+class PageSetup:
+    """Paper, margins and the text grid.  The defaults are GB/T 9704-2012: A4 portrait, margins
+    37/35/28/26 mm, 3号 body on a grid of 22 lines × 28 characters."""
+
+    orientation: Orientation = "portrait"
+    top_mm: float = 37.0
+    bottom_mm: float = 35.0
+    left_mm: float = 28.0
+    right_mm: float = 26.0
+    body_size: float = SIZE_3HAO
+    #: (lines per page, characters per line) or None for natural spacing.
+    grid: tuple[int, int] | None = (22, 28)
+
+
+#: A4 landscape with narrow margins and 五号 text, for registers (登记簿).
+REGISTER_PAGE = PageSetup(
+    orientation="landscape", top_mm=18.0, bottom_mm=18.0, left_mm=15.0, right_mm=15.0,
+    body_size=SIZE_5HAO, grid=None,
+)
+
+
+@dataclass(frozen=True)
+class Title:
+    """Centred document title (2号 小标宋-style).  ``\\n`` starts a new title line."""
+
+    text: str
+    size: float = SIZE_2HAO
+    role: FontRole = "title"
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A one-line heading (e.g. 一、… in 黑体)."""
+
+    text: str
+    align: Align = "left"
+    role: FontRole = "hei"
+    size: float | None = None  # None: the page's body size
+
+
+@dataclass(frozen=True)
+class CaseNumberLine:
+    """A right-aligned line such as ``(2026)冀1091执123号`` or ``(2026)第0001号``."""
+
+    text: str
+    align: Align = "right"
+    size: float | None = None
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """Running text, wrapped by the renderer.  ``indent`` is a first-line indent of two characters."""
+
+    text: str
+    indent: bool = True
+    align: Align = "justify"
+    bold: bool = False
+    role: FontRole = "body"
+    size: float | None = None
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    weight: float = 1.0  # relative width
+    align: Align = "center"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A bordered table.  ``rows`` must be re-iterable (a sequence, or :class:`SpooledRows` for
+    registers): each renderer walks it, the PDF renderer twice (page count, then drawing)."""
+
+    columns: tuple[Column, ...]
+    rows: Iterable[Sequence[str]]
+    header: bool = True
+    borders: bool = True
+    size: float | None = None
+    role: FontRole = "body"
+    min_row_height_mm: float = 0.0
+
+    def __post_init__(self) -> None:
+        if iter(self.rows) is self.rows:  # type: ignore[comparison-overlap]
+            raise TypeError("Table.rows 必须可重复遍历（序列或 SpooledRows），不能是一次性迭代器")
+        object.__setattr__(self, "columns", tuple(self.columns))
+
+
+@dataclass(frozen=True)
+class SignatureLine:
+    """A line of labels each followed by its value or a blank to sign on, and an optional date at the
+    right margin, e.g. ``经办人：______  联系电话：______`` or ``承办人：王石磊      2026年1月5日``."""
+
+    fields: tuple[tuple[str, str], ...] = ()
+    date: str = ""
+    blank_chars: int = 6  # width of an empty blank, in characters
+    align: Align = "left"
+    size: float | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "fields", tuple((str(a), str(b)) for a, b in self.fields))
+
+
+@dataclass(frozen=True)
+class Box:
+    """A reserved area with a caption, e.g. 邮寄回单联粘贴处 (bordered) or （单位印章） (no border)."""
+
+    caption: str
+    height_mm: float
+    width_mm: float | None = None  # None: the full text width
+    align: Align = "center"  # where the box sits when narrower than the text width
+    border: bool = True
+    role: FontRole = "body"
+    size: float | None = None
+
+
+@dataclass(frozen=True)
+class TearLine:
+    """A dashed cut line with ``text`` (the 骑缝 serial number) printed across it."""
+
+    text: str = ""
+    size: float | None = None
+
+
+@dataclass(frozen=True)
+class Spacer:
+    """Vertical space in text lines (grid lines on a GB/T 9704 page).  Dropped at the top of a page."""
+
+    lines: float = 1.0
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    pass
+
+
+Block = Title | Heading | CaseNumberLine | Paragraph | Table | SignatureLine | Box | TearLine | Spacer | PageBreak
+
+
+@dataclass(frozen=True)
+class Document:
+    """One printable document.  ``header``/``footer`` are printed on every page; ``{page}`` and
+    ``{pages}`` in them become the page number and the page count of this document."""
+
+    title: str
+    blocks: tuple[Block, ...]
+    page: PageSetup = field(default_factory=PageSetup)
+    header: str = ""
+    footer: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "blocks", tuple(self.blocks))
+
+
+# --- filling fields -------------------------------------------------------------------------------
+
+_FIELD = re.compile(r"\{([^{}]+)\}")
+
+
+def require(value: object, label: str) -> str:
+    """Return ``value`` as text, refusing an empty one so no blank placeholder is ever printed."""
+    text = "" if value is None else str(value).strip()
+    if not text:
+        raise ValidationError(f"「{label}」未填写，不能生成文书（文书中不得留空白占位）。", field=label)
+    return text
+
+
+def fill(template: str, fields: Mapping[str, object]) -> str:
+    """Fill ``{名称}`` placeholders from ``fields``; every placeholder is required (see :func:`require`).
+
+    >>> fill("关于{申请执行人}与{被执行人}申请执行纠纷一案", {"申请执行人": "张三", "被执行人": "李四"})
+    '关于张三与李四申请执行纠纷一案'
+    """
+
+    def one(match: re.Match[str]) -> str:
+        name = match.group(1)
+        return require(fields.get(name), name)
+
+    return _FIELD.sub(one, template)
+
+
+# --- the text a document prints -------------------------------------------------------------------
+
+
+def signature_text(block: SignatureLine) -> str:
+    """The printed text of a signature line (labels, values and date; blanks are not text)."""
+    parts = [f"{label}{value}" for label, value in block.fields]
+    if block.date:
+        parts.append(block.date)
+    return "　".join(parts)
+
+
+def document_text_lines(doc: Document) -> list[str]:
+    """Every text line the document prints in its body, in reading order.
+
+    A paragraph is one line (however the renderer wraps it); a table gives its header cells and then
+    its cells row by row; empty cells and spacing blocks give nothing.  Page headers and footers are
+    not included (see :func:`page_furniture`).  Both renderers must print exactly these lines.
+    """
+    lines: list[str] = []
+    for block in doc.blocks:
+        if isinstance(block, Title):
+            lines.extend(part for part in block.text.split("\n") if part)
+        elif isinstance(block, (Heading, CaseNumberLine, Paragraph)):
+            lines.append(block.text)
+        elif isinstance(block, Table):
+            if block.header:
+                lines.extend(col.header for col in block.columns if col.header)
+            for row in block.rows:
+                lines.extend(str(cell) for cell in row if str(cell))
+        elif isinstance(block, SignatureLine):
+            text = signature_text(block)
+            if text:
+                lines.append(text)
+        elif isinstance(block, Box) and block.caption:
+            lines.append(block.caption)
+        elif isinstance(block, TearLine) and block.text:
+            lines.append(block.text)
+    return [line for line in lines if line.strip()]
+
+
+def page_furniture(doc: Document, page: int, pages: int) -> tuple[str, str]:
+    """The header and footer text of page ``page`` of ``pages`` (1-based)."""
+    def one(text: str) -> str:
+        return text.replace("{pages}", str(pages)).replace("{page}", str(page))
+
+    return one(doc.header), one(doc.footer)

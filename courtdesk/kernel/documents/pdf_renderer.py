@@ -1,0 +1,750 @@
+"""PDF renderer (reportlab), streaming.
+
+Each block becomes a lazy sequence of *pieces* (a line of text, a table row, a box …), pieces are
+cut into pages, and pages are drawn with a reportlab canvas.  When the footer needs the page count,
+the pieces are laid out twice (count, then draw) instead of keeping pages in memory, so a register of
+a million rows is never held whole.
+
+reportlab keeps every page of a canvas in memory until ``save()``.  To keep memory flat, pages go into
+chunks of :data:`CHUNK_PAGES` pages; each finished chunk is parsed with pypdf and its objects are
+written straight to the output file by :class:`_PdfAppender`, which remembers only object offsets.
+A document that fits in one chunk is written by reportlab as it is.  The price of chunking is that
+every chunk embeds its own font subsets (a few hundred KB per chunk).
+"""
+
+from __future__ import annotations
+
+import gc
+import io
+import os
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
+
+from pypdf import PdfReader
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
+    NumberObject,
+    PdfObject,
+    StreamObject,
+    create_string_object,
+)
+from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped]
+
+from courtdesk.kernel.documents.fonts import FontSet, resolve_fonts
+from courtdesk.kernel.documents.geometry import CELL_PAD_X, CELL_PAD_Y, PageGeometry, mm, page_geometry
+from courtdesk.kernel.documents.model import (
+    Box,
+    CaseNumberLine,
+    Document,
+    Heading,
+    PageBreak,
+    Paragraph,
+    SignatureLine,
+    Spacer,
+    Table,
+    TearLine,
+    Title,
+    page_furniture,
+)
+from courtdesk.kernel.documents.textlayout import Line, Measurer, wrap
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
+Target = str | os.PathLike[str] | BinaryIO
+CancelFlag = threading.Event | Callable[[], bool] | None
+
+#: Pages per reportlab canvas before the chunk is flushed to the output file.
+CHUNK_PAGES = 150
+PRODUCER = "CourtDesk"
+
+
+class Cancelled(Exception):
+    """Rendering was cancelled through the cancel flag."""
+
+
+def is_cancelled(cancel: CancelFlag) -> bool:
+    if cancel is None:
+        return False
+    if isinstance(cancel, threading.Event):
+        return cancel.is_set()
+    return bool(cancel())
+
+
+# --- pieces and pages -----------------------------------------------------------------------------
+
+CONTENT, SPACER, BREAK = 0, 1, 2
+DrawFn = Callable[[Canvas, float], None]  # (canvas, y of the piece's top edge)
+
+
+@dataclass(eq=False)
+class _Piece:
+    height: float
+    draw: DrawFn | None = None
+    kind: int = CONTENT
+    keep_with_next: bool = False
+    repeat: _Piece | None = None  # table header to print first on a continuation page
+
+
+def _paginate(pieces: Iterable[_Piece], frame_height: float) -> Iterator[list[tuple[_Piece, float]]]:
+    """Cut pieces into pages of (piece, offset from the frame top).  Always yields at least one page."""
+    page: list[tuple[_Piece, float]] = []
+    used = 0.0
+    yielded = False
+    for group in _groups(pieces):
+        if group[0].kind == BREAK:
+            if page:
+                yield page
+                yielded = True
+                page, used = [], 0.0
+            continue
+        if group[0].kind == SPACER and not page:
+            continue
+        group_height = sum(p.height for p in group)
+        if page and used + group_height > frame_height + 0.01:
+            fits_alone = group_height <= frame_height
+            if fits_alone or used + group[0].height > frame_height + 0.01:
+                yield page
+                yielded = True
+                page, used = [], 0.0
+                if group[0].kind == SPACER:
+                    continue
+        for piece in group:
+            if page and used + piece.height > frame_height + 0.01:
+                yield page
+                yielded = True
+                page, used = [], 0.0
+            if not page and piece.repeat is not None and piece.repeat is not piece:
+                page.append((piece.repeat, used))
+                used += piece.repeat.height
+            page.append((piece, used))
+            used += piece.height
+    if page or not yielded:
+        yield page
+
+
+def _groups(pieces: Iterable[_Piece]) -> Iterator[list[_Piece]]:
+    """Content pieces joined while ``keep_with_next`` is set (a title with the line after it, a table
+    header with its first row); spacers and page breaks always stand alone."""
+    group: list[_Piece] = []
+    for piece in pieces:
+        if piece.kind != CONTENT:
+            if group:
+                yield group
+                group = []
+            yield [piece]
+            continue
+        group.append(piece)
+        if not piece.keep_with_next or len(group) >= 8:
+            yield group
+            group = []
+    if group:
+        yield group
+
+
+# --- drawing helpers ------------------------------------------------------------------------------
+
+
+def _baseline(top: float, height: float, size: float) -> float:
+    """Baseline that centres a line of CJK glyphs of ``size`` in a box ``height`` tall."""
+    return top - height / 2 - size * 0.35
+
+
+def _draw_text(c: Canvas, m: Measurer, x: float, y: float, text: str, char_space: float | None = None,
+               bold: bool = False) -> None:
+    if not text:
+        return
+    if bold:  # stroke the outlines a little: the text render mode outlives the text object
+        c.saveState()
+        c.setLineWidth(m.size * 0.03)
+    t = c.beginText(x, y)
+    t.setCharSpace(m.char_space if char_space is None else char_space)  # set on every text object
+    if bold:
+        t.setTextRenderMode(2)
+    for font_name, segment in m.runs(text):
+        t.setFont(font_name, m.size)
+        t.textOut(segment)
+    c.drawText(t)
+    if bold:
+        c.restoreState()
+
+
+class _Layout:
+    """Turns blocks into pieces for one document."""
+
+    def __init__(self, doc: Document, fonts: FontSet) -> None:
+        self.doc = doc
+        self.fonts = fonts
+        self.g: PageGeometry = page_geometry(doc.page)
+
+    # text lines ------------------------------------------------------------------------------------
+    def _text_pieces(self, text: str, role: str, size: float, align: str, indent: bool, bold: bool,
+                     keep_with_next: bool = False) -> Iterator[_Piece]:
+        g = self.g
+        m = Measurer(self.fonts, role, size, g.char_space(size))
+        width = g.frame_width
+        first_indent = 2 * (size + m.char_space) if indent else 0.0
+        height = g.line_height(size)
+        lines = wrap(text, m, width, first_indent)
+        for i, line in enumerate(lines):
+            indent_here = first_indent if i == 0 else 0.0
+            yield _Piece(height, self._line_drawer(m, line, align, indent_here, bold, height),
+                         keep_with_next=keep_with_next or (len(lines) > 1 and i == 0))
+
+    def _line_drawer(self, m: Measurer, line: Line, align: str, indent: float, bold: bool,
+                     height: float) -> DrawFn:
+        g = self.g
+        avail = g.frame_width - indent
+        x = g.left + indent
+        cs = m.char_space
+        if align == "center":
+            x = g.left + (g.frame_width - line.width) / 2
+        elif align == "right":
+            x = g.left + g.frame_width - line.width
+        elif align == "justify" and not line.last and len(line.text) > 1:
+            extra = (avail - line.width) / (len(line.text) - 1)
+            if -0.35 * m.size <= extra <= 0.3 * m.size:  # else leave the line ragged
+                cs += extra
+
+        def draw(c: Canvas, top: float) -> None:
+            _draw_text(c, m, x, _baseline(top, height, m.size), line.text, cs, bold)
+
+        return draw
+
+    # blocks ------------------------------------------------------------------------------------------
+    def pieces(self) -> Iterator[_Piece]:
+        body = self.g.body_size
+        for block in self.doc.blocks:
+            if isinstance(block, Title):
+                for part in block.text.split("\n"):
+                    yield from self._text_pieces(part, block.role, block.size, "center", False,
+                                                 self.fonts.fake_bold(block.role), keep_with_next=True)
+            elif isinstance(block, Heading):
+                yield from self._text_pieces(block.text, block.role, block.size or body, block.align,
+                                             False, False, keep_with_next=True)
+            elif isinstance(block, CaseNumberLine):
+                yield from self._text_pieces(block.text, "body", block.size or body, block.align,
+                                             False, False)
+            elif isinstance(block, Paragraph):
+                yield from self._text_pieces(block.text, block.role, block.size or body, block.align,
+                                             block.indent, block.bold)
+            elif isinstance(block, Table):
+                yield from self._table_pieces(block)
+            elif isinstance(block, SignatureLine):
+                yield self._signature_piece(block)
+            elif isinstance(block, Box):
+                yield self._box_piece(block)
+            elif isinstance(block, TearLine):
+                yield self._tear_piece(block)
+            elif isinstance(block, Spacer):
+                yield _Piece(block.lines * self.g.line_pitch, kind=SPACER)
+            elif isinstance(block, PageBreak):
+                yield _Piece(0.0, kind=BREAK)
+            else:  # pragma: no cover - the Block union is closed
+                raise TypeError(f"unknown block {block!r}")
+
+    def _table_pieces(self, table: Table) -> Iterator[_Piece]:
+        g = self.g
+        size = table.size or g.body_size
+        m = Measurer(self.fonts, table.role, size, 0.0)
+        total = sum(col.weight for col in table.columns) or 1.0
+        widths = [g.frame_width * col.weight / total for col in table.columns]
+        lh = g.cell_line_height(size)
+        min_h = mm(table.min_row_height_mm)
+
+        def cell_lines(row: Iterable[str]) -> list[list[Line]]:
+            cells = list(row)[: len(widths)]
+            cells += [""] * (len(widths) - len(cells))
+            return [wrap(str(text), m, w - 2 * CELL_PAD_X) if text else [] for text, w in zip(cells, widths)]
+
+        def row_piece(lines: list[list[Line]], aligns: Sequence[str], header: _Piece | None,
+                      keep: bool = False, bold: bool = False) -> _Piece:
+            n = max((len(cell) for cell in lines), default=0)
+            height = max(n * lh + 2 * CELL_PAD_Y, min_h, lh + 2 * CELL_PAD_Y)
+
+            def draw(c: Canvas, top: float) -> None:
+                x = g.left
+                for cell, w, align in zip(lines, widths, aligns):
+                    if table.borders:
+                        c.setLineWidth(0.6)
+                        c.rect(x, top - height, w, height, stroke=1, fill=0)
+                    y0 = top - (height - len(cell) * lh) / 2  # centre the cell's lines vertically
+                    for i, line in enumerate(cell):
+                        if align == "center":
+                            lx = x + (w - line.width) / 2
+                        elif align == "right":
+                            lx = x + w - CELL_PAD_X - line.width
+                        else:
+                            lx = x + CELL_PAD_X
+                        _draw_text(c, m, lx, _baseline(y0 - i * lh, lh, size), line.text, bold=bold)
+                    x += w
+
+            return _Piece(height, draw, keep_with_next=keep, repeat=header)
+
+        header: _Piece | None = None
+        if table.header:
+            header = row_piece(cell_lines(col.header for col in table.columns),
+                               ["center"] * len(widths), None, keep=True, bold=True)
+            yield header
+        aligns = [col.align for col in table.columns]
+        max_lines = max(1, int((g.frame_height - (header.height if header else 0) - 2 * CELL_PAD_Y) // lh))
+        for row in table.rows:
+            lines = cell_lines(row)
+            tallest = max((len(cell) for cell in lines), default=0)
+            if tallest <= max_lines:
+                yield row_piece(lines, aligns, header)
+                continue
+            for start in range(0, tallest, max_lines):  # a row taller than a page: continue it
+                yield row_piece([cell[start:start + max_lines] for cell in lines], aligns, header)
+
+    def _signature_piece(self, block: SignatureLine) -> _Piece:
+        g = self.g
+        size = block.size or g.body_size
+        m = Measurer(self.fonts, "body", size, g.char_space(size))
+        height = g.line_height(size)
+        pitch = size + m.char_space
+        blank_w = block.blank_chars * pitch
+        gap = 2 * pitch
+        parts = []
+        total = 0.0
+        for label, value in block.fields:
+            label_w = m.width(label) + (m.char_space if label else 0.0)
+            value_w = m.width(value) if value else blank_w
+            parts.append((label, value, label_w, value_w))
+            total += label_w + value_w + gap
+        total = max(0.0, total - gap)
+        date_w = m.width(block.date)
+
+        def draw(c: Canvas, top: float) -> None:
+            base = _baseline(top, height, size)
+            if block.align == "right":
+                x = g.left + g.frame_width - total - (date_w + gap if block.date else 0.0)
+            elif block.align == "center":
+                x = g.left + (g.frame_width - total) / 2
+            else:
+                x = g.left
+            for label, value, label_w, value_w in parts:
+                _draw_text(c, m, x, base, label)
+                x += label_w
+                if value:
+                    _draw_text(c, m, x, base, value)
+                else:
+                    c.setLineWidth(0.6)
+                    c.line(x, base - size * 0.15, x + value_w, base - size * 0.15)
+                x += value_w + gap
+            if block.date:
+                _draw_text(c, m, g.left + g.frame_width - date_w, base, block.date)
+
+        return _Piece(height, draw)
+
+    def _box_piece(self, block: Box) -> _Piece:
+        g = self.g
+        size = block.size or g.body_size
+        m = Measurer(self.fonts, block.role, size, 0.0)
+        height = mm(block.height_mm)
+        width = min(g.frame_width, mm(block.width_mm)) if block.width_mm else g.frame_width
+        if block.align == "right":
+            x = g.left + g.frame_width - width
+        elif block.align == "left" or block.align == "justify":
+            x = g.left
+        else:
+            x = g.left + (g.frame_width - width) / 2
+        lines = wrap(block.caption, m, width - 2 * CELL_PAD_X) if block.caption else []
+        lh = g.cell_line_height(size)
+
+        def draw(c: Canvas, top: float) -> None:
+            if block.border:
+                c.setLineWidth(0.8)
+                c.rect(x, top - height, width, height, stroke=1, fill=0)
+            y0 = top - (height - len(lines) * lh) / 2
+            for i, line in enumerate(lines):
+                _draw_text(c, m, x + (width - line.width) / 2, _baseline(y0 - i * lh, lh, size), line.text)
+
+        return _Piece(height, draw)
+
+    def _tear_piece(self, block: TearLine) -> _Piece:
+        g = self.g
+        size = block.size or min(g.body_size, 14.0)
+        m = Measurer(self.fonts, "body", size, 0.0)
+        height = g.line_height(size)
+        text_w = m.width(block.text)
+
+        def draw(c: Canvas, top: float) -> None:
+            y_line = top - height / 2
+            c.saveState()
+            c.setLineWidth(0.7)
+            c.setDash(4, 3)
+            c.line(mm(8), y_line, g.width - mm(8), y_line)  # edge to edge: it is cut along
+            c.restoreState()
+            if block.text:
+                # the line runs through the middle of the characters, so each half keeps part of them
+                _draw_text(c, m, g.left + (g.frame_width - text_w) / 2, y_line - size * 0.35, block.text)
+
+        return _Piece(height, draw)
+
+
+def _draw_furniture(c: Canvas, doc: Document, g: PageGeometry, fonts: FontSet, page: int,
+                    pages: int) -> None:
+    header, footer = page_furniture(doc, page, pages)
+    size = min(14.0, g.body_size)
+    m = Measurer(fonts, "body", size, 0.0)
+    if header:
+        _draw_text(c, m, (g.width - m.width(header)) / 2, g.height - g.top + mm(5), header)
+    if footer:
+        _draw_text(c, m, (g.width - m.width(footer)) / 2, g.bottom - mm(7) - size, footer)
+
+
+def _needs_page_count(doc: Document) -> bool:
+    return "{pages}" in doc.header or "{pages}" in doc.footer
+
+
+def _draw_document(sink: _ChunkedCanvas, doc: Document, fonts: FontSet, cancel: CancelFlag = None) -> int:
+    """Draw ``doc`` page by page into ``sink``; return its page count."""
+    g = page_geometry(doc.page)
+    pages_total = 0
+    if _needs_page_count(doc):
+        pages_total = sum(1 for _ in _paginate(_Layout(doc, fonts).pieces(), g.frame_height))
+    count = 0
+    for page in _paginate(_Layout(doc, fonts).pieces(), g.frame_height):
+        if is_cancelled(cancel):
+            raise Cancelled()
+        c = sink.begin_page((g.width, g.height), doc.title)
+        count += 1
+        _draw_furniture(c, doc, g, fonts, count, max(pages_total, count))
+        top = g.height - g.top
+        for piece, offset in page:
+            if piece.draw is not None:
+                piece.draw(c, top - offset)
+        sink.end_page()
+    return count
+
+
+# --- output: reportlab canvases in chunks, appended to one file ------------------------------------
+
+
+class _ChunkedCanvas:
+    """Hands out a reportlab canvas per page and flushes it every ``chunk_pages`` pages."""
+
+    def __init__(self, out: BinaryIO, title: str, fonts: FontSet, chunk_pages: int = CHUNK_PAGES) -> None:
+        self._out = out
+        self._title = title
+        # reportlab's page preamble selects an initial font; make it ours, not a non-embedded Helvetica
+        self._initial_font = fonts.primary("body").name
+        self._chunk_pages = max(1, chunk_pages)
+        self._canvas: Canvas | None = None
+        self._buffer: io.BytesIO | None = None
+        self._in_chunk = 0
+        self._first_chunk: bytes | None = None
+        self._appender: _PdfAppender | None = None
+        self.pages = 0
+
+    def begin_page(self, size: tuple[float, float], title: str) -> Canvas:
+        if self._canvas is None:
+            self._buffer = io.BytesIO()
+            self._canvas = Canvas(self._buffer, pagesize=size, pageCompression=1,
+                                  initialFontName=self._initial_font)
+            self._canvas.setTitle(self._title or title)
+            self._canvas.setCreator(PRODUCER)
+            self._canvas.setProducer(PRODUCER)
+        else:
+            self._canvas.setPageSize(size)
+        return self._canvas
+
+    def end_page(self) -> None:
+        assert self._canvas is not None
+        self._canvas.showPage()
+        self._in_chunk += 1
+        self.pages += 1
+        if self._in_chunk >= self._chunk_pages:
+            self._flush()
+
+    def _flush(self) -> None:
+        assert self._canvas is not None and self._buffer is not None
+        self._canvas.save()
+        data = self._buffer.getvalue()
+        self._canvas, self._buffer, self._in_chunk = None, None, 0
+        if self._appender is None and self._first_chunk is None:
+            self._first_chunk = data  # maybe the only chunk: then reportlab's file is the output
+            return
+        if self._appender is None:
+            self._appender = _PdfAppender(self._out, self._title)
+            assert self._first_chunk is not None
+            self._appender.append(self._first_chunk)
+            self._first_chunk = None
+        self._appender.append(data)
+        # the chunk's canvas and pypdf reader are reference cycles; collect them now, or the
+        # garbage piles up between the interpreter's rare full collections
+        gc.collect()
+
+    def close(self) -> None:
+        if self._canvas is not None and self._in_chunk:
+            self._flush()
+        self._canvas = self._buffer = None
+        if self._appender is not None:
+            self._appender.close()
+        elif self._first_chunk is not None:
+            self._out.write(self._first_chunk)
+        else:  # nothing was drawn: still write a valid one-page PDF
+            buffer = io.BytesIO()
+            blank = Canvas(buffer, pageCompression=1, initialFontName=self._initial_font)
+            blank.setTitle(self._title)
+            blank.showPage()
+            blank.save()
+            self._out.write(buffer.getvalue())
+
+
+class _PdfAppender:
+    """Writes the pages of many small PDFs into one file as they come.
+
+    Only object offsets and the ids of the per-chunk page-tree nodes stay in memory.  Each appended
+    PDF becomes one intermediate ``/Pages`` node under the root.
+    """
+
+    def __init__(self, out: BinaryIO, title: str) -> None:
+        self._out = out
+        self._pos = 0  # offsets count from the "%PDF" header
+        self._offsets: list[int] = []
+        self._root_pages = self._reserve()
+        self._kids: list[int] = []
+        self._count = 0
+        self._title = title
+        self._write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+
+    def _write(self, data: bytes) -> None:
+        self._out.write(data)
+        self._pos += len(data)
+
+    def _reserve(self) -> int:
+        self._offsets.append(-1)
+        return len(self._offsets)
+
+    def _write_object(self, number: int, obj: PdfObject) -> None:
+        self._offsets[number - 1] = self._pos
+        buffer = io.BytesIO()
+        buffer.write(f"{number} 0 obj\n".encode())
+        obj.write_to_stream(buffer)
+        buffer.write(b"\nendobj\n")
+        self._write(buffer.getvalue())
+
+    def append(self, pdf_bytes: bytes) -> None:
+        reader = PdfReader(io.BytesIO(pdf_bytes))
+        mapping: dict[int, int] = {}
+        pending: list[IndirectObject] = []
+        node = self._reserve()
+
+        def ref(source: IndirectObject) -> IndirectObject:
+            number = mapping.get(source.idnum)
+            if number is None:
+                number = mapping[source.idnum] = self._reserve()
+                pending.append(source)
+            return IndirectObject(number, 0, None)
+
+        def copy(obj: object) -> PdfObject:
+            if isinstance(obj, IndirectObject):
+                return ref(obj)
+            if isinstance(obj, StreamObject):
+                stream = StreamObject()
+                for key, value in dict.items(obj):
+                    if key != "/Length":
+                        stream[NameObject(key)] = copy(value)
+                stream._data = obj._data  # the encoded bytes, written as they are
+                return stream
+            if isinstance(obj, DictionaryObject):
+                out = DictionaryObject()
+                for key, value in dict.items(obj):
+                    out[NameObject(key)] = copy(value)
+                return out
+            if isinstance(obj, ArrayObject):
+                return ArrayObject(copy(value) for value in list.__iter__(obj))
+            return obj  # type: ignore[return-value]
+
+        pages = list(reader.pages)
+        page_numbers = []
+        for page in pages:  # pages first, so references to a page land on the copy
+            assert page.indirect_reference is not None
+            number = mapping[page.indirect_reference.idnum] = self._reserve()
+            page_numbers.append(number)
+        for page, number in zip(pages, page_numbers):
+            page_copy = DictionaryObject()
+            for key, value in dict.items(page):
+                if key != "/Parent":
+                    page_copy[NameObject(key)] = copy(value)
+            page_copy[NameObject("/Parent")] = IndirectObject(node, 0, None)
+            self._write_object(number, page_copy)
+        while pending:
+            source = pending.pop()
+            self._write_object(mapping[source.idnum], copy(source.get_object()))
+        self._write_object(node, DictionaryObject({
+            NameObject("/Type"): NameObject("/Pages"),
+            NameObject("/Parent"): IndirectObject(self._root_pages, 0, None),
+            NameObject("/Kids"): ArrayObject(IndirectObject(n, 0, None) for n in page_numbers),
+            NameObject("/Count"): NumberObject(len(page_numbers)),
+        }))
+        self._kids.append(node)
+        self._count += len(page_numbers)
+
+    def close(self) -> None:
+        self._write_object(self._root_pages, DictionaryObject({
+            NameObject("/Type"): NameObject("/Pages"),
+            NameObject("/Kids"): ArrayObject(IndirectObject(n, 0, None) for n in self._kids),
+            NameObject("/Count"): NumberObject(self._count),
+        }))
+        catalog = self._reserve()
+        self._write_object(catalog, DictionaryObject({
+            NameObject("/Type"): NameObject("/Catalog"),
+            NameObject("/Pages"): IndirectObject(self._root_pages, 0, None),
+        }))
+        info = self._reserve()
+        self._write_object(info, DictionaryObject({
+            NameObject("/Title"): create_string_object(self._title),
+            NameObject("/Producer"): create_string_object(PRODUCER),
+            NameObject("/Creator"): create_string_object(PRODUCER),
+        }))
+        xref_at = self._pos
+        rows = [f"xref\n0 {len(self._offsets) + 1}\n0000000000 65535 f \n"]
+        rows.extend(f"{offset:010d} 00000 n \n" for offset in self._offsets)
+        self._write("".join(rows).encode())
+        self._write(
+            f"trailer\n<< /Size {len(self._offsets) + 1} /Root {catalog} 0 R /Info {info} 0 R >>\n"
+            f"startxref\n{xref_at}\n%%EOF\n".encode()
+        )
+
+
+# --- public API -----------------------------------------------------------------------------------
+
+
+def _open_target(target: Target) -> tuple[BinaryIO, Callable[[bool], None]]:
+    """Open the output; the returned finisher closes it, keeping the file only on success."""
+    if hasattr(target, "write"):
+        stream = target  # type: ignore[assignment]
+        return stream, lambda ok: None  # type: ignore[return-value]
+    path = Path(os.fspath(target))  # type: ignore[arg-type]
+    partial = path.with_name(path.name + ".part")
+    handle = open(partial, "wb")  # noqa: SIM115 - closed by finish()
+
+    def finish(ok: bool) -> None:
+        handle.close()
+        if ok:
+            os.replace(partial, path)
+        else:
+            partial.unlink(missing_ok=True)
+
+    return handle, finish
+
+
+def render_pdf(doc: Document, target: Target, *, fonts: FontSet | None = None,
+               cancel: CancelFlag = None) -> int:
+    """Render ``doc`` to a PDF file path or binary stream; return the page count.
+
+    Raises :class:`Cancelled` when ``cancel`` is set during rendering (a path target is then not
+    written)."""
+    fonts = fonts or resolve_fonts()
+    out, finish = _open_target(target)
+    ok = False
+    try:
+        sink = _ChunkedCanvas(out, doc.title, fonts)
+        pages = _draw_document(sink, doc, fonts, cancel)
+        sink.close()
+        ok = True
+        return pages
+    finally:
+        finish(ok)
+
+
+class PdfBatchWriter:
+    """Many documents into ONE PDF, written as they come (memory stays flat).
+
+    >>> with PdfBatchWriter("letters.pdf", title="函") as writer:   # doctest: +SKIP
+    ...     for doc in docs:
+    ...         writer.add(doc)
+
+    Each document keeps its own page numbering.  A path target is written to ``<name>.part`` and
+    renamed on :meth:`close`; :meth:`abort` (or an exception inside ``with``) removes it.
+    """
+
+    def __init__(self, target: Target, *, title: str = "", fonts: FontSet | None = None,
+                 chunk_pages: int = CHUNK_PAGES) -> None:
+        self._fonts = fonts or resolve_fonts()
+        self._out, self._finish = _open_target(target)
+        self._sink = _ChunkedCanvas(self._out, title, self._fonts, chunk_pages)
+        self._closed = False
+        self.documents = 0
+
+    @property
+    def pages(self) -> int:
+        return self._sink.pages
+
+    def add(self, doc: Document, cancel: CancelFlag = None) -> int:
+        """Append ``doc``; return its page count."""
+        if self._closed:
+            raise ValueError("PdfBatchWriter is closed")
+        pages = _draw_document(self._sink, doc, self._fonts, cancel)
+        self.documents += 1
+        return pages
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        ok = False
+        try:
+            self._sink.close()
+            ok = True
+        finally:
+            self._finish(ok)
+
+    def abort(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self._finish(False)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.abort()
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    documents: int
+    pages: int
+    cancelled: bool
+
+
+def write_batch(docs: Iterable[Document], target: Target, *, title: str = "",
+                progress: Callable[[int, int | None], None] | None = None, total: int | None = None,
+                cancel: CancelFlag = None, fonts: FontSet | None = None) -> BatchResult:
+    """Write ``docs`` (built lazily, one at a time) into one PDF with progress and cancel.
+
+    ``progress(done, total)`` is called after each document.  When ``cancel`` is set, writing stops
+    before the next document and a path target is removed (a half batch is never left looking whole).
+    Runs on the caller's thread: the Qt client wraps it in a worker.
+    """
+    writer = PdfBatchWriter(target, title=title, fonts=fonts)
+    done = 0
+    try:
+        for doc in docs:
+            if is_cancelled(cancel):
+                raise Cancelled()
+            writer.add(doc, cancel)
+            done += 1
+            if progress is not None:
+                progress(done, total)
+    except Cancelled:
+        writer.abort()
+        return BatchResult(done, writer.pages, True)
+    except BaseException:
+        writer.abort()
+        raise
+    writer.close()
+    return BatchResult(done, writer.pages, False)

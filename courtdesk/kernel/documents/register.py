@@ -1,0 +1,568 @@
+"""Registers on paper (登记簿): landscape A4, court name, register title, filter, page x of y.
+
+Any register view prints through :func:`register_book` with the rows of its current filter.  Rows are
+streamed: they go to a temporary spool file on disk as they arrive (a register may hold a million
+rows), and the document reads them back each time a renderer walks the table.  The PDF renderer then
+keeps memory flat however long the register is; the DOCX renderer builds the whole file in memory
+(python-docx), which is fine for thousands of rows — print very long registers as PDF.
+
+The page is laid out like a good paper register (:func:`plan_layout`):
+
+- columns are sized from their content — the header, the typical width of the cells in the first
+  rows, a minimum for short columns (序号, 份数) and a cap for long free text;
+- numbers, codes, dates and short names (``(2026)第0064号``, ``2026-11-19 15:20``, 王芳) are
+  never broken inside: their column is as wide as the widest of them;
+- long free text is cut to at most :data:`MAX_LINES` lines with an ellipsis (…) — the full text is in
+  the app and in the Excel export;
+- 五号 text when enough rows fit on a page (:data:`TARGET_ROWS`), else 小五; the header row repeats on
+  every page, and the footer says 第 x 页 共 y 页.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+import weakref
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from itertools import chain, islice
+from typing import TYPE_CHECKING
+
+from courtdesk.kernel.documents.model import (
+    PAGE_X_OF_Y,
+    SIZE_4HAO,
+    SIZE_5HAO,
+    Column,
+    Document,
+    PageSetup,
+    Paragraph,
+    Table,
+    Title,
+)
+
+if TYPE_CHECKING:
+    from courtdesk.kernel.documents.fonts import FontSet
+    from courtdesk.kernel.documents.textlayout import Measurer
+
+SIZE_XIAO5 = 9.0  # 小五
+
+#: Landscape A4 for registers: 15 mm on the bound (left) edge, the header and footer lines in the
+#: top and bottom margins, well inside what office printers can print.
+REGISTER_BOOK_PAGE = PageSetup(
+    orientation="landscape", top_mm=15.0, bottom_mm=17.0, left_mm=15.0, right_mm=10.0,
+    body_size=SIZE_5HAO, grid=None,
+)
+
+#: Rows a full page should hold; below that the register prints in 小五 / with shorter cells.
+TARGET_ROWS = 12
+#: Free text is cut to at most this many lines (2 when the page would otherwise hold too few rows).
+MAX_LINES = 3
+#: 五号 is taken when it prints at least this share of what 小五 would print.
+PREFER_LARGER = 0.95
+#: How many of the first rows are measured to size the columns.
+SAMPLE_ROWS = 300
+#: Widest a free-text column is made before its text wraps (in characters of the text size).
+TEXT_CAP_CHARS = 16
+#: Narrowest a free-text column is made (in characters).
+TEXT_MIN_CHARS = 3
+#: Values of at most this many characters (names, 执行局, 已盖章) are kept on one line.
+SHORT_CHARS = 5
+#: Column kinds whose values never break (the kinds of courtdesk.kernel.registers.Column).
+ATOM_KINDS = frozenset({"serial", "int", "date", "datetime", "money", "bool"})
+#: Column kinds that may wrap but are never cut short.
+WHOLE_KINDS = frozenset({"status"})
+#: A number, code or date: digits with ASCII/CJK brackets, letters, 第…号 — no spaces or prose punctuation.
+_CODE = re.compile(r"[\w()（）〔〕\[\]\-/:.·#]*\d[\w()（）〔〕\[\]\-/:.·#]*")
+_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2})?)?")
+CODE_MAX_CHARS, CODE_MAX_CJK = 24, 6
+ELLIPSIS = "…"
+#: Distinct cell texts whose printed lines are remembered while a register is spooled.
+CLIP_CACHE = 20000
+
+
+class SpooledRows:
+    """Rows kept in a temporary file: re-iterable, with constant memory.  The file is removed when the
+    object is garbage-collected (or :meth:`close` is called)."""
+
+    def __init__(self, rows: Iterable[Sequence[object]]) -> None:
+        handle, path = tempfile.mkstemp(prefix="courtdesk-rows-", suffix=".jsonl")
+        self._path = path
+        self._count = 0
+        self._finalizer = weakref.finalize(self, _remove, path)
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            for row in rows:
+                cells = ["" if cell is None else str(cell) for cell in row]
+                out.write(json.dumps(cells, ensure_ascii=False))
+                out.write("\n")
+                self._count += 1
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[list[str]]:
+        with open(self._path, encoding="utf-8") as spool:
+            for line in spool:
+                yield json.loads(line)
+
+    def close(self) -> None:
+        self._finalizer()
+
+
+def _remove(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def _format_time(value: datetime | date | str) -> str:
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+# --- columns and layout ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BookColumn:
+    """A column of a printed register: its header and the kind of its values (see ATOM_KINDS)."""
+
+    header: str
+    kind: str = "text"
+    #: How much a free-text column matters when the page is too narrow for all of them (e.g. the
+    #: register's declared width: 文件名称 22 gets more of the room than 备注 12).
+    weight: float = 10.0
+
+
+@dataclass(frozen=True)
+class BookLayout:
+    size: float  # text size in pt
+    widths: tuple[float, ...]  # column widths in pt, summing to the frame width
+    headers: tuple[str, ...]  # header texts, with "\n" where a header is set on two lines
+    atoms: tuple[bool, ...]  # columns whose values are never broken
+    whole: tuple[bool, ...]  # columns never cut short (the atoms, and 状态 which may wrap)
+    max_lines: int  # free text is cut to this many lines
+    rows_per_page: float  # estimated on the measured rows (full page, header row included)
+
+    @property
+    def aligns(self) -> tuple[str, ...]:
+        return tuple("center" if whole else "left" for whole in self.whole)
+
+
+def _as_column(spec: BookColumn | tuple[object, ...] | str) -> BookColumn:
+    """``BookColumn``, ``(header, weight)``, ``(header, weight, kind)`` or a bare header."""
+    if isinstance(spec, BookColumn):
+        return spec
+    if isinstance(spec, str):
+        return BookColumn(spec)
+    header = str(spec[0])
+    weight = float(spec[1]) if len(spec) > 1 else 10.0  # type: ignore[arg-type]
+    kind = str(spec[2]) if len(spec) > 2 else "text"
+    return BookColumn(header, kind, weight)
+
+
+def _flatten(text: str) -> str:
+    """One paragraph per cell: line breaks and runs of spaces become one space."""
+    return " ".join(text.split()) if ("\n" in text or "  " in text or "\t" in text) else text
+
+
+def _is_atom_value(text: str) -> bool:
+    """A short word, a date, or a number/code such as ``(2025)冀1091执1311号`` (few CJK characters)."""
+    if len(text) <= SHORT_CHARS or _DATETIME.fullmatch(text):
+        return True
+    return (len(text) <= CODE_MAX_CHARS and _CODE.fullmatch(text) is not None
+            and sum(1 for ch in text if ord(ch) >= 0x2E80) <= CODE_MAX_CJK)
+
+
+def _header_lines(header: str, m: Measurer) -> list[tuple[str, float]]:
+    """Ways to set a header: on one line, or split in two at a natural point (after ／ or before （)."""
+    options = [(header, m.width(header))]
+    if len(header) >= 4 and "\n" not in header:
+        best: tuple[str, float] | None = None
+        for cut in range(2, len(header) - 1):
+            left, right = header[:cut], header[cut:]
+            if right[0] in "）)、，/／" or left[-1] in "（(":
+                continue
+            width = max(m.width(left), m.width(right))
+            natural = left[-1] in "/／" or right[0] in "（("
+            score = width - (m.size * 0.75 if natural else 0.0)
+            if best is None or score < best[1] - 0.01:
+                best = (f"{left}\n{right}", score)
+        if best is not None:
+            text = best[0]
+            options.append((text, max(m.width(part) for part in text.split("\n"))))
+    return options
+
+
+def _percentile(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * (len(ordered) - 1) + 0.5))]
+
+
+def plan_layout(columns: Sequence[BookColumn], sample: Sequence[Sequence[str]], fonts: FontSet,
+                page: PageSetup = REGISTER_BOOK_PAGE, *, first_rows: int = 0) -> BookLayout:
+    """Size the columns of a register from the headers and the first rows (``sample``).
+
+    Tries 五号 and 小五 with up to 3 or 2 lines of free text; of those that hold :data:`TARGET_ROWS`
+    rows on a page it takes the one that prints the most of the sampled text (五号 unless 小五 shows
+    clearly more, see :data:`PREFER_LARGER`), else the one that holds the most rows.  ``first_rows`` is
+    the number of rows in the whole register (sizes the 序号 column when it is not in the sample).
+    """
+    from courtdesk.kernel.documents.geometry import CELL_PAD_X, page_geometry
+    from courtdesk.kernel.documents.textlayout import Measurer
+
+    g = page_geometry(page)
+    options: list[tuple[BookLayout, float]] = []
+    for size, max_lines in ((SIZE_5HAO, MAX_LINES), (SIZE_5HAO, 2), (SIZE_XIAO5, MAX_LINES), (SIZE_XIAO5, 2)):
+        m = Measurer(fonts, "body", size, 0.0)
+        layout = _plan_at(columns, sample, m, g.frame_width, max_lines, first_rows, CELL_PAD_X)
+        if layout is not None:
+            options.append(_estimate(layout, sample, m, g.frame_height, CELL_PAD_X))
+    enough = min(TARGET_ROWS, max(first_rows, len(sample), 1))  # a short register needs fewer
+    full = [(layout, shown) for layout, shown in options if layout.rows_per_page >= enough]
+    if full:
+        most = max(shown for _, shown in full)
+        return next(layout for layout, shown in full if shown >= PREFER_LARGER * most)
+    if options:
+        return max(options, key=lambda option: option[0].rows_per_page)[0]
+    # Even the narrowest columns do not fit: share the width by need (values may then break).
+    m = Measurer(fonts, "body", SIZE_XIAO5, 0.0)
+    needs = [max(m.width(c.header), 2 * SIZE_XIAO5) + 2 * CELL_PAD_X for c in columns]
+    scale = g.frame_width / (sum(needs) or 1.0)
+    return BookLayout(SIZE_XIAO5, tuple(n * scale for n in needs), tuple(c.header for c in columns),
+                      tuple(False for _ in columns), tuple(False for _ in columns), 2, 0.0)
+
+
+def _estimate(layout: BookLayout, sample: Sequence[Sequence[str]], m: Measurer, frame_height: float,
+              pad_x: float) -> tuple[BookLayout, float]:
+    """``layout`` with its rows per page filled in, and the share of the sampled text it prints."""
+    from courtdesk.kernel.documents.geometry import CELL_PAD_Y, NATURAL_LEADING
+
+    lh = layout.size * NATURAL_LEADING
+    header_h = max((len(h.split("\n")) for h in layout.headers), default=1) * lh + 2 * CELL_PAD_Y
+    heights: list[float] = []
+    total = shown = 0
+    for row in sample:
+        n = 1
+        for i, text in enumerate(row[: len(layout.widths)]):
+            if not text:
+                continue
+            text = _flatten(text)
+            width = layout.widths[i] - 2 * pad_x
+            total += len(text)
+            if m.width(text) <= width + 0.01:
+                shown += len(text)
+                continue
+            lines = [text] if layout.atoms[i] else break_lines(text, m, width)
+            if layout.whole[i] or len(lines) <= layout.max_lines:
+                shown += len(text)
+                n = max(n, len(lines))
+            else:
+                shown += sum(len(line) for line in lines[: layout.max_lines]) - 1
+                n = max(n, layout.max_lines)
+        heights.append(n * lh + 2 * CELL_PAD_Y)
+    mean = sum(heights) / len(heights) if heights else lh + 2 * CELL_PAD_Y
+    per_page = (frame_height - header_h) / mean
+    return replace(layout, rows_per_page=per_page), (shown / total if total else 1.0)
+
+
+def _plan_at(columns: Sequence[BookColumn], sample: Sequence[Sequence[str]], m: Measurer,
+             frame_width: float, max_lines: int, count: int, pad_x: float) -> BookLayout | None:
+    """Widths at one text size, or None when the columns cannot fit the page at that size.
+
+    Never-broken columns get the width of their widest value.  Free-text columns start at their
+    minimum; the rest of the page goes, a little at a time, to the column where it shows the most
+    more of the sampled text (weighted by the column's weight), up to the cap; what is left widens
+    the free-text columns toward one line per cell."""
+    size = m.size
+    pad = 2 * pad_x + 1.0  # both paddings and a hair for rounding
+    atoms: list[bool] = []
+    widths: list[float] = []
+    texts: dict[int, list[float]] = {}  # free-text column → widths of its sampled values
+    whole_values: dict[int, list[float]] = {}  # the same for 状态 (wraps, never cut)
+    header_options: list[list[tuple[str, float]]] = []
+    for i, col in enumerate(columns):
+        options = _header_lines(col.header, m)
+        header_options.append(options)
+        header_need = min(width for _, width in options)
+        values = [_flatten(row[i]) for row in sample if i < len(row) and row[i]]
+        if col.kind == "serial":
+            values.append(str(max(count, len(sample), 1)))
+        measured = [m.width(v) for v in values]
+        atom = col.kind in ATOM_KINDS or (bool(values) and all(_is_atom_value(v) for v in values))
+        atoms.append(atom)
+        if atom:
+            widths.append(max([header_need, *measured, size]) + pad)
+        elif col.kind in WHOLE_KINDS:  # e.g. 已发放（使用中）: on at most two lines, never cut
+            widths.append(max([header_need, TEXT_MIN_CHARS * size, *(w / 2 + size for w in measured)]) + pad)
+            whole_values[i] = measured
+        else:
+            widths.append(max(header_need, TEXT_MIN_CHARS * size) + pad)
+            texts[i] = measured
+    room = frame_width - sum(widths)
+    if room < -0.01:
+        return None
+    if not texts:
+        scale = frame_width / (sum(widths) or 1.0)
+        widths = [w * scale for w in widths]
+    else:
+        step = size / 2
+        cap = TEXT_CAP_CHARS * size + pad
+        slack = 0.6 * size  # what wrapping wastes at the end of a line, on average
+
+        def shown(i: int, width: float) -> float:
+            inner = width - 2 * pad_x
+            fits = max_lines * (inner - slack)
+            cut = max(0.0, fits - size)  # the … takes a character
+            return sum(w if w <= inner or w <= fits else cut for w in texts[i])
+
+        current = {i: shown(i, widths[i]) for i in texts}
+        while room >= step:
+            best, gain, after = -1, 0.0, 0.0
+            for i in texts:
+                if widths[i] + step > cap:
+                    continue
+                value = shown(i, widths[i] + step)
+                weighted = (value - current[i]) * max(columns[i].weight, 0.1)
+                if weighted > gain + 1e-9:
+                    best, gain, after = i, weighted, value
+            if best < 0:
+                break
+            widths[best] += step
+            current[best] = after
+            room -= step
+        # what is left: toward one line per cell (the 90th percentile of each column), shared by how
+        # much text each column holds (作废原因, mostly empty, gets little)
+        rows = max(len(sample), 1)
+        values = {**texts, **whole_values}
+        target = {i: _percentile(values[i], 0.9) + pad for i in texts}
+        target.update({i: max(values[i], default=0.0) + pad for i in whole_values})
+        demand = {i: sum(min(w, 2 * cap) for w in values[i]) / rows * max(columns[i].weight, 0.1) for i in values}
+        open_cols = [i for i in values if widths[i] < target[i] - 0.01 and demand[i] > 0]
+        while room > 0.01 and open_cols:
+            total_demand = sum(demand[i] for i in open_cols)
+            share = {i: room * demand[i] / total_demand for i in open_cols}
+            for i in open_cols:
+                give = min(share[i], target[i] - widths[i])
+                widths[i] += give
+                room -= give
+            open_cols = [i for i in open_cols if widths[i] < target[i] - 0.01]
+        if room > 0.01:
+            base = sum(widths[i] for i in texts)
+            for i in texts:
+                widths[i] += room * widths[i] / base
+    headers = []
+    for options, width in zip(header_options, widths):
+        one_line, one_width = options[0]
+        headers.append(one_line if one_width + 2 * pad_x <= width + 0.01 or len(options) == 1 else options[1][0])
+    whole = tuple(atom or col.kind in WHOLE_KINDS for atom, col in zip(atoms, columns))
+    return BookLayout(size, tuple(widths), tuple(headers), tuple(atoms), whole, max_lines, 0.0)
+
+
+#: A line may end after these (a list of names, a clause): preferred over breaking inside a word.
+_SOFT_BREAK_AFTER = frozenset("、，；。：,;: ")
+#: Kept whole inside free text when they fit a line: a number such as ``(2026)第0016号`` or a date.
+_PROTECTED = re.compile(r"[(（〔\[]\d{4}[)）〕\]][^\s，。、；：()（）]{0,12}?\d+号|\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2})?")
+
+
+def _tokens(text: str, m: Measurer, width: float) -> list[str | tuple[str, ...]]:
+    """Tokens as the renderer cuts them; a number or date is one token, or — a tuple — one that
+    may still be split in two ((2026) | 第0016号, 2026-11-19 | 15:20) rather than leave a line
+    half empty."""
+    from courtdesk.kernel.documents.textlayout import _TOKENS
+
+    def plain(part: str) -> list[str]:
+        return [t for tok in _TOKENS.findall(part) for t in (tok if len(tok) > 1 and m.width(tok) > width else [tok])]
+
+    out: list[str | tuple[str, ...]] = []
+    at = 0
+    for match in [*_PROTECTED.finditer(text), None]:
+        end = match.start() if match is not None else len(text)
+        out.extend(plain(text[at:end]))
+        if match is not None:
+            whole = match.group(0)
+            left, sep, right = (whole[:6], "", whole[6:]) if whole[0] in "(（〔[" else whole.partition(" ")
+            parts = [part if m.width(part) <= width else None for part in (left, sep, right) if part]
+            if m.width(whole) <= width and None not in parts:
+                out.append(tuple(p for p in parts if p))
+            elif m.width(whole) <= width:
+                out.append(whole)
+            else:
+                for part in (left, sep, right):
+                    if part:
+                        out.extend([part] if m.width(part) <= width else plain(part))
+            at = match.end()
+    return out
+
+
+def break_lines(text: str, m: Measurer, width: float) -> list[str]:
+    """Lines of a table cell ``width`` wide: like the renderer's wrapping (closing punctuation hangs,
+    opening punctuation never ends a line, Latin runs stay whole), but a line rather ends after 、，；
+    than inside a name, and numbers such as ``(2026)第0016号`` and dates are kept whole."""
+    from courtdesk.kernel.documents.textlayout import NO_LINE_END, NO_LINE_START
+
+    if not text:
+        return []
+    if m.width(text) <= width + 0.01:
+        return [text]
+    adv = m.advance  # the cells' measurer has no character spacing: a width is the sum of advances
+    lines: list[str] = []
+    cur: list[str] = []
+    ws: list[float] = []  # widths of the tokens in cur
+    cur_w = 0.0
+    soft = 0  # a line may end after cur[:soft]
+
+    def cut_line(at: int) -> None:
+        nonlocal cur, ws, cur_w, soft
+        while at > 1 and cur[at - 1] in NO_LINE_END:
+            at -= 1
+        lines.append("".join(cur[:at]).rstrip(" "))
+        cur, ws = cur[at:], ws[at:]
+        while cur and cur[0] == " ":
+            cur.pop(0)
+            ws.pop(0)
+        cur_w = sum(ws)
+        soft = max((k + (t in _SOFT_BREAK_AFTER) for k, t in enumerate(cur)
+                    if t in _SOFT_BREAK_AFTER or (k and t in NO_LINE_END)), default=0)
+
+    pending = _tokens(text, m, width)[::-1]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, tuple):
+            tok = "".join(item)
+            tw = sum(map(adv, tok))
+            if cur and cur_w + tw > width + 0.01 and cur_w < 0.5 * width:
+                pending.extend(item[::-1])  # split it rather than leave this line half empty
+                continue
+        else:
+            tok = item
+            tw = adv(tok) if len(tok) == 1 else sum(map(adv, tok))
+        if cur and cur_w + tw > width + 0.01:
+            if tok in NO_LINE_START:
+                cur.append(tok)  # hangs over the edge, as the renderer does
+                ws.append(tw)
+                cur_w += tw
+                soft = len(cur)
+                continue
+            use_soft = 0 < soft < len(cur) and sum(ws[:soft]) >= 0.5 * width
+            cut_line(soft if use_soft else len(cur))
+            if cur and cur_w + tw > width + 0.01:
+                cut_line(len(cur))
+        if not cur and tok == " ":
+            continue
+        if tok in NO_LINE_END and cur:
+            soft = len(cur)  # a line may end before an opening bracket: 已发放 / （使用中）
+        cur.append(tok)
+        ws.append(tw)
+        cur_w += tw
+        if tok in _SOFT_BREAK_AFTER:
+            soft = len(cur)
+    if cur:
+        lines.append("".join(cur).rstrip(" "))
+    return lines
+
+
+def clip_text(text: str, m: Measurer, width: float, max_lines: int | None) -> str:
+    """``text`` as the lines it prints in a cell ``width`` wide (joined by ``\n``), cut with … after
+    ``max_lines`` lines (None: never cut)."""
+    text = _flatten(text)
+    lines = break_lines(text, m, width)
+    if len(lines) <= 1:
+        return text
+    if max_lines is None:  # never cut: balance the lines (已批准 / 待发放, not 已批准待发 / 放)
+        low, high = 0.0, width
+        for _ in range(12):
+            mid = (low + high) / 2
+            if len(break_lines(text, m, mid)) == len(lines):
+                high = mid
+            else:
+                low = mid
+        lines = break_lines(text, m, high)
+    elif len(lines) > max_lines:
+        last = lines[max_lines - 1]
+        while last and m.width(last + ELLIPSIS) > width + 0.01:
+            last = last[:-1]
+        lines = [*lines[: max_lines - 1], last.rstrip(" ，、；：,;:（(《“") + ELLIPSIS]
+    return "\n".join(lines)
+
+
+def _clipped_rows(rows: Iterable[Sequence[object]], layout: BookLayout, fonts: FontSet,
+                  pad_x: float) -> Iterator[list[str]]:
+    from courtdesk.kernel.documents.textlayout import Measurer
+
+    m = Measurer(fonts, "body", layout.size, 0.0)
+    plan = [(atom, None if whole else layout.max_lines, width - 2 * pad_x)
+            for atom, whole, width in zip(layout.atoms, layout.whole, layout.widths)]
+    # Registers repeat themselves (印章, 用途, 状态, 备注 …): lay out each distinct text once.
+    done: dict[tuple[int, str], str] = {}
+    for row in rows:
+        cells = ["" if cell is None else str(cell) for cell in row]
+        for i, (atom, max_lines, inner) in enumerate(plan):
+            text = cells[i] if i < len(cells) else ""
+            if not text:
+                continue
+            if atom:
+                cells[i] = _flatten(text)
+                continue
+            key = (i, text)
+            out = done.get(key)
+            if out is None:
+                out = clip_text(text, m, inner, max_lines)
+                if len(done) >= CLIP_CACHE:
+                    done.clear()
+                done[key] = out
+            cells[i] = out
+        yield cells
+
+
+def register_book(court_name: str, title: str, filter_text: str,
+                  columns: Sequence[BookColumn | tuple[object, ...] | str], rows: Iterable[Sequence[object]],
+                  printed_at: datetime | date | str, *, fonts: FontSet | None = None,
+                  count: int | None = None) -> Document:
+    """A register printed as a 登记簿.
+
+    ``columns`` are :class:`BookColumn` or ``(header, weight[, kind])`` tuples (the weight is no longer
+    used: columns are sized from their content); ``rows`` may be any iterable (a query result, a
+    generator) and is consumed once: the first :data:`SAMPLE_ROWS` rows size the columns, then every
+    row goes, cut to fit, into a spool file.  ``fonts`` are the PDF fonts the register will be
+    printed with (measured here); ``count``, if known, is the number of rows (sizes 序号).  The court
+    name and register title head every page; the footer says 第 x 页 共 y 页.
+    """
+    from courtdesk.kernel.documents.fonts import resolve_fonts
+    from courtdesk.kernel.documents.geometry import CELL_PAD_X
+
+    book_columns = [_as_column(c) for c in columns]
+    fonts = fonts or resolve_fonts()
+    iterator = iter(rows)
+    head = [["" if cell is None else str(cell) for cell in row] for row in islice(iterator, SAMPLE_ROWS)]
+    layout = plan_layout(book_columns, head, fonts, first_rows=count or len(head))
+
+    spooled = SpooledRows(_clipped_rows(chain(head, iterator), layout, fonts, CELL_PAD_X))
+    del head  # the measured rows are in the spool now
+    printed = _format_time(printed_at)
+    condition = filter_text.strip() or "全部"
+    page = REGISTER_BOOK_PAGE
+    return Document(
+        title=f"{court_name}{title}",
+        page=PageSetup(page.orientation, page.top_mm, page.bottom_mm, page.left_mm, page.right_mm,
+                       layout.size, None),
+        header=f"{court_name}　{title}",
+        footer=PAGE_X_OF_Y,
+        blocks=(
+            Paragraph(court_name, indent=False, align="center", role="body", size=SIZE_4HAO),
+            Title(title, size=18.0),
+            Paragraph(f"筛选条件：{condition}　　共 {len(spooled)} 条　　打印时间：{printed}",
+                      indent=False, align="left", size=SIZE_5HAO),
+            Table(columns=tuple(Column(header, width, align)
+                                for header, width, align in zip(layout.headers, layout.widths, layout.aligns)),
+                  rows=spooled, size=layout.size),
+        ),
+    )

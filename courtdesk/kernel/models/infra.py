@@ -1,0 +1,106 @@
+"""Tables behind the shared mechanisms: audit chain, counters, workflow steps, attachments, settings."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from courtdesk.kernel import clock
+from courtdesk.kernel.models.base import Base, VersionedMixin
+
+
+class AuditEntry(Base):
+    """Append-only, hash-chained log of every create/change/transition (全程留痕)."""
+
+    __tablename__ = "audit_entry"
+    __audited__ = False
+    __table_args__ = (Index("ix_audit_entity", "entity", "entity_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=clock.now)
+    user_id: Mapped[int | None] = mapped_column(index=True)
+    user_name: Mapped[str] = mapped_column(String(40), default="")
+    action: Mapped[str] = mapped_column(String(40))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[int | None]
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str | None] = mapped_column(Text)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """One row holding the chain's tip; locked for update so two writers cannot fork the chain."""
+
+    __tablename__ = "audit_head"
+    __audited__ = False
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    last_id: Mapped[int] = mapped_column(BigInteger, default=0)
+    last_hash: Mapped[str] = mapped_column(String(64))
+
+
+class Counter(Base):
+    """Yearly serial counter per register: the last number handed out."""
+
+    __tablename__ = "counter"
+    __audited__ = False
+    __table_args__ = (UniqueConstraint("register", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    register: Mapped[str] = mapped_column(String(40))
+    year: Mapped[int]
+    last: Mapped[int] = mapped_column(default=0)
+
+
+class WorkflowStep(Base):
+    """Who did which step of a record's workflow, when, with what comment."""
+
+    __tablename__ = "workflow_step"
+    __audited__ = False
+    __table_args__ = (Index("ix_workflow_step_entity", "entity", "entity_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[int]
+    action: Mapped[str] = mapped_column(String(40))
+    from_state: Mapped[str] = mapped_column(String(30))
+    to_state: Mapped[str] = mapped_column(String(30))
+    actor_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    actor_name: Mapped[str] = mapped_column(String(40))
+    at: Mapped[dt.datetime] = mapped_column(default=clock.now)
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+
+class Attachment(Base):
+    """A scan or photo kept with a record (留底). The bytes live in the database: one backup has all."""
+
+    __tablename__ = "attachment"
+    __label__ = "附件"
+    __table_args__ = (Index("ix_attachment_owner", "entity", "entity_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[int]
+    purpose: Mapped[str] = mapped_column(String(40), default="")
+    filename: Mapped[str] = mapped_column(String(200))
+    mime: Mapped[str] = mapped_column(String(60))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(default=clock.now)
+
+
+class Setting(VersionedMixin, Base):
+    """Court settings (court name, code, address …) as key/value text."""
+
+    __tablename__ = "setting"
+    __label__ = "系统设置"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(60), unique=True)
+    value: Mapped[str] = mapped_column(Text, default="")

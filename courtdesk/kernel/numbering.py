@@ -1,0 +1,41 @@
+"""The one numbering mechanism: gap-free yearly serials per register.
+
+The counter row of (register, year) is created if missing and then locked for update inside the
+caller's write transaction, so the number and the record commit together or not at all: a number is
+never skipped, doubled or reused. On SQLite the write transaction already holds the database's
+write lock (``BEGIN IMMEDIATE``); on PostgreSQL ``FOR UPDATE`` serialises the two writers.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from courtdesk.kernel.models.base import table_of
+from courtdesk.kernel.models.infra import Counter
+
+_counter = table_of(Counter)
+
+
+def next_serial(session: Session, register: str, year: int) -> int:
+    conn = session.connection()
+    dialect = conn.dialect.name
+    values = {"register": register, "year": year, "last": 0}
+    if dialect == "postgresql":
+        conn.execute(postgresql.insert(_counter).values(**values).on_conflict_do_nothing())
+    else:
+        conn.execute(sqlite.insert(_counter).values(**values).on_conflict_do_nothing())
+    row = conn.execute(
+        select(_counter.c.id, _counter.c.last)
+        .where(_counter.c.register == register, _counter.c.year == year)
+        .with_for_update()
+    ).one()
+    serial = row.last + 1
+    conn.execute(update(_counter).where(_counter.c.id == row.id).values(last=serial))
+    return int(serial)
+
+
+def format_serial(pattern: str, year: int, serial: int) -> str:
+    """``pattern`` uses ``{year}`` and ``{serial}``, e.g. ``"({year})第{serial:04d}号"``."""
+    return pattern.format(year=year, serial=serial)

@@ -1,0 +1,228 @@
+"""Login, lock-out, users, departments and roles.
+
+Passwords are kept only as argon2id hashes. Five wrong passwords lock the account for 15 minutes;
+an administrator can unlock it and reset the password (the user must then choose a new one).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from courtdesk.kernel import clock, validation
+from courtdesk.kernel.db.engine import Database
+from courtdesk.kernel.errors import DomainError, PermissionDenied, ValidationError
+from courtdesk.kernel.models.people import ADMIN, Department, Role, User, UserRole
+from courtdesk.kernel.records import load_or_refuse
+
+MAX_FAILED_LOGINS = 5
+LOCK_MINUTES = 15
+MIN_PASSWORD_LENGTH = 8
+
+_hasher = PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def require(actor: User, *roles: Role, action: str) -> None:
+    """The permission check every service uses: ``actor`` must hold one of ``roles``."""
+    if actor is None or not actor.active or not actor.has(*roles):
+        who = "、".join(r.label for r in roles)
+        raise PermissionDenied(f"只有{who}可以{action}", field="操作人")
+
+
+def load_user(session: Session, user_id: int) -> User:
+    return load_or_refuse(session, User, user_id, "用户", "该用户不存在")
+
+
+def _check_password_rule(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationError(f"新密码：至少 {MIN_PASSWORD_LENGTH} 位", field="新密码")
+    if password.isdigit() or password.isalpha():
+        raise ValidationError("新密码：须同时包含字母和数字", field="新密码")
+
+
+class PeopleService:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # --- login -----------------------------------------------------------------------------------
+
+    def login(self, username: str, password: str) -> User:
+        """Return the user, or raise DomainError (wrong password counts towards the lock-out)."""
+        name = (username or "").strip()
+        if not name:
+            raise ValidationError("用户名：必填，不能为空", field="用户名")
+        refusal: DomainError | None = None
+        with self.db.write() as s:
+            user = s.scalar(select(User).where(User.username == name))
+            if user is None or not user.active:
+                raise DomainError("用户名或密码错误", field="密码")
+            s.info["actor"] = user
+            now = clock.now()
+            if user.locked_until and user.locked_until > now:
+                raise DomainError(
+                    f"账号已锁定（连续 {MAX_FAILED_LOGINS} 次密码错误），请于 {user.locked_until:%H:%M} 后再试，"
+                    "或请系统管理员解锁",
+                    field="用户名",
+                )
+            if _verify(user.password_hash, password or ""):
+                if user.failed_logins or user.locked_until:
+                    user.failed_logins = 0
+                    user.locked_until = None
+                if _hasher.check_needs_rehash(user.password_hash):
+                    user.password_hash = hash_password(password)
+                s.flush()
+                s.expunge(user)
+                return user
+            user.failed_logins += 1
+            if user.failed_logins >= MAX_FAILED_LOGINS:
+                user.locked_until = now + dt.timedelta(minutes=LOCK_MINUTES)
+                user.failed_logins = 0
+                refusal = DomainError(
+                    f"密码连续 {MAX_FAILED_LOGINS} 次错误，账号已锁定 {LOCK_MINUTES} 分钟", field="密码"
+                )
+            else:
+                left = MAX_FAILED_LOGINS - user.failed_logins
+                refusal = DomainError(f"用户名或密码错误（再错 {left} 次将锁定 {LOCK_MINUTES} 分钟）", field="密码")
+        raise refusal
+
+    def change_password(self, actor: User, old: str, new: str) -> None:
+        _check_password_rule(new)
+        with self.db.write(actor) as s:
+            user = load_user(s, actor.id)
+            if not _verify(user.password_hash, old or ""):
+                raise ValidationError("原密码：不正确", field="原密码")
+            user.password_hash = hash_password(new)
+            user.must_change_password = False
+
+    def update_profile(self, actor: User, user_id: int, *, title: str | None = None, phone: str | None = None,
+                       wechat: str | None = None) -> User:
+        """Contact details printed on documents (e.g. the investigation letter's footnote).
+
+        Everyone keeps their own; the administrator may correct anyone's.
+        """
+        if user_id != actor.id:
+            require(actor, ADMIN, action="修改他人的联系方式")
+        with self.db.write(actor) as s:
+            user = load_user(s, user_id)
+            if title is not None:
+                user.title = validation.text(title, "职务", max_len=40, required=False)
+            if phone is not None:
+                phone = validation.text(phone, "联系电话", max_len=40, required=False)
+                if phone and not all(ch.isdigit() or ch in "-+() " for ch in phone):
+                    raise ValidationError("联系电话：只能包含数字、空格和 - + ( )", field="联系电话")
+                user.phone = phone
+            if wechat is not None:
+                user.wechat = validation.text(wechat, "微信号", max_len=60, required=False)
+            return user
+
+    # --- administration --------------------------------------------------------------------------
+
+    def create_department(self, actor: User, name: str, kind: str = "business") -> Department:
+        require(actor, ADMIN, action="管理部门")
+        name = validation.text(name, "部门名称", max_len=40)
+        with self.db.write(actor) as s:
+            if s.scalar(select(func.count()).where(Department.name == name)):
+                raise ValidationError(f"部门名称：「{name}」已存在", field="部门名称")
+            dept = Department(name=name, kind=kind)
+            s.add(dept)
+            s.flush()
+            return dept
+
+    def create_user(
+        self,
+        actor: User,
+        *,
+        username: str,
+        name: str,
+        password: str,
+        roles: Iterable[Role],
+        department_id: int | None = None,
+        title: str = "",
+        phone: str = "",
+        wechat: str = "",
+    ) -> User:
+        require(actor, ADMIN, action="新建用户")
+        username = validation.text(username, "用户名", max_len=40)
+        name = validation.text(name, "姓名", max_len=40)
+        _check_password_rule(password)
+        with self.db.write(actor) as s:
+            if s.scalar(select(func.count()).where(User.username == username)):
+                raise ValidationError(f"用户名：「{username}」已被使用", field="用户名")
+            user = User(
+                username=username,
+                name=name,
+                password_hash=hash_password(password),
+                department_id=department_id,
+                title=validation.text(title, "职务", max_len=40, required=False),
+                phone=validation.text(phone, "电话", max_len=40, required=False),
+                wechat=validation.text(wechat, "微信号", max_len=60, required=False),
+                must_change_password=True,
+            )
+            user.role_rows = [UserRole(role=Role(r).value) for r in roles]
+            s.add(user)
+            s.flush()
+            return user
+
+    def set_roles(self, actor: User, user_id: int, roles: Iterable[Role]) -> None:
+        require(actor, ADMIN, action="分配角色")
+        wanted = {Role(r).value for r in roles}
+        with self.db.write(actor) as s:
+            user = load_user(s, user_id)
+            if user.id == actor.id and ADMIN.value not in wanted:
+                raise ValidationError("角色：不能取消自己的系统管理员角色", field="角色")
+            user.role_rows = [r for r in user.role_rows if r.role in wanted]
+            have = {r.role for r in user.role_rows}
+            user.role_rows.extend(UserRole(role=r) for r in sorted(wanted - have))
+
+    def reset_password(self, actor: User, user_id: int, new_password: str) -> None:
+        require(actor, ADMIN, action="重置密码")
+        _check_password_rule(new_password)
+        with self.db.write(actor) as s:
+            user = load_user(s, user_id)
+            user.password_hash = hash_password(new_password)
+            user.must_change_password = True
+            user.failed_logins = 0
+            user.locked_until = None
+
+    def unlock(self, actor: User, user_id: int) -> None:
+        require(actor, ADMIN, action="解锁账号")
+        with self.db.write(actor) as s:
+            user = load_user(s, user_id)
+            user.failed_logins = 0
+            user.locked_until = None
+
+    def users(self, session: Session) -> list[User]:
+        return list(session.scalars(select(User).where(User.active.is_(True)).order_by(User.id)))
+
+    def users_with_role(self, session: Session, *roles: Role) -> list[User]:
+        stmt = (
+            select(User)
+            .join(UserRole)
+            .where(UserRole.role.in_([r.value for r in roles]), User.active.is_(True))
+            .order_by(User.id)
+            .distinct()
+        )
+        return list(session.scalars(stmt))
+
+    def departments(self, session: Session) -> list[Department]:
+        return list(session.scalars(select(Department).where(Department.active.is_(True)).order_by(Department.id)))
+
+
+def is_permission_error(exc: Exception) -> bool:
+    return isinstance(exc, PermissionDenied)

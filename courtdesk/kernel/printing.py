@@ -1,0 +1,110 @@
+"""Document kinds: every printable record of every area, declared once in its area's ``documents``.
+
+``python -m courtdesk render`` lists and renders them, the Qt preview uses them, and tests render
+every kind from demo data. A kind builds the document *content* (courtdesk.kernel.documents model); the
+two renderers turn it into DOCX and PDF.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select
+from sqlalchemy.orm import Session
+
+Builder = Callable[[Session, int], Any]  # returns a courtdesk.kernel.documents Document
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    name: str
+    title: str
+    ids: Callable[[], Select[Any]]  # a select of the ids of records that have this document
+    build: Builder
+
+
+def all_kinds() -> list[DocumentKind]:
+    """Every document kind of every area."""
+    from courtdesk.kernel import area
+
+    return [k for declared in area.areas() for k in declared.documents]
+
+
+def kind(name: str) -> DocumentKind:
+    from courtdesk.kernel.errors import DomainError
+
+    kinds = {k.name: k for k in all_kinds()}
+    if name not in kinds:
+        raise DomainError(f"文书种类：没有「{name}」，可用的有 {', '.join(sorted(kinds))}", field="文书种类")
+    return kinds[name]
+
+
+# --- rendering ----------------------------------------------------------------------------------
+
+FORMATS = ("pdf", "docx")
+
+
+def fonts_for(session: Session) -> Any:
+    """The PDF fonts: system fonts configured in the settings first, then the bundled ones."""
+    from courtdesk.kernel import settings
+    from courtdesk.kernel.documents import resolve_fonts
+
+    return resolve_fonts({
+        "body": settings.get(session, "font_body_path"),
+        "title": settings.get(session, "font_title_path"),
+    })
+
+
+def render(doc: Any, target: Any, fmt: str, *, fonts: Any = None) -> None:
+    """Write ``doc`` as ``fmt`` ("pdf" or "docx") to a path or binary stream."""
+    from courtdesk.kernel.documents import render_docx, render_pdf
+    from courtdesk.kernel.errors import DomainError
+
+    if fmt == "pdf":
+        render_pdf(doc, target, fonts=fonts)
+    elif fmt == "docx":
+        render_docx(doc, target)
+    else:
+        raise DomainError(f"格式：只支持 {'、'.join(FORMATS)}，不支持「{fmt}」", field="格式")
+
+
+def record_document(session: Session, name: str, record_id: int) -> Any:
+    """The document of one record; refuses an id that has no such document."""
+    from sqlalchemy import select
+
+    from courtdesk.kernel.errors import NotFound
+
+    doc_kind = kind(name)
+    ids = doc_kind.ids().subquery()
+    if session.execute(select(ids.c[0]).where(ids.c[0] == record_id)).first() is None:
+        raise NotFound(f"记录编号：第 {record_id} 号记录没有「{doc_kind.title}」", field="记录编号")
+    return doc_kind.build(session, record_id)
+
+
+def register_document(session: Session, actor: Any, query: Any, *, fonts: Any = None) -> Any:
+    """The register as a printed 登记簿 (landscape A4), rows of the query's current filter, streamed.
+
+    Columns are sized from their content, measured with ``fonts`` — the fonts the PDF will be printed
+    with (default: :func:`fonts_for` the session's settings)."""
+    from courtdesk.kernel import clock, settings
+    from courtdesk.kernel.documents import register_book
+    from courtdesk.kernel.documents.register import BookColumn
+    from courtdesk.kernel.errors import PermissionDenied
+    from courtdesk.kernel.registers import display_row
+
+    spec = query.spec
+    if not spec.can_open(actor):
+        raise PermissionDenied(f"您没有查看「{spec.title}」的权限", field="登记簿")
+    rows = ([str(i), *display_row(spec, row)] for i, row in enumerate(query.stream(session, actor), 1))
+    return register_book(
+        settings.get(session, "court_name"),
+        spec.title,
+        query.describe(),
+        [BookColumn("序号", "serial"), *[BookColumn(c.label, c.kind, c.width) for c in spec.columns]],
+        rows,
+        clock.now(),
+        fonts=fonts if fonts is not None else fonts_for(session),
+        count=query.count(session, actor),
+    )

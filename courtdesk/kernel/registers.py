@@ -1,0 +1,428 @@
+"""The generic register: each register declares its columns, search, filters and form once.
+
+The Qt register view, the .xlsx export and the printed 登记簿 all read a register through
+:class:`RegisterQuery`, which pushes filtering, search and sorting into SQL and reads rows in pages
+or as a stream, so a register of a million rows never has to fit in memory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Literal
+
+from sqlalchemy import ColumnElement, DateTime, Select, and_, func, or_
+from sqlalchemy.orm import Session
+
+from courtdesk.kernel import area as area_registry
+from courtdesk.kernel.errors import PermissionDenied, ValidationError
+from courtdesk.kernel.forms import FormField
+from courtdesk.kernel.models.people import Role, User
+from courtdesk.kernel.workflow import Workflow
+
+Where = Callable[[User], ColumnElement[bool] | None]
+Act = Callable[[Any, User, int, str, str, dict[str, Any]], Any]
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    expr: Any
+    width: int = 10
+    kind: str = "text"  # text | int | date | datetime | status | money | bool
+    sortable: bool = True
+
+
+@dataclass(frozen=True)
+class Filter:
+    key: str
+    label: str
+    where: Where
+
+
+@dataclass(frozen=True)
+class DashboardItem:
+    """A line of the "what needs me today" dashboard."""
+
+    title: str
+    count: int
+    register: str
+    filter: str
+    urgent: bool = False
+
+
+@dataclass(frozen=True)
+class RegisterSpec:
+    key: str
+    title: str
+    model: type
+    columns: tuple[Column, ...]
+    base: Callable[[], Select[Any]]
+    search: tuple[Any, ...] = ()
+    date_expr: Any = None
+    default_sort: tuple[str, bool] = ("id", True)
+    workflow: Workflow | None = None
+    filters: tuple[Filter, ...] = ()
+    visible_to: tuple[Role, ...] | None = None
+    scope: Where | None = None
+    form: tuple[FormField, ...] = ()
+    create: Callable[..., Any] | None = None
+    create_label: str = "新建"
+    dashboard: Callable[[Session, User], list[DashboardItem]] | None = None
+    #: Run a workflow action through the area's service:
+    #: ``act(db, actor, record_id, action, comment, params)`` (params from the transition's fields).
+    act: Act | None = None
+    #: Name of the document kind (courtdesk.kernel.printing) that prints one record, if any.
+    document_kind: str | None = None
+    #: Work on the register or its selected rows (toolbar buttons), see :class:`Command`.
+    commands: tuple[Command, ...] = ()
+
+    @property
+    def entity(self) -> str:
+        """The name under which the records' workflow steps and attachments are filed."""
+        return self.workflow.entity if self.workflow else self.key
+
+    def column(self, key: str) -> Column:
+        for c in self.columns:
+            if c.key == key:
+                return c
+        raise KeyError(key)
+
+    @property
+    def area(self) -> str:
+        """The navigation group of the area that declares this register."""
+        for declared in area_registry.areas():
+            if any(r is self for r in declared.registers):
+                return declared.group
+        return ""
+
+    def can_open(self, actor: User) -> bool:
+        return self.visible_to is None or actor.has(*self.visible_to)
+
+
+# --- commands ------------------------------------------------------------------------------------
+
+Selection = Literal["none", "one", "many"]
+_SELECTION_WORDS = {"none": "", "one": "请在表格中选择一条记录", "many": "请在表格中选择至少一条记录"}
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    """What a command reports back: a line for the user and, optionally, something to preview."""
+
+    message: str
+    #: (document kind, record id) of a record whose document the UI previews (e.g. the transcript).
+    document: tuple[str, int] | None = None
+    #: A generated file the UI previews (e.g. the PDF of a batch of letters).
+    pdf_path: str | None = None
+    #: Records the command created or changed (the UI may select the first).
+    record_ids: tuple[int, ...] = ()
+
+
+CommandRun = Callable[
+    [Any, User, list[int], dict[str, Any], Progress | None, threading.Event | None], CommandResult
+]
+CommandFields = Callable[[Session, User, list[int]], tuple[FormField, ...]]
+
+
+def no_fields(session: Session, actor: User, ids: list[int]) -> tuple[FormField, ...]:
+    """``fields`` of a command that asks nothing (the UI asks to confirm)."""
+    return ()
+
+
+@dataclass(frozen=True)
+class Command:
+    """Work on a register (or on the selected rows) that is not a workflow step of one record:
+    a batch of letters for the selected case, one transcript from several selected rows, 导入 ….
+
+    * ``may(actor)`` says who sees the button, ``who`` says it in words (「执行干警」).
+    * ``selection``: ``"none"`` (the register as a whole), ``"one"`` (exactly one selected row) or
+      ``"many"`` (one or more selected rows).
+    * ``fields(session, actor, ids)`` — what the user fills in; may depend on the selection (the
+      case's respondents as choices, questions pre-filled). It may refuse the selection with a
+      DomainError (rows of two cases, a closed case …) before the user types anything.
+    * ``run(db, actor, ids, data, progress, cancel)`` does the work through the area's services
+      (each its own unit of work) and returns a :class:`CommandResult`; ``data`` is what the form
+      returned, unchecked — the services check it. ``long`` commands run in a worker with a
+      progress dialog (``progress(done, total)``; 取消 sets ``cancel``).
+
+    Always go through :func:`command_fields` / :func:`run_command`: they check the permission, the
+    selection and that the rows are within the actor's scope first, so a refusal is a DomainError
+    as everywhere else.
+    """
+
+    key: str
+    label: str
+    may: Callable[[User], bool]
+    who: str
+    selection: Selection
+    fields: CommandFields
+    run: CommandRun
+    long: bool = False
+    #: A sentence shown at the top of the form (what will happen).
+    intro: Callable[[Session, User, list[int]], str] | None = None
+    #: The form's OK button (defaults to the label).
+    ok_text: str = ""
+    #: The button's tooltip.
+    help: str = ""
+
+    def allowed(self, actor: User) -> bool:
+        return bool(self.may(actor))
+
+    def accepts(self, count: int) -> bool:
+        """Whether ``count`` selected rows fit the command (the UI enables the button)."""
+        if self.selection == "one":
+            return count == 1
+        if self.selection == "many":
+            return count >= 1
+        return True
+
+    def check(self, actor: User, ids: Sequence[int]) -> list[int]:
+        """Refuse an actor who may not run the command or a selection that does not fit it."""
+        if not self.allowed(actor):
+            raise PermissionDenied(f"只有{self.who}可以执行「{self.label}」", field="操作人")
+        chosen = [int(i) for i in ids]
+        if len(set(chosen)) != len(chosen):
+            raise ValidationError(f"所选记录：同一条记录选了两次，不能执行「{self.label}」", field="所选记录")
+        if not self.accepts(len(chosen)):
+            words = _SELECTION_WORDS[self.selection]
+            if self.selection == "one" and chosen:
+                words = f"「{self.label}」一次只能对一条记录执行，现选了 {len(chosen)} 条"
+            raise ValidationError(f"所选记录：{words}", field="所选记录")
+        return [] if self.selection == "none" else chosen
+
+    def describe(self, session: Session, actor: User, ids: Sequence[int]) -> str:
+        return self.intro(session, actor, [int(i) for i in ids]) if self.intro is not None else ""
+
+
+OUTPUT_DIR_ENV = "COURTDESK_OUTPUT_DIR"
+
+
+def command_output(stem: str, suffix: str = ".pdf") -> str:
+    """A new file path for what a command generates (a batch PDF …): in ``$COURTDESK_OUTPUT_DIR`` if
+    set, else in the user's temporary folder under ``CourtDesk文书``; named after ``stem`` (characters
+    Windows forbids removed), never overwriting an earlier file. The UI previews it (另存为PDF…)."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    folder = Path(os.environ.get(OUTPUT_DIR_ENV) or Path(tempfile.gettempdir()) / "CourtDesk文书")
+    folder.mkdir(parents=True, exist_ok=True)
+    safe = "".join(ch for ch in stem if ch not in '\\/:*?"<>|' and ord(ch) >= 32).strip() or "文书"
+    path = folder / f"{safe}{suffix}"
+    n = 2
+    while path.exists():
+        path = folder / f"{safe}（{n}）{suffix}"
+        n += 1
+    return str(path)
+
+
+def command_of(spec: RegisterSpec, key: str) -> Command:
+    for c in spec.commands:
+        if c.key == key:
+            return c
+    raise KeyError(key)
+
+
+def check_command(session: Session, actor: User, spec: RegisterSpec, command: Command,
+                  ids: Sequence[int]) -> list[int]:
+    """The permission and selection checks of a command on ``spec``, and that every selected row is
+    one the actor can see in the register (its scope)."""
+    if not spec.can_open(actor):
+        raise PermissionDenied(f"您没有查看「{spec.title}」的权限", field="登记簿")
+    chosen = command.check(actor, ids)
+    if chosen:
+        model_id = spec.model.id  # type: ignore[attr-defined]
+        stmt = RegisterQuery(spec).statement(actor).where(model_id.in_(chosen))
+        seen = {row[0] for row in session.execute(stmt)}
+        missing = [i for i in chosen if i not in seen]
+        if missing:
+            raise ValidationError(f"所选记录：有 {len(missing)} 条记录不存在或不在您的查看范围内",
+                                  field="所选记录")
+    return chosen
+
+
+def command_fields(session: Session, actor: User, spec: RegisterSpec, command: Command,
+                   ids: Sequence[int]) -> tuple[FormField, ...]:
+    """What the command asks for this selection (refusing a selection that does not fit)."""
+    chosen = check_command(session, actor, spec, command, ids)
+    return tuple(command.fields(session, actor, chosen))
+
+
+def run_command(db: Any, actor: User, spec: RegisterSpec, command: Command, ids: Sequence[int],
+                data: dict[str, Any] | None = None, *, progress: Progress | None = None,
+                cancel: threading.Event | None = None) -> CommandResult:
+    """Check, then run a command of ``spec`` (the UI and the tests call this)."""
+    with db.read() as s:
+        chosen = check_command(s, actor, spec, command, ids)
+    return command.run(db, actor, chosen, dict(data or {}), progress, cancel)
+
+
+
+def service_act(service: Callable[[Any], Any], method: str = "act") -> Act:
+    """The usual ``act``: ``service(db).<method>(actor, record_id, action, comment, **params)``."""
+
+    def act(db: Any, actor: User, record_id: int, action: str, comment: str, params: dict[str, Any]) -> Any:
+        return getattr(service(db), method)(actor, record_id, action, comment, **params)
+
+    return act
+
+
+def all_registers() -> list[RegisterSpec]:
+    """Every register of every area, in navigation order."""
+    return [spec for declared in area_registry.areas() for spec in declared.registers]
+
+
+def get(key: str) -> RegisterSpec:
+    for spec in all_registers():
+        if spec.key == key:
+            return spec
+    raise KeyError(key)
+
+
+def _escape_like(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+@dataclass(frozen=True)
+class RegisterQuery:
+    """What the user is looking at: search text, preset filter, date range and sort."""
+
+    spec: RegisterSpec
+    search: str = ""
+    filter_key: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    sort_key: str | None = None
+    descending: bool | None = None
+
+    def with_(self, **changes: Any) -> RegisterQuery:
+        return replace(self, **changes)
+
+    def _where(self, actor: User) -> list[ColumnElement[bool]]:
+        spec = self.spec
+        clauses: list[ColumnElement[bool]] = []
+        if spec.scope is not None:
+            scoped = spec.scope(actor)
+            if scoped is not None:
+                clauses.append(scoped)
+        if self.filter_key:
+            flt = next((f for f in spec.filters if f.key == self.filter_key), None)
+            if flt is not None:
+                clause = flt.where(actor)
+                if clause is not None:
+                    clauses.append(clause)
+        if spec.date_expr is not None and (self.date_from or self.date_to):
+            # Compare like with like: SQLite stores dates and datetimes as text, so a DATE column
+            # compared with a datetime bound would drop the first day of the range.
+            is_datetime = isinstance(spec.date_expr.type, DateTime)
+            if self.date_from:
+                start: dt.date = dt.datetime.combine(self.date_from, dt.time()) if is_datetime else self.date_from
+                clauses.append(spec.date_expr >= start)
+            if self.date_to:
+                end = self.date_to + dt.timedelta(days=1)
+                clauses.append(spec.date_expr < (dt.datetime.combine(end, dt.time()) if is_datetime else end))
+        for term in self.search.split():
+            pattern = f"%{_escape_like(term)}%"
+            clauses.append(or_(*(expr.like(pattern, escape="\\") for expr in spec.search)))
+        return clauses
+
+    def statement(self, actor: User) -> Select[Any]:
+        spec = self.spec
+        stmt = spec.base().with_only_columns(
+            spec.model.id, *(c.expr.label(c.key) for c in spec.columns)  # type: ignore[attr-defined]
+        )
+        clauses = self._where(actor)
+        if clauses:
+            stmt = stmt.where(and_(*clauses))
+        key, desc = spec.default_sort
+        if self.sort_key:
+            key = self.sort_key
+        if self.descending is not None:
+            desc = self.descending
+        order = spec.model.id if key == "id" else spec.column(key).expr  # type: ignore[attr-defined]
+        tie = spec.model.id  # type: ignore[attr-defined]
+        return stmt.order_by(order.desc() if desc else order.asc(), tie.desc() if desc else tie.asc())
+
+    def one(self, session: Session, actor: User, record_id: int) -> tuple[Any, ...] | None:
+        """The row of one record as the register shows it, or None if it is outside the actor's scope."""
+        stmt = self.statement(actor).where(self.spec.model.id == record_id)  # type: ignore[attr-defined]
+        row = session.execute(stmt).first()
+        return tuple(row) if row is not None else None
+
+    def count(self, session: Session, actor: User) -> int:
+        spec = self.spec
+        stmt = spec.base().with_only_columns(func.count(spec.model.id))  # type: ignore[attr-defined]
+        clauses = self._where(actor)
+        if clauses:
+            stmt = stmt.where(and_(*clauses))
+        return int(session.execute(stmt).scalar_one())
+
+    def page(self, session: Session, actor: User, offset: int, limit: int) -> list[tuple[Any, ...]]:
+        """Rows ``offset .. offset+limit`` as (id, *column values)."""
+        stmt = self.statement(actor).offset(offset).limit(limit)
+        return [tuple(r) for r in session.execute(stmt)]
+
+    def stream(self, session: Session, actor: User, batch: int = 2000) -> Iterator[tuple[Any, ...]]:
+        result = session.execute(
+            self.statement(actor), execution_options={"stream_results": True, "yield_per": batch}
+        )
+        try:
+            for row in result:
+                yield tuple(row)
+        finally:
+            result.close()
+
+    def describe(self) -> str:
+        """The filter in words, printed on exports and the paper register."""
+        parts: list[str] = []
+        if self.filter_key:
+            flt = next((f for f in self.spec.filters if f.key == self.filter_key), None)
+            if flt:
+                parts.append(flt.label)
+        if self.date_from or self.date_to:
+            start = self.date_from.isoformat() if self.date_from else "最早"
+            end = self.date_to.isoformat() if self.date_to else "至今"
+            parts.append(f"日期 {start} 至 {end}")
+        if self.search.strip():
+            parts.append(f"检索「{self.search.strip()}」")
+        return "；".join(parts) if parts else "全部记录"
+
+
+def display(spec: RegisterSpec, column: Column, value: Any) -> str:
+    """How a value is shown in the table, the export and the printed register."""
+    if value is None:
+        return ""
+    if column.kind == "status" and spec.workflow is not None:
+        return spec.workflow.label(str(value))
+    if column.kind == "datetime" and isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if column.kind == "date" and isinstance(value, dt.date | dt.datetime):
+        return value.strftime("%Y-%m-%d")
+    if column.kind == "bool":
+        return "是" if value else "否"
+    if column.kind == "money":
+        from courtdesk.kernel.money import format_yuan, from_fen
+
+        return format_yuan(from_fen(int(value)))
+    return str(value)
+
+
+def display_row(spec: RegisterSpec, row: tuple[Any, ...]) -> list[str]:
+    """``row`` is (id, *values) as returned by page()/stream()."""
+    return [display(spec, c, v) for c, v in zip(spec.columns, row[1:], strict=True)]
+
+
+def dashboard(session: Session, actor: User) -> list[DashboardItem]:
+    items: list[DashboardItem] = []
+    for declared in area_registry.areas():
+        for spec in declared.registers:
+            if spec.dashboard is not None and spec.can_open(actor):
+                items.extend(i for i in spec.dashboard(session, actor) if i.count)
+        for source in declared.dashboard:
+            items.extend(i for i in source(session, actor) if i.count)
+    return items

@@ -1,0 +1,98 @@
+"""Court settings (court name, code, address …). Values are text; defaults apply until saved."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from courtdesk.kernel import validation
+from courtdesk.kernel.db.engine import Database
+from courtdesk.kernel.models.infra import Setting
+from courtdesk.kernel.models.people import ADMIN, User
+from courtdesk.kernel.people import require
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    """One court setting: text, or a whole number between ``minimum`` and ``maximum`` (``kind="int"``),
+    or exactly ``digits`` digits (``kind="digits"``, e.g. a postcode). Areas add theirs in
+    ``Area.settings``."""
+
+    key: str
+    label: str
+    default: str
+    max_len: int = 200
+    kind: str = "text"  # text | int | digits
+    minimum: int = 0
+    maximum: int = 0
+    digits: int = 0
+
+    def clean(self, raw: object) -> str:
+        value = validation.text(raw, self.label, max_len=self.max_len, required=False)
+        if self.kind == "int":
+            return str(validation.integer(value, self.label, minimum=self.minimum, maximum=self.maximum))
+        if self.kind == "digits" and value and not (value.isdigit() and len(value) == self.digits):
+            raise validation.ValidationError(f"{self.label}：应为 {self.digits} 位数字", field=self.label)
+        return value
+
+
+#: The court's identity and the document engine's settings; areas declare the rest.
+KERNEL_SPECS: tuple[SettingSpec, ...] = (
+    SettingSpec("court_name", "法院名称", "河北省廊坊经济技术开发区人民法院", 60),
+    SettingSpec("court_short_name", "法院简称", "廊坊经济技术开发区人民法院", 40),
+    SettingSpec("court_code", "法院代字", "冀1091", 20),
+    SettingSpec("address", "法院地址", "河北省廊坊经济技术开发区", 120),
+    SettingSpec("postcode", "邮政编码", "065001", 6, kind="digits", digits=6),
+    SettingSpec("phone", "联系电话", "0316-0000000", 40),
+    SettingSpec("attachment_max_mb", "附件大小上限（MB）", "20", 3, kind="int", minimum=1, maximum=365),
+    SettingSpec("font_body_path", "正文字体文件（仿宋，可空）", "", 260),
+    SettingSpec("font_title_path", "标题字体文件（小标宋，可空）", "", 260),
+)
+
+
+def specs() -> tuple[SettingSpec, ...]:
+    """Every setting: the kernel's, then each area's, in navigation order."""
+    from courtdesk.kernel import area
+
+    return KERNEL_SPECS + tuple(s for declared in area.areas() for s in declared.settings)
+
+
+def _by_key() -> dict[str, SettingSpec]:
+    return {s.key: s for s in specs()}
+
+
+def get(session: Session, key: str) -> str:
+    value = session.scalar(select(Setting.value).where(Setting.key == key))
+    if value is None:
+        spec = _by_key().get(key)
+        return spec.default if spec is not None else ""
+    return value
+
+
+def get_all(session: Session) -> dict[str, str]:
+    values = {s.key: s.default for s in specs()}
+    values.update({row.key: row.value for row in session.scalars(select(Setting))})
+    return values
+
+
+def get_int(session: Session, key: str) -> int:
+    return int(get(session, key) or _by_key()[key].default)
+
+
+class SettingsService:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def save(self, actor: User, values: dict[str, str]) -> None:
+        require(actor, ADMIN, action="修改系统设置")
+        known = _by_key()
+        cleaned = {key: known[key].clean(raw) for key, raw in values.items() if key in known}
+        with self.db.write(actor) as s:
+            for key, value in cleaned.items():
+                row = s.scalar(select(Setting).where(Setting.key == key))
+                if row is None:
+                    s.add(Setting(key=key, value=value))
+                elif row.value != value:
+                    row.value = value

@@ -1,0 +1,104 @@
+"""Shared input checks. Every refusal names the field (「字段：规则」) and writes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from courtdesk.kernel import clock
+from courtdesk.kernel.errors import ValidationError
+
+
+def text(value: Any, label: str, *, max_len: int, required: bool = True, min_len: int = 0) -> str:
+    result = "" if value is None else str(value).strip()
+    if required and not result:
+        raise ValidationError(f"{label}：必填，不能为空", field=label)
+    if len(result) > max_len:
+        raise ValidationError(f"{label}：不能超过 {max_len} 个字（现有 {len(result)} 个）", field=label)
+    if result and len(result) < min_len:
+        raise ValidationError(f"{label}：至少 {min_len} 个字", field=label)
+    if any(ord(ch) < 32 and ch not in "\n\t" for ch in result):
+        raise ValidationError(f"{label}：含有不可见的控制字符", field=label)
+    return result
+
+
+def integer(value: Any, label: str, *, minimum: int | None = None, maximum: int | None = None) -> int:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise ValidationError(f"{label}：必填，不能为空", field=label)
+    if isinstance(value, (bool, float)):
+        raise ValidationError(f"{label}：必须是整数", field=label)
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise ValidationError(f"{label}：必须是整数", field=label) from None
+    if minimum is not None and number < minimum:
+        raise ValidationError(f"{label}：不能小于 {minimum}", field=label)
+    if maximum is not None and number > maximum:
+        raise ValidationError(f"{label}：不能大于 {maximum}", field=label)
+    return number
+
+
+def date_value(value: Any, label: str, *, required: bool = True) -> dt.date | None:
+    if value is None or value == "":
+        if required:
+            raise ValidationError(f"{label}：必填，不能为空", field=label)
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValidationError(f"{label}：日期格式应为 年-月-日，例如 2026-03-05", field=label) from None
+
+
+def datetime_value(value: Any, label: str, *, required: bool = True) -> dt.datetime | None:
+    if value is None or value == "":
+        if required:
+            raise ValidationError(f"{label}：必填，不能为空", field=label)
+        return None
+    if isinstance(value, dt.datetime):
+        return value.replace(microsecond=0)
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time())
+    try:
+        return dt.datetime.fromisoformat(str(value).strip()).replace(microsecond=0)
+    except ValueError:
+        raise ValidationError(f"{label}：时间格式应为 年-月-日 时:分，例如 2026-03-05 14:30", field=label) from None
+
+
+def not_future(value: dt.datetime | dt.date, label: str) -> None:
+    now = clock.now()
+    limit: dt.datetime | dt.date = now if isinstance(value, dt.datetime) else now.date()
+    if value > limit:  # type: ignore[operator]
+        raise ValidationError(f"{label}：不能晚于当前时间（{limit:%Y-%m-%d %H:%M}）".replace(" 00:00", ""), field=label)
+
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+
+def id_number(value: Any, label: str = "身份证号码", *, required: bool = True) -> str:
+    """Resident identity number per GB 11643-1999 (18 characters, ISO 7064 MOD 11-2 check digit)."""
+    result = text(value, label, max_len=18, required=required).upper()
+    if not result:
+        return result
+    if not re.fullmatch(r"\d{17}[\dX]", result):
+        raise ValidationError(f"{label}：应为 18 位，前 17 位是数字，最后一位是数字或 X", field=label,
+                              rule="GB 11643-1999")
+    try:
+        dt.date(int(result[6:10]), int(result[10:12]), int(result[12:14]))
+    except ValueError:
+        raise ValidationError(f"{label}：第 7–14 位的出生日期不存在", field=label, rule="GB 11643-1999") from None
+    total = sum(int(d) * w for d, w in zip(result[:17], _ID_WEIGHTS, strict=True))
+    if _ID_CHECK[total % 11] != result[17]:
+        raise ValidationError(f"{label}：校验码错误（最后一位应为 {_ID_CHECK[total % 11]}），请核对号码",
+                              field=label, rule="GB 11643-1999")
+    return result
+
+
+def id_check_digit(first17: str) -> str:
+    total = sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True))
+    return _ID_CHECK[total % 11]

@@ -1,1 +1,0 @@
-"""Use cases, one module per area. Every write of the app goes through a service."""

@@ -1,0 +1,111 @@
+"""Schema upgrades at start-up: older files are backed up and upgraded; newer files are refused."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import select
+
+from courtdesk.kernel import area
+from courtdesk.kernel.db import Database, migrate, open_database
+from courtdesk.kernel.db.backup import verify_backup
+from courtdesk.kernel.errors import SchemaError
+from courtdesk.kernel.models.base import Base
+from courtdesk.kernel.models.people import Department
+
+area.discover()  # every area's tables in Base.metadata
+
+
+def _at_revision(path, revision: str) -> Database:
+    db = Database(f"sqlite:///{path}")
+    cfg = migrate.alembic_config()
+    with db.engine.connect() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+        conn.commit()
+    return db
+
+
+def test_schema_head_constant_names_the_newest_migration():
+    assert migrate.script_heads() == {migrate.SCHEMA_HEAD}
+
+
+def test_models_and_migrations_agree(empty_db):
+    with empty_db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
+
+
+def test_old_schema_is_backed_up_then_upgraded_keeping_its_data(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    old = _at_revision(path, "0001")
+    with sqlite3.connect(path) as conn:
+        conn.execute("INSERT INTO department (name, kind, active, version, created_at, updated_at)"
+                     " VALUES ('老部门', 'business', 1, 1, '2025-01-01', '2025-01-01')")
+    old.dispose()
+    db = open_database(str(path))
+    backups = list(tmp_path.glob("old.before-upgrade-0001-*.bak"))
+    assert len(backups) == 1
+    with sqlite3.connect(backups[0]) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+        assert conn.execute("SELECT name FROM department").fetchall() == [("老部门",)]
+    assert migrate.current_revisions(db) == migrate.script_heads()
+    with db.read() as s:
+        assert s.scalars(select(Department.name)).all() == ["老部门"]
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    db.dispose()
+
+
+def test_up_to_date_database_is_not_backed_up_again(db, db_path):
+    assert migrate.upgrade(db) is None
+    assert not list(db_path.parent.glob("*.bak"))
+
+
+def test_newer_schema_is_refused_with_a_clear_message(db_path):
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE alembic_version SET version_num='9999_future'")
+    with pytest.raises(SchemaError, match="比本程序新"):
+        open_database(str(db_path))
+    with sqlite3.connect(db_path) as conn:  # untouched
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("9999_future",)
+
+
+def test_cli_init_refuses_newer_database(db_path):
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE alembic_version SET version_num='9999_future'")
+    result = subprocess.run([sys.executable, "-m", "courtdesk", "init", "--db", str(db_path)],
+                            check=False, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "比本程序新" in result.stderr
+
+
+def test_backup_and_restore_round_trip_refuses_corrupt_file(db, db_path, tmp_path):
+    out = tmp_path / "b" / "backup.sqlite3"
+    run = [sys.executable, "-m", "courtdesk"]
+    assert subprocess.run([*run, "backup", "--db", str(db_path), "--out", str(out)], check=False, timeout=60).returncode == 0
+    verify_backup(out)
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE setting SET value='x'")  # harmless change after the backup
+        conn.execute("DELETE FROM workflow_step")
+    corrupt = tmp_path / "corrupt.sqlite3"
+    corrupt.write_bytes(out.read_bytes()[:4096] + b"\x00garbage" * 1000)
+    bad = subprocess.run([*run, "restore", "--db", str(db_path), "--from", str(corrupt)],
+                         check=False, capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and "已拒绝" in bad.stderr
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT count(*) FROM workflow_step").fetchone() == (0,)  # refused: untouched
+    db.dispose()
+    ok = subprocess.run([*run, "restore", "--db", str(db_path), "--from", str(out)], check=False, capture_output=True,
+                        text=True, timeout=60)
+    assert ok.returncode == 0, ok.stderr
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT count(*) FROM workflow_step").fetchone()[0] > 0
+    assert subprocess.run([*run, "verify-audit", "--db", str(db_path)], check=False, capture_output=True,
+                          timeout=60).returncode == 0

@@ -1,0 +1,102 @@
+"""Login, lock-out, unlock and administration (SPEC "Users and roles", issue #2 item 4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select
+
+from courtdesk.areas.system import roles
+from courtdesk.kernel import clock
+from courtdesk.kernel.demo import DEMO_PASSWORD
+from courtdesk.kernel.errors import DomainError, PermissionDenied, ValidationError
+from courtdesk.kernel.models.people import ADMIN, User
+from courtdesk.kernel.people import PeopleService
+
+
+def test_login_with_right_password_returns_the_user_with_roles(db, users):
+    user = PeopleService(db).login("office_head", DEMO_PASSWORD)
+    assert user.name == "李强"
+    assert user.has(roles.OFFICE_HEAD)
+    assert not user.has(ADMIN)
+
+
+def test_password_is_stored_only_as_argon2id_hash(db):
+    with db.read() as s:
+        stored = s.scalar(select(User.password_hash).where(User.username == "clerk"))
+    assert DEMO_PASSWORD not in stored
+    assert stored.startswith("$argon2id$")
+
+
+def test_wrong_password_counts_down_then_locks_for_15_minutes(db):
+    service = PeopleService(db)
+    clock.set_now(dt.datetime(2026, 11, 23, 9, 0))
+    for left in (4, 3, 2, 1):
+        with pytest.raises(DomainError, match=f"再错 {left} 次"):
+            service.login("clerk", "wrong-password")
+    with pytest.raises(DomainError, match="已锁定 15 分钟"):
+        service.login("clerk", "wrong-password")
+    # even the right password is refused while locked
+    with pytest.raises(DomainError, match="账号已锁定"):
+        service.login("clerk", DEMO_PASSWORD)
+    clock.set_now(dt.datetime(2026, 11, 23, 9, 14))
+    with pytest.raises(DomainError, match="账号已锁定"):
+        service.login("clerk", DEMO_PASSWORD)
+    clock.set_now(dt.datetime(2026, 11, 23, 9, 16))
+    assert service.login("clerk", DEMO_PASSWORD).username == "clerk"
+
+
+def test_admin_unlocks_a_locked_account(db, users):
+    service = PeopleService(db)
+    for _ in range(5):
+        with pytest.raises(DomainError):
+            service.login("judge", "nope-nope-1")
+    with pytest.raises(DomainError, match="账号已锁定"):
+        service.login("judge", DEMO_PASSWORD)
+    service.unlock(users["admin"], users["judge"].id)
+    assert service.login("judge", DEMO_PASSWORD).username == "judge"
+
+
+def test_admin_resets_password_and_user_must_change_it(db, users):
+    service = PeopleService(db)
+    service.reset_password(users["admin"], users["judge"].id, "Temp12345")
+    with pytest.raises(DomainError):
+        service.login("judge", DEMO_PASSWORD)
+    user = service.login("judge", "Temp12345")
+    assert user.must_change_password
+    service.change_password(user, "Temp12345", "Judge2027x")
+    assert not service.login("judge", "Judge2027x").must_change_password
+
+
+def test_wrong_role_cannot_reset_passwords_whatever_the_ui_shows(db, users):
+    with pytest.raises(PermissionDenied, match="系统管理员"):
+        PeopleService(db).reset_password(users["office_head"], users["judge"].id, "Temp12345")
+
+
+def test_weak_new_password_is_refused_naming_the_field(db, users):
+    with pytest.raises(ValidationError, match="新密码"):
+        PeopleService(db).reset_password(users["admin"], users["judge"].id, "123")
+
+
+def test_create_user_refuses_duplicate_username_and_writes_nothing(db, users):
+    with db.read() as s:
+        before = s.scalar(select(func.count()).select_from(User))
+    with pytest.raises(ValidationError, match="用户名：「clerk」已被使用"):
+        PeopleService(db).create_user(users["admin"], username="clerk", name="重名", password="Abcdef123",
+                                      roles=[roles.CLERK])
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(User)) == before
+
+
+def test_officer_keeps_own_contact_details_but_not_others(db, users):
+    service = PeopleService(db)
+    service.update_profile(users["enforcer"], users["enforcer"].id, phone="13800001111", wechat="hl_new")
+    with db.read() as s:
+        stored = s.get(User, users["enforcer"].id)
+        assert (stored.phone, stored.wechat) == ("13800001111", "hl_new")
+    with pytest.raises(PermissionDenied):
+        service.update_profile(users["enforcer"], users["judge"].id, phone="123")
+    with pytest.raises(ValidationError, match="联系电话：只能包含数字"):
+        service.update_profile(users["enforcer"], users["enforcer"].id, phone="call me")
+    service.update_profile(users["admin"], users["judge"].id, title="四级高级法官")
