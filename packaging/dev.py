@@ -2,7 +2,7 @@
 """CourtDesk developer entry point. Needs nothing but python3 (3.10+).
 
     python3 packaging/dev.py run  [app args…]     start the desktop app
-    python3 packaging/dev.py test [pytest args…]  run the test suite (Qt offscreen)
+    python3 packaging/dev.py test [pytest args…]  ruff, mypy, then the test suite (Qt offscreen)
 
 Both first make sure the environment is ready, and do only what is missing:
 
@@ -282,13 +282,38 @@ def command_run(args: list[str]) -> None:
     _exec([str(VENV_PYTHON), "-m", "ui", *args], env)
 
 
+#: Static checks the test command runs before pytest: (name, module arguments).
+STATIC_CHECKS = (
+    ("ruff", ["ruff", "check", "courtdesk", "ui", "tests", "database", "packaging", "resources"]),
+    ("mypy", ["mypy", "courtdesk/kernel", "courtdesk/areas"]),
+)
+
+
+def run_static_checks(env: dict[str, str]) -> bool:
+    """ruff over everything and mypy over the kernel and the areas; True when both are clean."""
+    clean = True
+    for name, argv in STATIC_CHECKS:
+        started = time.monotonic()
+        result = subprocess.run([str(VENV_PYTHON), "-m", *argv], cwd=ROOT, env=env, check=False)
+        say(f"{name}: {'ok' if result.returncode == 0 else 'FAILED'} ({time.monotonic() - started:.1f} s)")
+        clean = clean and result.returncode == 0
+    return clean
+
+
 def command_test(args: list[str]) -> None:
     ensure_environment()
     cwd = Path.cwd().resolve()
     if cwd != ROOT and ROOT not in cwd.parents:
         os.chdir(ROOT)  # pytest finds its configuration from the working directory
     env = _child_env(QT_QPA_PLATFORM="offscreen")
-    _exec([str(VENV_PYTHON), "-m", "pytest", *args], env)
+    static_ok = run_static_checks(env)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    status = subprocess.run([str(VENV_PYTHON), "-m", "pytest", *args], env=env, check=False).returncode
+    if status == 0 and not static_ok:
+        say("tests passed, but ruff or mypy found problems (see above)")
+        status = 1
+    raise SystemExit(status)
 
 
 COMMANDS = {"run": command_run, "test": command_test}

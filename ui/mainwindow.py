@@ -1,7 +1,7 @@
 """The main window: navigation by area on the left, the page on the right, 首页 first.
 
 Every register the user may open gets a page automatically from its RegisterSpec (grouped by
-``spec.area``); pages are built on first visit so start-up stays quick.
+its ``Area``); pages are built on first visit so start-up stays quick.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from courtdesk.kernel.area import areas
 from courtdesk.kernel.models.people import ADMIN as ADMIN_ROLE
 from courtdesk.kernel.registers import RegisterSpec, all_registers
 from ui.dashboard import DashboardPage
@@ -83,20 +84,23 @@ class MainWindow(QMainWindow):
         home.setFont(0, bold)
         self.nav.addTopLevelItem(home)
         self.nav_items[HOME] = home
-        areas: dict[str, QTreeWidgetItem] = {}
-        for spec in self.specs.values():
-            group = areas.get(spec.area)
-            if group is None:
-                group = QTreeWidgetItem([spec.area])
-                group.setFlags(Qt.ItemFlag.ItemIsEnabled)
-                group.setFont(0, bold)
-                group.setForeground(0, Qt.GlobalColor.darkGray)
-                self.nav.addTopLevelItem(group)
-                areas[spec.area] = group
-            item = QTreeWidgetItem([spec.title])
-            item.setData(0, _KEY, spec.key)
-            group.addChild(item)
-            self.nav_items[spec.key] = item
+        groups: dict[str, QTreeWidgetItem] = {}
+        for declared in areas():  # one group per area (two small areas may share one)
+            for spec in declared.registers:
+                if spec.key not in self.specs:
+                    continue
+                group = groups.get(declared.group)
+                if group is None:
+                    group = QTreeWidgetItem([declared.group])
+                    group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                    group.setFont(0, bold)
+                    group.setForeground(0, Qt.GlobalColor.darkGray)
+                    self.nav.addTopLevelItem(group)
+                    groups[declared.group] = group
+                item = QTreeWidgetItem([spec.title])
+                item.setData(0, _KEY, spec.key)
+                group.addChild(item)
+                self.nav_items[spec.key] = item
         if self.is_admin:
             admin = QTreeWidgetItem(["系统管理"])
             admin.setData(0, _KEY, ADMIN)

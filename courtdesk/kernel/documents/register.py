@@ -35,6 +35,7 @@ from courtdesk.kernel.documents.model import (
     PAGE_X_OF_Y,
     SIZE_4HAO,
     SIZE_5HAO,
+    Align,
     Column,
     Document,
     PageSetup,
@@ -151,8 +152,10 @@ class BookLayout:
     rows_per_page: float  # estimated on the measured rows (full page, header row included)
 
     @property
-    def aligns(self) -> tuple[str, ...]:
-        return tuple("center" if whole else "left" for whole in self.whole)
+    def aligns(self) -> tuple[Align, ...]:
+        centre: Align = "center"
+        left: Align = "left"
+        return tuple(centre if whole else left for whole in self.whole)
 
 
 def _as_column(spec: BookColumn | tuple[object, ...] | str) -> BookColumn:
@@ -342,11 +345,11 @@ def _plan_at(columns: Sequence[BookColumn], sample: Sequence[Sequence[str]], m: 
         # what is left: toward one line per cell (the 90th percentile of each column), shared by how
         # much text each column holds (作废原因, mostly empty, gets little)
         rows = max(len(sample), 1)
-        values = {**texts, **whole_values}
-        target = {i: _percentile(values[i], 0.9) + pad for i in texts}
-        target.update({i: max(values[i], default=0.0) + pad for i in whole_values})
-        demand = {i: sum(min(w, 2 * cap) for w in values[i]) / rows * max(columns[i].weight, 0.1) for i in values}
-        open_cols = [i for i in values if widths[i] < target[i] - 0.01 and demand[i] > 0]
+        sampled = {**texts, **whole_values}
+        target = {i: _percentile(sampled[i], 0.9) + pad for i in texts}
+        target.update({i: max(sampled[i], default=0.0) + pad for i in whole_values})
+        demand = {i: sum(min(w, 2 * cap) for w in sampled[i]) / rows * max(columns[i].weight, 0.1) for i in sampled}
+        open_cols = [i for i in sampled if widths[i] < target[i] - 0.01 and demand[i] > 0]
         while room > 0.01 and open_cols:
             total_demand = sum(demand[i] for i in open_cols)
             share = {i: room * demand[i] / total_demand for i in open_cols}
