@@ -37,5 +37,15 @@ class StaleRecord(DomainError):
     """Someone else saved the record after it was opened."""
 
 
+class Busy(DomainError):
+    """Another workstation held the database's write lock longer than the busy timeout; nothing was
+    written and the same save may simply be tried again."""
+
+
+class Conflict(DomainError):
+    """The database refused the save as contradicting a stored record (a duplicate key, a missing
+    referenced row); ``field`` is the column when the database names one."""
+
+
 class SchemaError(DomainError):
     """The database file cannot be used by this version of the app."""

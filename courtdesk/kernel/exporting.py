@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session
 
 from courtdesk.kernel import clock, settings
 from courtdesk.kernel.errors import DomainError
+from courtdesk.kernel.forms import display
 from courtdesk.kernel.models.people import User
-from courtdesk.kernel.registers import RegisterQuery, display_row
+from courtdesk.kernel.registers import LinesSpec, RegisterQuery, RegisterSpec, display_row
 
 Progress = Callable[[int, int], None]
 
@@ -31,7 +32,9 @@ def export_xlsx(
     """Write the rows of ``query`` to ``path``; returns the number of rows written.
 
     Layout: row 1 court name and register title, row 2 the filter and export time, row 3 the
-    column headers, data from row 4. A cancelled export leaves no file behind.
+    column headers, data from row 4. A register with child rows (``spec.lines``, e.g. the people named on
+    a record) gets one more sheet per kind: one row per child row, with the 序号, the first column
+    (the number) and the id of its record. A cancelled export leaves no file behind.
     """
     spec = query.spec
     if not spec.can_open(actor):
@@ -57,6 +60,8 @@ def export_xlsx(
         cell.alignment = Alignment(horizontal="center")
         headers.append(cell)
     ws.append(headers)
+    line_sheets = [_LineSheet(wb, session, actor, spec, lines, query) for lines in spec.lines]
+    pending: list[tuple[int, int, str]] = []  # (序号, record id, number) whose child rows are not written yet
     written = 0
     for row in query.stream(session, actor):
         if cancel is not None and cancel.is_set():
@@ -64,14 +69,60 @@ def export_xlsx(
             tmp.unlink(missing_ok=True)
             raise DomainError("导出已取消，未生成文件", field="导出")
         written += 1
-        ws.append([written, *display_row(spec, row)])
+        shown = display_row(spec, row)
+        ws.append([written, *shown])
+        if line_sheets:
+            pending.append((written, int(row[0]), shown[0] if shown else ""))
+            if len(pending) >= _LINES_BATCH:
+                for sheet in line_sheets:
+                    sheet.write(pending)
+                pending = []
         if progress is not None and written % 500 == 0:
             progress(written, total)
+    for sheet in line_sheets:
+        sheet.write(pending)
     wb.save(tmp)
     tmp.replace(path)
     if progress is not None:
         progress(written, total)
     return written
+
+
+_LINES_BATCH = 500
+
+
+class _LineSheet:
+    """The sheet of one kind of child rows, written in step with the register's rows."""
+
+    def __init__(self, wb: Workbook, session: Session, actor: User, spec: RegisterSpec, lines: LinesSpec,
+                 query: RegisterQuery) -> None:
+        self.session, self.lines = session, lines
+        self.ws = wb.create_sheet(f"{lines.label}明细"[:31])
+        number_label = spec.columns[0].label if spec.columns else "编号"
+        widths = [6, max(6, (spec.columns[0].width if spec.columns else 10) * 1.6), 8, 6]
+        widths += [max(8, min(40, c.max_len * 1.2 if c.kind in ("text", "multiline") else 20)) for c in lines.columns]
+        for i, width in enumerate(widths):
+            self.ws.column_dimensions[_col_letter(i + 1)].width = width
+        title = WriteOnlyCell(self.ws, value=f"{settings.get(session, 'court_name')}　{spec.title}　{lines.label}明细")
+        title.font = Font(bold=True, size=14)
+        self.ws.append([title])
+        self.ws.append([f"范围：{query.describe()}　导出时间：{clock.now():%Y-%m-%d %H:%M}　导出人：{actor.name}"])
+        headers = []
+        for label in ["登记簿序号", number_label, "记录ID", "行号", *[c.label for c in lines.columns]]:
+            cell = WriteOnlyCell(self.ws, value=label)
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(horizontal="center")
+            headers.append(cell)
+        self.ws.append(headers)
+
+    def write(self, parents: list[tuple[int, int, str]]) -> None:
+        if not parents:
+            return
+        rows = self.lines.rows_of(self.session, [record_id for _n, record_id, _number in parents])
+        for seq, record_id, number in parents:
+            for position, line in enumerate(rows.get(record_id, []), 1):
+                self.ws.append([seq, number, record_id, position,
+                                *[display(c, line.get(c.key)) for c in self.lines.columns]])
 
 
 def _col_letter(index: int) -> str:

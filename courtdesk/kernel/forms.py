@@ -3,14 +3,17 @@ form renders them and :func:`clean` applies the same checks in the core."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from courtdesk.kernel import validation
 from courtdesk.kernel.errors import ValidationError
+from courtdesk.kernel.money import amount_in_words, format_yuan, parse_amount
 
 Choices = Callable[[Session, Any], list[tuple[Any, str]]]
 
@@ -19,8 +22,10 @@ Choices = Callable[[Session, Any], list[tuple[Any, str]]]
 class FormField:
     key: str
     label: str
-    #: text | multiline | int | date | datetime | choice | multichoice | file | idnumber
-    #: (multichoice: the value is the list of chosen values; ``minimum``/``maximum`` bound how many).
+    #: text | multiline | int | date | datetime | choice | multichoice | file | idnumber | money | lines
+    #: (multichoice: the value is the list of chosen values; ``minimum``/``maximum`` bound how many;
+    #: money: a ``Decimal`` of yuan with two decimals, ``minimum``/``maximum`` in whole yuan;
+    #: lines: child rows, each a dict cleaned by ``columns``; ``minimum``/``maximum`` bound how many).
     kind: str = "text"
     required: bool = True
     max_len: int = 200
@@ -34,10 +39,32 @@ class FormField:
     #: Other names a service's refusal may give this field (``DomainError.field``), e.g. the
     #: 身份证号码 / 统一社会信用代码 of one identity field; the form shows those refusals here too.
     aliases: tuple[str, ...] = ()
+    #: For kind="lines": the declared fields of one row (text, idnumber, int, date, choice, money …).
+    columns: tuple[FormField, ...] = ()
+    #: For kind="money": whether a negative amount is accepted (a refund, a correction).
+    negative: bool = False
+    #: Workflow states in which the field cannot be changed: the form shows it disabled and
+    #: :func:`clean` (given the record's ``state``) leaves a submitted value out of its result.
+    readonly_in: frozenset[str] = frozenset()
+    #: Workflow states in which the field must be filled in, even if ``required`` is False.
+    required_in: frozenset[str] = frozenset()
+
+    def readonly(self, state: str | None) -> bool:
+        """Whether the field cannot be changed while the record is in ``state``."""
+        return state is not None and state in self.readonly_in
+
+    def required_now(self, state: str | None) -> bool:
+        """Whether the field must be filled in while the record is in ``state``."""
+        return self.required or (state is not None and state in self.required_in)
 
     def names(self, field_name: str | None) -> bool:
-        """Whether a refusal for ``field_name`` is about this field."""
-        return bool(field_name) and (field_name == self.label or field_name in self.aliases)
+        """Whether a refusal for ``field_name`` is about this field (for lines: also one of its cells,
+        「当事人第2行 身份证号码」)."""
+        if not field_name:
+            return False
+        if field_name == self.label or field_name in self.aliases:
+            return True
+        return self.kind == "lines" and line_of(self, field_name) is not None
 
 
 def _among(f: FormField, value: Any, offered: list[tuple[Any, str]]) -> Any:
@@ -69,14 +96,182 @@ def _multichoice(f: FormField, raw: Any, offered: list[tuple[Any, str]] | None) 
     return chosen
 
 
+# --- money ---------------------------------------------------------------------------------------
+
+def clean_money(f: FormField, raw: Any) -> Decimal | None:
+    """A money field's value as ``Decimal`` yuan with two places (None when empty and optional).
+
+    Refuses (naming the field) text that is not an amount, more than two decimals, a negative amount
+    unless ``f.negative``, an amount outside ``f.minimum``/``f.maximum`` (whole yuan) and anything
+    from one trillion yuan up."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        if f.required:
+            raise ValidationError(f"{f.label}：请填写金额", field=f.label)
+        return None
+    if isinstance(raw, float):
+        raise TypeError(f"{f.label}：金额不能以浮点数（float）传入，请使用 str、int 或 decimal.Decimal")
+    sign = 1
+    if isinstance(raw, str):
+        text = raw.strip().translate(str.maketrans("－", "-"))
+        if text.startswith("-") and f.negative:
+            sign, raw = -1, text[1:]
+    elif isinstance(raw, int | Decimal) and not isinstance(raw, bool) and raw < 0 and f.negative:
+        sign, raw = -1, -raw
+    if isinstance(raw, str) and raw.strip() in ("-", "¥", "￥", ""):
+        raise ValidationError(f"{f.label}：请填写金额", field=f.label)
+    try:
+        amount = parse_amount(raw, f.label) * sign
+    except TypeError:
+        raise ValidationError(f"{f.label}：「{raw}」不是有效的金额", field=f.label) from None
+    if amount < 0 and not f.negative:  # pragma: no cover - parse_amount refuses it first
+        raise ValidationError(f"{f.label}：不能为负数", field=f.label)
+    if f.minimum is not None and amount < f.minimum:
+        raise ValidationError(f"{f.label}：不能少于 {format_yuan(Decimal(f.minimum))}", field=f.label)
+    if f.maximum is not None and amount > f.maximum:
+        raise ValidationError(f"{f.label}：不能超过 {format_yuan(Decimal(f.maximum))}", field=f.label)
+    return amount + Decimal("0.00")  # "-0.00" → "0.00", always two places
+
+
+def money_words(amount: Decimal) -> str:
+    """人民币… in capitals (负 before a negative amount), as shown under a money input."""
+    if amount < 0:
+        return "人民币负" + amount_in_words(-amount)
+    return amount_in_words(amount, prefix=True)
+
+
+# --- lines (child rows) ----------------------------------------------------------------------------
+
+def line_label(f: FormField, position: int, column: FormField | None = None) -> str:
+    """How a refusal names a row (「当事人第2行」) or a cell of it (「当事人第2行 身份证号码」)."""
+    row = f"{f.label}第{position}行"
+    return f"{row} {column.label}" if column is not None else row
+
+
+def line_of(f: FormField, field_name: str) -> tuple[int, str | None] | None:
+    """(position, column key or None) of a refusal naming a row or cell of the lines field ``f``."""
+    head = f"{f.label}第"
+    if not field_name.startswith(head):
+        return None
+    number, sep, rest = field_name[len(head):].partition("行")
+    if not sep or not number.isdigit():
+        return None
+    rest = rest.strip()
+    if not rest:
+        return int(number), None
+    for column in f.columns:
+        if rest == column.label or rest in column.aliases:
+            return int(number), column.key
+    return None
+
+
+def _cell_blank(value: Any) -> bool:
+    return value is None or value == [] or (isinstance(value, str) and not value.strip())
+
+
+def line_is_blank(f: FormField, row: Any) -> bool:
+    """A row with nothing filled in (a row added and left empty): ignored by :func:`clean`."""
+    return isinstance(row, Mapping) and all(_cell_blank(row.get(c.key)) for c in f.columns)
+
+
+def clean_lines(f: FormField, raw: Any, *, session: Session | None = None, actor: Any = None,
+                ) -> list[dict[str, Any]]:
+    """The rows of a lines field, each cleaned with the field's ``columns``; blank rows are left out.
+
+    A refusal names the row by its position as the user sees it (blank rows count) and the column:
+    「当事人第2行 身份证号码：校验码错误…」."""
+    if raw in (None, ""):
+        rows: list[Any] = []
+    elif isinstance(raw, list | tuple):
+        rows = list(raw)
+    else:
+        raise ValidationError(f"{f.label}：应为若干行的列表", field=f.label)
+    out: list[dict[str, Any]] = []
+    for position, row in enumerate(rows, 1):
+        if not isinstance(row, Mapping):
+            label = line_label(f, position)
+            raise ValidationError(f"{label}：内容无法识别", field=label)
+        if line_is_blank(f, row):
+            continue
+        named = tuple(replace(c, label=line_label(f, position, c)) for c in f.columns)
+        out.append(clean(named, dict(row), session=session, actor=actor))
+    if f.required and not out:
+        raise ValidationError(f"{f.label}：请至少填写一行", field=f.label)
+    if f.minimum is not None and out and len(out) < f.minimum:
+        raise ValidationError(f"{f.label}：至少填写 {f.minimum} 行（现有 {len(out)} 行）", field=f.label)
+    if f.maximum is not None and len(out) > f.maximum:
+        raise ValidationError(f"{f.label}：最多 {f.maximum} 行（现有 {len(out)} 行）", field=f.label)
+    return out
+
+
+def line_totals(f: FormField, rows: Sequence[Mapping[str, Any]]) -> dict[str, Decimal]:
+    """The sum of every money column of ``rows`` (cleaned values, or text as typed; a cell that is
+    not an amount counts as nothing, so a total shown while typing never fails)."""
+    totals: dict[str, Decimal] = {}
+    for column in f.columns:
+        if column.kind != "money":
+            continue
+        total = Decimal("0.00")
+        for row in rows:
+            value = row.get(column.key)
+            if isinstance(value, Decimal):
+                total += value
+                continue
+            try:
+                amount = clean_money(replace(column, required=False), value)
+            except (ValidationError, TypeError):
+                amount = None
+            total += amount or 0
+        totals[column.key] = total
+    return totals
+
+
+def display_lines(f: FormField, rows: Sequence[Mapping[str, Any]]) -> tuple[list[list[str]], list[str] | None]:
+    """The rows of lines field ``f`` as text, column by column, and the 合计 row when a column holds
+    money (合计 in the first column that does not, the sums under the money columns) or None."""
+    shown = [[display(c, row.get(c.key)) for c in f.columns] for row in rows]
+    if not any(c.kind == "money" for c in f.columns):
+        return shown, None
+    totals = line_totals(f, rows)
+    total_row = [format_yuan(totals[c.key]) if c.kind == "money" else "" for c in f.columns]
+    first = next((i for i, c in enumerate(f.columns) if c.kind != "money"), None)
+    if first is not None:
+        total_row[first] = "合计"
+    return shown, total_row
+
+
+def display(f: FormField, value: Any) -> str:
+    """A value of field ``f`` as text (detail panels, exports, printed tables)."""
+    if value is None:
+        return ""
+    if f.kind == "money":
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = Decimal(value)
+        return format_yuan(value) if isinstance(value, Decimal) else str(value)
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list | tuple):
+        return "、".join(str(v) for v in value)
+    return str(value)
+
+
 def clean(fields: tuple[FormField, ...], data: dict[str, Any], *, session: Session | None = None,
-          actor: Any = None) -> dict[str, Any]:
+          actor: Any = None, state: str | None = None) -> dict[str, Any]:
     """Check ``data`` against the declared fields; return typed values (files pass through).
 
     With a ``session`` the values of ``choice`` and ``multichoice`` fields are also checked against
-    the field's choices (as offered to ``actor``)."""
+    the field's choices (as offered to ``actor``). With the record's workflow ``state``, a field
+    read-only in that state is left out of the result (whatever was submitted for it is ignored)
+    and a field required in that state is required."""
     out: dict[str, Any] = {}
     for f in fields:
+        if f.readonly(state):
+            continue
+        if not f.required and f.required_now(state):
+            f = replace(f, required=True)
         raw = data.get(f.key, f.default)
         if f.kind in ("text", "multiline"):
             out[f.key] = validation.text(raw, f.label, max_len=f.max_len, required=f.required)
@@ -103,6 +298,10 @@ def clean(fields: tuple[FormField, ...], data: dict[str, Any], *, session: Sessi
         elif f.kind == "multichoice":
             offered = list(f.choices(session, actor)) if session is not None and f.choices is not None else None
             out[f.key] = _multichoice(f, raw, offered)
+        elif f.kind == "money":
+            out[f.key] = clean_money(f, raw)
+        elif f.kind == "lines":
+            out[f.key] = clean_lines(f, raw, session=session, actor=actor)
         else:  # file: (filename, bytes) or None
             if raw is None and f.required:
                 raise ValidationError(f"{f.label}：请添加文件", field=f.label)

@@ -8,6 +8,8 @@ write lock (``BEGIN IMMEDIATE``); on PostgreSQL ``FOR UPDATE`` serialises the tw
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -39,3 +41,15 @@ def next_serial(session: Session, register: str, year: int) -> int:
 def format_serial(pattern: str, year: int, serial: int) -> str:
     """``pattern`` uses ``{year}`` and ``{serial}``, e.g. ``"({year})第{serial:04d}号"``."""
     return pattern.format(year=year, serial=serial)
+
+
+def assign(session: Session, record: Any, *, register: str, pattern: str, year: int) -> str:
+    """Give ``record`` the next number of ``register`` for ``year``: sets ``record.year``,
+    ``record.serial`` and ``record.number`` (``pattern`` as in :func:`format_serial`) and returns the
+    number. Same guarantee as :func:`next_serial`: taken under the counter's lock in the caller's
+    transaction, so it commits with the record or not at all."""
+    serial = next_serial(session, register, year)
+    record.year = year
+    record.serial = serial
+    record.number = format_serial(pattern, year, serial)
+    return str(record.number)

@@ -17,3 +17,38 @@ def load_or_refuse(session: Session, model: type[T], record_id: Any, label: str,
     if record is None:
         raise NotFound(f"{label}：{missing or '该记录不存在'}", field=label)
     return record
+
+
+def check_version(session: Session, record: Any, expected: Any, labels: Any = None) -> None:
+    """Refuse to act on ``record`` when the user saw another version of it (optimistic lock).
+
+    ``expected`` is the ``version`` the user's screen showed (None: no check, e.g. a script).
+    The refusal names who changed the record and when, from the newest audit entry;
+    ``labels(action)`` words the audited action (「批准」), else it is shown as it is."""
+    if expected in (None, "") or not hasattr(record, "version"):
+        return
+    try:
+        seen = int(expected)
+    except (TypeError, ValueError):
+        seen = -1
+    if record.version == seen:
+        return
+    from sqlalchemy import select
+
+    from courtdesk.kernel.errors import StaleRecord
+    from courtdesk.kernel.models.infra import AuditEntry
+
+    entry = session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.entity == type(record).__tablename__, AuditEntry.entity_id == record.id)
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    ).first()
+    if entry is None:
+        raise StaleRecord("该记录已被他人修改，请刷新后再办理")
+    action = entry.action
+    word = labels(action) if labels is not None else None
+    word = word or {"update": "修改", "edit": "修改", "create": "登记"}.get(action, action)
+    raise StaleRecord(
+        f"该记录已于 {entry.at:%Y-%m-%d %H:%M} 被 {entry.user_name} 修改（{word}），请刷新后再办理"
+    )

@@ -1,14 +1,16 @@
 """The generic register: each register declares its columns, search, filters and form once.
 
 The Qt register view, the .xlsx export and the printed 登记簿 all read a register through
-:class:`RegisterQuery`, which pushes filtering, search and sorting into SQL and reads rows in pages
-or as a stream, so a register of a million rows never has to fit in memory.
+:class:`RegisterQuery`, which pushes filtering, search and sorting into SQL and reads the ordered
+record ids (a view's snapshot) and the rows of any window of them, or streams rows, so a register of
+a million rows never has to fit in memory.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
+from array import array
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
@@ -17,7 +19,8 @@ from sqlalchemy import ColumnElement, DateTime, Select, and_, func, or_
 from sqlalchemy.orm import Session
 
 from courtdesk.kernel import area as area_registry
-from courtdesk.kernel.errors import PermissionDenied, ValidationError
+from courtdesk.kernel.editing import EditSpec
+from courtdesk.kernel.errors import DomainError, PermissionDenied, ValidationError
 from courtdesk.kernel.forms import FormField
 from courtdesk.kernel.models.people import Role, User
 from courtdesk.kernel.workflow import Workflow
@@ -56,6 +59,29 @@ class DashboardItem:
 
 
 @dataclass(frozen=True)
+class LinesSpec:
+    """A record's child rows (a ``lines`` form field) as the detail panel, the export and documents
+    show them: ``load(session, record_id)`` gives the rows as dicts keyed by the ``columns``' keys.
+    ``load_many(session, ids)`` (optional) reads the rows of many records at once for the export."""
+
+    key: str
+    label: str
+    columns: tuple[FormField, ...]
+    load: Callable[[Session, int], list[dict[str, Any]]]
+    load_many: Callable[[Session, list[int]], dict[int, list[dict[str, Any]]]] | None = None
+
+    @property
+    def field(self) -> FormField:
+        """The rows as a ``lines`` form field (for :func:`courtdesk.kernel.forms.display_lines`)."""
+        return FormField(self.key, self.label, "lines", columns=self.columns, required=False)
+
+    def rows_of(self, session: Session, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+        if self.load_many is not None:
+            return self.load_many(session, ids)
+        return {i: self.load(session, i) for i in ids}
+
+
+@dataclass(frozen=True)
 class RegisterSpec:
     key: str
     title: str
@@ -80,6 +106,14 @@ class RegisterSpec:
     document_kind: str | None = None
     #: Work on the register or its selected rows (toolbar buttons), see :class:`Command`.
     commands: tuple[Command, ...] = ()
+    #: Who may create records (the 新建 button; :func:`create_record` refuses others); None: anyone
+    #: who can open the register. ``create_who`` says it in words (「执行干警」).
+    may_create: Callable[[User], bool] | None = None
+    create_who: str = ""
+    #: How a record is edited while its workflow allows it (修改), see :class:`EditSpec`.
+    edit: EditSpec | None = None
+    #: Child rows of a record shown as small tables in the detail panel and exported as more sheets.
+    lines: tuple[LinesSpec, ...] = ()
 
     @property
     def entity(self) -> str:
@@ -102,6 +136,16 @@ class RegisterSpec:
 
     def can_open(self, actor: User) -> bool:
         return self.visible_to is None or actor.has(*self.visible_to)
+
+    def can_create(self, actor: User) -> bool:
+        """Whether ``actor`` may create records here (the UI shows 新建)."""
+        if self.create is None or not self.can_open(actor):
+            return False
+        return self.may_create is None or bool(self.may_create(actor))
+
+    def can_edit(self, actor: User, record: Any) -> bool:
+        """Whether ``actor`` may edit ``record`` now (the UI shows 修改)."""
+        return self.edit is not None and self.edit.save is not None and self.edit.allows(actor, record)
 
 
 # --- commands ------------------------------------------------------------------------------------
@@ -263,6 +307,28 @@ def run_command(db: Any, actor: User, spec: RegisterSpec, command: Command, ids:
 
 
 
+def create_record(db: Any, actor: User, spec: RegisterSpec, data: dict[str, Any]) -> Any:
+    """Create a record of ``spec`` through its service, refusing a user the register does not let
+    create (``may_create``) before the service is called (the UI and the tests call this)."""
+    if spec.create is None:
+        raise DomainError(f"「{spec.title}」不能在此新建记录")
+    if not spec.can_open(actor):
+        raise PermissionDenied(f"您没有查看「{spec.title}」的权限", field="操作人")
+    if not spec.can_create(actor):
+        who = f"只有{spec.create_who}可以" if spec.create_who else "您没有权限"
+        raise PermissionDenied(f"{who}{spec.create_label}", field="操作人")
+    return spec.create(db, actor, data)
+
+
+def edit_record(db: Any, actor: User, spec: RegisterSpec, record_id: int, data: dict[str, Any], reason: str,
+                expected_version: int | None = None) -> Any:
+    """Save an edit (修改) of a record of ``spec`` through its service (the UI and the tests call this);
+    the service checks the version, state, permission and fields (:meth:`EditSpec.apply`)."""
+    if spec.edit is None or spec.edit.save is None:
+        raise DomainError(f"「{spec.title}」的记录不能修改")
+    return spec.edit.save(db, actor, record_id, dict(data), reason, expected_version)
+
+
 def service_act(service: Callable[[Any], Any], method: str = "act") -> Act:
     """The usual ``act``: ``service(db).<method>(actor, record_id, action, comment, **params)``."""
 
@@ -286,6 +352,12 @@ def get(key: str) -> RegisterSpec:
 
 def _escape_like(term: str) -> str:
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+#: Ids fetched per round trip by :meth:`RegisterQuery.ids`; ids per ``IN (…)`` in :meth:`RegisterQuery.rows_for`
+#: (well under SQLite's and PostgreSQL's bound-parameter limits).
+_ID_BATCH = 20_000
+_IN_BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -366,6 +438,51 @@ class RegisterQuery:
         """Rows ``offset .. offset+limit`` as (id, *column values)."""
         stmt = self.statement(actor).offset(offset).limit(limit)
         return [tuple(r) for r in session.execute(stmt)]
+
+    def ids(self, session: Session, actor: User) -> array[int]:
+        """The ids of every matching record in display order, as one compact ``array('q')``.
+
+        One narrow query (same filters, scope and sort as :meth:`statement`, only the id column).
+        A view keeps it as its snapshot: ``rowCount`` is its length and each window of rows is read
+        with :meth:`rows_for`, so a page near the end costs what the first one does (no OFFSET) and
+        rows another workstation inserts do not shift what the user sees until the next reload."""
+        model_id = self.spec.model.id  # type: ignore[attr-defined]
+        stmt = self.statement(actor).with_only_columns(model_id, maintain_column_froms=True)
+        out: array[int] = array("q")
+        # Core, not ORM execution: a million plain integers come back ~4× faster without ORM rows;
+        # streamed, so PostgreSQL does not buffer the whole result first.
+        result = session.connection().execute(
+            stmt, execution_options={"stream_results": True, "yield_per": _ID_BATCH})
+        try:
+            for chunk in result.scalars().partitions(_ID_BATCH):
+                out.extend(chunk)
+        finally:
+            result.close()
+        return out
+
+    def rows_for(self, session: Session, actor: User, ids: Sequence[int]) -> list[tuple[Any, ...] | None]:
+        """The rows (id, *column values) of ``ids``, in the order of ``ids``; ``None`` for a record
+        that no longer exists or is no longer in the actor's scope.
+
+        Membership comes from the snapshot (:meth:`ids`): only the register's scope is applied
+        again, not the search or filter, so a record shown stays on its row with its current
+        values until the user reloads."""
+        if not len(ids):
+            return []
+        spec = self.spec
+        model_id = spec.model.id  # type: ignore[attr-defined]
+        stmt = spec.base().with_only_columns(model_id, *(c.expr.label(c.key) for c in spec.columns))
+        if spec.scope is not None:
+            scoped = spec.scope(actor)
+            if scoped is not None:
+                stmt = stmt.where(scoped)
+        found: dict[int, tuple[Any, ...]] = {}
+        wanted = list(ids)
+        for start in range(0, len(wanted), _IN_BATCH):
+            chunk = wanted[start:start + _IN_BATCH]
+            for row in session.connection().execute(stmt.where(model_id.in_(chunk))):
+                found[int(row[0])] = tuple(row)
+        return [found.get(int(i)) for i in wanted]
 
     def stream(self, session: Session, actor: User, batch: int = 2000) -> Iterator[tuple[Any, ...]]:
         result = session.execute(

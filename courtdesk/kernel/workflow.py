@@ -12,16 +12,21 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, false, or_, select
 from sqlalchemy.orm import Session
 
 from courtdesk.kernel import audit, clock
 from courtdesk.kernel.errors import DomainError, PermissionDenied, ValidationError
-from courtdesk.kernel.forms import FormField
+from courtdesk.kernel.forms import FormField, clean
 from courtdesk.kernel.models.infra import WorkflowStep
 from courtdesk.kernel.models.people import User
+from courtdesk.kernel.records import check_version
+from courtdesk.kernel.rules import Rule
 
-Check = Callable[[User, Any], bool]
+#: Who may take a step: a :class:`~courtdesk.kernel.rules.Rule` (one definition for the button and
+#: for SQL filters, see :meth:`Workflow.available_where`) or a plain ``(actor, record) -> bool``.
+Check = Rule | Callable[[User, Any], bool]
+#: Guards and effects get ``values``: the transition's ``fields`` cleaned (typed) plus ``comment``.
 Hook = Callable[[Session, User, Any, dict[str, Any]], None]
 
 
@@ -46,8 +51,17 @@ class Transition:
     separations: tuple[Separation, ...] = ()
     comment_required: bool = False
     rule: str | None = None
-    #: What the actor fills in for this step (e.g. 盖章时间, 实际盖章次数); the UI renders them.
+    #: What the actor fills in for this step (e.g. 盖章时间, 实际盖章次数); the UI renders them,
+    #: :meth:`Workflow.fire` cleans them once and hands guard and effect the typed values.
     fields: tuple[FormField, ...] = ()
+    #: Values used for fields the caller leaves out (e.g. ``lambda: {"sent_on": clock.today()}``).
+    defaults: Callable[[], dict[str, Any]] | None = None
+
+    def allows(self, actor: User, record: Any, session: Session | None = None) -> bool:
+        """Whether ``may`` lets ``actor`` take this step on ``record`` (state and separations apart)."""
+        if isinstance(self.may, Rule):
+            return self.may.check(actor, record, session)
+        return bool(self.may(actor, record))
 
 
 @dataclass(frozen=True)
@@ -60,6 +74,11 @@ class Workflow:
     def label(self, state: str) -> str:
         return self.states.get(state, state)
 
+    def action_label(self, action: str) -> str | None:
+        """The label of an action (「批准」), or None if the workflow has no such action."""
+        found = self.transition(action)
+        return found[0].label if found else None
+
     def transition(self, action: str) -> list[Transition]:
         return [t for t in self.transitions if t.action == action]
 
@@ -67,9 +86,33 @@ class Workflow:
         """Transitions the actor could try now (for buttons); guards are checked on fire."""
         out = []
         for t in self.transitions:
-            if record.status in t.source and t.may(actor, record) and not self._separation_error(t, actor, record):
+            if (record.status in t.source and not self._separation_error(t, actor, record)
+                    and t.allows(actor, record)):
                 out.append(t)
         return out
+
+    def available_where(self, action: str) -> Callable[[User], ColumnElement[bool]]:
+        """``actor -> SQL``: the records on which ``action`` is available to the actor — the same
+        source states, rule (``may`` must be a :class:`Rule`) and separations as :meth:`available`,
+        so a 待我审批 filter or a dashboard count holds exactly the records that show the button."""
+        found = self.transition(action)
+        if not found:
+            raise KeyError(action)
+
+        def where(actor: User) -> ColumnElement[bool]:
+            ors: list[ColumnElement[bool]] = []
+            for t in found:
+                if not isinstance(t.may, Rule):
+                    raise TypeError(f"{self.entity}.{action}: 'may' must be a rules.Rule to be used in SQL")
+                model = t.may.model
+                ands = [model.status.in_(sorted(t.source)), t.may.sql(actor)]  # type: ignore[attr-defined]
+                for sep in t.separations:
+                    col = getattr(model, sep.attr)
+                    ands.append(or_(col.is_(None), col != actor.id))
+                ors.append(and_(*ands))
+            return or_(*ors) if ors else false()
+
+        return where
 
     @staticmethod
     def _separation_error(t: Transition, actor: User, record: Any) -> str | None:
@@ -87,6 +130,9 @@ class Workflow:
         comment: str = "",
         **params: Any,
     ) -> WorkflowStep:
+        # ``expected_version``: the version of the record the user's screen showed; a record saved by
+        # someone else since is refused (StaleRecord naming who and when), before anything else.
+        check_version(session, record, params.pop("expected_version", None), self.action_label)
         candidates = self.transition(action)
         if not candidates:
             raise DomainError(f"没有名为「{action}」的操作")
@@ -96,7 +142,7 @@ class Workflow:
             raise DomainError(
                 f"当前状态为「{self.label(current)}」，不能执行「{candidates[0].label}」", field="状态"
             )
-        if not t.may(actor, record):
+        if not t.allows(actor, record, session):
             raise PermissionDenied(f"只有{t.who}可以执行「{t.label}」", field="操作人", rule=t.rule)
         problem = self._separation_error(t, actor, record)
         if problem:
@@ -106,11 +152,13 @@ class Workflow:
             raise ValidationError(f"意见：执行「{t.label}」必须填写意见或理由", field="意见")
         if len(comment) > 500:
             raise ValidationError("意见：不能超过 500 个字", field="意见")
-        params["comment"] = comment
+        given = {**(t.defaults() if t.defaults else {}), **params}
+        values = clean(t.fields, given, session=session, actor=actor) if t.fields else {}
+        values["comment"] = comment
         if t.guard:
-            t.guard(session, actor, record, params)
+            t.guard(session, actor, record, values)
         if t.effect:
-            t.effect(session, actor, record, params)
+            t.effect(session, actor, record, values)
         record.status = t.target
         audit.hint(session, record, t.action, comment)
         step = WorkflowStep(

@@ -120,3 +120,19 @@ def test_threads_sharing_one_database_object_get_distinct_numbers(db):
     for t in threads:
         t.join()
     assert sorted(got) == list(range(1, 61))
+
+
+def test_assign_numbers_a_record_and_a_refused_save_uses_no_number(db):
+    from types import SimpleNamespace
+
+    pattern = "({year})测第{serial:03d}号"
+    first, second = SimpleNamespace(), SimpleNamespace()
+    with db.write() as s:
+        assert numbering.assign(s, first, register="赋号测试", pattern=pattern, year=2031) == "(2031)测第001号"
+    assert (first.year, first.serial, first.number) == (2031, 1, "(2031)测第001号")
+    with pytest.raises(ValidationError), db.write() as s:
+        numbering.assign(s, second, register="赋号测试", pattern=pattern, year=2031)
+        raise ValidationError("测试：保存被拒绝", field="测试")
+    with db.write() as s:
+        numbering.assign(s, second, register="赋号测试", pattern=pattern, year=2031)
+    assert second.number == "(2031)测第002号"  # the refused save took no number: no gap

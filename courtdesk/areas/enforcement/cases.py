@@ -6,13 +6,13 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session, aliased
 
 from courtdesk.areas.enforcement import rules
 from courtdesk.areas.enforcement.common import (
     VISIBLE_TO,
-    is_bureau_head,
+    in_my_charge,
     load_case,
     my_cases,
     require_enforcement,
@@ -33,6 +33,7 @@ from courtdesk.kernel.errors import NotFound, ValidationError
 from courtdesk.kernel.forms import FormField, clean
 from courtdesk.kernel.models.people import User
 from courtdesk.kernel.registers import Column, Command, CommandResult, Filter, RegisterSpec, service_act
+from courtdesk.kernel.rules import holds, over
 from courtdesk.kernel.workflow import Transition, Workflow, src
 
 REGISTER_KEY = "enforcement_case"
@@ -243,8 +244,10 @@ def _role_label(role: str) -> str:
 
 # --- workflow ------------------------------------------------------------------------------------
 
-def _officer_or_head(actor: User, case: EnforcementCase) -> bool:
-    return actor.has(ENFORCEMENT) and (actor.id in (case.officer_id, case.clerk_id) or is_bureau_head(actor))
+@over(lambda: select(EnforcementCase.id))
+def _officer_or_head(actor: User) -> ColumnElement[bool]:
+    """An enforcement officer on his own cases (承办人 or 书记员); the bureau's head on every case."""
+    return and_(holds(actor.has(ENFORCEMENT)), in_my_charge(actor))
 
 
 CLOSE_FIELDS: tuple[FormField, ...] = (
@@ -253,20 +256,18 @@ CLOSE_FIELDS: tuple[FormField, ...] = (
 )
 
 
-def _close_guard(session: Session, actor: User, case: EnforcementCase, params: dict[str, Any]) -> None:
-    fields = clean(CLOSE_FIELDS, {"closed_on": clock.today(), **params})
-    if fields["close_mode"] not in CLOSE_MODES:
+def _close_guard(session: Session, actor: User, case: EnforcementCase, values: dict[str, Any]) -> None:
+    if values["close_mode"] not in CLOSE_MODES:
         raise ValidationError("结案方式：请选择 " + "、".join(CLOSE_MODES), field="结案方式")
-    closed_on: dt.date = fields["closed_on"]
+    closed_on: dt.date = values["closed_on"]
     validation.not_future(closed_on, "结案日期")
     if closed_on < case.filed_on:
         raise ValidationError(f"结案日期：不能早于立案日期（{case.filed_on:%Y-%m-%d}）", field="结案日期")
-    params["_clean"] = fields
 
 
-def _close_effect(session: Session, actor: User, case: EnforcementCase, params: dict[str, Any]) -> None:
-    case.close_mode = params["_clean"]["close_mode"]
-    case.closed_on = params["_clean"]["closed_on"]
+def _close_effect(session: Session, actor: User, case: EnforcementCase, values: dict[str, Any]) -> None:
+    case.close_mode = values["close_mode"]
+    case.closed_on = values["closed_on"]
 
 
 CASE_WORKFLOW = Workflow(
@@ -278,7 +279,8 @@ CASE_WORKFLOW = Workflow(
                    comment_required=True),
         Transition("resume", "恢复执行", src("suspended"), "open", _officer_or_head, "本案承办人、书记员或执行局负责人"),
         Transition("close", "结案", src("open", "suspended"), "closed", _officer_or_head,
-                   "本案承办人、书记员或执行局负责人", guard=_close_guard, effect=_close_effect, fields=CLOSE_FIELDS),
+                   "本案承办人、书记员或执行局负责人", guard=_close_guard, effect=_close_effect, fields=CLOSE_FIELDS,
+                   defaults=lambda: {"closed_on": clock.today()}),
     ),
 )
 
@@ -388,6 +390,8 @@ CASE_REGISTER = RegisterSpec(
     form=CASE_FIELDS,
     create=lambda db, actor, data: CaseService(db).create(actor, data),
     create_label="登记执行案件",
+    may_create=lambda a: a.has(ENFORCEMENT),
+    create_who="执行干警",
     act=service_act(CaseService),
     commands=(LETTER_BATCH, ADD_PARTY),
 )

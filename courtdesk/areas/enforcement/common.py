@@ -34,8 +34,13 @@ def my_cases(actor: User) -> ColumnElement[bool]:
     return or_(EnforcementCase.officer_id == actor.id, EnforcementCase.clerk_id == actor.id)
 
 
-def dashboard_scope(actor: User) -> ColumnElement[bool]:
+def in_my_charge(actor: User) -> ColumnElement[bool]:
+    """The cases the actor answers for: all of them for the bureau's head, else his own (SQL over
+    :class:`EnforcementCase`) — what his dashboard counts and whose steps he may take."""
     return true() if is_bureau_head(actor) else my_cases(actor)
+
+
+dashboard_scope = in_my_charge
 
 
 def load_case(session: Session, case_id: Any) -> EnforcementCase:

@@ -204,13 +204,13 @@ def create_letters_in(
     year = day.year
     letters: list[InvestigationLetter] = []
     for unit in units:
-        serial = numbering.next_serial(session, REGISTER_KEY, year)
-        letters.append(InvestigationLetter(
-            year=year, serial=serial, number=numbering.format_serial(NUMBER_PATTERN, year, serial),
+        letter = InvestigationLetter(
             status=LETTER_WORKFLOW.initial, case_id=case.id, target_id=target.id, unit_id=unit.id,
             unit_name=unit.name, questions="\n".join(asked), letter_date=day, officer_id=officer.id,
             batch=batch, created_by_id=actor.id,
-        ))
+        )
+        numbering.assign(session, letter, register=REGISTER_KEY, pattern=NUMBER_PATTERN, year=year)
+        letters.append(letter)
     session.add_all(letters)
     session.flush()
     # Build the first letter now: a blank the court must fill (settings, the officer's phone) refuses
@@ -403,53 +403,42 @@ REPLY_FIELDS: tuple[FormField, ...] = (
 )
 
 
-def _clean_send(letter: InvestigationLetter, params: dict[str, Any]) -> dict[str, Any]:
-    fields = clean(SEND_FIELDS, {"sent_on": clock.today(), **params})
-    if fields["sent_via"] not in SEND_WAYS:
+def _send_guard(session: Session, actor: User, letter: InvestigationLetter, values: dict[str, Any]) -> None:
+    if values["sent_via"] not in SEND_WAYS:
         raise ValidationError("发送方式：应为 " + "、".join(SEND_WAYS.values()), field="发送方式")
-    sent_on: dt.date = fields["sent_on"]
+    sent_on: dt.date = values["sent_on"]
     validation.not_future(sent_on, "寄出日期")
     if sent_on < letter.letter_date:
         raise ValidationError(f"寄出日期：不能早于发函日期（{letter.letter_date:%Y-%m-%d}）", field="寄出日期")
-    receipt = fields["postal_receipt"]
-    if fields["sent_via"] == "post":
+    receipt = values["postal_receipt"]
+    if values["sent_via"] == "post":
         if not receipt:
             raise ValidationError("邮寄单号：邮寄的调查函须登记邮寄单号", field="邮寄单号")
         if not _RECEIPT.fullmatch(receipt):
             raise ValidationError("邮寄单号：只能由 6–40 位字母、数字组成", field="邮寄单号")
-    return fields
 
 
-def _send_guard(session: Session, actor: User, letter: InvestigationLetter, params: dict[str, Any]) -> None:
-    params["_clean"] = _clean_send(letter, params)
-    params["_reply_days"] = settings.get_int(session, "letter_reply_days")
+def _send_effect(session: Session, actor: User, letter: InvestigationLetter, values: dict[str, Any]) -> None:
+    letter.sent_on = values["sent_on"]
+    letter.sent_via = values["sent_via"]
+    letter.postal_receipt = values["postal_receipt"]
+    letter.reply_due = values["sent_on"] + dt.timedelta(days=settings.get_int(session, "letter_reply_days"))
 
 
-def _send_effect(session: Session, actor: User, letter: InvestigationLetter, params: dict[str, Any]) -> None:
-    fields = params["_clean"]
-    letter.sent_on = fields["sent_on"]
-    letter.sent_via = fields["sent_via"]
-    letter.postal_receipt = fields["postal_receipt"]
-    letter.reply_due = fields["sent_on"] + dt.timedelta(days=params["_reply_days"])
-
-
-def _reply_guard(session: Session, actor: User, letter: InvestigationLetter, params: dict[str, Any]) -> None:
-    fields = clean(REPLY_FIELDS, {"replied_on": clock.today(), **params})
-    if fields["reply_via"] not in REPLY_WAYS:
+def _reply_guard(session: Session, actor: User, letter: InvestigationLetter, values: dict[str, Any]) -> None:
+    if values["reply_via"] not in REPLY_WAYS:
         raise ValidationError("回复方式：应为 " + "、".join(REPLY_WAYS.values()), field="回复方式")
-    replied_on: dt.date = fields["replied_on"]
+    replied_on: dt.date = values["replied_on"]
     validation.not_future(replied_on, "回复日期")
     assert letter.sent_on is not None
     if replied_on < letter.sent_on:
         raise ValidationError(f"回复日期：不能早于寄出日期（{letter.sent_on:%Y-%m-%d}）", field="回复日期")
-    params["_clean"] = fields
 
 
-def _reply_effect(session: Session, actor: User, letter: InvestigationLetter, params: dict[str, Any]) -> None:
-    fields = params["_clean"]
-    letter.replied_on = fields["replied_on"]
-    letter.reply_via = fields["reply_via"]
-    letter.reply_note = fields["reply_note"]
+def _reply_effect(session: Session, actor: User, letter: InvestigationLetter, values: dict[str, Any]) -> None:
+    letter.replied_on = values["replied_on"]
+    letter.reply_via = values["reply_via"]
+    letter.reply_note = values["reply_note"]
 
 
 def _void_effect(session: Session, actor: User, letter: InvestigationLetter, params: dict[str, Any]) -> None:
@@ -462,9 +451,11 @@ LETTER_WORKFLOW = Workflow(
     initial="issued",
     transitions=(
         Transition("send", "寄出登记", src("issued"), "sent", _enforcement, "执行干警",
-                   guard=_send_guard, effect=_send_effect, fields=SEND_FIELDS),
+                   guard=_send_guard, effect=_send_effect, fields=SEND_FIELDS,
+                   defaults=lambda: {"sent_on": clock.today()}),
         Transition("reply", "回复登记", src("sent"), "replied", _enforcement, "执行干警",
-                   guard=_reply_guard, effect=_reply_effect, fields=REPLY_FIELDS),
+                   guard=_reply_guard, effect=_reply_effect, fields=REPLY_FIELDS,
+                   defaults=lambda: {"replied_on": clock.today()}),
         Transition("void", "作废", src("issued", "sent"), "voided", _enforcement, "执行干警",
                    effect=_void_effect, comment_required=True),
     ),
@@ -624,6 +615,8 @@ LETTER_REGISTER = RegisterSpec(
     form=ONE_LETTER_FIELDS,
     create=lambda db, actor, data: LetterService(db).create_one(actor, data),
     create_label="制作调查函",
+    may_create=lambda a: a.has(ENFORCEMENT),
+    create_who="执行干警",
     dashboard=_dashboard,
     document_kind=DOCUMENT_KIND,
     act=service_act(LetterService),

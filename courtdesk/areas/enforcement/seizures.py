@@ -142,9 +142,8 @@ RELEASE_FIELDS: tuple[FormField, ...] = (
 )
 
 
-def _renew_guard(session: Session, actor: User, seizure: Seizure, params: dict[str, Any]) -> None:
-    fields = clean(RENEW_FIELDS, {"renewed_on": clock.today(), **params})
-    renewed_on: dt.date = fields["renewed_on"]
+def _renew_guard(session: Session, actor: User, seizure: Seizure, values: dict[str, Any]) -> None:
+    renewed_on: dt.date = values["renewed_on"]
     validation.not_future(renewed_on, "续行日期")
     if renewed_on < seizure.start_date:
         raise ValidationError(f"续行日期：不能早于开始日期（{seizure.start_date:%Y-%m-%d}）", field="续行日期")
@@ -153,28 +152,25 @@ def _renew_guard(session: Session, actor: User, seizure: Seizure, params: dict[s
             f"续行日期：{seizure.measure_label}期限已于 {seizure.end_date:%Y-%m-%d} 届满，届满后不能续行"
             f"（应当在期限届满前办理续行手续）；如需继续控制该财产，请重新{seizure.measure_label}",
             field="续行日期", rule=rules.TERM_RULE + "第二款")
-    new_end: dt.date = fields["new_end"]
+    new_end: dt.date = values["new_end"]
     if new_end <= seizure.end_date:
         raise ValidationError(f"续行截止日期：应晚于原截止日期（{seizure.end_date:%Y-%m-%d}）", field="续行截止日期")
     rules.check_end(seizure.property_type, seizure.end_date, new_end, "续行截止日期", renewal=True)
-    params["_clean"] = fields
 
 
-def _renew_effect(session: Session, actor: User, seizure: Seizure, params: dict[str, Any]) -> None:
-    fields = params["_clean"]
+def _renew_effect(session: Session, actor: User, seizure: Seizure, values: dict[str, Any]) -> None:
     previous = seizure.end_date
     seizure.renewals += 1
     seizure.renewal_rows.append(SeizureRenewal(
-        seizure_id=seizure.id, seq=seizure.renewals, renewed_on=fields["renewed_on"], previous_end=previous,
-        term_start=previous + dt.timedelta(days=1), new_end=fields["new_end"],
-        ruling_number=fields["ruling_number"], by_id=actor.id,
+        seizure_id=seizure.id, seq=seizure.renewals, renewed_on=values["renewed_on"], previous_end=previous,
+        term_start=previous + dt.timedelta(days=1), new_end=values["new_end"],
+        ruling_number=values["ruling_number"], by_id=actor.id,
     ))
-    seizure.end_date = fields["new_end"]
+    seizure.end_date = values["new_end"]
 
 
-def _release_guard(session: Session, actor: User, seizure: Seizure, params: dict[str, Any]) -> None:
-    fields = clean(RELEASE_FIELDS, {"released_on": clock.today(), **params})
-    released_on: dt.date = fields["released_on"]
+def _release_guard(session: Session, actor: User, seizure: Seizure, values: dict[str, Any]) -> None:
+    released_on: dt.date = values["released_on"]
     validation.not_future(released_on, "解除日期")
     if released_on < seizure.start_date:
         raise ValidationError(f"解除日期：不能早于{seizure.measure_label}开始日期（{seizure.start_date:%Y-%m-%d}）",
@@ -183,12 +179,11 @@ def _release_guard(session: Session, actor: User, seizure: Seizure, params: dict
         raise ValidationError(
             f"解除日期：{seizure.measure_label}期限已于 {seizure.end_date:%Y-%m-%d} 届满失效，无需解除，"
             "请登记「期满失效」", field="解除日期")
-    params["_clean"] = fields
 
 
-def _release_effect(session: Session, actor: User, seizure: Seizure, params: dict[str, Any]) -> None:
-    seizure.released_on = params["_clean"]["released_on"]
-    seizure.release_reason = params["_clean"]["release_reason"]
+def _release_effect(session: Session, actor: User, seizure: Seizure, values: dict[str, Any]) -> None:
+    seizure.released_on = values["released_on"]
+    seizure.release_reason = values["release_reason"]
 
 
 def _lapse_guard(session: Session, actor: User, seizure: Seizure, params: dict[str, Any]) -> None:
@@ -208,9 +203,11 @@ SEIZURE_WORKFLOW = Workflow(
     initial="active",
     transitions=(
         Transition("renew", "续行", src("active"), "active", _may, "执行干警", guard=_renew_guard,
-                   effect=_renew_effect, rule=rules.TERM_RULE, fields=RENEW_FIELDS),
+                   effect=_renew_effect, rule=rules.TERM_RULE, fields=RENEW_FIELDS,
+                   defaults=lambda: {"renewed_on": clock.today()}),
         Transition("release", "解除", src("active"), "released", _may, "执行干警", guard=_release_guard,
-                   effect=_release_effect, fields=RELEASE_FIELDS),
+                   effect=_release_effect, fields=RELEASE_FIELDS,
+                   defaults=lambda: {"released_on": clock.today()}),
         Transition("lapse", "登记期满失效", src("active"), "lapsed", _may, "执行干警", guard=_lapse_guard),
     ),
 )
@@ -284,17 +281,20 @@ def create_notice_in(session: Session, actor: User, case_id: int, seizure_ids: S
     return notice
 
 
-def _notify_guard(session: Session, actor: User, notice: SeizureNotice, params: dict[str, Any]) -> None:
-    fields = clean(NOTIFY_FIELDS, params)
-    day: dt.date = fields["notified_on"] or notice.held_at.date()
+def _notified_on(notice: SeizureNotice, values: dict[str, Any]) -> dt.date:
+    """The 告知日期 given, else the day of the transcript."""
+    return values["notified_on"] or notice.held_at.date()
+
+
+def _notify_guard(session: Session, actor: User, notice: SeizureNotice, values: dict[str, Any]) -> None:
+    day = _notified_on(notice, values)
     validation.not_future(day, "告知日期")
     if day < notice.held_at.date():
         raise ValidationError(f"告知日期：不能早于笔录时间（{notice.held_at:%Y-%m-%d}）", field="告知日期")
-    params["_day"] = day
 
 
-def _notify_effect(session: Session, actor: User, notice: SeizureNotice, params: dict[str, Any]) -> None:
-    day = params["_day"]
+def _notify_effect(session: Session, actor: User, notice: SeizureNotice, values: dict[str, Any]) -> None:
+    day = _notified_on(notice, values)
     notice.notified_on = day
     for item in notice.items:
         seizure = session.get(Seizure, item.seizure_id)
@@ -595,6 +595,8 @@ SEIZURE_REGISTER = RegisterSpec(
     form=SEIZURE_FIELDS,
     create=lambda db, actor, data: SeizureService(db).add(actor, data),
     create_label="登记查封、扣押、冻结",
+    may_create=lambda a: a.has(ENFORCEMENT),
+    create_who="执行干警",
     dashboard=_dashboard,
     act=service_act(SeizureService),
     commands=(NOTICE_COMMAND,),

@@ -83,6 +83,8 @@ UNIT_REGISTER = RegisterSpec(
     form=UNIT_FIELDS,
     create=lambda db, actor, data: UnitService(db).add(actor, data),
     create_label="新增单位",
+    may_create=lambda a: a.has(ENFORCEMENT, ADMIN),
+    create_who="执行干警或系统管理员",
     commands=(
         Command("load_reference", "载入参考名录", _may_edit, "执行干警或系统管理员", "none", no_fields,
                 _load_reference, ok_text="载入",

@@ -18,18 +18,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from courtdesk.areas.letters.models import BlankLetterhead, BlankLetterheadReport
 from courtdesk.areas.system import roles
-from courtdesk.kernel import clock, numbering, validation
+from courtdesk.kernel import clock, numbering, rules, validation
 from courtdesk.kernel.db.engine import Database
 from courtdesk.kernel.errors import DomainError, ValidationError
 from courtdesk.kernel.forms import FormField, clean
 from courtdesk.kernel.models.people import Department, User
 from courtdesk.kernel.records import load_or_refuse
-from courtdesk.kernel.registers import Column, DashboardItem, Filter, RegisterSpec, service_act
+from courtdesk.kernel.registers import Column, DashboardItem, Filter, RegisterQuery, RegisterSpec, service_act
 from courtdesk.kernel.workflow import Separation, Transition, Workflow, src
 
 RULE = "《保密工作制度》第二十条(3)"
@@ -92,42 +92,36 @@ def _report_date(batch: BlankLetterhead, value: Any, label: str) -> dt.date:
     return day
 
 
-def _report_use_guard(session: Session, actor: User, batch: BlankLetterhead, params: dict[str, Any]) -> None:
-    fields = clean(USE_FIELDS, params)
-    fields["on_date"] = _report_date(batch, fields["on_date"], "使用日期")
+def _report_use_guard(session: Session, actor: User, batch: BlankLetterhead, values: dict[str, Any]) -> None:
+    _report_date(batch, values["on_date"], "使用日期")
     if batch.outstanding < 1:
         raise ValidationError("使用登记：本批信笺已没有未交回的张数", field="使用登记")
-    params["_clean"] = fields
 
 
-def _report_use_effect(session: Session, actor: User, batch: BlankLetterhead, params: dict[str, Any]) -> None:
-    fields = params["_clean"]
+def _report_use_effect(session: Session, actor: User, batch: BlankLetterhead, values: dict[str, Any]) -> None:
     batch.reports.append(BlankLetterheadReport(
-        kind="used", sheets=1, on_date=fields["on_date"], what_for=fields["what_for"],
+        kind="used", sheets=1, on_date=values["on_date"], what_for=values["what_for"],
         reported_by_id=actor.id, reported_at=clock.now(),
     ))
     batch.used_count += 1
 
 
-def _return_guard(session: Session, actor: User, batch: BlankLetterhead, params: dict[str, Any]) -> None:
-    fields = clean(RETURN_FIELDS, params)
-    fields["on_date"] = _report_date(batch, fields["on_date"], "交回日期")
-    if fields["sheets"] > batch.outstanding:
+def _return_guard(session: Session, actor: User, batch: BlankLetterhead, values: dict[str, Any]) -> None:
+    _report_date(batch, values["on_date"], "交回日期")
+    if values["sheets"] > batch.outstanding:
         raise ValidationError(
             f"交回张数：不能超过未交回的 {batch.outstanding} 张（已领 {batch.issued_count} 张，"
             f"已登记使用 {batch.used_count} 张，已交回 {batch.returned_count} 张）",
             field="交回张数", rule=RULE,
         )
-    params["_clean"] = fields
 
 
-def _return_effect(session: Session, actor: User, batch: BlankLetterhead, params: dict[str, Any]) -> None:
-    fields = params["_clean"]
+def _return_effect(session: Session, actor: User, batch: BlankLetterhead, values: dict[str, Any]) -> None:
     batch.reports.append(BlankLetterheadReport(
-        kind="returned", sheets=fields["sheets"], on_date=fields["on_date"], what_for=fields["remarks"] or "",
+        kind="returned", sheets=values["sheets"], on_date=values["on_date"], what_for=values["remarks"] or "",
         reported_by_id=actor.id, reported_at=clock.now(),
     ))
-    batch.returned_count += fields["sheets"]
+    batch.returned_count += values["sheets"]
 
 
 def _close_guard(session: Session, actor: User, batch: BlankLetterhead, params: dict[str, Any]) -> None:
@@ -147,8 +141,29 @@ def _close_effect(session: Session, actor: User, batch: BlankLetterhead, params:
     batch.closed_at = clock.now()
 
 
-def _holder_or_keeper(actor: User, batch: BlankLetterhead) -> bool:
-    return actor.id == batch.holder_id or actor.has(*KEEPING_ROLES)
+# Who may take each step, written once (rules.Rule): the same definitions decide a batch's buttons
+# and fill the 待院长审批 / 待发放 lists and the dashboard.
+_batches = rules.over(lambda: select(BlankLetterhead.id))
+
+
+@_batches
+def _president(actor: User) -> bool:
+    return actor.has(roles.PRESIDENT)
+
+
+@_batches
+def _keeper(actor: User) -> bool:
+    return actor.has(*KEEPING_ROLES)
+
+
+@_batches
+def _holder(actor: User) -> Any:
+    return BlankLetterhead.holder_id == actor.id
+
+
+@_batches
+def _holder_or_keeper(actor: User) -> Any:
+    return or_(_holder.sql(actor), _keeper.sql(actor))
 
 
 USE_FIELDS: tuple[FormField, ...] = (
@@ -175,19 +190,19 @@ LETTERHEAD_WORKFLOW = Workflow(
     },
     initial="requested",
     transitions=(
-        Transition("approve", "批准", src("requested"), "approved", lambda a, b: a.has(roles.PRESIDENT),
+        Transition("approve", "批准", src("requested"), "approved", _president,
                    "院长", effect=_approve_effect, separations=(SEPARATE_HOLDER,), rule=RULE),
-        Transition("reject", "不批准", src("requested"), "rejected", lambda a, b: a.has(roles.PRESIDENT),
+        Transition("reject", "不批准", src("requested"), "rejected", _president,
                    "院长", effect=_approve_effect, separations=(SEPARATE_HOLDER,), comment_required=True,
                    rule=RULE),
         Transition("withdraw", "撤回", src("requested", "approved"), "withdrawn",
-                   lambda a, b: a.id == b.holder_id, "申请人本人"),
-        Transition("issue", "发放", src("approved"), "issued", lambda a, b: a.has(*KEEPING_ROLES),
+                   _holder, "申请人本人"),
+        Transition("issue", "发放", src("approved"), "issued", _keeper,
                    "办公室文员", guard=_issue_guard, effect=_issue_effect,
                    separations=(Separation("holder_id", "不能给自己发放盖章空白信笺（职责分离）"),), rule=RULE),
         Transition("report_use", "登记使用", src("issued"), "issued", _holder_or_keeper,
                    "持有人或办公室文员", guard=_report_use_guard, effect=_report_use_effect, rule=RULE, fields=USE_FIELDS),
-        Transition("return", "交回登记", src("issued"), "issued", lambda a, b: a.has(*KEEPING_ROLES),
+        Transition("return", "交回登记", src("issued"), "issued", _keeper,
                    "办公室文员（清点收回）", guard=_return_guard, effect=_return_effect, rule=RULE, fields=RETURN_FIELDS),
         Transition("close", "办结", src("issued"), "closed", _holder_or_keeper, "持有人或办公室文员",
                    guard=_close_guard, effect=_close_effect, rule=RULE),
@@ -217,11 +232,7 @@ def request_in(session: Session, actor: User, data: dict[str, Any]) -> BlankLett
         raise ValidationError(f"交回期限：最长为申请之日起 {MAX_PERIOD_DAYS} 天", field="交回期限")
     _no_other_open(session, actor.id)
     now = clock.now()
-    serial = numbering.next_serial(session, REGISTER_KEY, now.year)
     batch = BlankLetterhead(
-        year=now.year,
-        serial=serial,
-        number=numbering.format_serial(NUMBER_PATTERN, now.year, serial),
         status=LETTERHEAD_WORKFLOW.initial,
         holder_id=actor.id,
         department_id=actor.department_id,
@@ -231,6 +242,7 @@ def request_in(session: Session, actor: User, data: dict[str, Any]) -> BlankLett
         requested_at=now,
         remarks=fields["remarks"],
     )
+    numbering.assign(session, batch, register=REGISTER_KEY, pattern=NUMBER_PATTERN, year=now.year)
     session.add(batch)
     session.flush()
     return batch
@@ -309,32 +321,27 @@ def _in_period(actor: User) -> Any:
     return and_(BlankLetterhead.status == "issued", BlankLetterhead.return_by >= clock.today())
 
 
-def _to_approve(actor: User) -> Any:
-    if not actor.has(roles.PRESIDENT):
-        return BlankLetterhead.id.is_(None)
-    return and_(BlankLetterhead.status == "requested", BlankLetterhead.holder_id != actor.id)
+def _listed(session: Session, actor: User, filter_key: str) -> int:
+    """The length of the register's list behind a dashboard card."""
+    return RegisterQuery(LETTERHEAD_REGISTER, filter_key=filter_key).count(session, actor)
 
 
 def _dashboard(session: Session, actor: User) -> list[DashboardItem]:
     def sheets(where: Any) -> int:
         return int(session.scalar(select(func.coalesce(func.sum(outstanding_expr()), 0)).where(where)) or 0)
 
-    def count(where: Any) -> int:
-        return int(session.scalar(select(func.count()).select_from(BlankLetterhead).where(where)) or 0)
-
-    mine = BlankLetterhead.holder_id == actor.id
+    mine = _holder.sql(actor)
     items = [
         DashboardItem("我领用的盖章空白信笺待交回（张）", sheets(and_(_in_period(actor), mine)),
                       REGISTER_KEY, "mine_open"),
         DashboardItem("我领用的盖章空白信笺已逾期未交回（张）", sheets(and_(_overdue(actor), mine)),
                       REGISTER_KEY, "overdue", True),
     ]
-    if actor.has(roles.PRESIDENT):
-        items.append(DashboardItem("待我审批的盖章空白信笺申请", count(_to_approve(actor)), REGISTER_KEY,
-                                   "to_approve", True))
+    items.append(DashboardItem("待我审批的盖章空白信笺申请", _listed(session, actor, "to_approve"), REGISTER_KEY,
+                               "to_approve", True))
     if actor.has(*KEEPING_ROLES):
         items += [
-            DashboardItem("待发放的盖章空白信笺", count(BlankLetterhead.status == "approved"), REGISTER_KEY,
+            DashboardItem("待发放的盖章空白信笺", _listed(session, actor, "to_issue"), REGISTER_KEY,
                           "to_issue", True),
             DashboardItem("在外未交回的盖章空白信笺（张）", sheets(_in_period(actor)), REGISTER_KEY, "outstanding"),
             DashboardItem("逾期未交回的盖章空白信笺（张）", sheets(_overdue(actor)), REGISTER_KEY, "overdue", True),
@@ -368,8 +375,8 @@ LETTERHEAD_REGISTER = RegisterSpec(
     default_sort=("id", True),
     workflow=LETTERHEAD_WORKFLOW,
     filters=(
-        Filter("to_approve", "待院长审批", _to_approve),
-        Filter("to_issue", "待发放", lambda a: BlankLetterhead.status == "approved"),
+        Filter("to_approve", "待院长审批", LETTERHEAD_WORKFLOW.available_where("approve")),
+        Filter("to_issue", "待发放", LETTERHEAD_WORKFLOW.available_where("issue")),
         Filter("mine_open", "我领用未办结", lambda a: and_(BlankLetterhead.holder_id == a.id,
                                                       BlankLetterhead.status.in_(OPEN_STATES))),
         Filter("outstanding", "在外未交回", lambda a: BlankLetterhead.status == "issued"),

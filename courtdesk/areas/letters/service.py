@@ -30,13 +30,22 @@ from courtdesk.areas.letters.models import IntroductionLetter, IntroductionLette
 from courtdesk.areas.seals import service as seals
 from courtdesk.areas.seals.models import Seal
 from courtdesk.areas.system import roles
-from courtdesk.kernel import clock, numbering, validation
+from courtdesk.kernel import clock, forms, numbering, rules, validation
 from courtdesk.kernel.db.engine import Database
+from courtdesk.kernel.editing import EditSpec, service_edit
 from courtdesk.kernel.errors import DomainError, ValidationError
 from courtdesk.kernel.forms import FormField
 from courtdesk.kernel.models.people import ADMIN, User
 from courtdesk.kernel.records import load_or_refuse
-from courtdesk.kernel.registers import Column, DashboardItem, Filter, RegisterSpec, service_act
+from courtdesk.kernel.registers import (
+    Column,
+    DashboardItem,
+    Filter,
+    LinesSpec,
+    RegisterQuery,
+    RegisterSpec,
+    service_act,
+)
 from courtdesk.kernel.workflow import Separation, Transition, Workflow, src
 
 RULE = "《保密工作制度》第二十条(2)"
@@ -54,45 +63,49 @@ SEAL_IMPRESSIONS = 2
 
 # --- checks --------------------------------------------------------------------------------------
 
+#: One bearer (持信人) row of the form, the detail panel and the export.
+BEARER_COLUMNS: tuple[FormField, ...] = (
+    FormField("name", "姓名", "text", max_len=document.MAX_BEARER_NAME),
+    FormField("title", "职务", "text", max_len=document.MAX_BEARER_TITLE,
+              help="印在姓名前，如 审判员、执行员、书记员"),
+    FormField("id_number", "身份证号码", "idnumber"),
+)
+BEARERS_FIELD = FormField(
+    "bearers", "持信人", "lines", columns=BEARER_COLUMNS, minimum=1, maximum=MAX_BEARERS,
+    help=f"每行一人，填写职务、姓名和身份证号码；一封介绍信 1–{MAX_BEARERS} 人",
+)
+
+
 def _bearer_label(i: int, what: str) -> str:
-    return f"持信人{i} {what}"
-
-
-def _raw_bearers(data: dict[str, Any]) -> list[dict[str, Any]]:
-    """Bearers as a list (``data["bearers"]``) or from the flat form fields bearer1_name …"""
-    given = data.get("bearers")
-    if given is not None:
-        return [dict(b) for b in given]
-    return [
-        {"name": data.get(f"bearer{i}_name"), "title": data.get(f"bearer{i}_title"),
-         "id_number": data.get(f"bearer{i}_id_number")}
-        for i in range(1, MAX_BEARERS + 1)
-    ]
+    column = next(c for c in BEARER_COLUMNS if c.label == what)
+    return forms.line_label(BEARERS_FIELD, i, column)
 
 
 def clean_bearers(data: dict[str, Any]) -> list[dict[str, str]]:
-    raw = _raw_bearers(data)
+    """The bearers (``data["bearers"]``: the rows of the form's 持信人 table); blank rows are left out,
+    a refusal names the row as the form shows it (「持信人第2行 身份证号码：…」)."""
+    raw = data.get("bearers")
+    if raw is not None and not isinstance(raw, list | tuple):
+        raise ValidationError("持信人：应为若干行的列表", field="持信人")
+    rows = list(raw or ())
+    positions = [i for i, b in enumerate(rows, 1)
+                 if not (isinstance(b, dict) and forms.line_is_blank(BEARERS_FIELD, b))]
+    if not positions:
+        raise ValidationError("持信人：至少填写一人（姓名、职务、身份证号码）", field="持信人")
+    if len(positions) > MAX_BEARERS:
+        raise ValidationError(
+            f"持信人：一封介绍信最多 {MAX_BEARERS} 人（存根和正本须在一页内打印），人数更多请分开开具",
+            field="持信人",
+        )
+    cleaned = forms.clean_lines(BEARERS_FIELD, rows)
     out: list[dict[str, str]] = []
     seen: dict[str, int] = {}
-    for i, b in enumerate(raw, 1):
-        values = {k: ("" if b.get(k) is None else str(b.get(k)).strip()) for k in ("name", "title", "id_number")}
-        if not any(values.values()):
-            continue
-        if i > MAX_BEARERS:
-            raise ValidationError(
-                f"持信人：一封介绍信最多 {MAX_BEARERS} 人（存根和正本须在一页内打印），人数更多请分开开具",
-                field="持信人",
-            )
-        name = validation.text(values["name"], _bearer_label(i, "姓名"), max_len=document.MAX_BEARER_NAME)
-        title = validation.text(values["title"], _bearer_label(i, "职务"), max_len=document.MAX_BEARER_TITLE)
+    for i, b in zip(positions, cleaned, strict=True):
         id_label = _bearer_label(i, "身份证号码")
-        id_number = validation.id_number(values["id_number"], id_label)
-        if id_number in seen:
-            raise ValidationError(f"{id_label}：与持信人{seen[id_number]}的号码相同，请核对", field=id_label)
-        seen[id_number] = i
-        out.append({"name": name, "title": title, "id_number": id_number})
-    if not out:
-        raise ValidationError("持信人：至少填写一人（姓名、职务、身份证号码）", field="持信人")
+        if b["id_number"] in seen:
+            raise ValidationError(f"{id_label}：与第{seen[b['id_number']]}行的号码相同，请核对", field=id_label)
+        seen[b["id_number"]] = i
+        out.append({"name": b["name"], "title": b["title"], "id_number": b["id_number"]})
     return out
 
 
@@ -153,18 +166,16 @@ def _issue_guard(session: Session, actor: User, letter: IntroductionLetter, para
         raise ValidationError(
             f"承办人签名：承办人{letter.handler.name}尚未签名确认本申请，不能开具", field="承办人签名", rule=RULE
         )
-    params["_seal"] = court_seal(session)
+    court_seal(session)  # refuses before a number is taken
 
 
 def _issue_effect(session: Session, actor: User, letter: IntroductionLetter, params: dict[str, Any]) -> None:
     now = clock.now()
-    serial = numbering.next_serial(session, REGISTER_KEY, now.year)
-    letter.year, letter.serial = now.year, serial
-    letter.number = numbering.format_serial(NUMBER_PATTERN, now.year, serial)
+    numbering.assign(session, letter, register=REGISTER_KEY, pattern=NUMBER_PATTERN, year=now.year)
     letter.issuer_id = actor.id
     letter.issued_at = now
     letter.valid_until = now.date() + dt.timedelta(days=letter.validity_days - 1)
-    seal: Seal = params["_seal"]
+    seal = court_seal(session)
     use = seals.file_use_in(
         session,
         actor,
@@ -200,12 +211,35 @@ def _void_effect(session: Session, actor: User, letter: IntroductionLetter, para
         seals.SEAL_USE_WORKFLOW.fire(session, actor, use, "void", f"介绍信{letter.number}作废：{params['comment']}")
 
 
-def _is_party(actor: User, letter: IntroductionLetter) -> bool:
-    return actor.id in (letter.handler_id, letter.filer_id)
+# Who may take each step, written once (rules.Rule): the same definitions decide a letter's buttons
+# and fill the 待开具 / 待我签名确认 / 我承办或申请的 lists and the dashboard.
+_letters = rules.over(lambda: select(IntroductionLetter.id))
 
 
-def _keeper(actor: User, letter: IntroductionLetter) -> bool:
+@_letters
+def _is_handler(actor: User) -> Any:
+    return IntroductionLetter.handler_id == actor.id
+
+
+@_letters
+def _is_party(actor: User) -> Any:
+    """The handler (承办人) or whoever filed the request."""
+    return or_(IntroductionLetter.handler_id == actor.id, IntroductionLetter.filer_id == actor.id)
+
+
+@_letters
+def _issuer(actor: User) -> bool:
+    return actor.has(*ISSUING_ROLES)
+
+
+@_letters
+def _keeper(actor: User) -> bool:
     return actor.has(*KEEPING_ROLES)
+
+
+@_letters
+def _party_or_keeper(actor: User) -> Any:
+    return or_(_is_party.sql(actor), _keeper.sql(actor))
 
 
 LETTER_WORKFLOW = Workflow(
@@ -222,17 +256,17 @@ LETTER_WORKFLOW = Workflow(
     initial="requested",
     transitions=(
         Transition("sign", "承办人签名确认", src("requested"), "requested",
-                   lambda a, v: a.id == v.handler_id, "承办人本人", guard=_sign_guard, effect=_sign_effect,
+                   _is_handler, "承办人本人", guard=_sign_guard, effect=_sign_effect,
                    rule=RULE),
-        Transition("issue", "开具", src("requested"), "issued", lambda a, v: a.has(*ISSUING_ROLES),
+        Transition("issue", "开具", src("requested"), "issued", _issuer,
                    "办公室负责开具介绍信的文员", guard=_issue_guard, effect=_issue_effect,
                    separations=(Separation("handler_id", "不能为自己承办的介绍信开具，请由其他文员开具（职责分离）"),),
                    rule=RULE),
-        Transition("refuse", "不予开具", src("requested"), "refused", lambda a, v: a.has(*ISSUING_ROLES),
+        Transition("refuse", "不予开具", src("requested"), "refused", _issuer,
                    "办公室负责开具介绍信的文员", effect=_refuse_effect, comment_required=True, rule=RULE),
         Transition("withdraw", "撤回", src("requested"), "withdrawn", _is_party, "申请人或承办人本人"),
         Transition("mark_used", "登记已使用", src("issued"), "used",
-                   lambda a, v: _is_party(a, v) or _keeper(a, v), "承办人、申请人或办公室人员",
+                   _party_or_keeper, "承办人、申请人或办公室人员",
                    effect=_finish_effect),
         Transition("return", "交回登记", src("issued"), "returned", _keeper, "办公室文员或办公室负责人",
                    effect=_finish_effect, rule=RULE),
@@ -254,25 +288,10 @@ def _signer_choices(session: Session, actor: Any) -> list[tuple[Any, str]]:
     return [(u.id, f"{u.name}（{u.title or '院领导'}）") for u in users if u.has(*SIGNING_ROLES)]
 
 
-def _bearer_fields() -> tuple[FormField, ...]:
-    fields: list[FormField] = []
-    for i in range(1, MAX_BEARERS + 1):
-        required = i == 1
-        fields += [
-            FormField(f"bearer{i}_name", _bearer_label(i, "姓名"), "text", required=required,
-                      max_len=document.MAX_BEARER_NAME),
-            FormField(f"bearer{i}_title", _bearer_label(i, "职务"), "text", required=required,
-                      max_len=document.MAX_BEARER_TITLE,
-                      help="印在姓名前，如 审判员、执行员、书记员" if i == 1 else ""),
-            FormField(f"bearer{i}_id_number", _bearer_label(i, "身份证号码"), "idnumber", required=required),
-        ]
-    return tuple(fields)
-
-
 FILE_FIELDS: tuple[FormField, ...] = (
     FormField("recipient", "收件单位", "text", max_len=RECIPIENT_MAX_WIDTH,
               help=f"介绍信抬头，一行最多 {RECIPIENT_MAX_WIDTH} 个汉字"),
-    *_bearer_fields(),
+    BEARERS_FIELD,
     FormField("purpose", "事由", "text", max_len=document.MAX_PURPOSE,
               help="如实填写，例如：查询被执行人银行存款"),
     # no minimum/maximum here: the form's spin box would silently clamp 0 or 91; clean_validity
@@ -286,13 +305,8 @@ FILE_FIELDS: tuple[FormField, ...] = (
 )
 
 
-def file_letter_in(session: Session, actor: User, data: dict[str, Any]) -> IntroductionLetter:
-    """File a letter request (待开具) inside the caller's unit of work."""
-    if actor is None or not actor.active:
-        raise DomainError("操作人：请先登录", field="操作人")
-    recipient = clean_recipient(data.get("recipient"))
-    bearers = clean_bearers(data)
-    purpose = validation.text(data.get("purpose"), "事由", max_len=document.MAX_PURPOSE)
+def _check_fits(bearers: list[dict[str, str]], recipient: str, purpose: str) -> None:
+    """Refuse a letter whose stub and letter would not print on one A4 sheet."""
     lines = document.text_lines(
         tuple(document.Bearer(b["title"], b["name"], b["id_number"]) for b in bearers), recipient, purpose)
     if lines > document.TEXT_LINES_BUDGET:
@@ -301,6 +315,38 @@ def file_letter_in(session: Session, actor: User, data: dict[str, Any]) -> Intro
             f"（约需 {lines} 行，最多 {document.TEXT_LINES_BUDGET} 行），请缩短事由或职务，或分两封开具",
             field="事由",
         )
+
+
+# --- 修改 while the request waits (待开具) ------------------------------------------------------------
+
+def _edit_fields() -> tuple[FormField, ...]:
+    by_key = {f.key: f for f in FILE_FIELDS}
+    return tuple(by_key[k] for k in ("recipient", "purpose", "validity_days", "remarks"))
+
+
+def _edit_update(session: Session, actor: User, letter: IntroductionLetter, values: dict[str, Any]) -> None:
+    """The filing rules again; a change by anyone but the handler needs the handler's confirmation again
+    (the handler signs what will be printed)."""
+    recipient = clean_recipient(values["recipient"])
+    purpose = values["purpose"]
+    bearers = [{"name": b.name, "title": b.title, "id_number": b.id_number} for b in letter.bearers]
+    _check_fits(bearers, recipient, purpose)
+    validity = clean_validity(values["validity_days"])
+    changed = (recipient, purpose, validity) != (letter.recipient, letter.purpose, letter.validity_days)
+    letter.recipient, letter.purpose, letter.validity_days = recipient, purpose, validity
+    letter.remarks = values["remarks"]
+    if changed and actor.id != letter.handler_id:
+        letter.handler_signed_at = None
+
+
+def file_letter_in(session: Session, actor: User, data: dict[str, Any]) -> IntroductionLetter:
+    """File a letter request (待开具) inside the caller's unit of work."""
+    if actor is None or not actor.active:
+        raise DomainError("操作人：请先登录", field="操作人")
+    recipient = clean_recipient(data.get("recipient"))
+    bearers = clean_bearers(data)
+    purpose = validation.text(data.get("purpose"), "事由", max_len=document.MAX_PURPOSE)
+    _check_fits(bearers, recipient, purpose)
     validity = clean_validity(data.get("validity_days", 7))
     remarks = validation.text(data.get("remarks"), "备注", max_len=500, required=False)
     handler_raw = data.get("handler_id")
@@ -333,6 +379,19 @@ def file_letter_in(session: Session, actor: User, data: dict[str, Any]) -> Intro
     return letter
 
 
+#: 修改: the filer or the handler corrects the request while it waits to be issued (待开具); the
+#: number is taken only on issue, so nothing printed or numbered changes.
+LETTER_EDIT = EditSpec(
+    fields=_edit_fields(),
+    states=src("requested"),
+    may=_is_party,
+    who="申请人或承办人本人",
+    save=service_edit(lambda db: LetterService(db)),
+    update=_edit_update,
+    workflow=LETTER_WORKFLOW,
+)
+
+
 class LetterService:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -340,6 +399,15 @@ class LetterService:
     def file(self, actor: User, data: dict[str, Any]) -> IntroductionLetter:
         with self.db.write(actor) as s:
             return file_letter_in(s, actor, data)
+
+    def edit(self, actor: User, letter_id: int, data: dict[str, Any], reason: str,
+             expected_version: int | None = None) -> IntroductionLetter:
+        """修改 a request still waiting to be issued (the filer or the handler; ``reason`` is audited)."""
+        with self.db.write(actor) as s:
+            letter = self._load(s, letter_id)
+            LETTER_EDIT.apply(s, actor, letter, data, reason, expected_version)
+            _ = letter.bearers, letter.seal_use  # loaded for use after the unit of work
+            return letter
 
     def act(self, actor: User, letter_id: int, action: str, comment: str = "", **params: Any) -> IntroductionLetter:
         with self.db.write(actor) as s:
@@ -383,12 +451,13 @@ def _scope(actor: User) -> Any:
 
 
 def _to_issue(actor: User) -> Any:
-    return and_(IntroductionLetter.status == "requested", IntroductionLetter.handler_signed_at.is_not(None))
+    """The requests the actor may issue now (the handler has signed)."""
+    return and_(LETTER_WORKFLOW.available_where("issue")(actor), IntroductionLetter.handler_signed_at.is_not(None))
 
 
 def _to_sign(actor: User) -> Any:
-    return and_(IntroductionLetter.status == "requested", IntroductionLetter.handler_signed_at.is_(None),
-                IntroductionLetter.handler_id == actor.id)
+    """The requests that wait for the actor's signature as handler."""
+    return and_(LETTER_WORKFLOW.available_where("sign")(actor), IntroductionLetter.handler_signed_at.is_(None))
 
 
 def _expired(actor: User) -> Any:
@@ -400,14 +469,36 @@ def _dashboard(session: Session, actor: User) -> list[DashboardItem]:
     def count(where: Any) -> int:
         return int(session.scalar(select(func.count()).select_from(IntroductionLetter).where(where)) or 0)
 
-    items = [DashboardItem("待我签名确认的介绍信申请", count(_to_sign(actor)), REGISTER_KEY, "to_sign", True)]
-    if actor.has(*ISSUING_ROLES):
-        items.append(DashboardItem("待开具的介绍信", count(_to_issue(actor)), REGISTER_KEY, "to_issue", True))
-    mine = None if actor.has(*KEEPING_ROLES) else or_(IntroductionLetter.handler_id == actor.id,
-                                                      IntroductionLetter.filer_id == actor.id)
-    expired = _expired(actor) if mine is None else and_(_expired(actor), mine)
+    def listed(filter_key: str) -> int:
+        """The length of the register's list behind the card."""
+        return RegisterQuery(LETTER_REGISTER, filter_key=filter_key).count(session, actor)
+
+    items = [
+        DashboardItem("待我签名确认的介绍信申请", listed("to_sign"), REGISTER_KEY, "to_sign", True),
+        DashboardItem("待开具的介绍信", listed("to_issue"), REGISTER_KEY, "to_issue", True),
+    ]
+    expired = and_(_expired(actor), _party_or_keeper.sql(actor))
     items.append(DashboardItem("已过有效期未登记使用或交回的介绍信", count(expired), REGISTER_KEY, "expired", True))
     return items
+
+
+def _bearer_rows(session: Session, letter_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    rows: dict[int, list[dict[str, Any]]] = {i: [] for i in letter_ids}
+    for start in range(0, len(letter_ids), 500):
+        chunk = letter_ids[start:start + 500]
+        stmt = (select(IntroductionLetterBearer)
+                .where(IntroductionLetterBearer.letter_id.in_(chunk))
+                .order_by(IntroductionLetterBearer.letter_id, IntroductionLetterBearer.position))
+        for b in session.scalars(stmt):
+            rows[b.letter_id].append({"name": b.name, "title": b.title, "id_number": b.id_number})
+    return rows
+
+
+BEARER_LINES = LinesSpec(
+    "bearers", "持信人", BEARER_COLUMNS,
+    load=lambda session, letter_id: _bearer_rows(session, [letter_id])[letter_id],
+    load_many=_bearer_rows,
+)
 
 
 LETTER_REGISTER = RegisterSpec(
@@ -436,8 +527,7 @@ LETTER_REGISTER = RegisterSpec(
     filters=(
         Filter("to_issue", "待开具", _to_issue),
         Filter("to_sign", "待我签名确认", _to_sign),
-        Filter("mine", "我承办或申请的", lambda a: or_(IntroductionLetter.handler_id == a.id,
-                                                    IntroductionLetter.filer_id == a.id)),
+        Filter("mine", "我承办或申请的", _is_party.sql),
         Filter("issued", "已开具（在外）", lambda a: IntroductionLetter.status == "issued"),
         Filter("expired", "已过有效期未交回", _expired),
         Filter("finished", "已使用或已交回", lambda a: IntroductionLetter.status.in_(["used", "returned"])),
@@ -450,4 +540,6 @@ LETTER_REGISTER = RegisterSpec(
     dashboard=_dashboard,
     document_kind=document.KIND,
     act=service_act(LetterService),
+    edit=LETTER_EDIT,
+    lines=(BEARER_LINES,),
 )

@@ -19,19 +19,20 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import and_, false, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from courtdesk.areas.seals.models import SEAL_KINDS, Seal, SealUse
 from courtdesk.areas.system import roles
-from courtdesk.kernel import attachments, clock, numbering, validation
+from courtdesk.kernel import attachments, clock, numbering, rules, validation
 from courtdesk.kernel.db.engine import Database
+from courtdesk.kernel.editing import EditSpec, service_edit
 from courtdesk.kernel.errors import PermissionDenied, ValidationError
 from courtdesk.kernel.forms import FormField, clean
 from courtdesk.kernel.models.people import ADMIN, Department, User
 from courtdesk.kernel.people import require
 from courtdesk.kernel.records import load_or_refuse
-from courtdesk.kernel.registers import Column, DashboardItem, Filter, RegisterSpec, service_act
+from courtdesk.kernel.registers import Column, DashboardItem, Filter, RegisterQuery, RegisterSpec, service_act
 from courtdesk.kernel.workflow import Separation, Transition, Workflow, src
 
 RULE = "《保密工作制度》第二十条(1)"
@@ -42,14 +43,42 @@ SIGNING_ROLES = (roles.LEADER, roles.PRESIDENT)
 
 
 # --- who may approve and stamp -------------------------------------------------------------------
+# Each rule is written once, as SQL over the register's rows (rules.Rule): the same definition decides
+# the buttons of one use and fills the 待我审批 / 待我盖章 lists and the dashboard.
 
-def may_approve(actor: User, use: SealUse) -> bool:
-    kind = use.seal.kind
-    if kind in ("court", "party"):
-        return actor.has(*SIGNING_ROLES)
-    if kind == "office":
-        return actor.has(roles.LEADER, roles.PRESIDENT, roles.OFFICE_HEAD)
-    return actor.has(roles.DEPT_HEAD) and actor.department_id == use.seal.department_id
+_Applicant = aliased(User)
+_Approver = aliased(User)
+_Stamper = aliased(User)
+
+
+def _base() -> Any:
+    return (
+        select(SealUse.id)
+        .select_from(SealUse)
+        .join(Seal, Seal.id == SealUse.seal_id)
+        .join(_Applicant, _Applicant.id == SealUse.applicant_id)
+        .outerjoin(Department, Department.id == SealUse.department_id)
+        .outerjoin(_Approver, _Approver.id == SealUse.approver_id)
+        .outerjoin(_Stamper, _Stamper.id == SealUse.stamper_id)
+    )
+
+
+@rules.over(_base)
+def may_approve(actor: User) -> ColumnElement[bool]:
+    """院印、党组印: a signing court leader; 办公室印: a court leader or the office head;
+    部门印: the head of the seal's department."""
+    return or_(
+        and_(Seal.kind.in_(["court", "party"]), rules.holds(actor.has(*SIGNING_ROLES))),
+        and_(Seal.kind == "office", rules.holds(actor.has(roles.LEADER, roles.PRESIDENT, roles.OFFICE_HEAD))),
+        and_(Seal.kind == "department", rules.holds(actor.has(roles.DEPT_HEAD) and actor.department_id is not None),
+             Seal.department_id == actor.department_id),
+    )
+
+
+@rules.over(_base)
+def may_stamp(actor: User) -> ColumnElement[bool]:
+    """The seal's custodian or the deputy named for it (代为监印人)."""
+    return or_(Seal.custodian_id == actor.id, Seal.deputy_id == actor.id)
 
 
 def approver_words(kind: str) -> str:
@@ -59,28 +88,6 @@ def approver_words(kind: str) -> str:
         "office": "院领导或办公室负责人",
     }.get(kind, "本部门负责人")
 
-
-def _approve_scope(actor: User) -> Any:
-    """SQL version of :func:`may_approve` for the dashboard and the 待我审批 filter."""
-    ors: list[Any] = []
-    if actor.has(*SIGNING_ROLES):
-        ors.append(Seal.kind.in_(["court", "party", "office"]))
-    if actor.has(roles.OFFICE_HEAD):
-        ors.append(Seal.kind == "office")
-    if actor.has(roles.DEPT_HEAD) and actor.department_id:
-        ors.append(and_(Seal.kind == "department", Seal.department_id == actor.department_id))
-    if not ors:
-        return false()
-    return and_(SealUse.status == "submitted", SealUse.applicant_id != actor.id, or_(*ors))
-
-
-def _stamp_scope(actor: User) -> Any:
-    return and_(
-        SealUse.status == "approved",
-        or_(Seal.custodian_id == actor.id, Seal.deputy_id == actor.id),
-        or_(SealUse.approver_id.is_(None), SealUse.approver_id != actor.id),
-        SealUse.applicant_id != actor.id,
-    )
 
 
 # --- workflow ------------------------------------------------------------------------------------
@@ -92,16 +99,15 @@ def _approve_effect(session: Session, actor: User, use: SealUse, params: dict[st
         use.signer_name = actor.name
 
 
-def _stamp_guard(session: Session, actor: User, use: SealUse, params: dict[str, Any]) -> None:
-    fields = clean(STAMP_FIELDS, params)
-    stamped_at: dt.datetime = fields["stamped_at"]
+def _stamp_guard(session: Session, actor: User, use: SealUse, values: dict[str, Any]) -> None:
+    stamped_at: dt.datetime = values["stamped_at"]
     validation.not_future(stamped_at, "盖章时间")
     if use.approved_at and stamped_at < use.approved_at:
         raise ValidationError(
             f"盖章时间：不能早于批准时间（{use.approved_at:%Y-%m-%d %H:%M}）", field="盖章时间"
         )
-    if fields.get("original"):
-        filename, data = fields["original"]
+    if values.get("original"):
+        filename, data = values["original"]
         attachments.add(session, actor, REGISTER_KEY, use.id, filename, data, ORIGINAL)
     if use.seal.needs_signed_original and not attachments.list_for(session, REGISTER_KEY, use.id, ORIGINAL):
         raise ValidationError(
@@ -109,16 +115,14 @@ def _stamp_guard(session: Session, actor: User, use: SealUse, params: dict[str, 
             field=ORIGINAL,
             rule=RULE,
         )
-    params["_clean"] = fields
 
 
-def _stamp_effect(session: Session, actor: User, use: SealUse, params: dict[str, Any]) -> None:
-    fields = params["_clean"]
+def _stamp_effect(session: Session, actor: User, use: SealUse, values: dict[str, Any]) -> None:
     use.stamper_id = actor.id
-    use.stamped_at = fields["stamped_at"]
-    use.stamped_impressions = fields["stamped_impressions"]
-    if fields.get("remarks"):
-        use.remarks = (use.remarks + "\n" if use.remarks else "") + fields["remarks"]
+    use.stamped_at = values["stamped_at"]
+    use.stamped_impressions = values["stamped_impressions"]
+    if values.get("remarks"):
+        use.remarks = (use.remarks + "\n" if use.remarks else "") + values["remarks"]
 
 
 def _void_effect(session: Session, actor: User, use: SealUse, params: dict[str, Any]) -> None:
@@ -153,8 +157,7 @@ SEAL_USE_WORKFLOW = Workflow(
                    separations=(SEPARATE_APPLICANT,), comment_required=True, rule=RULE),
         Transition("withdraw", "撤回", src("submitted"), "withdrawn",
                    lambda a, u: a.id == u.applicant_id, "申请人本人"),
-        Transition("stamp", "盖章登记", src("approved"), "stamped",
-                   lambda a, u: a.id in u.seal.keepers(), "该印章的保管人或代为监印人",
+        Transition("stamp", "盖章登记", src("approved"), "stamped", may_stamp, "该印章的保管人或代为监印人",
                    guard=_stamp_guard, effect=_stamp_effect,
                    separations=(Separation("approver_id", "审批人不能同时为本次用印监印盖章（职责分离）"),
                                 Separation("applicant_id", "申请人不能为自己的用印申请监印盖章（职责分离）")),
@@ -192,6 +195,27 @@ FILE_FIELDS: tuple[FormField, ...] = (
 )
 
 
+def _applicant(actor: User, use: SealUse) -> bool:
+    return actor.id == use.applicant_id
+
+
+def _edit_fields() -> tuple[FormField, ...]:
+    """The request's own words, with the same checks as when it was filed."""
+    by_key = {f.key: f for f in FILE_FIELDS}
+    return tuple(by_key[k] for k in ("title", "copies", "impressions", "purpose", "remarks"))
+
+
+#: 修改: the applicant corrects their own request while it still waits for approval.
+SEAL_USE_EDIT = EditSpec(
+    fields=_edit_fields(),
+    states=src("submitted"),
+    may=_applicant,
+    who="申请人本人",
+    save=service_edit(lambda db: SealService(db)),
+    workflow=SEAL_USE_WORKFLOW,
+)
+
+
 def file_use_in(
     session: Session,
     actor: User,
@@ -210,11 +234,7 @@ def file_use_in(
             f"签发人：加盖{seal.kind_label}须由有权签发人员签发原件，请填写签发人", field="签发人", rule=RULE
         )
     now = clock.now()
-    serial = numbering.next_serial(session, REGISTER_KEY, now.year)
     use = SealUse(
-        year=now.year,
-        serial=serial,
-        number=numbering.format_serial(NUMBER_PATTERN, now.year, serial),
         status=SEAL_USE_WORKFLOW.initial,
         seal_id=seal.id,
         title=fields["title"],
@@ -229,6 +249,7 @@ def file_use_in(
         source_entity=source_entity,
         source_id=source_id,
     )
+    numbering.assign(session, use, register=REGISTER_KEY, pattern=NUMBER_PATTERN, year=now.year)
     session.add(use)
     session.flush()
     if fields.get("original"):
@@ -292,6 +313,14 @@ class SealService:
             SEAL_USE_WORKFLOW.fire(s, actor, use, action, comment, **params)
             return use
 
+    def edit(self, actor: User, use_id: int, data: dict[str, Any], reason: str,
+             expected_version: int | None = None) -> SealUse:
+        """修改 a request still waiting for approval (the applicant; ``reason`` goes to the audit trail)."""
+        with self.db.write(actor) as s:
+            use = self._load(s, use_id)
+            SEAL_USE_EDIT.apply(s, actor, use, data, reason, expected_version)
+            return use
+
     def attach_original(self, actor: User, use_id: int, filename: str, data: bytes) -> None:
         with self.db.write(actor) as s:
             use = self._load(s, use_id)
@@ -312,24 +341,7 @@ class SealService:
 
 # --- register ------------------------------------------------------------------------------------
 
-_Applicant = aliased(User)
-_Approver = aliased(User)
-_Stamper = aliased(User)
-_Custodian = aliased(User)
-
 OFFICE_WIDE = roles.OFFICE_WIDE_ROLES
-
-
-def _base() -> Any:
-    return (
-        select(SealUse.id)
-        .select_from(SealUse)
-        .join(Seal, Seal.id == SealUse.seal_id)
-        .join(_Applicant, _Applicant.id == SealUse.applicant_id)
-        .outerjoin(Department, Department.id == SealUse.department_id)
-        .outerjoin(_Approver, _Approver.id == SealUse.approver_id)
-        .outerjoin(_Stamper, _Stamper.id == SealUse.stamper_id)
-    )
 
 
 def _scope(actor: User) -> Any:
@@ -343,14 +355,14 @@ def _scope(actor: User) -> Any:
 
 
 def _dashboard(session: Session, actor: User) -> list[DashboardItem]:
-    from sqlalchemy import func
+    """Counted through the register's own filters, so a card's number is the length of its list."""
 
-    def count(where: Any) -> int:
-        return int(session.scalar(select(func.count()).select_from(SealUse).join(Seal).where(where)) or 0)
+    def count(filter_key: str) -> int:
+        return RegisterQuery(SEAL_USE_REGISTER, filter_key=filter_key).count(session, actor)
 
     return [
-        DashboardItem("待我审批的用印申请", count(_approve_scope(actor)), REGISTER_KEY, "to_approve", True),
-        DashboardItem("待我监印盖章", count(_stamp_scope(actor)), REGISTER_KEY, "to_stamp", True),
+        DashboardItem("待我审批的用印申请", count("to_approve"), REGISTER_KEY, "to_approve", True),
+        DashboardItem("待我监印盖章", count("to_stamp"), REGISTER_KEY, "to_stamp", True),
     ]
 
 
@@ -380,8 +392,8 @@ SEAL_USE_REGISTER = RegisterSpec(
     default_sort=("id", True),
     workflow=SEAL_USE_WORKFLOW,
     filters=(
-        Filter("to_approve", "待我审批", _approve_scope),
-        Filter("to_stamp", "待我盖章", _stamp_scope),
+        Filter("to_approve", "待我审批", SEAL_USE_WORKFLOW.available_where("approve")),
+        Filter("to_stamp", "待我盖章", SEAL_USE_WORKFLOW.available_where("stamp")),
         Filter("mine", "我的申请", lambda a: SealUse.applicant_id == a.id),
         Filter("open", "未办结", lambda a: SealUse.status.in_(["submitted", "approved"])),
         Filter("stamped", "已盖章", lambda a: SealUse.status == "stamped"),
@@ -393,4 +405,5 @@ SEAL_USE_REGISTER = RegisterSpec(
     create_label="用印申请",
     dashboard=_dashboard,
     act=service_act(SealService),
+    edit=SEAL_USE_EDIT,
 )

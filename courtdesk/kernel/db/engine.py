@@ -4,12 +4,19 @@ Every write runs in :meth:`Database.write`: on SQLite the transaction starts wit
 so two workstations never interleave a read-modify-write (the yearly counters, the audit chain);
 on PostgreSQL the same code takes row locks (``SELECT … FOR UPDATE``). Reads use
 :meth:`Database.read`, a plain deferred transaction that never blocks the writer in WAL mode.
+
+A write that fails in the database reaches the caller as a :class:`~courtdesk.kernel.errors.DomainError`
+with a Chinese message, never as a raw driver error: the write lock held by another workstation past
+the busy timeout → :class:`Busy`; a duplicate key or missing referenced row → :class:`Conflict`; a row
+changed by someone else since it was read → :class:`StaleRecord`. Either way nothing was written.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import re
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -17,12 +24,38 @@ from typing import Any
 from platformdirs import user_data_dir
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from courtdesk.kernel import audit
+from courtdesk.kernel.errors import Busy, Conflict, DomainError, StaleRecord
 
 ENV_URL = "COURTDESK_DB_URL"
 _WRITE_OPTION = "courtdesk_write"
+#: Seconds a write waits for another workstation's write lock before it is refused as :class:`Busy`.
+DEFAULT_BUSY_TIMEOUT_S = 15.0
+
+BUSY_MESSAGE = "另一台工作站正在保存，请稍后再试"
+STALE_MESSAGE = "该记录已被他人修改，请刷新后重试"
+#: PostgreSQL SQLSTATEs of a lock not obtained in time, a deadlock victim, a serialisation failure.
+_PG_BUSY_STATES = {"55P03", "40P01", "40001"}
+
+# A thread that runs writes may ask to hear when its write starts waiting for the lock (True) and
+# when it has the lock (False): the UI's operations runner says 「正在等待…」 only while it waits.
+_lock_watch = threading.local()
+
+
+def watch_write_lock(callback: Callable[[bool], None] | None) -> None:
+    """Call ``callback(True)`` when a write on this thread starts waiting for the write lock and
+    ``callback(False)`` once it holds it (``None`` stops listening)."""
+    _lock_watch.callback = callback
+
+
+def _lock_state(waiting: bool) -> None:
+    callback = getattr(_lock_watch, "callback", None)
+    if callback is not None:
+        callback(waiting)
 
 
 def default_sqlite_path() -> Path:
@@ -41,16 +74,19 @@ def resolve_url(db: str | os.PathLike[str] | None = None) -> str:
     return f"sqlite:///{path}"
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    # Driver-level autocommit: SQLAlchemy's "begin" hook below emits BEGIN itself, so we choose
-    # between DEFERRED (reads) and IMMEDIATE (writes). See the SQLAlchemy pysqlite docs.
-    dbapi_connection.isolation_level = None
-    cur = dbapi_connection.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=15000")
-    cur.execute("PRAGMA synchronous=FULL")
-    cur.close()
+def _sqlite_pragmas(busy_timeout_ms: int) -> Callable[[Any, Any], None]:
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Driver-level autocommit: SQLAlchemy's "begin" hook below emits BEGIN itself, so we choose
+        # between DEFERRED (reads) and IMMEDIATE (writes). See the SQLAlchemy pysqlite docs.
+        dbapi_connection.isolation_level = None
+        cur = dbapi_connection.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.close()
+
+    return on_connect
 
 
 def _sqlite_begin(conn: Any) -> None:
@@ -63,8 +99,9 @@ def _sqlite_begin(conn: Any) -> None:
 class Database:
     """One database: an engine, a read session factory and a write session factory."""
 
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    def __init__(self, url: str, *, echo: bool = False, busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S) -> None:
         self.url = url
+        self.busy_timeout_s = busy_timeout_s
         parsed = make_url(url)
         self.dialect = parsed.get_backend_name()
         kwargs: dict[str, Any] = {"echo": echo, "future": True}
@@ -72,12 +109,12 @@ class Database:
             db_path = parsed.database
             if db_path and db_path != ":memory:":
                 Path(db_path).parent.mkdir(parents=True, exist_ok=True)
-            kwargs["connect_args"] = {"timeout": 15, "check_same_thread": False}
+            kwargs["connect_args"] = {"timeout": busy_timeout_s, "check_same_thread": False}
         else:
             kwargs["pool_pre_ping"] = True
         self.engine: Engine = create_engine(url, **kwargs)
         if self.dialect == "sqlite":
-            event.listen(self.engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine, "connect", _sqlite_pragmas(max(1, round(busy_timeout_s * 1000))))
             event.listen(self.engine, "begin", _sqlite_begin)
         self._write_engine = self.engine.execution_options(**{_WRITE_OPTION: True})
         self._read_factory = sessionmaker(self.engine, expire_on_commit=False)
@@ -106,19 +143,76 @@ class Database:
     def write(self, actor: Any = None) -> Iterator[Session]:
         """A unit of work: commits everything on success, nothing on any exception.
 
-        ``actor`` (the acting user) is stored in ``session.info`` for the audit hook.
+        ``actor`` (the acting user) is stored in ``session.info`` for the audit hook. A failure in the
+        database is raised as a :class:`DomainError` (see :func:`domain_error`).
         """
         session = self._write_factory()
         session.info["actor"] = actor
         try:
-            session.connection()  # take the write lock now, before any read
+            _lock_state(True)
+            try:
+                session.connection()  # take the write lock now, before any read
+            finally:
+                _lock_state(False)
             yield session
             session.commit()
-        except BaseException:
+        except BaseException as exc:
             session.rollback()
+            translated = domain_error(exc)
+            if translated is not None:
+                raise translated from exc
             raise
         finally:
             session.close()
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def domain_error(exc: BaseException) -> DomainError | None:
+    """The user's words for a database failure of a write, or None when it is not one we know."""
+    if isinstance(exc, DomainError):
+        return None
+    if isinstance(exc, StaleDataError):
+        return StaleRecord(STALE_MESSAGE)
+    if isinstance(exc, IntegrityError):
+        return _conflict(exc)
+    if isinstance(exc, OperationalError | DBAPIError) and _is_busy(exc):
+        return Busy(BUSY_MESSAGE)
+    return None
+
+
+def _is_busy(exc: DBAPIError) -> bool:
+    if getattr(exc.orig, "sqlstate", None) in _PG_BUSY_STATES:
+        return True
+    text = str(exc.orig).lower()
+    return "database is locked" in text or "database table is locked" in text or "database is busy" in text
+
+
+def _conflict(exc: IntegrityError) -> Conflict:
+    """「保存失败：与已有记录冲突（…）」 naming the column or constraint when the database says which."""
+    text = str(exc.orig)
+    diag = getattr(exc.orig, "diag", None)  # psycopg
+    column = getattr(diag, "column_name", None) if diag is not None else None
+    constraint = getattr(diag, "constraint_name", None) if diag is not None else None
+    state = getattr(exc.orig, "sqlstate", None)
+    found = re.search(r"(UNIQUE|NOT NULL|CHECK) constraint failed: ([\w.]+(?:, [\w.]+)*)", text)
+    if found:  # SQLite: "UNIQUE constraint failed: user.username"
+        kind, names = found.group(1), found.group(2)
+        columns = [n.split(".")[-1] for n in names.split(", ")]
+        column = columns[0] if kind != "CHECK" else None
+        what = "、".join(columns) if kind != "CHECK" else f"约束 {names}"
+    elif "FOREIGN KEY" in text or state == "23503":
+        kind, what = "FOREIGN KEY", constraint or "关联记录"
+    else:
+        kind = {"23505": "UNIQUE", "23502": "NOT NULL", "23514": "CHECK"}.get(state or "", "")
+        what = column or constraint or "未知约束"
+    if kind == "UNIQUE":
+        message = f"保存失败：与已有记录冲突（{what} 已有相同的值）"
+    elif kind == "NOT NULL":
+        message = f"保存失败：与已有记录冲突（{what} 不能为空）"
+    elif kind == "FOREIGN KEY":
+        message = f"保存失败：与已有记录冲突（引用的{what}不存在或已被删除）"
+    else:
+        message = f"保存失败：与已有记录冲突（{what}）"
+    return Conflict(message, field=column)

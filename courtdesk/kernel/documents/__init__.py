@@ -15,6 +15,7 @@ _WHERE = {
     "BatchResult": "pdf_renderer", "Cancelled": "pdf_renderer", "PdfBatchWriter": "pdf_renderer",
     "render_pdf": "pdf_renderer", "write_batch": "pdf_renderer",
     "SpooledRows": "register", "register_book": "register",
+    "lines_table": "lines",
 }
 _MODEL = (
     "PAGE_X_OF_Y", "REGISTER_PAGE", "Block", "Box", "CaseNumberLine", "Column", "Document", "Heading",
@@ -48,6 +49,7 @@ __all__ = [
     "Title",
     "document_text_lines",
     "fill",
+    "lines_table",
     "page_furniture",
     "register_book",
     "render_docx",

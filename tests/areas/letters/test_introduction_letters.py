@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from courtdesk.areas.letters import document as intro_letter
 from courtdesk.areas.letters.models import IntroductionLetter
-from courtdesk.areas.letters.service import RECIPIENT_MAX_WIDTH, LetterService
+from courtdesk.areas.letters.service import FILE_FIELDS, RECIPIENT_MAX_WIDTH, LetterService
 from courtdesk.areas.seals.models import SealUse
 from courtdesk.areas.seals.service import SealService
 from courtdesk.kernel import clock, registers, workflow
@@ -214,15 +214,15 @@ BAD_INPUT = [
     ("validity text", lambda u: {"validity_days": "七天"}, "有效期：必须是整数"),
     ("validity empty", lambda u: {"validity_days": ""}, "有效期：必填"),
     ("id checksum", lambda u: {"bearers": [_bearer(u, id_number=wrong_check_digit(_bearer(u)["id_number"]))]},
-     "持信人1 身份证号码：校验码错误"),
+     "持信人第1行 身份证号码：校验码错误"),
     ("id checksum second", lambda u: {"bearers": [
         _bearer(u), _bearer(u, "enforce_clerk", id_number=wrong_check_digit(_bearer(u, "enforce_clerk")["id_number"]))]},
-     "持信人2 身份证号码：校验码错误"),
-    ("id short", lambda u: {"bearers": [_bearer(u, id_number="13100319850312")]}, "持信人1 身份证号码：应为 18 位"),
+     "持信人第2行 身份证号码：校验码错误"),
+    ("id short", lambda u: {"bearers": [_bearer(u, id_number="13100319850312")]}, "持信人第1行 身份证号码：应为 18 位"),
     ("no bearers", lambda u: {"bearers": []}, "持信人：至少填写一人"),
     ("blank bearers", lambda u: {"bearers": [{"name": " ", "title": "", "id_number": ""}]}, "持信人：至少填写一人"),
-    ("bearer without title", lambda u: {"bearers": [_bearer(u, title="")]}, "持信人1 职务：必填"),
-    ("same person twice", lambda u: {"bearers": [_bearer(u), _bearer(u)]}, "持信人2 身份证号码：与持信人1"),
+    ("bearer without title", lambda u: {"bearers": [_bearer(u, title="")]}, "持信人第1行 职务：必填"),
+    ("same person twice", lambda u: {"bearers": [_bearer(u), _bearer(u)]}, "持信人第2行 身份证号码：与第1行的号码相同"),
     ("five bearers", lambda u: {"bearers": [_bearer(u, k) for k in
                                             ("enforcer", "enforce_clerk", "enforce_head", "judge", "civil_clerk")]},
      "持信人：一封介绍信最多 4 人"),
@@ -247,22 +247,30 @@ def test_bad_input_is_refused_naming_the_field_and_nothing_is_written(db, users,
     assert row_counts(db) == before
 
 
-def test_flat_form_fields_are_checked_the_same_way(db, users):
-    """The generic form sends bearer1_name …; a bad ID in the second row is named as such."""
-    data = letter_data(users)
-    del data["bearers"]
+def test_bearer_rows_of_the_form_are_checked_by_position_and_blank_rows_are_left_out(db, users):
+    """The form's 持信人 table sends its rows as shown (an added row left empty included): a bad ID
+    is named by the row the user sees, and blank rows are not filed."""
     first, second = _bearer(users), _bearer(users, "enforce_clerk")
-    data.update(bearer1_name=first["name"], bearer1_title=first["title"], bearer1_id_number=first["id_number"],
-                bearer2_name=second["name"], bearer2_title=second["title"],
-                bearer2_id_number=wrong_check_digit(second["id_number"]))
+    blank = {"name": "", "title": " ", "id_number": ""}
+    data = letter_data(users, bearers=[first, blank, {**second, "id_number": wrong_check_digit(second["id_number"])}])
     before = row_counts(db)
-    with pytest.raises(ValidationError, match="持信人2 身份证号码"):
+    with pytest.raises(ValidationError) as refused:
         LetterService(db).file(users["enforcer"], data)
-    assert row_counts(db) == before
-    data["bearer2_id_number"] = second["id_number"]
+    assert str(refused.value).startswith("持信人第3行 身份证号码：校验码错误")
+    assert refused.value.field == "持信人第3行 身份证号码"
+    assert FILE_FIELDS[1].names(refused.value.field)  # the form shows it under its 持信人 table
+    assert row_counts(db) == before  # neither the letter nor its first bearer was written
+    data["bearers"][2] = second
     letter = LetterService(db).file(users["enforcer"], data)
     assert letter.bearer_names == f"{first['name']}、{second['name']}" and letter.bearer_count == 2
-    assert [b.id_number for b in letter.bearers] == [first["id_number"], second["id_number"]]
+    assert [(b.position, b.id_number) for b in letter.bearers] == [(1, first["id_number"]), (2, second["id_number"])]
+
+
+def test_bearers_are_one_lines_field_of_the_form():
+    field = next(f for f in FILE_FIELDS if f.key == "bearers")
+    assert (field.kind, field.label, field.minimum, field.maximum) == ("lines", "持信人", 1, 4)
+    assert [c.label for c in field.columns] == ["姓名", "职务", "身份证号码"]
+    assert not any(f.key.startswith("bearer1") for f in FILE_FIELDS)
 
 
 def test_recipient_limit_is_the_printed_line_of_the_letter(db, users):

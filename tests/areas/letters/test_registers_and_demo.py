@@ -167,3 +167,37 @@ def test_migration_matches_the_models(empty_db):
         return ""
 
     assert [d for d in diff if table_of(d) in mine] == []
+
+
+def test_export_writes_the_bearers_as_a_second_sheet(db, users, tmp_path):
+    from openpyxl import load_workbook
+
+    from courtdesk.kernel.exporting import export_xlsx
+
+    spec = registers.get("introduction_letter")
+    assert [lines.label for lines in spec.lines] == ["持信人"]
+    query = registers.RegisterQuery(spec, search="何佳")
+    path = tmp_path / "介绍信.xlsx"
+    with db.read() as s:
+        written = export_xlsx(s, users["clerk"], query, path)
+        letters = {r[0]: r for r in query.page(s, users["clerk"], 0, 1000)}
+        expected = s.execute(
+            select(IntroductionLetterBearer.letter_id, IntroductionLetterBearer.name, IntroductionLetterBearer.title,
+                   IntroductionLetterBearer.id_number)
+            .where(IntroductionLetterBearer.letter_id.in_(letters))
+            .order_by(IntroductionLetterBearer.letter_id.desc(), IntroductionLetterBearer.position)).all()
+    book = load_workbook(path, read_only=True)
+    assert book.sheetnames == ["介绍信登记簿", "持信人明细"]
+    main = list(book["介绍信登记簿"].iter_rows(values_only=True))
+    sheet = list(book["持信人明细"].iter_rows(values_only=True))
+    assert "介绍信登记簿　持信人明细" in sheet[0][0]
+    assert sheet[1][0].startswith("范围：检索「何佳」")
+    assert sheet[2] == ("登记簿序号", "编号", "记录ID", "行号", "姓名", "职务", "身份证号码")
+    lines = sheet[3:]
+    assert written == len(letters) and len(lines) == len(expected) >= 2 * written
+    assert [(r[2], r[4], r[5], r[6]) for r in lines] == [tuple(e) for e in expected]
+    # each line points at its letter: the same 序号 and 编号 as on the first sheet
+    numbers = {row[0]: row[1] for row in main[3:]}
+    assert all(numbers[r[0]] == (r[1] or None) for r in lines)
+    used = [r for r in lines if r[1] == "(2026)第0001号"]
+    assert [(r[3], r[4], r[5]) for r in used] == [(1, "黄磊", "执行员"), (2, "何佳", "书记员")]

@@ -1,0 +1,100 @@
+"""Permission rules written once.
+
+A rule says, for an actor, which records of a register he may act on — as ONE SQL condition over the
+register's base select (the same joins the register view reads through). The same definition gives
+
+* the SQL filter (``rule.sql(actor)``) for a 待我审批 list and a dashboard count, and
+* the check of one record (``rule.check(actor, record)`` or ``rule(actor, record)``), which runs
+  ``SELECT id FROM <base> WHERE id = :id AND <condition>`` in the record's session.
+
+so the buttons of a record and the lists that count it cannot disagree. A condition that depends on
+the actor only (``actor.has(...)``) folds to a constant (``true()``/``false()``, also when combined
+with ``and_``/``or_``) and is decided without asking the database.
+
+:class:`courtdesk.kernel.workflow.Transition` accepts a rule as ``may``; ``Workflow.available_where``
+then adds the source states and the separations of duty to it, in SQL, for a filter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, false, inspect, true
+from sqlalchemy.orm import Session, object_session
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import AsBoolean, False_, True_
+
+from courtdesk.kernel.models.people import User
+
+Condition = Callable[[User], "ColumnElement[bool] | bool"]
+
+
+def holds(value: bool) -> ColumnElement[bool]:
+    """A Python truth (about the actor) as SQL: ``true()`` or ``false()``."""
+    return true() if value else false()
+
+
+def constant(clause: ColumnElement[bool]) -> bool | None:
+    """``True``/``False`` when ``clause`` folded to a constant (``and_(false(), x)`` …), else None."""
+    flip = False
+    while isinstance(clause, AsBoolean):
+        flip ^= clause.operator is operators.is_false
+        clause = clause.element  # type: ignore[assignment]
+    if isinstance(clause, True_ | False_):
+        return isinstance(clause, True_) != flip
+    return None
+
+
+@dataclass(frozen=True)
+class Rule:
+    """``where(actor)`` is SQL over the rows of ``base()`` (a select whose first column is the
+    model's id, as a register's ``base``); it may return a plain bool for a rule about the actor only."""
+
+    where: Condition
+    base: Callable[[], Select[Any]]
+    #: Optional name for messages and debugging.
+    name: str = ""
+
+    def sql(self, actor: User) -> ColumnElement[bool]:
+        clause = self.where(actor)
+        if isinstance(clause, bool):
+            return holds(clause)
+        return clause
+
+    @property
+    def model(self) -> type:
+        """The model whose rows the rule is about (the entity of the base's first column)."""
+        entity = self.base().column_descriptions[0]["entity"]
+        assert entity is not None, "Rule.base must select the model's id first"
+        return entity  # type: ignore[no-any-return]
+
+    def check(self, actor: User, record: Any, session: Session | None = None) -> bool:
+        """Whether ``record`` satisfies the rule for ``actor`` (evaluated by the database)."""
+        clause = self.sql(actor)
+        decided = constant(clause)
+        if decided is not None:
+            return decided
+        session = session or object_session(record)
+        if session is None:
+            raise RuntimeError(f"{self.name or 'rule'}: the record must belong to a session to be checked")
+        pk = inspect(type(record)).primary_key[0]
+        record_id = inspect(record).identity
+        if record_id is None:  # pending: give it its id first
+            session.flush()
+            record_id = inspect(record).identity
+        stmt = self.base().with_only_columns(pk).where(pk == record_id[0], clause).limit(1)
+        return session.execute(stmt).first() is not None
+
+    def __call__(self, actor: User, record: Any) -> bool:
+        return self.check(actor, record)
+
+
+def over(base: Callable[[], Select[Any]]) -> Callable[[Condition], Rule]:
+    """Decorator: ``@rules.over(_base)`` turns ``def may_x(actor) -> condition`` into a :class:`Rule`."""
+
+    def wrap(where: Condition) -> Rule:
+        return Rule(where, base, getattr(where, "__name__", ""))
+
+    return wrap
