@@ -1,5 +1,6 @@
 """系统管理 (administrators only): users — reset password, unlock, roles, new user — and the
-court settings form (``courtdesk.kernel.settings.specs()``)."""
+court settings form (``courtdesk.kernel.settings.specs()``). Every change is saved through the
+operations runner (:mod:`ui.ops`), off the UI thread."""
 
 from __future__ import annotations
 
@@ -29,8 +30,23 @@ from courtdesk.kernel import clock
 from courtdesk.kernel.errors import DomainError
 from courtdesk.kernel.forms import FormField
 from courtdesk.kernel.models.people import Role, all_roles
+from ui import ops
 from ui.forms import FormDialog
 from ui.widgets import ErrorLabel
+
+HINT_STYLE = "color: #5f6368;"
+
+
+def _status_label() -> QLabel:
+    label = QLabel()
+    label.setStyleSheet(HINT_STYLE)
+    label.hide()
+    return label
+
+
+def _show(label: QLabel, text: str) -> None:
+    label.setText(text)
+    label.setVisible(bool(text))
 
 USER_COLUMNS = ("用户名", "姓名", "部门", "职务", "角色", "状态")
 
@@ -51,22 +67,36 @@ class RolesDialog(QDialog):
             layout.addWidget(box)
         self.error = ErrorLabel()
         layout.addWidget(self.error)
+        self.status = _status_label()
+        layout.addWidget(self.status)
         buttons = QDialogButtonBox()
         ok = buttons.addButton("保存", QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole).clicked.connect(self.reject)
         ok.clicked.connect(self.save)
+        self.ok_button = ok
         layout.addWidget(buttons)
 
     def save(self) -> bool:
+        """Start saving the roles (True when started); the dialog accepts when they are saved."""
         from courtdesk.kernel.people import PeopleService
 
-        roles = [r for r, box in self.boxes.items() if box.isChecked()]
-        try:
-            PeopleService(self.ctx.db).set_roles(self.ctx.user, self.user.id, roles)
-        except DomainError as exc:
-            self.error.show_message(str(exc))
+        if not self.ok_button.isEnabled():
             return False
-        self.accept()
+        roles = [r for r, box in self.boxes.items() if box.isChecked()]
+        people, actor, user_id = PeopleService(self.ctx.db), self.ctx.user, self.user.id
+        self.error.clear_message()
+        self.ok_button.setEnabled(False)
+
+        def refused(exc: BaseException) -> None:
+            self.ok_button.setEnabled(True)
+            self.error.show_message(ops.failure_text(exc))
+
+        def saved(_result: Any) -> None:
+            self.ok_button.setEnabled(True)
+            self.accept()
+
+        ops.run_op(self, lambda: people.set_roles(actor, user_id, roles), saved, refused,
+                   status=lambda text: _show(self.status, text))
         return True
 
 
@@ -99,9 +129,11 @@ class UsersTab(QWidget):
             buttons.addWidget(b)
         buttons.addStretch(1)
         self.error = ErrorLabel()
+        self.status = _status_label()
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
         layout.addWidget(self.error)
+        layout.addWidget(self.status)
         layout.addWidget(self.table, 1)
         self.reload()
 
@@ -164,14 +196,22 @@ class UsersTab(QWidget):
         from courtdesk.kernel.people import PeopleService
 
         user = self.selected()
-        if user is None:
+        if user is None or not self.unlock_button.isEnabled():
             return
-        try:
-            PeopleService(self.ctx.db).unlock(self.ctx.user, user.id)
-        except DomainError as exc:
-            self.error.show_message(str(exc))
-            return
-        self._done(f"已解锁 {user.name}")
+        people, actor = PeopleService(self.ctx.db), self.ctx.user
+        self.error.clear_message()
+        self.unlock_button.setEnabled(False)
+
+        def refused(exc: BaseException) -> None:
+            self.unlock_button.setEnabled(True)
+            self.error.show_message(ops.failure_text(exc))
+
+        def unlocked(_result: Any) -> None:
+            self.unlock_button.setEnabled(True)
+            self._done(f"已解锁 {user.name}")
+
+        ops.run_op(self, lambda: people.unlock(actor, user.id), unlocked, refused,
+                   status=lambda text: _show(self.status, text))
 
     def edit_roles(self) -> None:
         user = self.selected()
@@ -244,6 +284,7 @@ class SettingsTab(QWidget):
             self.errors[spec.label] = error
             form.addRow(f"{spec.label}：", holder)
         self.error = ErrorLabel()
+        self.status = _status_label()
         save = QPushButton("保存设置")
         save.clicked.connect(self.save)
         self.save_button = save
@@ -252,6 +293,7 @@ class SettingsTab(QWidget):
         inner = QVBoxLayout(body)
         inner.addLayout(form)
         inner.addWidget(self.error)
+        inner.addWidget(self.status)
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(save)
@@ -273,19 +315,29 @@ class SettingsTab(QWidget):
             edit.setText(values.get(key, ""))
 
     def save(self) -> bool:
+        """Start saving the settings (True when started); ``changed`` says when they are saved."""
         from courtdesk.kernel.settings import SettingsService
 
+        if not self.save_button.isEnabled():
+            return False
         for label in self.errors.values():
             label.clear_message()
         self.error.clear_message()
         values = {key: edit.text() for key, edit in self.edits.items()}
-        try:
-            SettingsService(self.ctx.db).save(self.ctx.user, values)
-        except DomainError as exc:
-            target = self.errors.get(exc.field or "")
-            (target or self.error).show_message(str(exc))
-            return False
-        self.changed.emit("系统设置已保存")
+        service, actor = SettingsService(self.ctx.db), self.ctx.user
+        self.save_button.setEnabled(False)
+
+        def refused(exc: BaseException) -> None:
+            self.save_button.setEnabled(True)
+            target = self.errors.get(exc.field or "") if isinstance(exc, DomainError) else None
+            (target or self.error).show_message(ops.failure_text(exc))
+
+        def saved(_result: Any) -> None:
+            self.save_button.setEnabled(True)
+            self.changed.emit("系统设置已保存")
+
+        ops.run_op(self, lambda: service.save(actor, values), saved, refused,
+                   status=lambda text: _show(self.status, text))
         return True
 
 

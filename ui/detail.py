@@ -12,16 +12,20 @@ from typing import Any
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QFont
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
     QScrollArea,
     QSizePolicy,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -40,6 +44,8 @@ class HistoryLine:
     action: str
     change: str
     comment: str
+    #: How the comment is introduced (意见 for a workflow step, 修改原因 for an edit).
+    comment_label: str = "意见"
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,16 @@ class RecordDetails:
     actions: list[Any] = field(default_factory=list)  # courtdesk.kernel.workflow.Transition
     #: The next steps that are somebody else's, in words: 院长办理「批准」「不批准」（依据…）.
     waiting: str = ""
+    #: The record's version as loaded: actions and edits carry it, so a record someone else saved
+    #: meanwhile is refused (StaleRecord) instead of being overwritten.
+    version: int | None = None
+    #: The record's workflow state (key), for per-state field rules of the edit form.
+    state: str | None = None
+    #: Whether the user may edit (修改) the record now, and the editable fields' current values.
+    can_edit: bool = False
+    edit_values: dict[str, Any] = field(default_factory=dict)
+    #: The record's child rows per ``spec.lines`` key: (rows as text, the 合计 row or None).
+    lines: dict[str, tuple[list[list[str]], list[str] | None]] = field(default_factory=dict)
 
 
 def entity_of(spec: RegisterSpec) -> str:
@@ -74,7 +90,7 @@ def get_record(spec: RegisterSpec, session: Any, record_id: int) -> Any:
 
 def load_details(db: Any, actor: Any, spec: RegisterSpec, record_id: int) -> RecordDetails | None:
     """Worker side: read what the panel shows about one record."""
-    from courtdesk.kernel import attachments, workflow
+    from courtdesk.kernel import attachments, editing, workflow
     from courtdesk.kernel.registers import RegisterQuery, display_row
 
     with db.read() as s:
@@ -84,6 +100,14 @@ def load_details(db: Any, actor: Any, spec: RegisterSpec, record_id: int) -> Rec
         if record is None:
             return None
         details = RecordDetails(record_id, display_row(spec, tuple(row)))
+        version = getattr(record, "version", None)
+        details.version = int(version) if version is not None else None
+        status = getattr(record, "status", None)
+        details.state = str(status) if status is not None else None
+        if spec.can_edit(actor, record) and spec.edit is not None:
+            details.can_edit = True
+            details.edit_values = spec.edit.values(record)
+        dated: list[tuple[Any, int, HistoryLine]] = []
         flow = spec.workflow
         if flow is not None:
             details.status = flow.label(str(record.status))
@@ -91,17 +115,32 @@ def load_details(db: Any, actor: Any, spec: RegisterSpec, record_id: int) -> Rec
             details.waiting = waiting_text(flow, record, details.actions)
             for step in workflow.history(s, flow.entity, record_id):
                 labels = [t.label for t in flow.transition(step.action)]
-                details.history.append(HistoryLine(
+                dated.append((step.at, len(dated), HistoryLine(
                     at=f"{step.at:%Y-%m-%d %H:%M}",
                     actor=step.actor_name,
                     action=labels[0] if labels else step.action,
                     change=f"{flow.label(step.from_state)} → {flow.label(step.to_state)}",
                     comment=step.comment or "",
-                ))
+                )))
+        if spec.edit is not None:
+            for edit in editing.edits(s, spec.edit, spec.model, record_id):
+                dated.append((edit.at, len(dated), HistoryLine(
+                    at=f"{edit.at:%Y-%m-%d %H:%M}",
+                    actor=edit.actor,
+                    action=spec.edit.label,
+                    change="\n".join(f"{label}：{old} → {new}" for label, old, new in edit.changes),
+                    comment=edit.reason,
+                    comment_label=editing.REASON,
+                )))
+        details.history = [line for _at, _n, line in sorted(dated, key=lambda d: (d[0], d[1]))]
         for att in attachments.list_for(s, entity_of(spec), record_id):
             details.attachments.append(AttachmentLine(
                 att.id, att.filename, att.purpose, att.size, f"{att.uploaded_at:%Y-%m-%d %H:%M}"
             ))
+        for lines in spec.lines:
+            from courtdesk.kernel.forms import display_lines
+
+            details.lines[lines.key] = display_lines(lines.field, lines.load(s, record_id))
     return details
 
 
@@ -127,6 +166,7 @@ def _read_attachment(db: Any, attachment_id: int) -> tuple[str, str, bytes]:
 
 class RecordDetailPanel(QWidget):
     action_requested = Signal(object)  # a Transition
+    edit_requested = Signal()  # 修改 the shown record
     info = Signal(str)  # a line for the page's status
 
     def __init__(self, ctx: Any, spec: RegisterSpec, parent: QWidget | None = None) -> None:
@@ -174,7 +214,23 @@ class RecordDetailPanel(QWidget):
         self.history_label.setTextFormat(Qt.TextFormat.RichText)
         self.history_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.history_layout.addWidget(self.history_label)
-        self.history_box.setVisible(spec.workflow is not None)
+        self.history_box.setVisible(spec.workflow is not None or spec.edit is not None)
+
+        # one small table per kind of child rows (spec.lines), e.g. the people named on a record
+        self.lines_boxes: dict[str, QGroupBox] = {}
+        self.lines_tables: dict[str, QTableWidget] = {}
+        for lines in spec.lines:
+            box = QGroupBox(lines.label)
+            table = QTableWidget(0, len(lines.columns))
+            table.setHorizontalHeaderLabels([c.label for c in lines.columns])
+            table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+            table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+            table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+            table.horizontalHeader().setStretchLastSection(True)
+            QVBoxLayout(box).addWidget(table)
+            self.lines_boxes[lines.key] = box
+            self.lines_tables[lines.key] = table
 
         self.attachments_box = QGroupBox("附件")
         att_layout = QVBoxLayout(self.attachments_box)
@@ -213,6 +269,8 @@ class RecordDetailPanel(QWidget):
         body_layout.setContentsMargins(0, 0, 4, 0)
         body_layout.addWidget(self.document_box)
         body_layout.addWidget(self.fields_box)
+        for box in self.lines_boxes.values():
+            body_layout.addWidget(box)
         body_layout.addWidget(self.history_box)
         body_layout.addWidget(self.attachments_box)
         body_layout.addStretch(1)
@@ -284,6 +342,7 @@ class RecordDetailPanel(QWidget):
             return
         if details is None:
             self.heading.setText("该记录已不存在")
+            self.details = None
             self._set_actions([])
             self.body_scroll.hide()
             return
@@ -297,13 +356,15 @@ class RecordDetailPanel(QWidget):
             for h in details.history:
                 line = (f"<b>{html.escape(h.action)}</b>　{html.escape(h.actor)}　"
                         f"<span style='color:#5f6368'>{html.escape(h.at)}</span><br>"
-                        f"<span style='color:#5f6368'>{html.escape(h.change)}</span>")
+                        f"<span style='color:#5f6368'>{html.escape(h.change).replace(chr(10), '<br>')}</span>")
                 if h.comment:
-                    line += f"<br>意见：{html.escape(h.comment)}"
+                    line += f"<br>{html.escape(h.comment_label)}：{html.escape(h.comment)}"
                 parts.append(line)
             self.history_label.setText("<p style='margin-bottom:6px'>" + "</p><p style='margin-bottom:6px'>".join(parts) + "</p>")
         else:
             self.history_label.setText("<span style='color:#5f6368'>尚无办理记录</span>")
+        for key, table in self.lines_tables.items():
+            self._show_lines(table, *details.lines.get(key, ([], None)))
         self.attachment_list.clear()
         for a in details.attachments:
             size = f"{a.size / 1048576:.1f} MB" if a.size >= 1048576 else f"{max(1, a.size // 1024)} KB"
@@ -322,6 +383,23 @@ class RecordDetailPanel(QWidget):
             rows = sum(self.attachment_list.sizeHintForRow(i) for i in range(self.attachment_list.count()))
             self.attachment_list.setFixedHeight(min(110, rows + 2 * self.attachment_list.frameWidth() + 2))
 
+    def _show_lines(self, table: QTableWidget, rows: list[list[str]], total: list[str] | None) -> None:
+        shown = rows + ([total] if total is not None and rows else [])
+        table.setRowCount(len(shown))
+        bold = QFont(table.font())
+        bold.setBold(True)
+        for r, cells in enumerate(shown):
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                if total is not None and r == len(rows):
+                    item.setFont(bold)
+                table.setItem(r, c, item)
+        table.setVerticalHeaderLabels([str(i + 1) for i in range(len(rows))] + (["合计"] if len(shown) > len(rows) else []))
+        height = table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth() + 2
+        height += sum(table.rowHeight(r) for r in range(len(shown))) or table.verticalHeader().defaultSectionSize()
+        table.setFixedHeight(height)
+
     def _set_actions(self, actions: list[Any]) -> None:
         for button in self.action_buttons.values():
             self.actions_row.removeWidget(button)
@@ -335,12 +413,19 @@ class RecordDetailPanel(QWidget):
             button.clicked.connect(lambda _checked=False, tr=t: self.action_requested.emit(tr))
             self.actions_row.addWidget(button)
             self.action_buttons[t.label] = button
+        editable = self.spec.edit is not None and self.details is not None and self.details.can_edit
+        if editable and self.spec.edit is not None:
+            button = QPushButton(self.spec.edit.label)
+            button.setToolTip(f"由{self.spec.edit.who}修改登记内容（须写明修改原因）")
+            button.clicked.connect(lambda _checked=False: self.edit_requested.emit())
+            self.actions_row.addWidget(button)
+            self.action_buttons[self.spec.edit.label] = button
         self.actions_row.addStretch(1)
-        self.actions_box.setVisible(bool(actions))
+        self.actions_box.setVisible(bool(actions) or editable)
         text = ""
         if self.record_id is not None and self.details is not None:
             waiting = self.details.waiting
-            if actions:
+            if actions or editable:
                 text = ""
             elif waiting:
                 text = f"您对本条记录暂无可办理的操作。下一步由{waiting}。"

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,8 @@ from PySide6.QtWidgets import (
 from courtdesk.kernel import clock
 from courtdesk.kernel.errors import DomainError
 from courtdesk.kernel.forms import FormField
+from ui import ops
+from ui.inputs import LinesInput, MoneyInput, money_in_words
 from ui.widgets import ErrorLabel, mark_invalid
 
 _NO_DATE = QDate(1900, 1, 1)
@@ -247,11 +250,24 @@ class FormDialog(QDialog):
         *,
         intro: str = "",
         ok_text: str = "保存",
+        state: str | None = None,
+        background: bool = True,
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.fields = tuple(fields)
+        # ``state``: the record's workflow state — a field read-only in it is shown disabled (the core
+        # ignores its value), a field required in it is required.
+        self.state = state
+        self.readonly_keys = {f.key for f in fields if f.readonly(state)}
+        self.fields = tuple(
+            f if f.key in self.readonly_keys or not f.required_now(state) or f.required
+            else replace(f, required=True)
+            for f in fields
+        )
         self.submit = submit
+        # ``submit`` runs on the operations thread (ui.ops), never on the UI thread — unless it only
+        # starts a worker of its own and returns PENDING (``background=False``).
+        self.background = background
         self.result_value: Any = None
         self.busy = False
         self.rows: dict[str, FieldRow] = {}
@@ -260,17 +276,22 @@ class FormDialog(QDialog):
         self._exact: dict[str, dt.datetime] = {}
         self.setWindowTitle(title)
         # A checkable list shows long names (units, parties): give it room.
-        self.setMinimumWidth(780 if any(f.kind == "multichoice" for f in self.fields) else 560)
+        self.setMinimumWidth(780 if any(f.kind in ("multichoice", "lines") for f in self.fields) else 560)
 
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.setVerticalSpacing(8)
         choices = self._load_choices()
+        self._line_choices = choices
         for f in self.fields:
             row = FieldRow(f, self._editor(f, choices.get(f.key, [])))
             self.rows[f.key] = row
-            label = QLabel(f"{f.label}{' *' if f.required else ''}：")
+            shown_required = f.required and f.key not in self.readonly_keys
+            if f.key in self.readonly_keys:
+                row.editor.setEnabled(False)
+                row.editor.setToolTip("当前状态下不能修改")
+            label = QLabel(f"{f.label}{' *' if shown_required else ''}：")
             label.setToolTip("必填" if f.required else "")
             form.addRow(label, row)
 
@@ -291,6 +312,10 @@ class FormDialog(QDialog):
         self._fit()
 
         self.error = ErrorLabel()
+        #: 「正在保存…」 / 「另一台工作站正在保存，正在等待…」 while the save runs.
+        self.status = QLabel()
+        self.status.setStyleSheet(HINT_STYLE)
+        self.status.hide()
         self.buttons = QDialogButtonBox()
         self.ok_button = self.buttons.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
         self.ok_button.setDefault(True)
@@ -305,12 +330,16 @@ class FormDialog(QDialog):
         layout.addWidget(note)
         note.setVisible(any(f.required for f in self.fields))
         layout.addWidget(self.error)
+        layout.addWidget(self.status)
         layout.addWidget(self.buttons)
 
     # --- building -------------------------------------------------------------------------------
 
     def _load_choices(self) -> dict[str, list[tuple[Any, str]]]:
         wanted = [f for f in self.fields if f.kind in ("choice", "multichoice") and f.choices is not None]
+        # the choice columns of a lines field, keyed "field.column"
+        wanted += [replace(c, key=f"{f.key}.{c.key}") for f in self.fields if f.kind == "lines"
+                   for c in f.columns if c.kind == "choice" and c.choices is not None]
         if not wanted:
             return {}
         with self.ctx.db.read() as s:
@@ -396,6 +425,15 @@ class FormDialog(QDialog):
             multi = MultiChoiceInput(f, choices)
             multi.changed.connect(lambda key=f.key: self._check(key))
             return multi
+        if kind == "money":
+            money = MoneyInput(f)
+            money.inner.textChanged.connect(lambda _t, key=f.key: self._check(key))
+            return money
+        if kind == "lines":
+            with_choices = {c.key: self._line_choices.get(f"{f.key}.{c.key}", []) for c in f.columns}
+            table = LinesInput(f, with_choices)
+            table.changed.connect(lambda key=f.key: self._check(key))
+            return table
         return FileInput(f)
 
     def _fit(self) -> None:
@@ -449,13 +487,14 @@ class FormDialog(QDialog):
             return w.currentData()
         if isinstance(w, FileInput):
             return w.value
-        if isinstance(w, MultiChoiceInput):
+        if isinstance(w, MultiChoiceInput | LinesInput):
             return w.value()
         return None
 
     def _mark(self, key: str, invalid: bool) -> None:
         w = self.widget(key)
-        mark_invalid(w.list if isinstance(w, MultiChoiceInput) else w, invalid)
+        mark_invalid(w.list if isinstance(w, MultiChoiceInput) else w.table if isinstance(w, LinesInput) else w,
+                     invalid)
 
     def values(self) -> dict[str, Any]:
         return {key: self.value(key) for key in self.rows}
@@ -477,12 +516,15 @@ class FormDialog(QDialog):
             w.setCurrentIndex(w.findData(value))
         elif isinstance(w, FileInput):
             w.set_file(value)
-        elif isinstance(w, MultiChoiceInput):
+        elif isinstance(w, MultiChoiceInput | LinesInput):
             w.set_value(value)
 
     # --- checking as you type -------------------------------------------------------------------
 
     def _is_empty(self, key: str) -> bool:
+        w = self.widget(key)
+        if isinstance(w, LinesInput):
+            return w.is_blank()
         value = self.value(key)
         return value is None or value == [] or (isinstance(value, str) and not value.strip())
 
@@ -494,6 +536,15 @@ class FormDialog(QDialog):
             text = str(self.value(key) or "").strip()
             if len(text) > f.max_len:
                 problem = f"{f.label}：不能超过 {f.max_len} 个字（现有 {len(text)} 个）"
+        elif f.kind == "money":
+            text = str(self.value(key) or "").strip()
+            if text and not money_in_words(f, text):
+                from courtdesk.kernel import forms as kernel_forms
+
+                try:
+                    kernel_forms.clean_money(replace(f, required=False), text)
+                except (DomainError, TypeError) as exc:
+                    problem = str(exc)
         invalid = bool(problem) or (f.required and self._is_empty(key))
         self._mark(key, invalid)
         if row.error.text() != problem:
@@ -514,12 +565,21 @@ class FormDialog(QDialog):
     # --- saving ---------------------------------------------------------------------------------
 
     def save(self) -> bool:
+        if self.busy:  # one save at a time
+            return False
         self.error.clear_message()
         for key, row in self.rows.items():
             row.error.clear_message()
-            self._mark(key, row.field.required and self._is_empty(key))
+            self._mark(key, row.field.required and key not in self.readonly_keys and self._is_empty(key))
+        values = self.values()
+        if self.background:
+            # Off the UI thread: the window stays alive while another workstation holds the lock;
+            # the input stays in the (disabled) fields until the result or the refusal comes back.
+            self.set_busy(True)
+            ops.run_op(self, lambda: self.submit(values), self.finish, self.fail, status=self.show_status)
+            return True
         try:
-            result = self.submit(self.values())
+            result = self.submit(values)
         except DomainError as exc:
             self.show_error(exc)
             return False
@@ -529,6 +589,10 @@ class FormDialog(QDialog):
         self.result_value = result
         self.accept()
         return True
+
+    def show_status(self, text: str) -> None:
+        self.status.setText(text)
+        self.status.setVisible(bool(text))
 
     # --- a submit that goes on in a worker ------------------------------------------------------
 
@@ -550,7 +614,7 @@ class FormDialog(QDialog):
         if isinstance(exc, DomainError):
             self.show_error(exc)
         else:
-            self.error.show_message(f"未能完成：{exc}")
+            self.error.show_message(ops.failure_text(exc))
 
     def reject(self) -> None:
         if not self.busy:  # Esc while the worker runs: the progress dialog's 取消 stops it
@@ -558,6 +622,8 @@ class FormDialog(QDialog):
 
     def show_error(self, exc: DomainError) -> None:
         row = next((r for r in self.rows.values() if r.field.names(exc.field)), None)
+        if row is None and exc.field in self.rows:  # the database named a column (a Conflict)
+            row = self.rows[exc.field]
         if row is None:
             self.error.show_message(str(exc))
             return
@@ -565,7 +631,9 @@ class FormDialog(QDialog):
         self._mark(row.field.key, True)
         self._fit()
         w = self.widget(row.field.key)
-        (w.list if isinstance(w, MultiChoiceInput) else w).setFocus()
+        if isinstance(w, LinesInput):
+            w.show_problem(exc.field)  # the refused cell, 「当事人第2行 身份证号码」
+        (w.list if isinstance(w, MultiChoiceInput) else w.table if isinstance(w, LinesInput) else w).setFocus()
 
     def field_error(self, key: str) -> str:
         return self.rows[key].error.text()

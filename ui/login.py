@@ -1,10 +1,13 @@
-"""Login and change-password dialogs."""
+"""Login and change-password dialogs.
+
+Checking a password (argon2, ~¼ s by design) and recording the attempt run through the operations
+runner (:mod:`ui.ops`), so the dialog keeps painting and the fields keep what was typed meanwhile."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QDialog,
@@ -17,12 +20,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui import ops
 from ui.widgets import ErrorLabel
+
+HINT_STYLE = "color: #5f6368;"
 
 
 class LoginDialog(QDialog):
     """用户名 + 密码. ``db`` may arrive later (:meth:`set_database`) while the core is still opening
     the database in the background; until then 登录 is disabled and the dialog says so."""
+
+    #: The password check has started (on the operations thread): the UI thread is free meanwhile —
+    #: the shell uses it to load the main window's code while argon2 works.
+    check_started = Signal()
 
     def __init__(self, db=None, parent: QWidget | None = None, *, court_name: str = "") -> None:
         super().__init__(parent)
@@ -57,6 +67,11 @@ class LoginDialog(QDialog):
         self.status.setStyleSheet("color: #5f6368;")
         self.status.setWordWrap(True)
         self.status.hide()
+        self.busy = False
+        #: 「正在验证…」 while the password is checked.
+        self.progress = QLabel()
+        self.progress.setStyleSheet(HINT_STYLE)
+        self.progress.hide()
 
         self.login_button = QPushButton("登录")
         self.login_button.setDefault(True)
@@ -74,6 +89,7 @@ class LoginDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(self.status)
+        layout.addWidget(self.progress)
         layout.addWidget(buttons)
         self.set_database(db)
 
@@ -88,26 +104,45 @@ class LoginDialog(QDialog):
             self.court_label.show()
 
     def try_login(self) -> bool:
-        if self.db is None:
+        """Start checking the password (True when started); the dialog accepts when it is right."""
+        if self.db is None or self.busy:
             return False
-        from courtdesk.kernel.errors import DomainError
-        from courtdesk.kernel.people import PeopleService
-
         self.error.clear_message()
         if self.username.text().strip() and not self.password.text():
             self.password.setFocus()  # Enter after the user name: go on to the password, no attempt
             return False
-        try:
-            user = PeopleService(self.db).login(self.username.text(), self.password.text())
-        except DomainError as exc:
-            self.error.show_message(str(exc))
-            self.password.selectAll()
-            self.password.setFocus()
-            return False
+        from courtdesk.kernel.people import PeopleService
+
+        people, name, password = PeopleService(self.db), self.username.text(), self.password.text()
+        self._set_busy(True)
+        ops.run_op(self, lambda: people.login(name, password), self._logged_in, self._refused,
+                   busy_text="正在验证…", status=self._show_progress)
+        QTimer.singleShot(0, self.check_started.emit)  # after this click's repaint
+        return True
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        self.login_button.setEnabled(not busy and self.db is not None)
+        self.username.setReadOnly(busy)
+        self.password.setReadOnly(busy)
+
+    def _show_progress(self, text: str) -> None:
+        self.progress.setText(text)
+        self.progress.setVisible(bool(text))
+
+    def _logged_in(self, user: Any) -> None:
+        self._set_busy(False)
+        if not self.isVisible():  # 退出 was pressed meanwhile
+            return
         self.user = user
         self.password.clear()
         self.accept()
-        return True
+
+    def _refused(self, exc: BaseException) -> None:
+        self._set_busy(False)
+        self.error.show_message(ops.failure_text(exc, "登录"))
+        self.password.selectAll()
+        self.password.setFocus()
 
 
 class ChangePasswordDialog(QDialog):
@@ -134,10 +169,14 @@ class ChangePasswordDialog(QDialog):
         form.addRow("新密码：", self.new)
         form.addRow("确认新密码：", self.again)
         hint = QLabel("至少 8 位，须同时包含字母和数字。")
-        hint.setStyleSheet("color: #5f6368;")
+        hint.setStyleSheet(HINT_STYLE)
         self.error = ErrorLabel()
+        self.progress = QLabel()
+        self.progress.setStyleSheet(HINT_STYLE)
+        self.progress.hide()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("确定")
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("确定")
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
@@ -146,20 +185,34 @@ class ChangePasswordDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(hint)
         layout.addWidget(self.error)
+        layout.addWidget(self.progress)
         layout.addWidget(buttons)
 
     def save(self) -> bool:
-        from courtdesk.kernel.errors import DomainError
+        """Start saving the new password (True when started); the dialog accepts when it is saved."""
         from courtdesk.kernel.people import PeopleService
 
         if self.new.text() != self.again.text():
             self.error.show_message("确认新密码：与新密码不一致")
             return False
-        try:
-            PeopleService(self.db).change_password(self.user, self.old.text(), self.new.text())
-        except DomainError as exc:
-            self.error.show_message(str(exc))
+        if not self.ok_button.isEnabled():  # already saving
             return False
+        self.error.clear_message()
+        people, user, old, new = PeopleService(self.db), self.user, self.old.text(), self.new.text()
+        self.ok_button.setEnabled(False)
+        ops.run_op(self, lambda: people.change_password(user, old, new), self._saved, self._refused,
+                   status=self._show_progress)
+        return True
+
+    def _show_progress(self, text: str) -> None:
+        self.progress.setText(text)
+        self.progress.setVisible(bool(text))
+
+    def _saved(self, _result: Any) -> None:
+        self.ok_button.setEnabled(True)
         self.user.must_change_password = False
         self.accept()
-        return True
+
+    def _refused(self, exc: BaseException) -> None:
+        self.ok_button.setEnabled(True)
+        self.error.show_message(ops.failure_text(exc))

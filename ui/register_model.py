@@ -1,15 +1,23 @@
-"""The table model of every register: a window of pages read from SQL on demand.
+"""The table model of every register: the ordered record ids, and pages of rows read on demand.
 
-``rowCount`` comes from :meth:`RegisterQuery.count`; rows are read ``page_size`` at a time with
-:meth:`RegisterQuery.page` on the worker pool when the view first asks for them, and kept in an
-LRU cache of at most ``max_pages`` pages, so a register of a million rows opens at once and memory
-stays flat. Sorting re-runs the query in SQL. Every reload bumps a generation number; results of an
-older generation (the user typed another search meanwhile) are dropped when they arrive.
+A (re)load reads the ids of every matching record in display order with :meth:`RegisterQuery.ids`
+(one narrow query: filters, scope and sort in SQL) and keeps them as one ``array('q')`` — 8 bytes a
+row, 8 MB for a million. ``rowCount`` is its length. Rows are read ``page_size`` at a time with
+:meth:`RegisterQuery.rows_for` (``WHERE id IN (…the window's ids…)``, put back in the window's
+order) on the worker pool when the view first asks for them, and kept in an LRU cache of at most
+``max_pages`` pages, so a page near the end costs what the first one does (no OFFSET) and memory
+stays flat. The ids are a snapshot: rows another workstation inserts meanwhile do not shift what the
+user sees until the next reload; a record deleted (or moved out of the user's scope) since then
+comes back missing and shows as an empty row. Sorting re-runs the id query in SQL. Every reload
+bumps a generation number; results of an older generation (the user typed another search
+meanwhile) are dropped when they arrive.
 """
 
 from __future__ import annotations
 
+from array import array
 from collections import OrderedDict, deque
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -21,25 +29,31 @@ from ui import workers
 PAGE_SIZE = 200
 MAX_PAGES = 20
 LOADING = "加载中…"
+MISSING = "该记录已不存在或不在您的查看范围内（刷新后不再列出）"
 
 Row = tuple[int, list[str]]  # (record id, display values)
+Page = list[Row | None]  # None: a record of the snapshot that is gone
 
 _RIGHT = {"int", "money"}
 _GREY = QBrush(QColor("#80868b"))
 _STATUS = QBrush(QColor("#174ea6"))
 
 
-def _count_and_first(db: Any, actor: Any, query: RegisterQuery, size: int) -> tuple[int, list[Row]]:
-    with db.read() as s:
-        total = query.count(s, actor)
-        rows = query.page(s, actor, 0, size) if total else []
-    return total, [(r[0], display_row(query.spec, r)) for r in rows]
+def _shown(query: RegisterQuery, rows: list[tuple[Any, ...] | None]) -> Page:
+    return [None if r is None else (int(r[0]), display_row(query.spec, r)) for r in rows]
 
 
-def _load_page(db: Any, actor: Any, query: RegisterQuery, offset: int, size: int) -> list[Row]:
+def _ids_and_first(db: Any, actor: Any, query: RegisterQuery, size: int) -> tuple[array[int], Page]:
     with db.read() as s:
-        rows = query.page(s, actor, offset, size)
-    return [(r[0], display_row(query.spec, r)) for r in rows]
+        ids = query.ids(s, actor)
+        rows = query.rows_for(s, actor, ids[:size])
+    return ids, _shown(query, rows)
+
+
+def _load_page(db: Any, actor: Any, query: RegisterQuery, window: Sequence[int]) -> Page:
+    with db.read() as s:
+        rows = query.rows_for(s, actor, window)
+    return _shown(query, rows)
 
 
 class RegisterTableModel(QAbstractTableModel):
@@ -65,8 +79,8 @@ class RegisterTableModel(QAbstractTableModel):
         self._query = query
         self.page_size = page_size
         self.max_pages = max_pages
-        self._count = 0
-        self._pages: OrderedDict[int, list[Row]] = OrderedDict()
+        self._ids: array[int] = array("q")
+        self._pages: OrderedDict[int, Page] = OrderedDict()
         self._pending: set[int] = set()
         self._recent: deque[int] = deque(maxlen=8)
         self._wanted: frozenset[int] = frozenset()
@@ -94,25 +108,31 @@ class RegisterTableModel(QAbstractTableModel):
             self._query = query
             self.reload()
 
+    @property
+    def ids(self) -> array[int]:
+        """The snapshot: ids of the rows in display order (do not modify)."""
+        return self._ids
+
     def reload(self) -> None:
-        """Count again and read the first page; the old rows stay on screen until then."""
+        """Read the ids again and the first page; the old rows stay on screen until then."""
         self._generation += 1
         gen = self._generation
         self._loading = True
         self._pending.clear()
         workers.run_task(
-            _count_and_first, self.db, self.actor, self._query, self.page_size,
+            _ids_and_first, self.db, self.actor, self._query, self.page_size,
             owner=self, on_done=lambda result: self._counted(gen, result),
             on_error=lambda exc: self._failed(gen, exc),
         )
 
-    def _counted(self, gen: int, result: tuple[int, list[Row]]) -> None:
+    def _counted(self, gen: int, result: tuple[array[int], Page]) -> None:
         if gen != self._generation:
             self.stale_dropped += 1
             return
-        total, first = result
+        ids, first = result
+        total = len(ids)
         self.beginResetModel()
-        self._count = total
+        self._ids = ids
         self._pages.clear()
         self._pending.clear()
         self._recent.clear()
@@ -131,12 +151,23 @@ class RegisterTableModel(QAbstractTableModel):
 
     # --- pages ----------------------------------------------------------------------------------
 
+    def _loaded_entry(self, row: int) -> tuple[bool, Row | None]:
+        """(whether the row's page is loaded, the row or None if its record is gone)."""
+        rows = self._pages.get(row // self.page_size)
+        if rows is None:
+            return False, None
+        pos = row % self.page_size
+        return True, rows[pos] if pos < len(rows) else None
+
     def _row(self, row: int) -> Row | None:
+        """The row to paint (an empty one for a record gone since the snapshot), or None while
+        its page is being read."""
         page, pos = divmod(row, self.page_size)
         rows = self._pages.get(page)
         if rows is not None:
             self._pages.move_to_end(page)
-            return rows[pos] if pos < len(rows) else (0, [""] * len(self.spec.columns))
+            entry = rows[pos] if pos < len(rows) else None
+            return entry if entry is not None else (0, [""] * len(self.spec.columns))
         if not self._recent or self._recent[-1] != page:
             self._recent.append(page)
             self._wanted = frozenset(self._recent)
@@ -146,10 +177,14 @@ class RegisterTableModel(QAbstractTableModel):
     def _request(self, page: int) -> None:
         if self._loading or page in self._pending:
             return
+        start = page * self.page_size
+        window = self._ids[start:start + self.page_size].tolist()
+        if not window:
+            return
         self._pending.add(page)
         gen = self._generation
         workers.run_task(
-            _load_page, self.db, self.actor, self._query, page * self.page_size, self.page_size,
+            _load_page, self.db, self.actor, self._query, window,
             still_wanted=lambda: page in self._wanted,
             owner=self, on_done=lambda rows: self._page_arrived(gen, page, rows),
             on_error=lambda exc: self._failed(gen, exc),
@@ -167,7 +202,7 @@ class RegisterTableModel(QAbstractTableModel):
         while len(self._pages) > self.max_pages:
             self._pages.popitem(last=False)
         first = page * self.page_size
-        last = min(self._count, first + self.page_size) - 1
+        last = min(len(self._ids), first + self.page_size) - 1
         if last >= first:
             self.dataChanged.emit(self.index(first, 0), self.index(last, self.columnCount() - 1))
         self.page_loaded.emit(page)
@@ -182,30 +217,34 @@ class RegisterTableModel(QAbstractTableModel):
         """Ask for the page holding ``row`` (as the view does when it paints it)."""
         self._row(row)
 
+    def is_missing(self, row: int) -> bool:
+        """Whether the row's page is loaded and its record is gone (deleted, or out of the user's
+        scope, since the ids were read)."""
+        loaded, entry = self._loaded_entry(row)
+        return loaded and entry is None
+
     def record_id(self, row: int) -> int | None:
-        rows = self._pages.get(row // self.page_size)
-        if rows is None or row % self.page_size >= len(rows):
-            return None
-        return rows[row % self.page_size][0] or None
+        """The record on ``row`` once its page is loaded (None before, and for a record gone)."""
+        _loaded, entry = self._loaded_entry(row)
+        return entry[0] if entry is not None else None
 
     def row_values(self, row: int) -> list[str] | None:
-        rows = self._pages.get(row // self.page_size)
-        if rows is None or row % self.page_size >= len(rows):
-            return None
-        return rows[row % self.page_size][1]
+        _loaded, entry = self._loaded_entry(row)
+        return entry[1] if entry is not None else None
 
     def row_of(self, record_id: int) -> int | None:
-        """The row of a record among the loaded pages (None if not loaded)."""
-        for page, rows in self._pages.items():
-            for pos, (rid, _values) in enumerate(rows):
-                if rid == record_id:
-                    return page * self.page_size + pos
-        return None
+        """The row of a record in the snapshot, loaded or not (None if the query does not list it,
+        or it is gone)."""
+        try:
+            row = self._ids.index(int(record_id))
+        except ValueError:
+            return None
+        return None if self.is_missing(row) else row
 
     # --- Qt model -------------------------------------------------------------------------------
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else self._count
+        return 0 if parent.isValid() else len(self._ids)
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.spec.columns)
@@ -218,6 +257,8 @@ class RegisterTableModel(QAbstractTableModel):
             if entry is None:
                 return LOADING if index.column() == 0 and role == Qt.ItemDataRole.DisplayRole else None
             text = entry[1][index.column()]
+            if not entry[0] and role == Qt.ItemDataRole.ToolTipRole:
+                return MISSING
             if role == Qt.ItemDataRole.ToolTipRole:
                 return text if len(text) > 12 or "\n" in text else None
             return text.replace("\n", " ")
@@ -226,7 +267,7 @@ class RegisterTableModel(QAbstractTableModel):
             horizontal = Qt.AlignmentFlag.AlignRight if column.kind in _RIGHT else Qt.AlignmentFlag.AlignLeft
             return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole:
-            if not self.is_loaded(index.row()):
+            if not self.is_loaded(index.row()) or self.is_missing(index.row()):
                 return _GREY
             if column.kind == "status":
                 return _STATUS

@@ -7,8 +7,9 @@ workflow action through the area's service, and each transition's ``fields`` say
 for (e.g. 盖章登记's time and count). Each of ``spec.commands`` the user may run is a button on the
 action bar, enabled when the table's selection fits it (the table allows selecting several rows with
 Ctrl/Shift; the detail panel shows the current row). A command opens the same generic form with the
-command's fields, runs on the UI thread (quick ones) or in a worker with a progress dialog and 取消
-(``long``), then shows its message and previews what it made.
+command's fields, runs through the operations runner (``ui.ops``, quick ones) or in a worker with a
+progress dialog and 取消 (``long``), then shows its message and previews what it made. Every write
+(新建, workflow actions, 修改, commands) runs off the UI thread.
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ from courtdesk.kernel.registers import (
     RegisterQuery,
     RegisterSpec,
     command_fields,
+    create_record,
+    edit_record,
     run_command,
 )
 from ui import workers
@@ -152,7 +155,8 @@ class RegisterPage(QWidget):
         self.new_button = QPushButton(spec.create_label, self)
         self.new_button.setToolTip(f"{spec.create_label}（Ctrl+N）")
         self.new_button.clicked.connect(self.new_record)
-        self.new_button.setVisible(spec.create is not None and bool(spec.form))
+        self.can_create = spec.can_create(ctx.user) and bool(spec.form)
+        self.new_button.setVisible(self.can_create)
         self.export_button = QPushButton("导出Excel")
         self.export_button.clicked.connect(self.choose_export_file)
         self.print_button = QPushButton("打印登记簿", self)
@@ -215,7 +219,7 @@ class RegisterPage(QWidget):
         self.action_bar = QWidget(self)
         self.action_bar.setLayout(actions)
         actions.setContentsMargins(0, 0, 0, 0)
-        self.action_bar.setVisible((spec.create is not None and bool(spec.form)) or bool(self.command_buttons))
+        self.action_bar.setVisible(self.can_create or bool(self.command_buttons))
 
         # --- table and detail ---
         self.query = RegisterQuery(spec)
@@ -248,6 +252,7 @@ class RegisterPage(QWidget):
         self.detail = RecordDetailPanel(ctx, spec)
         self.table.doubleClicked.connect(lambda _i: self.detail.setFocus())
         self.detail.action_requested.connect(self.start_action)
+        self.detail.edit_requested.connect(self.start_edit)
         self.detail.info.connect(self.show_info)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.table)
@@ -412,11 +417,10 @@ class RegisterPage(QWidget):
 
     def new_record(self) -> FormDialog | None:
         spec = self.spec
-        if spec.create is None or not spec.form:
+        if not self.can_create:
             return None
-        create = spec.create
         dialog = FormDialog(self.ctx, f"{spec.create_label} — {spec.title}", spec.form,
-                            lambda data: create(self.ctx.db, self.ctx.user, data), self)
+                            lambda data: create_record(self.ctx.db, self.ctx.user, spec, data), self)
         dialog.accepted.connect(lambda: self._created(dialog.result_value))
         self.active_dialog = dialog
         dialog.open()
@@ -445,18 +449,51 @@ class RegisterPage(QWidget):
             help="必填：请写明意见或理由" if transition.comment_required else "可不填",
         )
         heading = self.detail.heading.text()
+        version = self.detail.details.version if self.detail.details is not None else None
         intro = f"对「{heading}」执行「{transition.label}」。"
         if transition.rule:
             intro += f"\n依据：{transition.rule}"
 
         def submit(data: dict[str, Any]) -> Any:
             text = data.pop("comment", "") or ""
+            # The version the panel showed: a record someone else changed meanwhile is refused
+            # (StaleRecord) and this dialog stays open with what the user typed.
+            data["expected_version"] = version
             return act(self.ctx.db, self.ctx.user, record_id, transition.action, text, data)
 
         dialog = FormDialog(self.ctx, f"{transition.label} — {heading}", (*fields, comment), submit, self,
                             intro=intro, ok_text=transition.label)
         dialog.accepted.connect(lambda: self._changed(
             record_id, f"已{transition.label}：{getattr(dialog.result_value, 'number', None) or heading}"))
+        self.active_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def start_edit(self) -> FormDialog | None:
+        """修改 the shown record: its editable fields filled in, a required 修改原因; the save carries
+        the version the panel showed."""
+        from dataclasses import replace
+
+        from courtdesk.kernel.editing import REASON, REASON_MAX
+
+        details, edit = self.detail.details, self.spec.edit
+        record_id = self.detail.record_id
+        if record_id is None or details is None or edit is None or not details.can_edit:
+            return None
+        fields = tuple(replace(f, default=details.edit_values.get(f.key, f.default)) for f in edit.fields)
+        reason = FormField("reason", REASON, "multiline", max_len=REASON_MAX, help="必填：请写明为何修改")
+        heading = self.detail.heading.text()
+        version, state = details.version, details.state
+        spec = self.spec
+
+        def submit(data: dict[str, Any]) -> Any:
+            why = data.pop("reason", "") or ""
+            return edit_record(self.ctx.db, self.ctx.user, spec, record_id, data, why, version)
+
+        dialog = FormDialog(self.ctx, f"{edit.label} — {heading}", (*fields, reason), submit, self,
+                            intro=f"修改「{heading}」的登记内容，修改原因将记入办理经过。", ok_text="保存修改",
+                            state=state)
+        dialog.accepted.connect(lambda: self._changed(record_id, f"已修改：{heading}"))
         self.active_dialog = dialog
         dialog.open()
         return dialog
@@ -513,8 +550,10 @@ class RegisterPage(QWidget):
             self._run_long(command, ids, data, dialog)
             return PENDING
 
+        # A quick command runs on the operations thread like any save; a long one only starts its own
+        # worker (progress, 取消) from the UI thread.
         dialog = FormDialog(self.ctx, f"{command.label} — {self.spec.title}", fields, submit, self, intro=intro,
-                            ok_text=command.ok_text or command.label)
+                            ok_text=command.ok_text or command.label, background=not command.long)
         dialog.accepted.connect(lambda: self._command_done(command, dialog.result_value))
         self.active_dialog = dialog
         dialog.open()

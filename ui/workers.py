@@ -169,9 +169,14 @@ def run_task(
 ) -> Task:
     """Run ``fn(*args, **kwargs)`` on the pool; callbacks run on the UI thread."""
     task = Task(fn, args, kwargs, on_done, on_error, on_progress, still_wanted, owner)
+    return start(task)
+
+
+def start(task: Task, on: QThreadPool | None = None) -> Task:
+    """Start a task on ``on`` (default: the shared pool); it counts in :func:`busy` until delivered."""
     with _lock:
         _live.add(task)
-    pool().start(task)
+    (on if on is not None else pool()).start(task)
     return task
 
 

@@ -4,7 +4,9 @@ Benchmarks live here, never in tests: a test asserts behaviour, a benchmark repo
 - ``startup``: the app to its main window vs a bare PySide6 QMainWindow, fresh processes, medians.
 - ``documents``: per-document DOCX/PDF time (and LibreOffice's DOCX→PDF for comparison when
   installed); with ``--letters N`` a batch of N investigation letters streamed into one PDF.
-- ``registers``: a register of ``--rows`` rows: first page, a deep page, count, search, export, verify.
+- ``registers``: a register of ``--rows`` rows: the ordered id list (``ids_ms``), the first page and
+  a page near the end read by id (``first_page_ms``/``deep_page_ms``, medians of 5; the former
+  OFFSET read of the deep page as ``offset_deep_page_ms``), count, sort, search, export, verify.
 """
 
 from __future__ import annotations
@@ -90,6 +92,10 @@ def _ms(fn: Any) -> tuple[float, Any]:
     return (time.perf_counter() - started) * 1000, value
 
 
+def _median_ms(fn: Any, runs: int = 5) -> float:
+    return round(statistics.median(_ms(fn)[0] for _ in range(runs)), 1)
+
+
 def bench_registers(rows: int) -> dict[str, Any]:
     """Fill a scratch database with ``rows`` seal uses and time what a clerk does with the register."""
     from courtdesk.kernel import audit, demo, registers
@@ -106,15 +112,25 @@ def bench_registers(rows: int) -> dict[str, Any]:
         with db.read() as s:
             q = RegisterQuery(spec)
             out["count_ms"] = round(_ms(lambda: q.count(s, clerk))[0], 1)
-            out["first_page_ms"] = round(statistics.median(_ms(lambda: q.page(s, clerk, 0, 200))[0]
-                                                           for _ in range(5)), 1)
-            deep = max(0, rows - 200)
-            out["deep_page_ms"] = round(_ms(lambda: q.page(s, clerk, deep, 200))[0], 1)
+            # What the register view does: read the ordered ids once (its snapshot), then each page
+            # of 200 rows with WHERE id IN (…), the first and one near the end alike.
+            ids_ms, ids = _ms(lambda: q.ids(s, clerk))
+            out["ids_ms"] = round(ids_ms, 1)
+            out["ids_mb"] = round(len(ids) * ids.itemsize / 1e6, 1)
+            out["first_page_ms"] = _median_ms(lambda: q.rows_for(s, clerk, ids[:200]))
+            out["deep_page_ms"] = _median_ms(lambda: q.rows_for(s, clerk, ids[-200:]))
+            # The former way (ORDER BY … OFFSET n), for comparison.
+            deep = max(0, len(ids) - 200)
+            out["offset_deep_page_ms"] = round(_ms(lambda: q.page(s, clerk, deep, 200))[0], 1)
             sorted_q = q.with_(sort_key="title", descending=False)
-            out["sorted_page_ms"] = round(_ms(lambda: sorted_q.page(s, clerk, 0, 200))[0], 1)
+            sorted_ms, sorted_ids = _ms(lambda: sorted_q.ids(s, clerk))
+            out["sorted_ids_ms"] = round(sorted_ms, 1)
+            out["sorted_page_ms"] = _median_ms(lambda: sorted_q.rows_for(s, clerk, sorted_ids[:200]))
             search = q.with_(search="在职证明")
             out["search_count_ms"] = round(_ms(lambda: search.count(s, clerk))[0], 1)
-            out["search_page_ms"] = round(_ms(lambda: search.page(s, clerk, 0, 200))[0], 1)
+            search_ms, found = _ms(lambda: search.ids(s, clerk))
+            out["search_ids_ms"] = round(search_ms, 1)
+            out["search_page_ms"] = _median_ms(lambda: search.rows_for(s, clerk, found[:200]))
             xlsx = os.path.join(folder, "export.xlsx")
             export_ms, n = _ms(lambda: export_xlsx(s, clerk, q, xlsx))
             out["export_rows"] = n

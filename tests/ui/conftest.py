@@ -36,6 +36,14 @@ def idle(qtbot: Any) -> None:
     qtbot.waitUntil(lambda: workers.busy() == 0, timeout=15000)
 
 
+def wait_ops(qtbot: Any) -> None:
+    """Wait until every save started from the UI (ui.ops) has been delivered: a click on 保存 or
+    登录 only starts the operation; the dialog closes or shows the refusal when it comes back."""
+    from ui import ops
+
+    qtbot.waitUntil(lambda: ops.busy() == 0, timeout=20000)
+
+
 def login_dialog(qtbot: Any, db: Database, username: str, password: str) -> LoginDialog:
     dialog = LoginDialog(db)
     qtbot.addWidget(dialog)
@@ -44,6 +52,7 @@ def login_dialog(qtbot: Any, db: Database, username: str, password: str) -> Logi
     qtbot.keyClick(dialog.username, Qt.Key.Key_Return)  # moves on to the password
     qtbot.keyClicks(dialog.password, password)
     qtbot.keyClick(dialog.password, Qt.Key.Key_Return)  # the default button: 登录
+    wait_ops(qtbot)  # the password is checked off the UI thread
     return dialog
 
 
@@ -89,3 +98,30 @@ def type_text(widget: Any, text: str) -> None:
     event = QInputMethodEvent("", [])
     event.setCommitString(text)
     QApplication.sendEvent(widget, event)
+
+
+def fill_cell(qtbot: Any, lines: Any, row: int, key: str, text: str) -> None:
+    """Type ``text`` into a cell of a form's lines table as a user does: double-click the cell, type
+    over what is there, Enter."""
+    from PySide6.QtWidgets import QApplication, QLineEdit
+
+    column = next(i for i, c in enumerate(lines.field.columns) if c.key == key)
+    table = lines.table
+    index = table.model().index(row, column)
+    table.scrollTo(index)
+    qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=table.visualRect(index).center())
+    editor = QApplication.focusWidget()
+    if not isinstance(editor, QLineEdit):  # no focus offscreen: the open editor is the table's child
+        editor = next(e for e in table.viewport().findChildren(QLineEdit) if e.isVisible())
+    editor.selectAll()
+    if text.isascii():
+        qtbot.keyClicks(editor, text)
+    else:  # Chinese arrives as an input method's commit string (QTest.keyClicks knows ASCII only)
+        from PySide6.QtGui import QInputMethodEvent
+
+        event = QInputMethodEvent("", [])
+        event.setCommitString(text)
+        QApplication.sendEvent(editor, event)
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: table.item(row, column) is not None and table.item(row, column).text() == text,
+                    timeout=3000)

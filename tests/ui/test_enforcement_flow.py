@@ -27,7 +27,7 @@ from courtdesk.kernel import clock
 from courtdesk.kernel.registers import OUTPUT_DIR_ENV
 from tests.areas.enforcement.helpers import person_id
 from tests.support.readback import squash
-from tests.ui.conftest import click_record, click_row, idle, login, type_text, wait_table
+from tests.ui.conftest import click_record, click_row, idle, login, type_text, wait_ops, wait_table
 
 pytestmark = pytest.mark.ui
 
@@ -114,6 +114,7 @@ def test_case_letters_seizures_and_transcript(qtbot, desk, users, tmp_path, monk
     type_text(form.widget("respondent_domicile"), "河北省廊坊市经济技术开发区云鹏道99号")
     cases_before = count(desk, EnforcementCase)
     qtbot.mouseClick(form.ok_button, Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
     assert form.isVisible()
     assert form.field_error("number").startswith("案号：「2025执5678」格式不对"), form.all_errors()
     assert form.widget("number").property("invalid") is True
@@ -121,6 +122,7 @@ def test_case_letters_seizures_and_transcript(qtbot, desk, users, tmp_path, monk
     form.widget("number").clear()
     type_text(form.widget("number"), NUMBER)
     qtbot.mouseClick(form.ok_button, Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
     assert form.result() == QDialog.DialogCode.Accepted, form.all_errors()
     case_id = form.result_value.id
     assert count(desk, EnforcementCase) == cases_before + 1
@@ -148,6 +150,7 @@ def test_case_letters_seizures_and_transcript(qtbot, desk, users, tmp_path, monk
     shot(dialog, "2_letter_batch_dialog")
     letters_before = count(desk, InvestigationLetter)
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
     progress = cases.command_progress
     assert progress is not None and progress.isVisible()
     qtbot.waitUntil(lambda: cases.last_progress is not None or cases.last_result is not None, timeout=30000)
@@ -183,6 +186,7 @@ def test_case_letters_seizures_and_transcript(qtbot, desk, users, tmp_path, monk
         send = letters.active_dialog
         qtbot.keyClicks(send.widget("postal_receipt"), receipt)
         qtbot.mouseClick(send.ok_button, Qt.MouseButton.LeftButton)
+        wait_ops(qtbot)
         assert send.result() == QDialog.DialogCode.Accepted, send.all_errors()
         qtbot.waitUntil(lambda: letters.detail.details is not None and letters.detail.details.status == "已寄出待回复")
         wait_table(qtbot, letters)
@@ -192,6 +196,7 @@ def test_case_letters_seizures_and_transcript(qtbot, desk, users, tmp_path, monk
     reply = letters.active_dialog
     type_text(reply.widget("reply_note"), "被执行人不在此居住，无工作单位。")
     qtbot.mouseClick(reply.ok_button, Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
     assert reply.result() == QDialog.DialogCode.Accepted, reply.all_errors()
     qtbot.waitUntil(lambda: letters.detail.details is not None and letters.detail.details.status == "已回复")
     with desk.read() as s:
@@ -230,6 +235,7 @@ def test_case_letters_seizures_and_transcript(qtbot, desk, users, tmp_path, monk
         form.set_value("start_date", start)
         form.set_value("end_date", end)
         qtbot.mouseClick(form.ok_button, Qt.MouseButton.LeftButton)
+        wait_ops(qtbot)
         return form
 
     before = count(desk, Seizure)
@@ -280,6 +286,7 @@ def test_case_letters_seizures_and_transcript(qtbot, desk, users, tmp_path, monk
     assert notice_form.value("judge_name") == users["enforcer"].name
     assert notice_form.value("party_name") == "张伟"
     qtbot.mouseClick(notice_form.ok_button, Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
     assert notice_form.result() == QDialog.DialogCode.Accepted, notice_form.all_errors()
     notice_id = seizures.last_result.record_ids[0]
     qtbot.waitUntil(lambda: seizures.preview is not None and seizures.preview.isVisible(), timeout=20000)
@@ -304,6 +311,7 @@ def test_case_letters_seizures_and_transcript(qtbot, desk, users, tmp_path, monk
     notify = notices.active_dialog
     notify.set_value("notified_on", today)
     qtbot.mouseClick(notify.ok_button, Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
     assert notify.result() == QDialog.DialogCode.Accepted, notify.all_errors()
     qtbot.waitUntil(lambda: notices.detail.details is not None and notices.detail.details.status == "已告知")
     enforcer.open_register("seizure")
@@ -351,6 +359,7 @@ def test_cancelling_a_long_command_keeps_nothing_to_send(qtbot, desk, tmp_path, 
     dialog = cases.active_dialog
     qtbot.mouseClick(dialog.widget("unit_ids").all_button, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
     progress = cases.command_progress
     assert not dialog.ok_button.isEnabled()  # the form waits for the worker
     cancel = next(b for b in progress.findChildren(QPushButton) if b.text() == "取消")
@@ -389,8 +398,10 @@ def test_multichoice_field_filter_select_shown_and_required(qtbot, desk, users):
     qtbot.mouseClick(units.none_button, Qt.MouseButton.LeftButton)
     assert dialog.value("units") == []
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
     assert dialog.isVisible() and dialog.field_error("units") == "发往单位：请至少选择一项"
     assert units.list.property("invalid") is True
     dialog.set_value("units", [3])
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
     assert dialog.result() == QDialog.DialogCode.Accepted and dialog.result_value == {"units": [3]}

@@ -32,7 +32,7 @@ from courtdesk.areas.letters.models import BlankLetterhead, BlankLetterheadRepor
 from courtdesk.areas.seals.models import SealUse
 from courtdesk.kernel import clock
 from tests.areas.letters.letters_helpers import wrong_check_digit
-from tests.ui.conftest import click_record, idle, login, type_text, wait_table
+from tests.ui.conftest import click_record, fill_cell, idle, login, type_text, wait_ops, wait_table
 
 pytestmark = pytest.mark.ui
 
@@ -78,12 +78,15 @@ def type_number(qtbot: Any, spin: Any, value: int) -> None:
 
 def fill_letter(qtbot: Any, form: Any, *, validity: int = 10, second_id: str | None = None) -> None:
     type_text(form.widget("recipient"), RECIPIENT)
-    for i, key in ((1, "enforcer"), (2, "enforce_clerk")):
+    bearers = form.widget("bearers")  # the 持信人 table: one row to start with, 添加一行 for the second
+    assert bearers.row_count() == 1
+    qtbot.mouseClick(bearers.add_button, Qt.MouseButton.LeftButton)
+    for row, key in enumerate(("enforcer", "enforce_clerk")):
         name = {"enforcer": "黄磊", "enforce_clerk": "何佳"}[key]
-        type_text(form.widget(f"bearer{i}_name"), name)
-        type_text(form.widget(f"bearer{i}_title"), BEARERS[key][0])
-        number = BEARERS[key][1] if i == 1 or second_id is None else second_id
-        qtbot.keyClicks(form.widget(f"bearer{i}_id_number"), number)
+        fill_cell(qtbot, bearers, row, "name", name)
+        fill_cell(qtbot, bearers, row, "title", BEARERS[key][0])
+        number = BEARERS[key][1] if row == 0 or second_id is None else second_id
+        fill_cell(qtbot, bearers, row, "id_number", number)
     type_text(form.widget("purpose"), PURPOSE)
     type_number(qtbot, form.widget("validity_days"), validity)
     choose(form.widget("signer_id"), "刘建军")
@@ -98,6 +101,7 @@ def act(qtbot: Any, page: Any, label: str, fill: Any = None) -> Any:
     if fill is not None:
         fill(dialog)
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
     assert dialog.result() == QDialog.DialogCode.Accepted, dialog.all_errors()
     return dialog
 
@@ -141,6 +145,7 @@ def test_letter_is_requested_issued_printed_exported_and_another_voided(qtbot, d
     assert form.all_errors() == []
     shot(form, "letter_form")
     qtbot.mouseClick(form.ok_button, Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
     assert form.result() == QDialog.DialogCode.Accepted, form.all_errors()
     letter_id = form.result_value.id
     assert form.result_value.number is None  # the number is taken when the clerk issues it
@@ -157,6 +162,14 @@ def test_letter_is_requested_issued_printed_exported_and_another_voided(qtbot, d
     wait_table(qtbot, page)
     click_record(qtbot, page, letter_id)
     assert page.detail.heading.text() == "（尚未编号）"
+    # the bearers are a section of the detail panel: a small table, one row each
+    bearers_table = page.detail.lines_tables["bearers"]
+    assert page.detail.lines_boxes["bearers"].title() == "持信人"
+    assert [bearers_table.horizontalHeaderItem(c).text() for c in range(3)] == ["姓名", "职务", "身份证号码"]
+    assert [[bearers_table.item(r, c).text() for c in range(3)] for r in range(bearers_table.rowCount())] == [
+        ["黄磊", BEARERS["enforcer"][0], BEARERS["enforcer"][1]],
+        ["何佳", BEARERS["enforce_clerk"][0], BEARERS["enforce_clerk"][1]],
+    ]
     act(qtbot, page, "开具")
     wait_detail(qtbot, page, "已开具")
     number = f"(2026)第{last + 1:04d}号"
@@ -244,6 +257,7 @@ def test_blank_letterhead_from_request_to_closing_and_the_dashboards(qtbot, desk
     type_text(form.widget("purpose"), LETTERHEAD_PURPOSE)
     form.set_value("return_by", dt.date(2027, 1, 10))
     qtbot.mouseClick(form.ok_button, Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
     assert form.result() == QDialog.DialogCode.Accepted, form.all_errors()
     batch_id, number = form.result_value.id, form.result_value.number
     assert re.fullmatch(r"\(2026\)信笺第\d{4}号", number)
@@ -264,6 +278,7 @@ def test_blank_letterhead_from_request_to_closing_and_the_dashboards(qtbot, desk
     approve = LETTERHEAD_WORKFLOW.transition("approve")[0]
     dialog = page.start_action(approve)
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
     assert dialog.isVisible()
     assert "只有院长可以执行「批准」" in dialog.error.text() and RULE_20_3 in dialog.error.text()
     dialog.reject()
@@ -371,6 +386,7 @@ def test_bad_letter_input_is_refused_next_to_the_field_and_nothing_is_written(qt
 
     def refused() -> None:
         qtbot.mouseClick(form.ok_button, Qt.MouseButton.LeftButton)
+        wait_ops(qtbot)
         assert form.isVisible()
         assert count(desk, IntroductionLetter) == before
 
@@ -383,26 +399,30 @@ def test_bad_letter_input_is_refused_next_to_the_field_and_nothing_is_written(qt
 
     type_number(qtbot, form.widget("validity_days"), 7)
     wrong = wrong_check_digit(BEARERS["enforce_clerk"][1])
-    id_box = form.widget("bearer2_id_number")
-    id_box.clear()
-    qtbot.keyClicks(id_box, wrong)
+    bearers = form.widget("bearers")
+    fill_cell(qtbot, bearers, 1, "id_number", wrong)
     refused()
-    assert form.field_error("bearer2_id_number").startswith("持信人2 身份证号码：校验码错误")
+    assert form.field_error("bearers").startswith("持信人第2行 身份证号码：校验码错误")
+    assert bearers.cell(1, "id_number").background().color().name() == "#fce8e6"  # the refused cell
+    assert (bearers.table.currentRow(), bearers.table.currentColumn()) == (1, 2)
     shot(form, "letter_form_refused")
     assert form.field_error("validity_days") == ""
 
-    for i in (1, 2):  # nobody named
-        for what in ("name", "title", "id_number"):
-            form.widget(f"bearer{i}_{what}").clear()
+    for _ in range(2):  # nobody named: both rows deleted
+        bearers.table.selectRow(0)
+        qtbot.mouseClick(bearers.remove_button, Qt.MouseButton.LeftButton)
+    assert bearers.row_count() == 0
     refused()
-    assert form.error.text() == "持信人：至少填写一人（姓名、职务、身份证号码）"
-    assert form.widget("bearer1_name").property("invalid") is True
+    assert form.field_error("bearers") == "持信人：至少填写一人（姓名、职务、身份证号码）"
+    assert bearers.table.property("invalid") is True
 
     # filled in properly, it saves
-    type_text(form.widget("bearer1_name"), "黄磊")
-    type_text(form.widget("bearer1_title"), "执行员")
-    qtbot.keyClicks(form.widget("bearer1_id_number"), BEARERS["enforcer"][1])
+    qtbot.mouseClick(bearers.add_button, Qt.MouseButton.LeftButton)
+    fill_cell(qtbot, bearers, 0, "name", "黄磊")
+    fill_cell(qtbot, bearers, 0, "title", "执行员")
+    fill_cell(qtbot, bearers, 0, "id_number", BEARERS["enforcer"][1])
     qtbot.mouseClick(form.ok_button, Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
     assert form.result() == QDialog.DialogCode.Accepted, form.all_errors()
     assert count(desk, IntroductionLetter) == before + 1
     idle(qtbot)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from tests.ui.conftest import idle, login, login_dialog
+from tests.ui.conftest import idle, login, login_dialog, wait_ops
 from ui.login import LoginDialog
 
 pytestmark = pytest.mark.ui
@@ -23,10 +23,12 @@ def test_five_wrong_passwords_lock_the_account(qtbot, desk):
     dialog = login_dialog(qtbot, desk, "judge", "wrong-password")
     for _ in range(4):
         qtbot.mouseClick(dialog.login_button, Qt.MouseButton.LeftButton)
+        wait_ops(qtbot)
     assert "账号已锁定 15 分钟" in dialog.error.text()
     # Even the right password is refused while locked.
     dialog.password.setText("Demo2026")
     qtbot.mouseClick(dialog.login_button, Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
     assert dialog.user is None
     assert dialog.error.text().startswith("账号已锁定（连续 5 次密码错误）")
 
@@ -41,6 +43,8 @@ def test_enter_after_the_user_name_does_not_count_as_an_attempt(qtbot, desk):
     assert not dialog.error.isVisible()
     qtbot.keyClicks(dialog.password, "Demo2026")
     qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.busy and dialog.progress.text() == "正在验证…"  # checked off the UI thread
+    wait_ops(qtbot)
     assert dialog.user is not None and dialog.user.username == "judge"
 
 
@@ -58,12 +62,14 @@ def test_administrator_unlocks_a_locked_account(qtbot, desk):
     dialog = login_dialog(qtbot, desk, "judge", "wrong-password")
     for _ in range(4):
         qtbot.mouseClick(dialog.login_button, Qt.MouseButton.LeftButton)
+        wait_ops(qtbot)
     admin = login(qtbot, desk, "admin")
     page = admin.show_page("admin")
     users = page.users
     assert any("已锁定" in users.table.item(r, 5).text() for r in range(users.table.rowCount()))
     users.select_username("judge")
     qtbot.mouseClick(users.unlock_button, Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
     row = next(r for r in range(users.table.rowCount()) if users.table.item(r, 0).text() == "judge")
     assert users.table.item(row, 5).text() == "正常"
     again = login_dialog(qtbot, desk, "judge", "Demo2026")
@@ -167,9 +173,11 @@ def test_reset_password_then_the_user_must_choose_a_new_one(qtbot, desk):
     form = users.active_dialog
     form.set_value("password", "short1")
     qtbot.mouseClick(form.ok_button, Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
     assert form.field_error("password") == "新密码：至少 8 位"
     form.set_value("password", "Temp2026x")
     qtbot.mouseClick(form.ok_button, Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
     assert form.result() == QDialog.DialogCode.Accepted
 
     dialog = login_dialog(qtbot, desk, "judge", "Temp2026x")
@@ -185,6 +193,8 @@ def test_reset_password_then_the_user_must_choose_a_new_one(qtbot, desk):
     assert change.error.text() == "确认新密码：与新密码不一致"
     change.again.setText("Court2027")
     assert change.save()
+    wait_ops(qtbot)
+    assert change.result() == QDialog.DialogCode.Accepted, change.error.text()
     again = login_dialog(qtbot, desk, "judge", "Court2027")
     assert again.user is not None and not again.user.must_change_password
     idle(qtbot)

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from courtdesk.areas.seals.models import SealUse
 from courtdesk.kernel import clock
-from tests.ui.conftest import click_record, idle, login, type_text, wait_table
+from tests.ui.conftest import click_record, idle, login, type_text, wait_ops, wait_table
 
 pytestmark = pytest.mark.ui
 
@@ -54,6 +54,7 @@ def test_seal_use_from_request_to_stamp_and_export(qtbot, desk, tmp_path):
     form.widget("copies").setValue(2)
     type_text(form.widget("purpose"), PURPOSE)
     qtbot.mouseClick(form.ok_button, Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
     assert form.result() == QDialog.DialogCode.Accepted, form.all_errors()
     use_id, number = form.result_value.id, form.result_value.number
     assert re.fullmatch(r"\(2026\)用印第\d{4}号", number)
@@ -83,6 +84,7 @@ def test_seal_use_from_request_to_stamp_and_export(qtbot, desk, tmp_path):
     dialog = page.active_dialog
     type_text(dialog.widget("comment"), "同意")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
     assert dialog.result() == QDialog.DialogCode.Accepted, dialog.all_errors()
     # Approved, it leaves the 待我审批 list; the detail panel shows the new state and the step.
     qtbot.waitUntil(lambda: page.model.row_of(use_id) is None and not page.model.loading)
@@ -102,6 +104,7 @@ def test_seal_use_from_request_to_stamp_and_export(qtbot, desk, tmp_path):
     assert stamp.value("stamped_at") == dt.datetime(2026, 11, 24, 10, 15)
     stamp.widget("stamped_impressions").setValue(2)
     qtbot.mouseClick(stamp.ok_button, Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
     assert stamp.result() == QDialog.DialogCode.Accepted, stamp.all_errors()
 
     # --- 已盖章 in the register, and in the export -------------------------------------------------
@@ -137,6 +140,7 @@ def test_empty_file_title_is_refused_next_to_the_field_and_nothing_is_written(qt
     seals.setCurrentIndex(next(i for i in range(seals.count()) if "办公室印" in seals.itemText(i)))
     type_text(form.widget("purpose"), PURPOSE)
     qtbot.mouseClick(form.ok_button, Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
     assert form.isVisible()
     assert form.field_error("title") == "文件名称：必填，不能为空"
     assert form.widget("title").property("invalid") is True
@@ -145,6 +149,7 @@ def test_empty_file_title_is_refused_next_to_the_field_and_nothing_is_written(qt
     # Fixing the field saves.
     type_text(form.widget("title"), TITLE)
     qtbot.mouseClick(form.ok_button, Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
     assert not form.isVisible()
     assert _count_uses(desk) == before + 1
     idle(qtbot)
@@ -161,6 +166,7 @@ def test_refusal_by_a_rule_is_shown_in_the_action_dialog(qtbot, desk):
     qtbot.mouseClick(page.detail.action_buttons["退回"], Qt.MouseButton.LeftButton)
     dialog = page.active_dialog
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
     assert dialog.isVisible()
     assert dialog.field_error("comment") == "意见：执行「退回」必须填写意见或理由"
     with desk.read() as s:
