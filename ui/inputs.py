@@ -153,10 +153,17 @@ class LinesInput(QWidget):
                 header_item.setToolTip(c.help)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # Columns of known width get room for a whole value (an 18-digit ID number, an amount, a
+        # date) even while empty; text columns share the rest.
+        sample = {"idnumber": "0" * 18, "money": "0" * 12, "date": "2026-11-30"}
+        metrics = self.table.fontMetrics()
         for i, c in enumerate(field.columns):
-            if c.kind in ("idnumber", "money", "date"):
-                header.setSectionResizeMode(i, QHeaderView.ResizeMode.ResizeToContents)
-                header.setMinimumSectionSize(90)
+            if c.kind in sample:
+                header.setSectionResizeMode(i, QHeaderView.ResizeMode.Fixed)
+                title = self.table.horizontalHeaderItem(i)
+                needed = max(metrics.horizontalAdvance(sample[c.kind]),
+                             metrics.horizontalAdvance(title.text() if title is not None else c.label))
+                self.table.setColumnWidth(i, needed + 28)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
