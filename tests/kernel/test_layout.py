@@ -148,8 +148,8 @@ def test_benchmark_and_test_support_code_stay_out_of_the_product():
     assert not (ROOT / "courtdesk" / "kernel" / "documents" / "readback.py").exists()
 
 
-def test_the_contract_sees_a_circle_when_there_is_one(tmp_path):
-    """The checker itself: a module pair that imports each other is reported."""
+def test_the_import_graph_sees_real_imports():
+    """The checker itself reads imports (else every contract above would pass on an empty graph)."""
     assert "courtdesk.kernel.registers" in GRAPH["courtdesk.kernel.printing"] or \
         "courtdesk.kernel.registers" in GRAPH["courtdesk.kernel.exporting"]
     assert imports_of("courtdesk.areas.seals") >= {"courtdesk.kernel.area", "courtdesk.areas.seals.service"}
