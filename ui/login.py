@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QDialog,
@@ -29,10 +29,6 @@ HINT_STYLE = "color: #5f6368;"
 class LoginDialog(QDialog):
     """用户名 + 密码. ``db`` may arrive later (:meth:`set_database`) while the core is still opening
     the database in the background; until then 登录 is disabled and the dialog says so."""
-
-    #: The password check has started (on the operations thread): the UI thread is free meanwhile —
-    #: the shell uses it to load the main window's code while argon2 works.
-    check_started = Signal()
 
     def __init__(self, db=None, parent: QWidget | None = None, *, court_name: str = "") -> None:
         super().__init__(parent)
@@ -117,7 +113,6 @@ class LoginDialog(QDialog):
         self._set_busy(True)
         ops.run_op(self, lambda: people.login(name, password), self._logged_in, self._refused,
                    busy_text="正在验证…", status=self._show_progress)
-        QTimer.singleShot(0, self.check_started.emit)  # after this click's repaint
         return True
 
     def _set_busy(self, busy: bool) -> None:

@@ -1,8 +1,11 @@
 """The table model of every register: the ordered record ids, and pages of rows read on demand.
 
-A (re)load reads the ids of every matching record in display order with :meth:`RegisterQuery.ids`
-(one narrow query: filters, scope and sort in SQL) and keeps them as one ``array('q')`` — 8 bytes a
-row, 8 MB for a million. ``rowCount`` is its length. Rows are read ``page_size`` at a time with
+A (re)load for a new query first reads just the first page (``LIMIT``, milliseconds even at a
+million rows) and shows it, then reads the ids of every matching record in display order with
+:meth:`RegisterQuery.ids` (one narrow query: filters, scope and sort in SQL; seconds at a million
+rows) and keeps them as one ``array('q')`` — 8 bytes a row, 8 MB for a million; the rows after the
+first page are then appended (or, if the first page changed meanwhile, the model is reset). A reload
+of the same query keeps the old rows on screen until the new ids are read. ``rowCount`` is its length. Rows are read ``page_size`` at a time with
 :meth:`RegisterQuery.rows_for` (``WHERE id IN (…the window's ids…)``, put back in the window's
 order) on the worker pool when the view first asks for them, and kept in an LRU cache of at most
 ``max_pages`` pages, so a page near the end costs what the first one does (no OFFSET) and memory
@@ -43,6 +46,12 @@ def _shown(query: RegisterQuery, rows: list[tuple[Any, ...] | None]) -> Page:
     return [None if r is None else (int(r[0]), display_row(query.spec, r)) for r in rows]
 
 
+def _first_rows(db: Any, actor: Any, query: RegisterQuery, size: int) -> Page:
+    with db.read() as s:
+        rows = query.page(s, actor, 0, size)
+    return _shown(query, list(rows))
+
+
 def _ids_and_first(db: Any, actor: Any, query: RegisterQuery, size: int) -> tuple[array[int], Page]:
     with db.read() as s:
         ids = query.ids(s, actor)
@@ -59,6 +68,8 @@ def _load_page(db: Any, actor: Any, query: RegisterQuery, window: Sequence[int])
 class RegisterTableModel(QAbstractTableModel):
     #: Emitted (on the UI thread) when a (re)load has counted the rows.
     counted = Signal(int)
+    #: The first page of a new query is on screen (its row count) while the rest is being counted.
+    previewed = Signal(int)
     page_loaded = Signal(int)
     load_failed = Signal(str)
 
@@ -86,6 +97,8 @@ class RegisterTableModel(QAbstractTableModel):
         self._wanted: frozenset[int] = frozenset()
         self._generation = 0
         self._loading = False
+        self._preview = False  # only the first page is there, the ids are being read
+        self._shown_query: RegisterQuery | None = None  # the query whose rows are on screen
         self.stale_dropped = 0  # results thrown away because a newer query replaced theirs
         self.reload()
 
@@ -114,16 +127,44 @@ class RegisterTableModel(QAbstractTableModel):
         return self._ids
 
     def reload(self) -> None:
-        """Read the ids again and the first page; the old rows stay on screen until then."""
+        """Read the ids again and the first page. For a new query, its first page is shown first
+        (:attr:`previewed`); for the same query, the old rows stay on screen until the ids are read."""
         self._generation += 1
         gen = self._generation
         self._loading = True
         self._pending.clear()
+        if self._shown_query != self._query:
+            workers.run_task(
+                _first_rows, self.db, self.actor, self._query, self.page_size,
+                owner=self, on_done=lambda page: self._previewed(gen, page),
+                on_error=lambda exc: self._failed(gen, exc),
+            )
+        else:
+            self._read_ids(gen)
+
+    def _read_ids(self, gen: int) -> None:
         workers.run_task(
             _ids_and_first, self.db, self.actor, self._query, self.page_size,
             owner=self, on_done=lambda result: self._counted(gen, result),
             on_error=lambda exc: self._failed(gen, exc),
         )
+
+    def _previewed(self, gen: int, first: Page) -> None:
+        if gen != self._generation:
+            self.stale_dropped += 1
+            return
+        self.beginResetModel()
+        self._ids = array("q", [row[0] for row in first if row is not None])
+        self._pages.clear()
+        self._recent.clear()
+        self._wanted = frozenset()
+        if first:
+            self._pages[0] = first
+        self._preview = True
+        self._shown_query = self._query
+        self.endResetModel()
+        self.previewed.emit(len(first))
+        self._read_ids(gen)
 
     def _counted(self, gen: int, result: tuple[array[int], Page]) -> None:
         if gen != self._generation:
@@ -131,6 +172,20 @@ class RegisterTableModel(QAbstractTableModel):
             return
         ids, first = result
         total = len(ids)
+        shown = len(self._ids)
+        if self._preview and shown and ids[:shown] == self._ids:
+            # the preview is still the head of the list: append the rest, keep selection and scroll
+            self._preview = False
+            self._pages[0] = first
+            if total > shown:
+                self.beginInsertRows(QModelIndex(), shown, total - 1)
+                self._ids = ids
+                self.endInsertRows()
+            self._loading = False
+            if shown:
+                self.dataChanged.emit(self.index(0, 0), self.index(min(shown, total) - 1, self.columnCount() - 1))
+            self.counted.emit(total)
+            return
         self.beginResetModel()
         self._ids = ids
         self._pages.clear()
@@ -139,6 +194,8 @@ class RegisterTableModel(QAbstractTableModel):
         self._wanted = frozenset()
         if total:
             self._pages[0] = first
+        self._preview = False
+        self._shown_query = self._query
         self._loading = False
         self.endResetModel()
         self.counted.emit(total)

@@ -225,6 +225,7 @@ class RegisterPage(QWidget):
         self.query = RegisterQuery(spec)
         self.model = RegisterTableModel(ctx.db, ctx.user, self.query, self)
         self.model.counted.connect(self._counted)
+        self.model.previewed.connect(self._previewed)
         self.model.page_loaded.connect(self._page_loaded)
         self.model.load_failed.connect(self._load_failed)
         self.table = RegisterTable()
@@ -360,6 +361,11 @@ class RegisterPage(QWidget):
             wanted = min(cap, widest + 16)
             if wanted > header.sectionSize(i):
                 header.resizeSection(i, wanted)
+
+    def _previewed(self, shown: int) -> None:
+        if shown and not self._columns_fitted:
+            self._fit_columns()
+        self.count_label.setText(f"正在统计条数…（先显示前 {shown:,} 条）" if shown else "加载中…")
 
     def _counted(self, total: int) -> None:
         if total and not self._columns_fitted:

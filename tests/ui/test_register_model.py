@@ -120,3 +120,42 @@ def test_results_of_a_superseded_query_are_dropped(qtbot, big_db, clerk):
     assert model.stale_dropped == 1
     assert counts == [voided]
     assert model.rowCount() == voided
+
+
+def test_a_new_query_shows_its_first_page_at_once_and_appends_the_rest_when_counted(qtbot, big_db, clerk):
+    """At a million rows reading every id takes seconds; the first page (LIMIT) takes milliseconds.
+    The clerk sees the first rows at once; the rest is appended without a reset (scroll and
+    selection stay) once the ids are read."""
+    spec = get("seal_use")
+    model = RegisterTableModel(big_db, clerk, RegisterQuery(spec), page_size=200)
+    previews: list[tuple[int, int, bool, int | None]] = []
+    model.previewed.connect(
+        lambda n: previews.append((n, model.rowCount(), model.loading, model.record_id(0))))
+    inserted: list[tuple[int, int]] = []
+    model.rowsInserted.connect(lambda _parent, first, last: inserted.append((first, last)))
+    resets: list[int] = []
+    model.modelReset.connect(lambda: resets.append(model.rowCount()))
+    qtbot.waitUntil(lambda: not model.loading, timeout=20000)
+    with big_db.read() as s:
+        total = RegisterQuery(spec).count(s, clerk)
+        head = RegisterQuery(spec).page(s, clerk, 0, 1)[0][0]
+    assert previews == [(200, 200, True, head)]  # first page shown while still counting
+    assert resets == [200]  # the preview's reset only
+    assert inserted == [(200, total - 1)]  # then the rest appended
+    assert model.rowCount() == total and model.record_id(0) == head
+    idle(qtbot)
+
+
+def test_reloading_the_same_query_keeps_the_rows_on_screen_until_counted(qtbot, big_db, clerk):
+    spec = get("seal_use")
+    model = _model(qtbot, big_db, clerk, RegisterQuery(spec))
+    total = model.rowCount()
+    previews: list[int] = []
+    model.previewed.connect(previews.append)
+    counts: list[int] = []
+    model.counted.connect(lambda n: counts.append(model.rowCount()))
+    model.reload()  # e.g. after a save
+    assert model.rowCount() == total  # nothing shrinks meanwhile
+    qtbot.waitUntil(lambda: not model.loading, timeout=20000)
+    assert previews == [] and counts == [total]
+    idle(qtbot)
