@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from courtdesk.kernel import clock
 from courtdesk.kernel.errors import DomainError
 from courtdesk.kernel.forms import FormField
 from courtdesk.kernel.models.people import Role, all_roles
@@ -144,12 +143,12 @@ class UsersTab(QWidget):
             self.users = PeopleService(self.ctx.db).users(s)
             for u in self.users:
                 _ = u.roles, u.department
-        now = clock.now()
+            locked = PeopleService(self.ctx.db).lockouts(s)
         self.table.setRowCount(len(self.users))
         for row, u in enumerate(self.users):
             roles = "、".join(r.label for r in sorted(u.roles, key=lambda r: (all_roles() + [r]).index(r))) or "一般工作人员"
-            if u.locked_until and u.locked_until > now:
-                state = f"已锁定（至 {u.locked_until:%H:%M}）"
+            if u.username in locked:
+                state = f"已锁定（至 {locked[u.username]:%H:%M}）"
             elif u.must_change_password:
                 state = "须修改密码"
             else:

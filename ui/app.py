@@ -93,7 +93,9 @@ class CoreLoader:
 
                 demo.fill(db)
                 self.demo_filled = True
-            import courtdesk.kernel.people  # noqa: F401  (login)
+            from courtdesk.kernel import people
+
+            people.stand_in_hash()  # made now, so an unknown name's first check costs what any check does
             from courtdesk.kernel import area
 
             area.discover()  # every area's registers, before the main window asks for them

@@ -325,6 +325,44 @@ def _verify_rows(conn: Connection, mapper: Mapper[Any]) -> Iterator[str]:
     rows.close()
 
 
+def adopt(conn: Connection, model: type, comment: str) -> int:
+    """Record in the chain, as ``migrate`` entries, what a schema upgrade changed in ``model``'s rows.
+
+    A row whose last audited state differs from the row now *only* in columns the upgrade removed
+    or added gets an entry (before: the last audited state; after: the row now), so verification
+    does not call the upgrade a write behind the app's back. A row that also differs in a column
+    both know is left alone: that change was not the upgrade's, and verification goes on
+    reporting it. Rows of a table audited for the first time (no entries yet) are all taken in.
+    Returns the number of entries written."""
+    mapper: Mapper[Any] = inspect(model)
+    table = mapper.local_table
+    name = table.name  # type: ignore[attr-defined]
+    pk = next(iter(table.primary_key.columns))  # type: ignore[attr-defined]
+    latest = (
+        select(func.max(_entry.c.id).label("mid")).where(_entry.c.entity == name)
+        .group_by(_entry.c.entity_id).subquery()
+    )
+    audited = {int(r.entity_id): r for r in conn.execute(
+        select(_entry.c.entity_id, _entry.c.action, _entry.c.after).join(latest, latest.c.mid == _entry.c.id))}
+    writer = AuditWriter(conn)
+    written = 0
+    for row in conn.execute(select(table).order_by(pk)).all():
+        row_id = int(getattr(row, pk.name))
+        now = row_snapshot(mapper, row)
+        last = audited.get(row_id)
+        before = json.loads(last.after) if last is not None and last.after else None
+        if last is not None:
+            if last.action == "delete" or before is None or before == now:
+                continue
+            shared = now.keys() & before.keys()
+            if any(before[k] != now[k] for k in shared):
+                continue  # changed behind the app's back: not the upgrade's to explain
+        writer.add("migrate", name, row_id, before, now, comment)
+        written += 1
+    writer.flush()
+    return written
+
+
 def values_snapshot(model: type, values: dict[str, Any]) -> dict[str, Any]:
     """Snapshot of a row given as plain values (bulk writers use it to audit what they insert)."""
     mapper: Mapper[Any] = inspect(model)

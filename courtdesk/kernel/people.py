@@ -1,7 +1,11 @@
 """Login, lock-out, users, departments and roles.
 
-Passwords are kept only as argon2id hashes. Five wrong passwords lock the account for 15 minutes;
-an administrator can unlock it and reset the password (the user must then choose a new one).
+Passwords are kept only as argon2id hashes. Five wrong passwords in a row lock the login name for
+15 minutes; an administrator can unlock it and reset the password (the user must then choose a new
+one). Failures are counted per login name as typed (``login_throttle``), whether an account of that
+name exists or not, and an unknown name is checked against a stand-in hash with the same argon2
+cost: the answer, its wording and its time are the same for an unknown name, a wrong password, a
+deactivated account and a locked one, so nobody can probe which accounts exist.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from sqlalchemy.orm import Session
 from courtdesk.kernel import clock, validation
 from courtdesk.kernel.db.engine import Database
 from courtdesk.kernel.errors import DomainError, PermissionDenied, ValidationError
-from courtdesk.kernel.models.people import ADMIN, Department, Role, User, UserRole
+from courtdesk.kernel.models.people import ADMIN, Department, LoginThrottle, Role, User, UserRole
 from courtdesk.kernel.records import load_or_refuse
 
 MAX_FAILED_LOGINS = 5
@@ -25,6 +29,10 @@ LOCK_MINUTES = 15
 MIN_PASSWORD_LENGTH = 8
 
 _hasher = PasswordHasher()
+_stand_in: str | None = None  # a hash of a random password, verified for names without an account
+
+#: The one answer to every refused login (the lock-out adds only what the typist can already know).
+WRONG = "用户名或密码错误"
 
 
 def hash_password(password: str) -> str:
@@ -38,6 +46,16 @@ def _verify(password_hash: str, password: str) -> bool:
         return False
 
 
+def stand_in_hash() -> str:
+    """The hash an unknown name's password is checked against (made once, with the same cost)."""
+    global _stand_in
+    if _stand_in is None:
+        import secrets
+
+        _stand_in = hash_password(secrets.token_urlsafe(24))
+    return _stand_in
+
+
 def require(actor: User, *roles: Role, action: str) -> None:
     """The permission check every service uses: ``actor`` must hold one of ``roles``."""
     if actor is None or not actor.active or not actor.has(*roles):
@@ -47,6 +65,13 @@ def require(actor: User, *roles: Role, action: str) -> None:
 
 def load_user(session: Session, user_id: int) -> User:
     return load_or_refuse(session, User, user_id, "用户", "该用户不存在")
+
+
+def _clear_throttle(session: Session, name: str) -> None:
+    """Forget a login name's failures (through the ORM, so the audit hook records it)."""
+    throttle = session.scalar(select(LoginThrottle).where(LoginThrottle.name == name))
+    if throttle is not None:
+        session.delete(throttle)
 
 
 def _check_password_rule(password: str) -> None:
@@ -63,43 +88,70 @@ class PeopleService:
     # --- login -----------------------------------------------------------------------------------
 
     def login(self, username: str, password: str) -> User:
-        """Return the user, or raise DomainError (wrong password counts towards the lock-out)."""
+        """Return the user, or raise DomainError with the same words, after the same work, for an
+        unknown name, a wrong password, a deactivated account and a locked name.
+
+        The password is checked outside any transaction (argon2 takes ~¼ s by design; holding the
+        write lock meanwhile would stall every other workstation); only a failure, or a success
+        after failures, writes — the failure count of the name typed."""
         name = (username or "").strip()
         if not name:
             raise ValidationError("用户名：必填，不能为空", field="用户名")
-        refusal: DomainError | None = None
-        with self.db.write() as s:
+        name = name[:40]
+        with self.db.read() as s:
             user = s.scalar(select(User).where(User.username == name))
-            if user is None or not user.active:
-                raise DomainError("用户名或密码错误", field="密码")
-            s.info["actor"] = user
-            now = clock.now()
-            if user.locked_until and user.locked_until > now:
-                raise DomainError(
-                    f"账号已锁定（连续 {MAX_FAILED_LOGINS} 次密码错误），请于 {user.locked_until:%H:%M} 后再试，"
-                    "或请系统管理员解锁",
-                    field="用户名",
-                )
-            if _verify(user.password_hash, password or ""):
-                if user.failed_logins or user.locked_until:
-                    user.failed_logins = 0
-                    user.locked_until = None
-                if _hasher.check_needs_rehash(user.password_hash):
-                    user.password_hash = hash_password(password)
-                s.flush()
+            throttle = s.scalar(select(LoginThrottle).where(LoginThrottle.name == name))
+            locked_until = throttle.locked_until if throttle is not None else None
+            failures = throttle.failures if throttle is not None else 0
+            if user is not None:
+                _ = user.roles, user.department  # loaded for the main window
                 s.expunge(user)
-                return user
-            user.failed_logins += 1
-            if user.failed_logins >= MAX_FAILED_LOGINS:
-                user.locked_until = now + dt.timedelta(minutes=LOCK_MINUTES)
-                user.failed_logins = 0
-                refusal = DomainError(
-                    f"密码连续 {MAX_FAILED_LOGINS} 次错误，账号已锁定 {LOCK_MINUTES} 分钟", field="密码"
-                )
-            else:
-                left = MAX_FAILED_LOGINS - user.failed_logins
-                refusal = DomainError(f"用户名或密码错误（再错 {left} 次将锁定 {LOCK_MINUTES} 分钟）", field="密码")
-        raise refusal
+        locked = locked_until is not None and locked_until > clock.now()
+        stored = user.password_hash if user is not None and user.active else stand_in_hash()
+        matches = _verify(stored, password or "")  # always: the same work whatever the case
+        if locked:
+            raise DomainError(
+                f"{WRONG}，或该登录名因连续 {MAX_FAILED_LOGINS} 次密码错误已暂停登录，"
+                f"请 {LOCK_MINUTES} 分钟后再试或请系统管理员解锁", field="密码")
+        if matches and user is not None and user.active:
+            if failures or throttle is not None or _hasher.check_needs_rehash(user.password_hash):
+                self._logged_in(user, name, password)
+            return user
+        raise self._failed(name)
+
+    def _logged_in(self, user: User, name: str, password: str) -> None:
+        with self.db.write(user) as s:
+            _clear_throttle(s, name)
+            if _hasher.check_needs_rehash(user.password_hash):
+                fresh = load_user(s, user.id)
+                fresh.password_hash = hash_password(password)
+
+    def _failed(self, name: str) -> DomainError:
+        """Count a failure of ``name``; the refusal to raise (the same for every kind of failure)."""
+        now = clock.now()
+        with self.db.write() as s:
+            throttle = s.scalar(select(LoginThrottle).where(LoginThrottle.name == name))
+            if throttle is None:
+                throttle = LoginThrottle(name=name, failures=0)
+                s.add(throttle)
+            if throttle.locked_until is not None and throttle.locked_until <= now:
+                throttle.locked_until = None  # an expired lock-out starts the count afresh
+                throttle.failures = 0
+            throttle.failures += 1
+            throttle.last_failed_at = now
+            if throttle.failures >= MAX_FAILED_LOGINS:
+                throttle.locked_until = now + dt.timedelta(minutes=LOCK_MINUTES)
+                throttle.failures = 0
+                return DomainError(f"{WRONG}；连续 {MAX_FAILED_LOGINS} 次错误，该登录名暂停登录 {LOCK_MINUTES} 分钟",
+                                   field="密码")
+            left = MAX_FAILED_LOGINS - throttle.failures
+        return DomainError(f"{WRONG}（再错 {left} 次将暂停登录 {LOCK_MINUTES} 分钟）", field="密码")
+
+    def lockouts(self, session: Session) -> dict[str, dt.datetime]:
+        """Login name → locked until, for the names locked now (for the administrator)."""
+        rows = session.execute(select(LoginThrottle.name, LoginThrottle.locked_until)
+                               .where(LoginThrottle.locked_until > clock.now()))
+        return {name: until for name, until in rows}
 
     def change_password(self, actor: User, old: str, new: str) -> None:
         _check_password_rule(new)
@@ -197,15 +249,13 @@ class PeopleService:
             user = load_user(s, user_id)
             user.password_hash = hash_password(new_password)
             user.must_change_password = True
-            user.failed_logins = 0
-            user.locked_until = None
+            _clear_throttle(s, user.username)
 
     def unlock(self, actor: User, user_id: int) -> None:
         require(actor, ADMIN, action="解锁账号")
         with self.db.write(actor) as s:
             user = load_user(s, user_id)
-            user.failed_logins = 0
-            user.locked_until = None
+            _clear_throttle(s, user.username)
 
     def users(self, session: Session) -> list[User]:
         return list(session.scalars(select(User).where(User.active.is_(True)).order_by(User.id)))

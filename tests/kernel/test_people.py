@@ -35,13 +35,13 @@ def test_wrong_password_counts_down_then_locks_for_15_minutes(db):
     for left in (4, 3, 2, 1):
         with pytest.raises(DomainError, match=f"再错 {left} 次"):
             service.login("clerk", "wrong-password")
-    with pytest.raises(DomainError, match="已锁定 15 分钟"):
+    with pytest.raises(DomainError, match="暂停登录 15 分钟"):
         service.login("clerk", "wrong-password")
     # even the right password is refused while locked
-    with pytest.raises(DomainError, match="账号已锁定"):
+    with pytest.raises(DomainError, match="已暂停登录"):
         service.login("clerk", DEMO_PASSWORD)
     clock.set_now(dt.datetime(2026, 11, 23, 9, 14))
-    with pytest.raises(DomainError, match="账号已锁定"):
+    with pytest.raises(DomainError, match="已暂停登录"):
         service.login("clerk", DEMO_PASSWORD)
     clock.set_now(dt.datetime(2026, 11, 23, 9, 16))
     assert service.login("clerk", DEMO_PASSWORD).username == "clerk"
@@ -52,10 +52,44 @@ def test_admin_unlocks_a_locked_account(db, users):
     for _ in range(5):
         with pytest.raises(DomainError):
             service.login("judge", "nope-nope-1")
-    with pytest.raises(DomainError, match="账号已锁定"):
+    with pytest.raises(DomainError, match="已暂停登录"):
         service.login("judge", DEMO_PASSWORD)
+    with db.read() as s:
+        assert set(service.lockouts(s)) == {"judge"}  # the administrator sees it
     service.unlock(users["admin"], users["judge"].id)
     assert service.login("judge", DEMO_PASSWORD).username == "judge"
+
+
+def _refusals(service: PeopleService, name: str, password: str, times: int) -> list[str]:
+    out = []
+    for _ in range(times):
+        with pytest.raises(DomainError) as refused:
+            service.login(name, password)
+        out.append(str(refused.value))
+    return out
+
+
+def test_unknown_names_wrong_passwords_deactivated_and_locked_accounts_get_the_same_answers(db, users):
+    """Probing for accounts learns nothing: every refusal reads the same, the lock-out included."""
+    service = PeopleService(db)
+    clock.set_now(dt.datetime(2026, 11, 23, 9, 0))
+    with db.write(users["admin"]) as s:
+        s.get(User, users["civil_clerk"].id).active = False
+    known = _refusals(service, "judge", "wrong-password", 6)
+    unknown = _refusals(service, "nobody-here", "wrong-password", 6)
+    inactive = _refusals(service, "civil_clerk", DEMO_PASSWORD, 6)
+    assert known == unknown == inactive
+    assert known[0] == "用户名或密码错误（再错 4 次将暂停登录 15 分钟）"
+    assert "暂停登录" in known[5]
+    # the right password of a locked account gets the lock-out answer an unknown name gets
+    assert _refusals(service, "judge", DEMO_PASSWORD, 1) == _refusals(service, "nobody-here", DEMO_PASSWORD, 1)
+
+
+def test_each_demo_account_has_its_own_salt(db):
+    with db.read() as s:
+        hashes = list(s.scalars(select(User.password_hash)))
+    salts = {h.split("$")[4] for h in hashes}
+    assert len(hashes) > 10 and len(salts) == len(hashes)
 
 
 def test_admin_resets_password_and_user_must_change_it(db, users):

@@ -69,7 +69,6 @@ def fill_people(ctx: DemoContext) -> None:
             s.add(dept)
             ctx.departments[name] = dept
         s.flush()
-        hashed = hash_password(DEMO_PASSWORD)
         for spec in USERS:
             user = User(
                 username=spec.key,
@@ -78,7 +77,7 @@ def fill_people(ctx: DemoContext) -> None:
                 department_id=ctx.departments[spec.department].id,
                 phone=spec.phone,
                 wechat=spec.wechat,
-                password_hash=hashed,
+                password_hash=hash_password(DEMO_PASSWORD),  # each its own salt (and hash)
             )
             user.role_rows = [UserRole(role=r.value) for r in spec.roles]
             s.add(user)

@@ -71,8 +71,6 @@ class User(VersionedMixin, Base):
     phone: Mapped[str] = mapped_column(String(40), default="")
     wechat: Mapped[str] = mapped_column(String(60), default="")
     password_hash: Mapped[str] = mapped_column(String(200))
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[dt.datetime | None] = mapped_column(default=None)
     must_change_password: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
 
@@ -107,3 +105,17 @@ class UserRole(Base):
     role: Mapped[str] = mapped_column(String(20))
 
     user: Mapped[User] = relationship(back_populates="role_rows")
+
+
+class LoginThrottle(Base):
+    """Failed logins per login *name* as typed — an existing account or not — so neither the answer
+    nor the lock-out tells anyone whether an account exists (the administrator sees lock-outs)."""
+
+    __tablename__ = "login_throttle"
+    __label__ = "登录失败记录"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(40), unique=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(default=None)
+    last_failed_at: Mapped[dt.datetime | None] = mapped_column(default=None)
