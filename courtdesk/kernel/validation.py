@@ -4,22 +4,48 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from typing import Any
 
 from courtdesk.kernel import clock
 from courtdesk.kernel.errors import ValidationError
 
+#: The earliest date a record of this court can carry (the People's Republic's founding).
+EARLIEST_DATE = dt.date(1949, 10, 1)
+#: The latest: beyond it a date is a typing slip (e.g. 2206 for 2026).
+LATEST_DATE = dt.date(2099, 12, 31)
+
+#: Characters that reorder text on screen and paper (bidirectional embeddings, overrides and
+#: isolates): a title can be made to read differently from what it stores.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _invisible(ch: str) -> bool:
+    """Whitespace and zero-width / format characters (U+200B, U+200D, U+FEFF, U+2060 …)."""
+    return ch.isspace() or unicodedata.category(ch) == "Cf"
+
 
 def text(value: Any, label: str, *, max_len: int, required: bool = True, min_len: int = 0) -> str:
+    """Cleaned text: refuses control characters, direction overrides, broken characters (lone
+    surrogates) and — when required — text with nothing visible in it."""
     result = "" if value is None else str(value).strip()
+    for ch in result:
+        code = ord(ch)
+        if 0xD800 <= code <= 0xDFFF:
+            raise ValidationError(f"{label}：含有无法识别的字符（编码已损坏），请重新输入", field=label)
+        if ch in _BIDI_CONTROLS:
+            raise ValidationError(f"{label}：含有改变文字显示方向的控制字符（U+{code:04X}），请删除后重新输入",
+                                  field=label)
+        if unicodedata.category(ch) == "Cc" and ch not in "\n\t":
+            raise ValidationError(f"{label}：含有不可见的控制字符", field=label)
+    if result and all(_invisible(ch) for ch in result):
+        result = ""  # only zero-width characters: nothing there
     if required and not result:
         raise ValidationError(f"{label}：必填，不能为空", field=label)
     if len(result) > max_len:
         raise ValidationError(f"{label}：不能超过 {max_len} 个字（现有 {len(result)} 个）", field=label)
     if result and len(result) < min_len:
         raise ValidationError(f"{label}：至少 {min_len} 个字", field=label)
-    if any(ord(ch) < 32 and ch not in "\n\t" for ch in result):
-        raise ValidationError(f"{label}：含有不可见的控制字符", field=label)
     return result
 
 
@@ -39,19 +65,49 @@ def integer(value: Any, label: str, *, minimum: int | None = None, maximum: int 
     return number
 
 
+def plausible(value: dt.date, label: str) -> None:
+    """Refuse a date no record of this court can carry (a slip such as 0001-01-01 or 2206-03-05)."""
+    day = value.date() if isinstance(value, dt.datetime) else value
+    if day < EARLIEST_DATE:
+        raise ValidationError(f"{label}：不能早于 {EARLIEST_DATE:%Y-%m-%d}，请核对年份", field=label)
+    if day > LATEST_DATE:
+        raise ValidationError(f"{label}：不能晚于 {LATEST_DATE:%Y-%m-%d}，请核对年份", field=label)
+
+
+def not_before(value: dt.date | None, earliest: dt.date | None, label: str, what: str) -> None:
+    """Refuse ``value`` earlier than ``earliest`` — the date of the record it depends on (``what``,
+    e.g. 「立案日期」)."""
+    if value is None or earliest is None:
+        return
+    day = value.date() if isinstance(value, dt.datetime) else value
+    first = earliest.date() if isinstance(earliest, dt.datetime) else earliest
+    if day < first:
+        raise ValidationError(f"{label}：不能早于{what}（{first:%Y-%m-%d}）", field=label)
+
+
 def date_value(value: Any, label: str, *, required: bool = True) -> dt.date | None:
     if value is None or value == "":
         if required:
             raise ValidationError(f"{label}：必填，不能为空", field=label)
         return None
     if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
+        result = _local(value).date()
+    elif isinstance(value, dt.date):
+        result = value
+    else:
+        try:
+            result = dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise ValidationError(f"{label}：日期格式应为 年-月-日，例如 2026-03-05", field=label) from None
+    plausible(result, label)
+    return result
+
+
+def _local(value: dt.datetime) -> dt.datetime:
+    """A timezone-aware time as this workstation's local wall-clock time (how every time is kept)."""
+    if value.tzinfo is None:
         return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ValidationError(f"{label}：日期格式应为 年-月-日，例如 2026-03-05", field=label) from None
+    return value.astimezone().replace(tzinfo=None)
 
 
 def datetime_value(value: Any, label: str, *, required: bool = True) -> dt.datetime | None:
@@ -60,13 +116,17 @@ def datetime_value(value: Any, label: str, *, required: bool = True) -> dt.datet
             raise ValidationError(f"{label}：必填，不能为空", field=label)
         return None
     if isinstance(value, dt.datetime):
-        return value.replace(microsecond=0)
-    if isinstance(value, dt.date):
-        return dt.datetime.combine(value, dt.time())
-    try:
-        return dt.datetime.fromisoformat(str(value).strip()).replace(microsecond=0)
-    except ValueError:
-        raise ValidationError(f"{label}：时间格式应为 年-月-日 时:分，例如 2026-03-05 14:30", field=label) from None
+        result = _local(value).replace(microsecond=0)
+    elif isinstance(value, dt.date):
+        result = dt.datetime.combine(value, dt.time())
+    else:
+        try:
+            result = _local(dt.datetime.fromisoformat(str(value).strip())).replace(microsecond=0)
+        except ValueError:
+            raise ValidationError(f"{label}：时间格式应为 年-月-日 时:分，例如 2026-03-05 14:30",
+                                  field=label) from None
+    plausible(result, label)
+    return result
 
 
 def not_future(value: dt.datetime | dt.date, label: str) -> None:
