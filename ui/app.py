@@ -140,6 +140,26 @@ def setup_fonts(app: Any) -> str | None:
     return family
 
 
+#: Qt's own strings (print and file dialogs, the calendar, context menus) in Chinese.
+QT_TRANSLATIONS = ("qtbase_zh_CN",)
+
+
+def install_translations(app: Any) -> list[Any]:
+    """Load Qt's ``zh_CN`` translations shipped with PySide6 and make the locale Chinese (month and
+    day names in the calendar). Returns the installed translators (kept alive on the app)."""
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    installed = []
+    for name in QT_TRANSLATIONS:
+        translator = QTranslator(app)
+        if translator.load(name, folder) and app.installTranslator(translator):
+            installed.append(translator)
+    app.setProperty("courtdesk_translators", len(installed))
+    return installed
+
+
 def create_app(argv0: str = "courtdesk") -> Any:
     from PySide6.QtWidgets import QApplication
 
@@ -149,6 +169,7 @@ def create_app(argv0: str = "courtdesk") -> Any:
     app.setApplicationDisplayName("CourtDesk 法院办公桌面系统")
     app.setOrganizationName("CourtDesk")
     setup_fonts(app)
+    install_translations(app)
     from ui import gcguard, workers
 
     gcguard.install(app)  # Qt objects are only ever freed on the UI thread

@@ -47,7 +47,7 @@ from courtdesk.kernel.errors import DomainError
 from courtdesk.kernel.forms import FormField
 from ui import ops
 from ui.inputs import LinesInput, MoneyInput, money_in_words
-from ui.widgets import ErrorLabel, mark_invalid
+from ui.widgets import ErrorLabel, guard_wheel, mark_invalid
 
 _NO_DATE = QDate(1900, 1, 1)
 HINT_STYLE = "color: #5f6368;"
@@ -348,8 +348,7 @@ class FormDialog(QDialog):
     def _editor(self, f: FormField, choices: list[tuple[Any, str]]) -> QWidget:
         kind = f.kind
         if kind in ("text", "idnumber"):
-            edit = QLineEdit()
-            edit.setMaxLength(18 if kind == "idnumber" else f.max_len)
+            edit = QLineEdit()  # no setMaxLength: over-long text is refused with a message, never cut
             if f.default is not None:
                 edit.setText(str(f.default))
             edit.textChanged.connect(lambda _t, key=f.key: self._check(key))
@@ -376,7 +375,7 @@ class FormDialog(QDialog):
             spin.setRange(low, high)
             spin.setValue(int(f.default) if f.default is not None else low)
             spin.setMinimumWidth(110)
-            return _left(spin)
+            return _left(guard_wheel(spin))
         if kind == "date":
             date_edit = QDateEdit()
             date_edit.setCalendarPopup(True)
@@ -388,7 +387,7 @@ class FormDialog(QDialog):
             date_edit.setDate(_qdate(value) if value else _NO_DATE)
             date_edit.setMinimumWidth(140)
             date_edit.calendarWidget().installEventFilter(self)
-            return _left(date_edit)
+            return _left(guard_wheel(date_edit))
         if kind == "datetime":
             stamp_edit = QDateTimeEdit()
             stamp_edit.setCalendarPopup(True)
@@ -402,9 +401,10 @@ class FormDialog(QDialog):
                 self._exact[f.key] = value
             stamp_edit.setMinimumWidth(170)
             stamp_edit.calendarWidget().installEventFilter(self)
-            return _left(stamp_edit)
+            return _left(guard_wheel(stamp_edit))
         if kind == "choice":
             combo = QComboBox()
+            guard_wheel(combo)
             # Long choices (a case with its parties) must not widen the form: the box elides, the
             # open list shows them whole.
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)

@@ -97,16 +97,15 @@ class _CellDelegate(QStyledItemDelegate):
                 combo.addItem(label, value)
             return combo
         edit = QLineEdit(parent)
+        # No setMaxLength: text over the limit is refused with a message naming the line and the
+        # column when saved, never cut off silently while typing or pasting.
         if column.kind == "idnumber":
-            edit.setMaxLength(18)
             edit.setPlaceholderText("18 位公民身份号码")
         elif column.kind == "money":
             edit.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             edit.setPlaceholderText("0.00")
         elif column.kind == "int":
             edit.setValidator(QIntValidator(edit))
-        else:
-            edit.setMaxLength(column.max_len)
         return edit
 
     def setEditorData(self, editor: QWidget, index: Index) -> None:

@@ -56,7 +56,7 @@ from ui import workers
 from ui.detail import RecordDetailPanel
 from ui.forms import PENDING, FormDialog
 from ui.register_model import RegisterTableModel
-from ui.widgets import message
+from ui.widgets import guard_wheel, message
 
 SEARCH_DELAY_MS = 300
 _NO_DATE = QDate(2000, 1, 1)
@@ -145,6 +145,7 @@ class RegisterPage(QWidget):
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
         self.search.returnPressed.connect(self.apply_query)
         self.filter_combo = QComboBox()
+        guard_wheel(self.filter_combo)
         self.filter_combo.addItem("全部", None)
         for f in spec.filters:
             self.filter_combo.addItem(f.label, f.key)
@@ -272,6 +273,7 @@ class RegisterPage(QWidget):
 
     def _date_edit(self, what: str) -> QDateEdit:
         edit = QDateEdit()
+        guard_wheel(edit)
         edit.setCalendarPopup(True)
         edit.setDisplayFormat("yyyy-MM-dd")
         edit.setMinimumDate(_NO_DATE)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
+from PySide6.QtWidgets import QAbstractScrollArea, QLabel, QMessageBox, QWidget
 
 ERROR_STYLE = "color: #b3261e;"
 INVALID_STYLE = "border: 1px solid #d93025; background: #fff6f5;"
@@ -25,6 +27,35 @@ class ErrorLabel(QLabel):
 
     def clear_message(self) -> None:
         self.show_message("")
+
+
+class _WheelGuard(QObject):
+    """The mouse wheel over a drop-down, date or number field that does not have the focus scrolls
+    the form around it instead of changing the value (scrolling a form once silently switched its
+    签发领导). Click or Tab into the field, then the wheel changes it."""
+
+    def eventFilter(self, watched: Any, event: Any) -> bool:
+        if event.type() == QEvent.Type.Wheel and isinstance(watched, QWidget) and not watched.hasFocus():
+            parent = watched.parentWidget()
+            while parent is not None and not isinstance(parent, QAbstractScrollArea):
+                parent = parent.parentWidget()
+            if parent is not None:
+                QCoreApplication.sendEvent(parent.verticalScrollBar(), event)
+            return True
+        return False
+
+
+_wheel_guard: _WheelGuard | None = None
+
+
+def guard_wheel(widget: QWidget) -> QWidget:
+    """Keep the wheel from changing ``widget`` unless it has the focus (see :class:`_WheelGuard`)."""
+    global _wheel_guard
+    if _wheel_guard is None:
+        _wheel_guard = _WheelGuard()
+    widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # the wheel does not take the focus either
+    widget.installEventFilter(_wheel_guard)
+    return widget
 
 
 def message(parent: QWidget | None, title: str, text: str, *, warning: bool = True) -> QMessageBox:

@@ -11,18 +11,17 @@ from PySide6.QtCore import Qt
 
 from courtdesk.kernel.db import Database
 from ui import workers
-from ui.app import open_main_window, setup_fonts
+from ui.app import create_app, open_main_window
 from ui.login import LoginDialog
 
 PASSWORD = "Demo2026"
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _bundled_font(qapp: Any) -> None:
-    setup_fonts(qapp)
-    from ui import gcguard
-
-    gcguard.install(qapp)  # as the app does: garbage (and Qt objects in it) is freed on the UI thread
+def _app_as_started(qapp: Any) -> None:
+    """pytest-qt's QApplication, set up as the app sets up its own: bundled fonts, Qt's Chinese
+    translations, garbage freed on the UI thread only."""
+    assert create_app() is qapp
 
 
 @pytest.fixture
