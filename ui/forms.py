@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from courtdesk.kernel import clock
-from courtdesk.kernel.errors import DomainError
+from courtdesk.kernel.errors import DomainError, ValidationError
 from courtdesk.kernel.forms import FormField
 from ui import ops
 from ui.inputs import LinesInput, MoneyInput, money_in_words
@@ -621,19 +621,32 @@ class FormDialog(QDialog):
             super().reject()
 
     def show_error(self, exc: DomainError) -> None:
-        row = next((r for r in self.rows.values() if r.field.names(exc.field)), None)
-        if row is None and exc.field in self.rows:  # the database named a column (a Conflict)
-            row = self.rows[exc.field]
-        if row is None:
-            self.error.show_message(str(exc))
-            return
-        row.error.show_message(str(exc))
-        self._mark(row.field.key, True)
+        """Every refusal at its field (a form's check reports all bad fields at once); the first
+        bad field gets the focus. A refusal naming no field of this form shows at the bottom."""
+        first: QWidget | None = None
+        general: list[str] = []
+        for one in exc.every if isinstance(exc, ValidationError) else (exc,):
+            row = next((r for r in self.rows.values() if r.field.names(one.field)), None)
+            if row is None and one.field in self.rows:  # the database named a column (a Conflict)
+                row = self.rows[one.field]
+            text = one.own if isinstance(one, ValidationError) else str(one)
+            if row is None:
+                general.append(text)
+                continue
+            shown = row.error.text()
+            message = text if not shown or text in shown else f"{shown}\n{text}"
+            row.error.show_message(message)  # several cells of one lines field: each on a line
+            self._mark(row.field.key, True)
+            w = self.widget(row.field.key)
+            if isinstance(w, LinesInput) and first is None:
+                w.show_problem(one.field)  # the refused cell, 「当事人第2行 身份证号码」
+            if first is None:
+                first = w.list if isinstance(w, MultiChoiceInput) else w.table if isinstance(w, LinesInput) else w
+        if general:
+            self.error.show_message("\n".join(general))
         self._fit()
-        w = self.widget(row.field.key)
-        if isinstance(w, LinesInput):
-            w.show_problem(exc.field)  # the refused cell, 「当事人第2行 身份证号码」
-        (w.list if isinstance(w, MultiChoiceInput) else w.table if isinstance(w, LinesInput) else w).setFocus()
+        if first is not None:
+            first.setFocus()
 
     def field_error(self, key: str) -> str:
         return self.rows[key].error.text()

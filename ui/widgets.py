@@ -5,10 +5,23 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
-from PySide6.QtWidgets import QAbstractScrollArea, QLabel, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QAbstractSpinBox,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QWidget,
+)
 
 ERROR_STYLE = "color: #b3261e;"
 INVALID_STYLE = "border: 1px solid #d93025; background: #fff6f5;"
+#: Applied only to widgets carrying the ``invalid`` property: a bare declaration would cascade into
+#: a drop-down's pop-up list and the date field's calendar and make them unreadable.
+INVALID_SHEET = f'*[invalid="true"] {{ {INVALID_STYLE} }}'
+
 
 
 class ErrorLabel(QLabel):
@@ -69,6 +82,14 @@ def message(parent: QWidget | None, title: str, text: str, *, warning: bool = Tr
     return box
 
 
+_EDITORS = (QLineEdit, QPlainTextEdit, QAbstractSpinBox, QComboBox)
+
+
 def mark_invalid(widget: QWidget, invalid: bool) -> None:
-    widget.setProperty("invalid", invalid)
-    widget.setStyleSheet(INVALID_STYLE if invalid else "")
+    """Frame a field in red (or clear it): the widget and the editors inside it on the same window
+    — never a pop-up (a drop-down's list, a calendar), which keeps its normal colours."""
+    targets = [widget, *(child for child in widget.findChildren(QWidget)
+                         if isinstance(child, _EDITORS) and child.window() is widget.window())]
+    for target in targets:
+        target.setProperty("invalid", invalid)
+        target.setStyleSheet(INVALID_SHEET if invalid else "")

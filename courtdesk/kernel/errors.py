@@ -22,7 +22,23 @@ class DomainError(Exception):
 
 
 class ValidationError(DomainError):
-    """Bad input in a named field."""
+    """Bad input in a named field. ``also`` holds the refusals of other fields found in the same
+    check (:func:`courtdesk.kernel.forms.clean` checks every field), so a form can show them all
+    at once; ``str()`` then reads every message, joined by 「；」."""
+
+    def __init__(self, message: str, *, field: str | None = None, rule: str | None = None,
+                 also: tuple[ValidationError, ...] = ()) -> None:
+        super().__init__(message, field=field, rule=rule)
+        self.also = tuple(also)
+        #: This field's refusal alone (``str()`` reads the others' too).
+        self.own = str(self.args[0])
+        if self.also:
+            self.args = ("；".join([self.own, *(e.own for e in self.also)]),)
+
+    @property
+    def every(self) -> tuple[ValidationError, ...]:
+        """This refusal and the others found with it, in the form's order."""
+        return (self, *self.also)
 
 
 class PermissionDenied(DomainError):

@@ -186,6 +186,7 @@ def clean_lines(f: FormField, raw: Any, *, session: Session | None = None, actor
     else:
         raise ValidationError(f"{f.label}：应为若干行的列表", field=f.label)
     out: list[dict[str, Any]] = []
+    refused: list[ValidationError] = []
     for position, row in enumerate(rows, 1):
         if not isinstance(row, Mapping):
             label = line_label(f, position)
@@ -193,7 +194,13 @@ def clean_lines(f: FormField, raw: Any, *, session: Session | None = None, actor
         if line_is_blank(f, row):
             continue
         named = tuple(replace(c, label=line_label(f, position, c)) for c in f.columns)
-        out.append(clean(named, dict(row), session=session, actor=actor))
+        try:
+            out.append(clean(named, dict(row), session=session, actor=actor))
+        except ValidationError as exc:  # every bad cell of every row, not just the first
+            refused.extend(exc.every)
+    if refused:
+        raise ValidationError(refused[0].message, field=refused[0].field, rule=refused[0].rule,
+                              also=tuple(refused[1:]))
     if f.required and not out:
         raise ValidationError(f"{f.label}：请至少填写一行", field=f.label)
     if f.minimum is not None and out and len(out) < f.minimum:
@@ -267,43 +274,54 @@ def clean(fields: tuple[FormField, ...], data: dict[str, Any], *, session: Sessi
     read-only in that state is left out of the result (whatever was submitted for it is ignored)
     and a field required in that state is required."""
     out: dict[str, Any] = {}
+    refused: list[ValidationError] = []
     for f in fields:
         if f.readonly(state):
             continue
         if not f.required and f.required_now(state):
             f = replace(f, required=True)
-        raw = data.get(f.key, f.default)
-        if f.kind in ("text", "multiline"):
-            out[f.key] = validation.text(raw, f.label, max_len=f.max_len, required=f.required)
-        elif f.kind == "int":
-            if raw in (None, "") and not f.required:
-                out[f.key] = None
-            else:
-                out[f.key] = validation.integer(raw, f.label, minimum=f.minimum, maximum=f.maximum)
-        elif f.kind == "date":
-            out[f.key] = validation.date_value(raw, f.label, required=f.required)
-        elif f.kind == "datetime":
-            out[f.key] = validation.datetime_value(raw, f.label, required=f.required)
-        elif f.kind == "idnumber":
-            out[f.key] = validation.id_number(raw, f.label, required=f.required)
-        elif f.kind == "choice":
-            if raw in (None, ""):
-                if f.required:
-                    raise ValidationError(f"{f.label}：请选择", field=f.label)
-                out[f.key] = raw
-            elif session is not None and f.choices is not None:
-                out[f.key] = _among(f, raw, list(f.choices(session, actor)))
-            else:
-                out[f.key] = raw
-        elif f.kind == "multichoice":
-            offered = list(f.choices(session, actor)) if session is not None and f.choices is not None else None
-            out[f.key] = _multichoice(f, raw, offered)
-        elif f.kind == "money":
-            out[f.key] = clean_money(f, raw)
-        elif f.kind == "lines":
-            out[f.key] = clean_lines(f, raw, session=session, actor=actor)
-        else:  # file: (filename, bytes) or None
-            if raw is None and f.required:
-                raise ValidationError(f"{f.label}：请添加文件", field=f.label)
-            out[f.key] = raw
+        try:
+            _clean_one(f, data.get(f.key, f.default), out, session=session, actor=actor)
+        except ValidationError as exc:  # go on: the user sees every bad field after one save
+            refused.extend(exc.every)
+    if refused:
+        first = refused[0]
+        raise ValidationError(first.message, field=first.field, rule=first.rule, also=tuple(refused[1:]))
     return out
+
+
+def _clean_one(f: FormField, raw: Any, out: dict[str, Any], *, session: Session | None, actor: Any) -> None:
+    """One field of :func:`clean` into ``out`` (raises its ValidationError)."""
+    if f.kind in ("text", "multiline"):
+        out[f.key] = validation.text(raw, f.label, max_len=f.max_len, required=f.required)
+    elif f.kind == "int":
+        if raw in (None, "") and not f.required:
+            out[f.key] = None
+        else:
+            out[f.key] = validation.integer(raw, f.label, minimum=f.minimum, maximum=f.maximum)
+    elif f.kind == "date":
+        out[f.key] = validation.date_value(raw, f.label, required=f.required)
+    elif f.kind == "datetime":
+        out[f.key] = validation.datetime_value(raw, f.label, required=f.required)
+    elif f.kind == "idnumber":
+        out[f.key] = validation.id_number(raw, f.label, required=f.required)
+    elif f.kind == "choice":
+        if raw in (None, ""):
+            if f.required:
+                raise ValidationError(f"{f.label}：请选择", field=f.label)
+            out[f.key] = raw
+        elif session is not None and f.choices is not None:
+            out[f.key] = _among(f, raw, list(f.choices(session, actor)))
+        else:
+            out[f.key] = raw
+    elif f.kind == "multichoice":
+        offered = list(f.choices(session, actor)) if session is not None and f.choices is not None else None
+        out[f.key] = _multichoice(f, raw, offered)
+    elif f.kind == "money":
+        out[f.key] = clean_money(f, raw)
+    elif f.kind == "lines":
+        out[f.key] = clean_lines(f, raw, session=session, actor=actor)
+    else:  # file: (filename, bytes) or None
+        if raw is None and f.required:
+            raise ValidationError(f"{f.label}：请添加文件", field=f.label)
+        out[f.key] = raw

@@ -12,6 +12,7 @@ from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication, QComboBox, QDateEdit, QLineEdit, QSpinBox
 
 from courtdesk.kernel.forms import FormField
+from tests.ui.conftest import wait_ops
 from ui.forms import FormDialog
 
 pytestmark = pytest.mark.ui
@@ -81,3 +82,47 @@ def test_over_long_text_is_kept_and_refused_with_a_message_never_cut(qtbot: Any,
     edit.setText(pasted)
     assert edit.text() == pasted  # nothing cut off
     assert form.rows["matter"].error.text() == "事由：不能超过 100 个字（现有 150 个）"
+
+
+def test_three_bad_fields_show_three_messages_at_their_fields_after_one_save(qtbot: Any, desk: Any) -> None:
+    from courtdesk.kernel.forms import clean
+
+    fields = (
+        FormField("title", "文件名称", "text", max_len=10),
+        FormField("holder_id", "持证人身份证号码", "idnumber"),
+        FormField("matter", "事由", "text", max_len=20),
+        FormField("note", "备注", "text", required=False),
+    )
+    dialog = FormDialog(SimpleNamespace(db=desk, user=None), "用印申请", fields, lambda data: clean(fields, data))
+    qtbot.addWidget(dialog)
+    with qtbot.waitExposed(dialog):
+        dialog.show()
+    dialog.rows["title"].editor.setText("关于报送二〇二六年度统计报表的函")  # 16 > 10
+    dialog.rows["holder_id"].editor.setText("13100119800101123")  # 17 digits
+    dialog.rows["note"].editor.setText("无")
+    dialog.save()  # one press of 保存
+    wait_ops(qtbot)
+    assert dialog.isVisible()
+    assert dialog.field_error("title") == "文件名称：不能超过 10 个字（现有 16 个）"
+    assert dialog.field_error("holder_id").startswith("持证人身份证号码：应为 18 位")
+    assert dialog.field_error("matter") == "事由：必填，不能为空"
+    assert dialog.field_error("note") == ""
+    assert dialog.error.text() == ""  # nothing left at the bottom: each message is at its field
+    qtbot.waitUntil(lambda: dialog.rows["title"].editor.hasFocus())  # the first bad field
+
+
+def test_a_refused_drop_down_is_framed_red_but_its_pop_up_list_keeps_its_colours(qtbot: Any, form: FormDialog) -> None:
+    from PySide6.QtGui import QColor
+
+    combo = form.findChild(QComboBox)
+    form.save()  # 签发领导 not chosen, 事由 empty: refused
+    wait_ops(qtbot)
+    assert combo.property("invalid") is True
+    combo.showPopup()
+    view = combo.view()
+    qtbot.waitUntil(view.isVisible)
+    image = view.grab().toImage()
+    corner = QColor(image.pixel(image.width() - 3, image.height() - 3))
+    assert corner.name() != "#fff6f5"  # the error tint did not leak into the list
+    assert view.property("invalid") is not True
+    combo.hidePopup()
