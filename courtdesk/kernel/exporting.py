@@ -1,10 +1,18 @@
-"""Export of a register's current filter to .xlsx, streamed (write-only workbook)."""
+"""Export of a register's current filter to .xlsx, streamed (write-only workbook).
+
+Cells a clerk can work with: dates and times are date cells, counts are numbers, amounts are
+numbers with two decimals (``#,##0.00``), everything else the text the register shows; the header
+row is frozen and carries an autofilter; the filter and the time of export are written above it.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -15,7 +23,7 @@ from courtdesk.kernel import clock, settings
 from courtdesk.kernel.errors import DomainError
 from courtdesk.kernel.forms import display
 from courtdesk.kernel.models.people import User
-from courtdesk.kernel.registers import LinesSpec, RegisterQuery, RegisterSpec, display_row
+from courtdesk.kernel.registers import Column, LinesSpec, RegisterQuery, RegisterSpec, display_row
 
 Progress = Callable[[int, int], None]
 
@@ -44,6 +52,7 @@ def export_xlsx(
     tmp = path.with_name(path.name + ".part")
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(spec.title[:31])
+    ws.freeze_panes = "B4"  # the headers and the 序号 stay in view (set before the first row: write-only)
     ws.column_dimensions["A"].width = 6
     for i, col in enumerate(spec.columns):
         letter = _col_letter(i + 2)
@@ -70,7 +79,7 @@ def export_xlsx(
             raise DomainError("导出已取消，未生成文件", field="导出")
         written += 1
         shown = display_row(spec, row)
-        ws.append([written, *shown])
+        ws.append([written, *(_typed(ws, c, v, text) for c, v, text in zip(spec.columns, row[1:], shown, strict=True))])
         if line_sheets:
             pending.append((written, int(row[0]), shown[0] if shown else ""))
             if len(pending) >= _LINES_BATCH:
@@ -81,6 +90,8 @@ def export_xlsx(
             progress(written, total)
     for sheet in line_sheets:
         sheet.write(pending)
+        sheet.finish()
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{_col_letter(len(spec.columns) + 1)}{HEADER_ROW + max(written, 1)}"
     wb.save(tmp)
     tmp.replace(path)
     if progress is not None:
@@ -89,6 +100,30 @@ def export_xlsx(
 
 
 _LINES_BATCH = 500
+HEADER_ROW = 3
+
+_FORMATS = {"date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm", "int": "0", "money": "#,##0.00"}
+
+
+def _typed(ws: Any, column: Column | Any, value: Any, text: str) -> Any:
+    """The cell for one value: a typed cell for dates, times, counts and amounts (so Excel sorts,
+    filters and sums them), else the text the register shows."""
+    kind = getattr(column, "kind", "text")
+    if value is None or kind not in _FORMATS:
+        return text
+    if kind == "date" and isinstance(value, dt.date):
+        cell_value: Any = value.date() if isinstance(value, dt.datetime) else value
+    elif kind == "datetime" and isinstance(value, dt.datetime):
+        cell_value = value.replace(tzinfo=None)
+    elif kind == "int" and isinstance(value, int) and not isinstance(value, bool):
+        cell_value = value
+    elif kind == "money" and isinstance(value, (Decimal, int)):
+        cell_value = Decimal(value).quantize(Decimal("0.01"))
+    else:
+        return text
+    cell = WriteOnlyCell(ws, value=cell_value)
+    cell.number_format = _FORMATS[kind]
+    return cell
 
 
 class _LineSheet:
@@ -98,6 +133,7 @@ class _LineSheet:
                  query: RegisterQuery) -> None:
         self.session, self.lines = session, lines
         self.ws = wb.create_sheet(f"{lines.label}明细"[:31])
+        self.ws.freeze_panes = "A4"
         number_label = spec.columns[0].label if spec.columns else "编号"
         widths = [6, max(6, (spec.columns[0].width if spec.columns else 10) * 1.6), 8, 6]
         widths += [max(8, min(40, c.max_len * 1.2 if c.kind in ("text", "multiline") else 20)) for c in lines.columns]
@@ -114,6 +150,11 @@ class _LineSheet:
             cell.alignment = Alignment(horizontal="center")
             headers.append(cell)
         self.ws.append(headers)
+        self.columns = len(headers)
+        self.written = 0
+
+    def finish(self) -> None:
+        self.ws.auto_filter.ref = f"A{HEADER_ROW}:{_col_letter(self.columns)}{HEADER_ROW + max(self.written, 1)}"
 
     def write(self, parents: list[tuple[int, int, str]]) -> None:
         if not parents:
@@ -122,7 +163,9 @@ class _LineSheet:
         for seq, record_id, number in parents:
             for position, line in enumerate(rows.get(record_id, []), 1):
                 self.ws.append([seq, number, record_id, position,
-                                *[display(c, line.get(c.key)) for c in self.lines.columns]])
+                                *[_typed(self.ws, c, line.get(c.key), display(c, line.get(c.key)))
+                                  for c in self.lines.columns]])
+                self.written += 1
 
 
 def _col_letter(index: int) -> str:

@@ -107,6 +107,36 @@ def test_export_writes_the_current_filter_and_reads_back(db, users, tmp_path):
     assert {r[-2] for r in data} == {"已盖章"}
 
 
+def test_export_cells_are_typed_with_a_frozen_filtered_header(db, users, tmp_path):
+    """Clerks sort and sum in Excel: times are date cells, counts numbers; the header stays in view."""
+    path = tmp_path / "用印.xlsx"
+    with db.read() as s:
+        n = export_xlsx(s, users["clerk"], seal_query(), path)
+    ws = load_workbook(path).active
+    header = [c.value for c in ws[3]]
+    at, copies = header.index("申请时间") + 1, header.index("份数") + 1
+    first = ws.cell(4, at)
+    assert isinstance(first.value, dt.datetime) and first.number_format == "yyyy-mm-dd hh:mm"
+    assert isinstance(ws.cell(4, copies).value, int)
+    assert ws.freeze_panes == "B4"
+    assert ws.auto_filter.ref == f"A3:{ws.cell(3, len(header)).column_letter}{3 + n}"
+
+
+def test_amounts_export_as_numbers_with_two_decimals(tmp_path):
+    from decimal import Decimal
+
+    from openpyxl import Workbook
+
+    from courtdesk.kernel.exporting import _typed
+    from courtdesk.kernel.registers import Column
+
+    ws = Workbook(write_only=True).create_sheet("x")
+    cell = _typed(ws, Column("fee", "金额", None, kind="money"), Decimal("1234.5"), "1,234.50")
+    assert cell.value == Decimal("1234.50") and cell.number_format == "#,##0.00"
+    assert _typed(ws, Column("t", "事由", None), "调取材料", "调取材料") == "调取材料"
+    assert _typed(ws, Column("d", "日期", None, kind="date"), None, "") == ""
+
+
 def test_cancelled_export_leaves_no_file(db, users, tmp_path):
     path = tmp_path / "x.xlsx"
     cancel = threading.Event()
