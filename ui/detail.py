@@ -164,6 +164,29 @@ def _read_attachment(db: Any, attachment_id: int) -> tuple[str, str, bytes]:
         return attachments.data_of(s, attachment_id)
 
 
+def viewer_file(folder: Path, name: str, data: bytes) -> Path:
+    """Where an attachment is written to be opened: its safe base name with the extension of the type
+    sniffed from its bytes (``attachments.extension_for``) — the operating system picks the program by
+    it, so the uploader's extension (``.bat``, ``.html``) is never used. Refuses bytes of no accepted type."""
+    from courtdesk.kernel import attachments
+    from courtdesk.kernel.errors import ValidationError
+
+    mime = attachments.sniff(data)  # the bytes themselves, not a stored column
+    if mime is None:
+        raise ValidationError(f"附件：内容不是 {attachments.ACCEPTED} 格式，不能打开", field="附件")
+    stem = Path(attachments.safe_name(name, mime)).stem
+    return folder / f"{stem}{attachments.extension_for(mime)}"
+
+
+def _attachment_for_viewer(db: Any, attachment_id: int, folder: Path) -> Path:
+    """Read the attachment and write it where a viewer may open it (in the worker, so a refusal is
+    shown like any other error)."""
+    name, _mime, data = _read_attachment(db, attachment_id)
+    path = viewer_file(folder, name, data)
+    path.write_bytes(data)
+    return path
+
+
 class RecordDetailPanel(QWidget):
     action_requested = Signal(object)  # a Transition
     edit_requested = Signal()  # 修改 the shown record
@@ -492,14 +515,11 @@ class RecordDetailPanel(QWidget):
         if att is None:
             return
 
-        def opened(result: tuple[str, str, bytes]) -> None:
-            name, _mime, data = result
-            folder = Path(tempfile.mkdtemp(prefix="courtdesk-"))
-            path = folder / Path(name).name
-            path.write_bytes(data)
+        def opened(path: Path) -> None:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
-        workers.run_task(_read_attachment, self.ctx.db, att, owner=self, on_done=opened,
+        folder = Path(tempfile.mkdtemp(prefix="courtdesk-"))
+        workers.run_task(_attachment_for_viewer, self.ctx.db, att, folder, owner=self, on_done=opened,
                          on_error=lambda exc: self._attachment_error("打开附件", exc))
 
     def save_attachment(self, target: str | None = None) -> None:

@@ -1,9 +1,16 @@
-"""Scans and photos kept with a record (留底). Type is checked by content, not by file name."""
+"""Scans and photos kept with a record (留底). Type is checked by content, not by file name.
+
+The uploader's file name is only a hint: a file is stored under a safe base name (no folders, no
+control or reserved characters, no Windows device name) whose extension is the one of the type sniffed
+from its bytes, and it is opened under that extension too — ``签发稿.bat`` starting with ``%PDF-`` is
+stored and opened as ``签发稿.pdf``, never handed to the operating system as a ``.bat``.
+"""
 
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
+import re
+import unicodedata
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,6 +28,19 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"MM\x00*", "image/tiff"),
 )
 ACCEPTED = "PDF、JPG、PNG、TIFF"
+_EXTENSIONS: dict[str, str] = {
+    "application/pdf": ".pdf",
+    "image/png": ".png",
+    "image/jpeg": ".jpg",
+    "image/tiff": ".tif",
+}
+#: A stored name made of nothing usable becomes this (plus the type's extension).
+FALLBACK_NAME = "附件"
+#: Characters Windows refuses in a file name (and the two path separators).
+_RESERVED_CHARS = frozenset('<>:"/\\|?*')
+#: Device names Windows reserves whatever the extension (CON, CON.txt …).
+_RESERVED_NAMES = re.compile(r"^(CON|PRN|AUX|NUL|CONIN\$|CONOUT\$|COM[0-9¹²³]|LPT[0-9¹²³])$", re.IGNORECASE)
+_MAX_STEM = 120
 
 
 def sniff(data: bytes) -> str | None:
@@ -30,9 +50,31 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
+def extension_for(mime: str) -> str:
+    """The file extension of a sniffed type (``.pdf``, ``.png``, ``.jpg``, ``.tif``); ``.bin`` for any
+    other type, so nothing is ever handed to the operating system as a program or a web page."""
+    return _EXTENSIONS.get(mime, ".bin")
+
+
+def safe_name(filename: str, mime: str) -> str:
+    """The base name a file is kept and opened under: the directory part is dropped for both
+    separators (``..\\..\\Windows\\evil.png`` → ``evil.png``), control, format and reserved characters
+    and Windows device names are dropped, an empty result becomes 「附件」, and the extension is the
+    one of the sniffed type (``签发稿.bat`` with a PDF header → ``签发稿.pdf``)."""
+    base = re.split(r"[\\/]", filename or "")[-1]
+    # Category C: control (Cc), format such as direction overrides and zero-width (Cf), broken
+    # surrogates (Cs), private use (Co) and unassigned (Cn) characters.
+    base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C" and ch not in _RESERVED_CHARS)
+    base = base.strip(". \t")  # Windows drops trailing dots and spaces; a leading dot hides the file
+    stem = base.rsplit(".", 1)[0].strip(". ") if "." in base else base
+    if _RESERVED_NAMES.match(stem.split(".")[0].strip()):
+        stem = ""
+    return (stem[:_MAX_STEM].rstrip(". ") or FALLBACK_NAME) + extension_for(mime)
+
+
 def check(session: Session, filename: str, data: bytes, label: str = "附件") -> str:
     """Return the MIME type, or refuse a file that is empty, too big or not an image/PDF."""
-    name = Path(filename or "").name or "未命名"
+    name = re.split(r"[\\/]", filename or "")[-1][:60] or "未命名"
     if not data:
         raise ValidationError(f"{label}「{name}」：文件是空的", field=label)
     limit_mb = settings.get_int(session, "attachment_max_mb")
@@ -54,7 +96,7 @@ def add(
         entity=entity,
         entity_id=entity_id,
         purpose=purpose,
-        filename=Path(filename).name[:200],
+        filename=safe_name(filename, mime),
         mime=mime,
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),

@@ -56,6 +56,10 @@ class Transition:
     fields: tuple[FormField, ...] = ()
     #: Values used for fields the caller leaves out (e.g. ``lambda: {"sent_on": clock.today()}``).
     defaults: Callable[[], dict[str, Any]] | None = None
+    #: Called by :meth:`Workflow.fire` when ``may`` refuses the actor: raises the specific reason (the
+    #: case is closed; nobody would be left to stamp …, and who should act instead); returning falls
+    #: back to 「只有{who}可以执行…」. ``may`` stays the one rule behind the buttons and the lists.
+    refusal: Callable[[Session, User, Any], None] | None = None
 
     def allows(self, actor: User, record: Any, session: Session | None = None) -> bool:
         """Whether ``may`` lets ``actor`` take this step on ``record`` (state and separations apart)."""
@@ -143,6 +147,8 @@ class Workflow:
                 f"当前状态为「{self.label(current)}」，不能执行「{candidates[0].label}」", field="状态"
             )
         if not t.allows(actor, record, session):
+            if t.refusal:
+                t.refusal(session, actor, record)
             raise PermissionDenied(f"只有{t.who}可以执行「{t.label}」", field="操作人", rule=t.rule)
         problem = self._separation_error(t, actor, record)
         if problem:

@@ -52,6 +52,7 @@ def test_seal_use_from_request_to_stamp_and_export(qtbot, desk, tmp_path):
     seals.setCurrentIndex(office)
     type_text(form.widget("title"), TITLE)
     form.widget("copies").setValue(2)
+    form.widget("impressions").setValue(2)  # stamped twice below: never more than approved
     type_text(form.widget("purpose"), PURPOSE)
     qtbot.mouseClick(form.ok_button, Qt.MouseButton.LeftButton)
     wait_ops(qtbot)

@@ -109,7 +109,7 @@ class _Demo:
               end: dt.date | None = None, party_id: int | None = None,
               ruling: str = "") -> Generator[dt.datetime, None, int]:
         start = self.date(start_days_ago)
-        # a measure taken before the case was filed (保全 carried over) is registered on filing day
+        # a measure starts on or after the day its case was filed (seizures.add refuses an earlier start)
         yield self.when(min(start_days_ago, self.filed_days_ago[case_id]), 14)
         return self.seizures.add(self.u[who], {
             "case_id": case_id, "measure": measure, "property_type": kind, "description": what,
@@ -144,10 +144,10 @@ def _case1(d: _Demo) -> Iterator[dt.datetime]:
                            amount="186500.00", basis="(2025)冀1091民初2315号民事判决书")
     zhao = _respondent(d, c1)
     car = yield from d.seize("enforcer", c1, "detain", "vehicle", "被执行人赵喆名下小型轿车一辆（号牌冀R·A1234）",
-                             700, end=d.day(25), party_id=zhao, ruling=d.ruling(c1, "三"))
+                             195, end=d.day(25), party_id=zhao, ruling=d.ruling(c1, "三"))
     deposit = yield from d.seize("enforcer", c1, "freeze", "deposit",
                                  "被执行人赵喆在中国工商银行股份有限公司廊坊开发区支行账户（尾号4567）内存款人民币58,300元",
-                                 355, end=d.day(10), party_id=zhao, ruling=d.ruling(c1, "一"))
+                                 195, end=d.day(10), party_id=zhao, ruling=d.ruling(c1, "一"))
     sent = yield from d.letters_out("enforcer", c1, d.unit_ids("云鹏道派出所", "不动产登记中心", "社会保险", "住房公积金",
                                                                 "车辆管理所", "中国工商银行"), 60, 1150021001)
     yield from d.reply("enforce_clerk", sent[0], 50, "被执行人赵喆户籍在我所辖区，常住云鹏道88号，近期未见其居住。")
@@ -178,7 +178,7 @@ def _case2(d: _Demo) -> Iterator[dt.datetime]:
                              "id_number": org_code("131001", "MA07XK3Q"), "domicile": "河北省廊坊市经济技术开发区四海路209号"}],
                            amount="520000.00", basis="(2025)冀1091民初1874号民事调解书")
     yield from d.seize("enforce_head", c2, "freeze", "deposit", "被执行人在廊坊银行股份有限公司开发区支行基本账户内存款",
-                       368, end=d.day(-3))  # expired three days ago without renewal or release
+                       115, end=d.day(-3))  # expired three days ago without renewal or release
     yield from d.seize("enforce_head", c2, "freeze", "equity", "被执行人持有的廊坊鑫宇物流有限公司60%股权", 100)
     yield from d.letters_out("enforce_head", c2, d.unit_ids("市场监督管理局", "税务局", "中国银行"), 8, 1150023001)
     yield d.when(2, 10)
@@ -213,7 +213,7 @@ def _case4(d: _Demo) -> Iterator[dt.datetime]:
                            [{"name": "孙强", "id_number": person_id("19770304", 87), "domicile": "河北省廊坊市经济技术开发区友谊路26号"}],
                            amount="1230000.00")
     lapsed = yield from d.seize("enforcer", c4, "seal", "movable", "被执行人孙强存放于开发区友谊路26号仓库的钢材约12吨",
-                                760, end=d.day(-30))
+                                415, end=d.day(-30))
     renewed = yield from d.seize("enforcer", c4, "freeze", "deposit",
                                  "被执行人孙强在河北银行股份有限公司廊坊开发区支行账户内存款", 410, end=d.day(-45))
     yield d.when(50, 10)

@@ -6,7 +6,12 @@ rights 3 years). A renewal (续行) must be done on or before the last day of th
 the day after it and is bounded by the same maximum counted from that last day. A renewal done in
 time may be entered later; one dated after the term ended is refused. A release (解除) is dated on or
 after the start and on or before the end of the term; a term that ran out without renewal is recorded
-as 期满失效 (lapse).
+as 期满失效 (lapse). A seizure starts on or after the day its case was filed.
+
+Who: renewals, releases and lapses only by the officers assigned to the case (承办人, 书记员) or the
+bureau's head, renewals and releases not in a closed case (违反规定采取或解除查封、扣押、冻结 is an
+integrity risk, 《司法责任制廉政风险防控管理办法（试行）》第十一条(十三)); one rule for the buttons and
+the service.
 
 Radar: the applicant must apply for renewal fifteen days before the end (查封、冻结期限告知与风险提示
 制度), so the register and the dashboard list measures still in force whose last day is within 30
@@ -21,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session, aliased
 
 from courtdesk.areas.enforcement import rules
@@ -30,6 +35,7 @@ from courtdesk.areas.enforcement.common import (
     case_choices,
     check_case_open,
     dashboard_scope,
+    in_my_charge,
     is_bureau_head,
     load_case,
     my_cases,
@@ -55,7 +61,7 @@ from courtdesk.areas.enforcement.transcript_document import (
 from courtdesk.kernel import clock, settings, validation
 from courtdesk.kernel.db.engine import Database
 from courtdesk.kernel.documents.model import Document
-from courtdesk.kernel.errors import ValidationError
+from courtdesk.kernel.errors import PermissionDenied, ValidationError
 from courtdesk.kernel.forms import FormField, clean
 from courtdesk.kernel.models.people import User
 from courtdesk.kernel.printing import DocumentKind
@@ -69,9 +75,11 @@ from courtdesk.kernel.registers import (
     RegisterSpec,
     service_act,
 )
+from courtdesk.kernel.rules import holds, over
 from courtdesk.kernel.workflow import Transition, Workflow, src
 
 REGISTER_KEY = "seizure"
+_Owner = aliased(EnforcementParty)
 NOTICE_KEY = "seizure_notice"
 DOCUMENT_KIND = "seizure_transcript"
 MAX_NOTICE_ITEMS = 50
@@ -114,6 +122,7 @@ def add_seizure_in(session: Session, actor: User, data: dict[str, Any]) -> Seizu
     owner = _owner(case, fields["party_id"])
     start: dt.date = fields["start_date"]
     validation.not_future(start, "开始日期")
+    validation.not_before(start, case.filed_on, "开始日期", f"本案（{case.number}）的立案日期")
     end: dt.date = fields["end_date"] or rules.latest_end(fields["property_type"], start)
     if end <= start:
         raise ValidationError(f"截止日期：应晚于开始日期（{start:%Y-%m-%d}）", field="截止日期")
@@ -193,8 +202,48 @@ def _lapse_guard(session: Session, actor: User, seizure: Seizure, params: dict[s
             field="截止日期")
 
 
-def _may(actor: User, seizure: Seizure) -> bool:
-    return actor.has(ENFORCEMENT)
+#: 违反规定采取或解除查封、扣押、冻结 is an integrity risk of the enforcement stage.
+CONTROL_RULE = "《司法责任制廉政风险防控管理办法（试行）》第十一条(十三)"
+HANDLERS = "本案承办人、书记员或执行局负责人"
+
+
+def _base() -> Any:
+    return (
+        select(Seizure.id)
+        .select_from(Seizure)
+        .join(EnforcementCase, EnforcementCase.id == Seizure.case_id)
+        .outerjoin(_Owner, _Owner.id == Seizure.party_id)
+    )
+
+
+@over(_base)
+def may_handle(actor: User) -> ColumnElement[bool]:
+    """An enforcement officer on a case he handles (承办人) or records (书记员); the bureau's head on
+    every case (登记期满失效 also after the case was closed)."""
+    return and_(holds(actor.has(ENFORCEMENT)), in_my_charge(actor))
+
+
+@over(_base)
+def may_renew(actor: User) -> ColumnElement[bool]:
+    """续行: :func:`may_handle`, and only while the case is not closed. (解除 stays open to the case's
+    handlers after closing: releasing what is still seized is exactly what a case closed by
+    performance or settlement needs.)"""
+    return and_(may_handle.sql(actor), EnforcementCase.status != "closed")
+
+
+def _handling_refusal(what: str) -> Any:
+    def refuse(session: Session, actor: User, seizure: Seizure) -> None:
+        case = seizure.case
+        if (what == "续行" and actor.has(ENFORCEMENT) and case.status == "closed"
+                and may_handle.check(actor, seizure, session)):
+            raise PermissionDenied(
+                f"执行案件：{case.number} 已结案（{case.close_mode}），不能再{what}该{seizure.measure_label}",
+                field="执行案件", rule=CONTROL_RULE)
+        if actor.has(ENFORCEMENT):
+            raise PermissionDenied(
+                f"操作人：{seizure.measure_label}的{what}只能由{HANDLERS}办理；本案承办人为{case.officer.name}，"
+                f"书记员为{case.clerk.name}", field="操作人", rule=CONTROL_RULE)
+    return refuse
 
 
 SEIZURE_WORKFLOW = Workflow(
@@ -202,13 +251,14 @@ SEIZURE_WORKFLOW = Workflow(
     states={"active": "在控", "released": "已解除", "lapsed": "期满失效"},
     initial="active",
     transitions=(
-        Transition("renew", "续行", src("active"), "active", _may, "执行干警", guard=_renew_guard,
+        Transition("renew", "续行", src("active"), "active", may_renew, HANDLERS, guard=_renew_guard,
                    effect=_renew_effect, rule=rules.TERM_RULE, fields=RENEW_FIELDS,
-                   defaults=lambda: {"renewed_on": clock.today()}),
-        Transition("release", "解除", src("active"), "released", _may, "执行干警", guard=_release_guard,
+                   defaults=lambda: {"renewed_on": clock.today()}, refusal=_handling_refusal("续行")),
+        Transition("release", "解除", src("active"), "released", may_handle, HANDLERS, guard=_release_guard,
                    effect=_release_effect, fields=RELEASE_FIELDS,
-                   defaults=lambda: {"released_on": clock.today()}),
-        Transition("lapse", "登记期满失效", src("active"), "lapsed", _may, "执行干警", guard=_lapse_guard),
+                   defaults=lambda: {"released_on": clock.today()}, refusal=_handling_refusal("解除")),
+        Transition("lapse", "登记期满失效", src("active"), "lapsed", may_handle, HANDLERS, guard=_lapse_guard,
+                   refusal=_handling_refusal("登记期满失效")),
     ),
 )
 
@@ -536,18 +586,8 @@ def _dashboard(session: Session, actor: User) -> list[DashboardItem]:
 
 # --- registers -----------------------------------------------------------------------------------
 
-_Owner = aliased(EnforcementParty)
 _MEASURE_LABEL = case(MEASURES, value=Seizure.measure, else_=Seizure.measure)
 _TYPE_LABEL = case(PROPERTY_TYPES, value=Seizure.property_type, else_=Seizure.property_type)
-
-
-def _base() -> Any:
-    return (
-        select(Seizure.id)
-        .select_from(Seizure)
-        .join(EnforcementCase, EnforcementCase.id == Seizure.case_id)
-        .outerjoin(_Owner, _Owner.id == Seizure.party_id)
-    )
 
 
 def _mine(where: Any) -> Any:

@@ -64,7 +64,7 @@ def demo_seals(ctx: DemoContext) -> Iterator[dt.datetime]:
         yield at(month, 8, 10)
         service.act(u["president"], a, "approve", "同意")
         yield at(month, 8, 11)
-        stamp("office_head", a, 2)
+        stamp("office_head", a, 1 + month % 4)  # as many impressions as approved
         yield at(month, 12)
         b = request("judge", civil, month + 1)
         yield at(month, 12, 15)

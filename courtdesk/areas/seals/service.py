@@ -12,6 +12,11 @@ Rules (保密工作制度 第二十条(1)):
   the seal) stamps, never the person who approved the same use nor the applicant. Because a
   department head both reviews and keeps the department seal, a seal may name a deputy who stamps
   the uses its custodian approved.
+- An approval must leave someone who may stamp: the custodian approving his own deputy's request
+  would leave the use unstampable, so he is not offered 批准 and the service refuses it, saying a
+  court leader should approve (院领导 may therefore approve a department seal's use when its head's
+  approval could not leave a stamper).
+- No more impressions are stamped than were approved (实际盖章次数 ≤ 盖章次数).
 """
 
 from __future__ import annotations
@@ -63,16 +68,45 @@ def _base() -> Any:
     )
 
 
+def _keeper_left(keeper: Any, actor: User) -> ColumnElement[bool]:
+    """``keeper`` (a column of :class:`Seal`) could stamp this use once ``actor`` approved it: he
+    exists, is not the approver and not the applicant (the stamp's separations of duty)."""
+    return and_(keeper.is_not(None), keeper != actor.id, keeper != SealUse.applicant_id)
+
+
+def leaves_a_stamper(actor: User) -> ColumnElement[bool]:
+    """After ``actor`` approves, the seal's custodian or deputy may still stamp (no deadlock)."""
+    return or_(_keeper_left(Seal.custodian_id, actor), _keeper_left(Seal.deputy_id, actor))
+
+
+def _head_cannot_leave_a_stamper() -> ColumnElement[bool]:
+    """The department head keeps the department seal: his approval leaves a stamper only through a
+    deputy who is not the applicant (and he cannot approve his own request)."""
+    return or_(Seal.custodian_id == SealUse.applicant_id, Seal.deputy_id.is_(None),
+               Seal.deputy_id == SealUse.applicant_id)
+
+
 @rules.over(_base)
-def may_approve(actor: User) -> ColumnElement[bool]:
-    """院印、党组印: a signing court leader; 办公室印: a court leader or the office head;
-    部门印: the head of the seal's department."""
+def may_decide(actor: User) -> ColumnElement[bool]:
+    """Who may decide (批准 or 退回) by the rule book: 院印、党组印 a signing court leader; 办公室印 a
+    court leader or the office head; 部门印 the head of the seal's department — or a court leader when
+    the head's approval would leave nobody to stamp."""
+    leader = rules.holds(actor.has(roles.LEADER, roles.PRESIDENT))
     return or_(
         and_(Seal.kind.in_(["court", "party"]), rules.holds(actor.has(*SIGNING_ROLES))),
         and_(Seal.kind == "office", rules.holds(actor.has(roles.LEADER, roles.PRESIDENT, roles.OFFICE_HEAD))),
         and_(Seal.kind == "department", rules.holds(actor.has(roles.DEPT_HEAD) and actor.department_id is not None),
              Seal.department_id == actor.department_id),
+        and_(Seal.kind == "department", leader, _head_cannot_leave_a_stamper()),
     )
+
+
+@rules.over(_base)
+def may_approve(actor: User) -> ColumnElement[bool]:
+    """:func:`may_decide`, and the approval leaves someone who may stamp: the approver never stamps
+    the same use, nor does the applicant, so a custodian approving the request of his own deputy
+    would leave the use approved and unstampable (only 作废 would remain)."""
+    return and_(may_decide.sql(actor), leaves_a_stamper(actor))
 
 
 @rules.over(_base)
@@ -89,6 +123,32 @@ def approver_words(kind: str) -> str:
     }.get(kind, "本部门负责人")
 
 
+def _approval_refusal(session: Session, actor: User, use: SealUse) -> None:
+    """Why an approval allowed by the rule book is still refused: nobody could stamp afterwards."""
+    if actor.id == use.applicant_id or not may_decide.check(actor, use, session):
+        return  # the usual message (self-approval, no authority)
+    seal = use.seal
+    keepers = [("保管人", seal.custodian)] + ([("代为监印人", seal.deputy)] if seal.deputy else [])
+    if any(k.id not in (actor.id, use.applicant_id) for _, k in keepers):
+        return
+    why = []
+    for post, keeper in keepers:
+        if keeper.id == actor.id:
+            why.append(f"您是该印章的{post}，审批人不能为同一次用印监印")
+        else:
+            why.append(f"{post}{keeper.name}是本次用印的申请人，申请人不能为自己的用印监印")
+    if seal.deputy is None:
+        why.append("该印章未指定代为监印人")
+    instead = "其他有权签发的院领导" if seal.needs_signed_original else "院领导（院长或副院长）"
+    if any(k.id == actor.id for _, k in keepers):
+        advice = f"请改由{instead}审批，批准后由您监印盖章"
+    else:
+        advice = "除申请人外该印章没有可以监印的人，请系统管理员先为该印章指定代为监印人，或改由他人提出申请"
+    raise PermissionDenied(
+        f"审批人：{'；'.join(why)}，您批准后将无人可以为本次用印监印盖章。{advice}",
+        field="审批人", rule=RULE)
+
+
 
 # --- workflow ------------------------------------------------------------------------------------
 
@@ -100,6 +160,10 @@ def _approve_effect(session: Session, actor: User, use: SealUse, params: dict[st
 
 
 def _stamp_guard(session: Session, actor: User, use: SealUse, values: dict[str, Any]) -> None:
+    if values["stamped_impressions"] > use.impressions:
+        raise ValidationError(
+            f"实际盖章次数：不能超过批准的盖章次数（{use.impressions} 次），现填 {values['stamped_impressions']} 次；"
+            "需要多盖的，请另行提出用印申请", field="实际盖章次数", rule=RULE)
     stamped_at: dt.datetime = values["stamped_at"]
     validation.not_future(stamped_at, "盖章时间")
     if use.approved_at and stamped_at < use.approved_at:
@@ -152,8 +216,9 @@ SEAL_USE_WORKFLOW = Workflow(
     initial="submitted",
     transitions=(
         Transition("approve", "批准", src("submitted"), "approved", may_approve, "有审批权的负责人",
-                   effect=_approve_effect, separations=(SEPARATE_APPLICANT,), rule=RULE),
-        Transition("reject", "退回", src("submitted"), "rejected", may_approve, "有审批权的负责人",
+                   effect=_approve_effect, separations=(SEPARATE_APPLICANT,), rule=RULE,
+                   refusal=_approval_refusal),
+        Transition("reject", "退回", src("submitted"), "rejected", may_decide, "有审批权的负责人",
                    separations=(SEPARATE_APPLICANT,), comment_required=True, rule=RULE),
         Transition("withdraw", "撤回", src("submitted"), "withdrawn",
                    lambda a, u: a.id == u.applicant_id, "申请人本人"),

@@ -9,7 +9,7 @@ import pytest
 from courtdesk.areas.enforcement import CaseService
 from courtdesk.areas.enforcement.models import EnforcementCase
 from courtdesk.kernel import clock
-from tests.areas.enforcement.helpers import case_data
+from tests.areas.enforcement.helpers import CASE_AGE, case_data
 
 
 @pytest.fixture
@@ -23,4 +23,4 @@ def today() -> dt.date:
 
 @pytest.fixture
 def case(db, users, today) -> EnforcementCase:
-    return CaseService(db).create(users["enforcer"], case_data(users, today))
+    return CaseService(db).create(users["enforcer"], case_data(users, today, filed_days_ago=CASE_AGE))

@@ -24,6 +24,8 @@ from courtdesk.kernel.validation import id_check_digit
 TABLES = (EnforcementCase, EnforcementParty, RecipientUnit, InvestigationLetter, Seizure, SeizureRenewal,
           SeizureNotice, SeizureNoticeItem, AuditEntry, WorkflowStep, Counter)
 _seq = itertools.count(7001)
+#: Days before today the fixture case was filed: the tests' seizures start within this.
+CASE_AGE = 400
 
 
 def person_id(first17: str = "13100219880315123") -> str:
@@ -38,11 +40,13 @@ def row_counts(db) -> dict[str, int]:
         return counts
 
 
-def case_data(users, today: dt.date, **changes) -> dict:
+def case_data(users, today: dt.date, *, filed_days_ago: int = 0, **changes) -> dict:
+    """A valid new case filed ``filed_days_ago`` days before ``today`` (seizures may not start earlier)."""
     seq = next(_seq)
+    filed = today - dt.timedelta(days=filed_days_ago)
     data = {
-        "number": f"({today.year})冀1091执{seq}号",
-        "filed_on": today,
+        "number": f"({filed.year})冀1091执{seq}号",
+        "filed_on": filed,
         "cause": "民间借贷纠纷",
         "basis": f"({today.year})冀1091民初88号民事判决书",
         "amount": "35000",

@@ -12,7 +12,7 @@ from courtdesk.areas.enforcement.letters import NUMBER_PATTERN
 from courtdesk.areas.enforcement.models import RecipientUnit
 from courtdesk.kernel import audit, clock, registers
 from courtdesk.kernel.registers import RegisterQuery
-from tests.areas.enforcement.helpers import case_data, row_counts, set_day
+from tests.areas.enforcement.helpers import CASE_AGE, case_data, row_counts, set_day
 from tests.conftest import load_users
 
 
@@ -22,10 +22,11 @@ def test_cases_letters_seizures_and_radar(any_db, tmp_path):
     clock.set_now(None)
     today = clock.today()
     set_day(today)
-    case = CaseService(db).create(users["enforcer"], case_data(users, today))
+    case = CaseService(db).create(users["enforcer"], case_data(users, today, filed_days_ago=CASE_AGE))
     before = row_counts(db)
     with pytest.raises(Exception, match="已登记"):
-        CaseService(db).create(users["enforcer"], case_data(users, today, number=case.number))
+        CaseService(db).create(users["enforcer"], case_data(users, today, number=case.number,
+                                                            filed_on=case.filed_on))
     assert row_counts(db) == before
 
     with db.read() as s:

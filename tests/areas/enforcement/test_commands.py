@@ -23,7 +23,7 @@ from courtdesk.kernel import printing, registers
 from courtdesk.kernel.errors import PermissionDenied, ValidationError
 from courtdesk.kernel.forms import clean
 from courtdesk.kernel.registers import OUTPUT_DIR_ENV, command_fields, command_of, run_command
-from tests.areas.enforcement.helpers import case_data, person_id, row_counts
+from tests.areas.enforcement.helpers import CASE_AGE, case_data, person_id, row_counts
 from tests.areas.enforcement.test_seizures import add
 
 DAY = dt.timedelta(days=1)
@@ -211,7 +211,7 @@ def test_notice_from_selected_seizures_previews_the_transcript(db, users, today,
 
 
 def test_notice_refuses_rows_of_two_cases_and_measures_no_longer_in_force(db, users, today, case):
-    other = CaseService(db).create(users["enforcer"], case_data(users, today))
+    other = CaseService(db).create(users["enforcer"], case_data(users, today, filed_days_ago=CASE_AGE))
     mine = add(db, users, case, start=today - 3 * DAY)
     theirs = add(db, users, other, start=today - 3 * DAY)
     expired = add(db, users, case, kind="movable", start=today - 100 * DAY, end=today - DAY, what="挖掘机一台")

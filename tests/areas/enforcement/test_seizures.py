@@ -13,7 +13,7 @@ from courtdesk.areas.enforcement.models import Seizure, SeizureRenewal
 from courtdesk.kernel import registers
 from courtdesk.kernel.errors import DomainError, PermissionDenied, ValidationError
 from courtdesk.kernel.registers import RegisterQuery, display_row
-from tests.areas.enforcement.helpers import case_data, row_counts, set_day
+from tests.areas.enforcement.helpers import CASE_AGE, case_data, row_counts, set_day
 
 DAY = dt.timedelta(days=1)
 
@@ -253,7 +253,7 @@ def test_notification_transcript_from_selected_rows(db, users, today, case):
 
 def test_bad_transcripts_are_refused(db, users, today, case):
     service = SeizureService(db)
-    other_case = CaseService(db).create(users["enforcer"], case_data(users, today))
+    other_case = CaseService(db).create(users["enforcer"], case_data(users, today, filed_days_ago=CASE_AGE))
     mine = add(db, users, case, start=today - dt.timedelta(days=3))
     theirs = add(db, users, other_case, start=today - dt.timedelta(days=3))
     gone = add(db, users, case, kind="movable", start=today - dt.timedelta(days=3))

@@ -25,7 +25,7 @@ def _more_uses(db, users) -> None:
         seals = list(s.scalars(select(Seal).where(Seal.active.is_(True)).order_by(Seal.id)))
     service = SealService(db)
     for seal in seals:
-        for who in ("judge", "clerk"):
+        for who in ("judge", "clerk", "civil_clerk", "political"):
             _file(db, users[who], seal.id)
         approved = _file(db, users["judge"], seal.id)
         for name, user in users.items():
