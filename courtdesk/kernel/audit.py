@@ -13,11 +13,23 @@ import datetime as dt
 import decimal
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, LargeBinary, event, func, insert, inspect, select, update
+from sqlalchemy import (
+    Connection,
+    LargeBinary,
+    String,
+    TypeDecorator,
+    event,
+    func,
+    insert,
+    inspect,
+    select,
+    type_coerce,
+    update,
+)
 from sqlalchemy.orm import Mapper, Session
 
 from courtdesk.kernel import clock
@@ -176,14 +188,27 @@ def hint(session: Session, obj: Any, action: str, comment: str = "") -> None:
     session.info.setdefault("audit_hints", {})[id(obj)] = (action, comment)
 
 
-def _actor_of(session: Session) -> tuple[int | None, str]:
+def actor_of(session: Session) -> tuple[int | None, str]:
     actor = session.info.get("actor")
     if actor is None:
         return None, "系统"
     return getattr(actor, "id", None), getattr(actor, "name", str(actor))
 
 
-def _after_flush(session: Session, _ctx: Any) -> None:
+def _deleted_in_flush(session: Session, ctx: Any) -> list[Any]:
+    """Objects this flush deleted: ``session.deleted`` plus orphans removed by a delete-orphan
+    cascade (e.g. a role taken out of ``user.role_rows``), which only the flush itself knows."""
+    objs = list(session.deleted)
+    seen = {id(o) for o in objs}
+    for state, (is_delete, list_only) in getattr(ctx, "states", {}).items():
+        obj = state.obj()
+        if is_delete and not list_only and obj is not None and id(obj) not in seen:
+            seen.add(id(obj))
+            objs.append(obj)
+    return objs
+
+
+def _after_flush(session: Session, ctx: Any) -> None:
     changes: list[tuple[str, Any, dict[str, Any] | None, dict[str, Any] | None]] = []
     before: dict[str, Any] | None
     after: dict[str, Any] | None
@@ -195,13 +220,13 @@ def _after_flush(session: Session, _ctx: Any) -> None:
             before, after = _snapshot_before(obj), snapshot(obj)
             if before != after:
                 changes.append(("update", obj, before, after))
-    for obj in session.deleted:
+    for obj in _deleted_in_flush(session, ctx):
         if is_audited(obj):
             changes.append(("delete", obj, _snapshot_before(obj), None))
     if not changes:
         return
     hints = session.info.get("audit_hints", {})
-    user_id, user_name = _actor_of(session)
+    user_id, user_name = actor_of(session)
     writer = AuditWriter(session.connection(), user_id, user_name)
     for default_action, obj, before, after in sorted(changes, key=lambda c: _order_key(c[1])):
         action, comment = hints.pop(id(obj), (default_action, ""))
@@ -222,16 +247,64 @@ def install(factory: Any) -> None:
 
 # --- verification --------------------------------------------------------------------------------
 
+#: Tables of the chain itself (problems in them are breaks of the chain, not of a register row).
+CHAIN_TABLES = ("audit_entry", "audit_head")
+_CHAIN_LABELS = {"audit_entry": "留痕记录", "audit_head": "留痕链头"}
+
+
+def _label_of(table: str) -> str:
+    if table in _CHAIN_LABELS:
+        return _CHAIN_LABELS[table]
+    for mapper in Base.registry.mappers:
+        if getattr(mapper.local_table, "name", None) == table:
+            return getattr(mapper.class_, "__label__", "") or table
+    return table
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing verification found wrong: where (table, record id) and why."""
+
+    table: str
+    record_id: int | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"{_label_of(self.table)}（{self.table}）"
+        if self.record_id is not None:
+            where += f"第 {self.record_id} 号记录"
+        return f"{where}：{self.reason}"
+
+
 @dataclass
 class VerifyReport:
     entries: int = 0
-    first_broken: int | None = None
-    broken_reason: str = ""
-    row_problems: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return self.first_broken is None and not self.row_problems
+        return not self.problems
+
+    # Older callers' view: the first break of the chain, and the row problems as text.
+    @property
+    def chain_problems(self) -> list[Problem]:
+        return [p for p in self.problems if p.table in CHAIN_TABLES]
+
+    @property
+    def first_broken(self) -> int | None:
+        chain = self.chain_problems
+        if not chain:
+            return None
+        return chain[0].record_id if chain[0].record_id is not None else 0
+
+    @property
+    def broken_reason(self) -> str:
+        chain = self.chain_problems
+        return chain[0].reason if chain else ""
+
+    @property
+    def row_problems(self) -> list[str]:
+        return [str(p) for p in self.problems if p.table not in CHAIN_TABLES]
 
 
 def _audited_mappers() -> list[Mapper[Any]]:
@@ -244,59 +317,194 @@ def _audited_mappers() -> list[Mapper[Any]]:
     )
 
 
-def verify(conn: Connection, *, max_row_problems: int = 200) -> VerifyReport:
+class _Malformed(Exception):
+    """A stored value its column's type cannot read (e.g. 'not-a-date' in a date column)."""
+
+    def __init__(self, column: str, value: Any) -> None:
+        super().__init__(column)
+        self.column = column
+        self.value = value
+
+    def reason(self) -> str:
+        shown = repr(self.value)
+        if len(shown) > 40:
+            shown = shown[:37] + "…"
+        return f"数据格式错误（字段 {self.column} 的值 {shown} 无法读取）"
+
+
+class _TolerantReader:
+    """Reads a table's columns as the driver gives them and converts them here, value by value, so
+    that one malformed value is reported for its row instead of ending the whole read (SQLAlchemy's
+    own result processors raise while the row is fetched)."""
+
+    def __init__(self, conn: Connection, columns: list[Any]) -> None:
+        dialect = conn.dialect
+        self.columns = columns
+        self.processors = [self._processor(c, dialect) for c in columns]
+
+    @staticmethod
+    def _processor(column: Any, dialect: Any) -> Callable[[Any], Any] | None:
+        try:
+            return column.type.dialect_impl(dialect).result_processor(dialect, None)  # type: ignore[no-any-return]
+        except Exception:  # noqa: BLE001 — a type that needs the driver's type code: the driver converts it
+            return None
+
+    def select_columns(self) -> list[Any]:
+        return [type_coerce(c, _RAW).label(c.name) for c in self.columns]
+
+    def decode(self, row: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for col, proc, value in zip(self.columns, self.processors, row, strict=True):
+            if proc is not None and value is not None:
+                try:
+                    value = proc(value)
+                except Exception as exc:  # noqa: BLE001 — any failure to read is a malformed value
+                    raise _Malformed(col.name, value) from exc
+            out[col.name] = value
+        return out
+
+
+class _RawType(TypeDecorator[Any]):
+    """The value exactly as the driver returns it (no result processing)."""
+
+    impl = String
+    cache_ok = True
+
+    def result_processor(self, dialect: Any, coltype: Any) -> None:
+        return None
+
+
+_RAW = _RawType()
+
+
+def _as_id(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+_ENTRY_FIELDS = ("at", "user_id", "user_name", "action", "entity", "entity_id", "before", "after", "comment")
+
+
+def verify(
+    conn: Connection,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    checkpoint: Any = None,
+) -> VerifyReport:
+    """Walk the chain and compare every audited row with its last audited state. Reads only.
+
+    Every problem is reported (not just the first) with table, record id and reason; malformed
+    values are reported for their row, never raised. ``progress(done, total)`` is called now and
+    then (total: entries + audited tables). ``checkpoint`` (a :class:`courtdesk.kernel.checkpoint.Checkpoint`)
+    adds the check that entry number ``checkpoint.length`` still has the checkpoint's hash."""
     report = VerifyReport()
-    prev = GENESIS
-    last_id = 0
-    result = conn.execution_options(stream_results=True, yield_per=2000).execute(
-        select(_entry).order_by(_entry.c.id)
-    )
-    for row in result:
-        report.entries += 1
-        fields = {
-            "at": row.at.isoformat(),
-            "user_id": row.user_id,
-            "user_name": row.user_name,
-            "action": row.action,
-            "entity": row.entity,
-            "entity_id": row.entity_id,
-            "before": row.before,
-            "after": row.after,
-            "comment": row.comment,
-        }
-        if row.prev_hash != prev:
-            report.first_broken = row.id
-            report.broken_reason = "与前一条记录的链接断开（前一条记录被删除或改动）"
-            break
-        if entry_hash(prev, fields) != row.hash:
-            report.first_broken = row.id
-            report.broken_reason = "内容与其哈希不符（记录被改动）"
-            break
-        prev = row.hash
-        last_id = row.id
-    result.close()
-    if report.first_broken is None:
-        head = conn.execute(select(_head.c.last_id, _head.c.last_hash).where(_head.c.id == 1)).one_or_none()
-        if head is not None and (head.last_hash != prev or head.last_id != last_id):
-            report.first_broken = head.last_id
-            report.broken_reason = "链尾记录缺失或被改动（与链头登记不符）"
-    for mapper in _audited_mappers():
-        for problem in _verify_rows(conn, mapper):
-            report.row_problems.append(problem)
-            if len(report.row_problems) >= max_row_problems:
-                return report
+    mappers = _audited_mappers()
+    try:
+        total_entries = int(conn.execute(select(func.count()).select_from(_entry)).scalar_one())
+    except Exception as exc:  # noqa: BLE001
+        report.problems.append(Problem("audit_entry", None, f"无法读取留痕记录（{exc}）"))
+        total_entries = 0
+    total = total_entries + len(mappers)
+
+    def tick(done: int) -> None:
+        if progress is not None:
+            progress(min(done, total), total)
+
+    tick(0)
+    try:
+        prev, last_id = _verify_chain(conn, report, tick, checkpoint)
+    except Exception as exc:  # noqa: BLE001 — a report, never a crash
+        report.problems.append(Problem("audit_entry", None, f"无法读完留痕记录（{exc}）"))
+        prev, last_id = None, None
+    if prev is not None:
+        _verify_head(conn, report, prev, last_id or 0)
+    done = total_entries
+    for mapper in mappers:
+        name = mapper.local_table.name  # type: ignore[attr-defined]
+        try:
+            report.problems.extend(_verify_rows(conn, mapper))
+            content = getattr(mapper.class_, "__content_hash__", None)
+            if content:
+                report.problems.extend(_verify_content(conn, mapper, *content))
+        except Exception as exc:  # noqa: BLE001
+            report.problems.append(Problem(name, None, f"无法读取该表（{exc}）"))
+        done += 1
+        tick(done)
     return report
 
 
-def _verify_rows(conn: Connection, mapper: Mapper[Any]) -> Iterator[str]:
+def _verify_chain(
+    conn: Connection, report: VerifyReport, tick: Callable[[int], None], checkpoint: Any
+) -> tuple[str, int]:
+    reader = _TolerantReader(conn, [_entry.c[name] for name in _ENTRY_FIELDS])
+    prev = GENESIS
+    last_id = 0
+    count = 0
+    result = conn.execution_options(stream_results=True, yield_per=2000).execute(
+        select(_entry.c.id, _entry.c.prev_hash, _entry.c.hash, *reader.select_columns()).order_by(_entry.c.id)
+    )
+    for row in result:
+        count += 1
+        report.entries = count
+        entry_id = _as_id(row[0])
+        stored_prev, stored_hash = row[1], row[2]
+        if stored_prev != prev:
+            report.problems.append(Problem("audit_entry", entry_id, "与前一条记录的链接断开（前一条记录被删除或改动）"))
+        try:
+            values = reader.decode(row[3:])
+        except _Malformed as bad:
+            report.problems.append(Problem("audit_entry", entry_id, bad.reason()))
+        else:
+            at = values["at"]
+            fields = {**values, "at": at.isoformat() if hasattr(at, "isoformat") else at}
+            if entry_hash(str(stored_prev), fields) != stored_hash:
+                report.problems.append(Problem("audit_entry", entry_id, "内容与其哈希不符（记录被改动）"))
+        if checkpoint is not None and count == checkpoint.length and stored_hash != checkpoint.head_hash:
+            report.problems.append(Problem(
+                "audit_entry", entry_id,
+                f"与检查点不符：检查点（{checkpoint.written_at}）登记第 {checkpoint.length} 条留痕的哈希为 "
+                f"{checkpoint.head_hash[:12]}…，数据库中为 {str(stored_hash)[:12]}…（此前的历史被改写）"))
+        prev = str(stored_hash)  # go on from what is stored: each tampering is reported once
+        last_id = entry_id or last_id
+        if count % 2000 == 0:
+            tick(count)
+    result.close()
+    if checkpoint is not None and count < checkpoint.length:
+        report.problems.append(Problem(
+            "audit_entry", None,
+            f"与检查点不符：检查点（{checkpoint.written_at}）登记有 {checkpoint.length} 条留痕，数据库中只有 {count} 条"
+            "（历史被删减）"))
+    return prev, last_id
+
+
+def _verify_head(conn: Connection, report: VerifyReport, prev: str, last_id: int) -> None:
+    try:
+        head = conn.execute(select(_head.c.last_id, _head.c.last_hash).where(_head.c.id == 1)).one_or_none()
+    except Exception as exc:  # noqa: BLE001
+        report.problems.append(Problem("audit_head", None, f"无法读取链头登记（{exc}）"))
+        return
+    if head is None:
+        if report.entries:
+            report.problems.append(Problem("audit_head", None, "链头登记缺失（audit_head 被删除），链尾无法核对"))
+        return
+    if head.last_hash != prev or _as_id(head.last_id) != last_id:
+        report.problems.append(Problem(
+            "audit_head", _as_id(head.last_id), "链尾记录缺失或被改动（与链头登记不符）"))
+
+
+def _verify_rows(conn: Connection, mapper: Mapper[Any]) -> Iterator[Problem]:
     """Merge-walk the table's rows against the latest audit entry of each row id."""
     table = mapper.local_table
     name = table.name  # type: ignore[attr-defined]
-    label = getattr(mapper.class_, "__label__", "") or name
     pk = next(iter(table.primary_key.columns))  # type: ignore[attr-defined]
+    pairs = audited_columns(mapper)
+    columns = [table.c[col] for _, col in pairs]  # type: ignore[attr-defined]
+    reader = _TolerantReader(conn, columns)
     latest = (
         select(func.max(_entry.c.id).label("mid"))
-        .where(_entry.c.entity == name)
+        .where(_entry.c.entity == name, _entry.c.entity_id.is_not(None))
         .group_by(_entry.c.entity_id)
         .subquery()
     )
@@ -305,24 +513,58 @@ def _verify_rows(conn: Connection, mapper: Mapper[Any]) -> Iterator[str]:
         .join(latest, latest.c.mid == _entry.c.id)
         .order_by(_entry.c.entity_id)
     )
-    rows = conn.execution_options(stream_results=True, yield_per=2000).execute(select(table).order_by(pk))
-    a_iter, r_iter = iter(audited), iter(rows)
-    a, r = next(a_iter, None), next(r_iter, None)
+    rows = conn.execution_options(stream_results=True, yield_per=2000).execute(
+        select(type_coerce(pk, _RAW).label("__pk"), *reader.select_columns()).order_by(pk)
+    )
+
+    def next_audited() -> Any:
+        for a in audited_iter:
+            if _as_id(a.entity_id) is not None:  # a garbled id: the chain check reports that entry
+                return a
+        return None
+
+    audited_iter = iter(audited)
+    r_iter = iter(rows)
+    a, r = next_audited(), next(r_iter, None)
     while a is not None or r is not None:
-        if r is not None and (a is None or getattr(r, pk.name) < a.entity_id):
-            yield f"{label}（{name}）第 {getattr(r, pk.name)} 号记录没有留痕记录（绕过系统写入）"
+        r_id = _as_id(r[0]) if r is not None else None
+        a_id = _as_id(a.entity_id) if a is not None else None
+        if r is not None and (a_id is None or (r_id is not None and r_id < a_id)):
+            yield Problem(name, r_id, "没有留痕记录（绕过系统写入）")
             r = next(r_iter, None)
-        elif a is not None and (r is None or a.entity_id < getattr(r, pk.name)):
+        elif a is not None and (r is None or (r_id is not None and a_id is not None and a_id < r_id)):
             if a.action != "delete":
-                yield f"{label}（{name}）第 {a.entity_id} 号记录已不存在，但留痕中没有删除记录（绕过系统删除）"
-            a = next(a_iter, None)
+                yield Problem(name, a_id, "已不存在，但留痕中没有删除记录（绕过系统删除）")
+            a = next_audited()
         elif a is not None and r is not None:
-            current = canonical_json(row_snapshot(mapper, r))
-            if a.action == "delete" or current != a.after:
-                yield f"{label}（{name}）第 {a.entity_id} 号记录的当前内容与最后一次留痕不符（绕过系统修改）"
-            a, r = next(a_iter, None), next(r_iter, None)
+            try:
+                values = reader.decode(r[1:])
+            except _Malformed as bad:
+                yield Problem(name, r_id, bad.reason())
+            else:
+                current = canonical_json(_normalise(mapper, {key: values[col] for key, col in pairs}))
+                if a.action == "delete" or current != a.after:
+                    yield Problem(name, r_id, "当前内容与最后一次留痕不符（绕过系统修改）")
+            a, r = next_audited(), next(r_iter, None)
     audited.close()
     rows.close()
+
+
+def _verify_content(conn: Connection, mapper: Mapper[Any], data_col: str, hash_col: str) -> Iterator[Problem]:
+    """Re-hash stored bytes and compare them with the recorded content hash (which is audited)."""
+    table = mapper.local_table
+    name = table.name  # type: ignore[attr-defined]
+    pk = next(iter(table.primary_key.columns))  # type: ignore[attr-defined]
+    result = conn.execution_options(stream_results=True, yield_per=20).execute(
+        select(pk, type_coerce(table.c[hash_col], _RAW), table.c[data_col]).order_by(pk)  # type: ignore[attr-defined]
+    )
+    for row_id, recorded, data in result:
+        if data is None:
+            yield Problem(name, _as_id(row_id), "存储的文件内容缺失")
+            continue
+        if hashlib.sha256(bytes(data)).hexdigest() != recorded:
+            yield Problem(name, _as_id(row_id), "存储的文件内容与登记的 SHA-256 不符（文件被替换或改动）")
+    result.close()
 
 
 def adopt(conn: Connection, model: type, comment: str) -> int:

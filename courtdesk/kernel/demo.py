@@ -105,14 +105,24 @@ class BulkWriter:
         self._pending = 0
 
     def finish(self) -> None:
+        from courtdesk.kernel import audit
+
         self.flush()
         self._audit.flush()
         table = table_of(Counter)
+        counters = audit.AuditWriter(self.session.connection(), None, "演示数据")
         for (register, year), last in self._counters.items():
-            done = self.session.execute(update(table).where(table.c.register == register, table.c.year == year)
-                                        .values(last=last))
-            if not done.rowcount:
-                self.session.execute(insert(table).values(register=register, year=year, last=last))
+            row = self.session.execute(select(table.c.id, table.c.last)
+                                       .where(table.c.register == register, table.c.year == year)).one_or_none()
+            values = {"register": register, "year": year, "last": last}
+            if row is not None:
+                self.session.execute(update(table).where(table.c.id == row.id).values(last=last))
+                after = audit.values_snapshot(Counter, {**values, "id": row.id})
+                counters.add("update", table.name, row.id, {**after, "last": row.last}, after)
+            else:
+                new_id = self.session.execute(insert(table).values(**values)).inserted_primary_key[0]
+                counters.add("create", table.name, new_id, None, audit.values_snapshot(Counter, {**values, "id": new_id}))
+        counters.flush()
         after_explicit_ids(self.session, *self.models)
 
 

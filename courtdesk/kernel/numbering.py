@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from courtdesk.kernel import audit
 from courtdesk.kernel.models.base import table_of
 from courtdesk.kernel.models.infra import Counter
 
@@ -25,9 +26,9 @@ def next_serial(session: Session, register: str, year: int) -> int:
     dialect = conn.dialect.name
     values = {"register": register, "year": year, "last": 0}
     if dialect == "postgresql":
-        conn.execute(postgresql.insert(_counter).values(**values).on_conflict_do_nothing())
+        created = conn.execute(postgresql.insert(_counter).values(**values).on_conflict_do_nothing()).rowcount
     else:
-        conn.execute(sqlite.insert(_counter).values(**values).on_conflict_do_nothing())
+        created = conn.execute(sqlite.insert(_counter).values(**values).on_conflict_do_nothing()).rowcount
     row = conn.execute(
         select(_counter.c.id, _counter.c.last)
         .where(_counter.c.register == register, _counter.c.year == year)
@@ -35,6 +36,15 @@ def next_serial(session: Session, register: str, year: int) -> int:
     ).one()
     serial = row.last + 1
     conn.execute(update(_counter).where(_counter.c.id == row.id).values(last=serial))
+    # The counter is written with Core (insert-or-nothing, then a locked update), so the session's
+    # audit hook does not see it: the entry is appended here, in the same transaction.
+    user_id, user_name = audit.actor_of(session)
+    writer = audit.AuditWriter(conn, user_id, user_name)
+    after = audit.values_snapshot(Counter, {"id": row.id, "register": register, "year": year, "last": serial})
+    before = None if created else {**after, "last": row.last}
+    writer.add("create" if created else "update", _counter.name, row.id, before, after,
+               f"{year} 年第 {serial} 号")
+    writer.flush()
     return int(serial)
 
 

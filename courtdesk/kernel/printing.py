@@ -88,7 +88,7 @@ def register_document(session: Session, actor: Any, query: Any, *, fonts: Any = 
 
     Columns are sized from their content, measured with ``fonts`` — the fonts the PDF will be printed
     with (default: :func:`fonts_for` the session's settings)."""
-    from courtdesk.kernel import clock, settings
+    from courtdesk.kernel import checkpoint, clock, settings
     from courtdesk.kernel.documents import register_book
     from courtdesk.kernel.documents.register import BookColumn
     from courtdesk.kernel.errors import PermissionDenied
@@ -107,4 +107,5 @@ def register_document(session: Session, actor: Any, query: Any, *, fonts: Any = 
         clock.now(),
         fonts=fonts if fonts is not None else fonts_for(session),
         count=query.count(session, actor),
+        checkpoint=checkpoint.take(session.connection()).footer_text(),
     )

@@ -49,6 +49,9 @@ KERNEL_SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("attachment_max_mb", "附件大小上限（MB）", "20", 3, kind="int", minimum=1, maximum=365),
     SettingSpec("font_body_path", "正文字体文件（仿宋，可空）", "", 260),
     SettingSpec("font_title_path", "标题字体文件（小标宋，可空）", "", 260),
+    # Daily audit checkpoints (留痕检查点); empty: a "checkpoints" folder beside the database. Point it
+    # at another machine or drive, so the database and its checkpoints cannot be lost or rewritten together.
+    SettingSpec("checkpoint_dir", "留痕检查点文件夹（可空：数据库旁的 checkpoints）", "", 260),
 )
 
 

@@ -34,4 +34,4 @@ def test_seal_flow_and_audit_chain(any_db):
     with any_db.engine.connect() as conn:
         report = audit.verify(conn)
     assert report.first_broken is None
-    assert any(f"第 {use.id} 号记录的当前内容与最后一次留痕不符" in p for p in report.row_problems)
+    assert any(f"第 {use.id} 号记录：当前内容与最后一次留痕不符" in p for p in report.row_problems)

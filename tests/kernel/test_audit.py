@@ -94,7 +94,7 @@ def test_register_row_edited_by_raw_sql_is_reported(db, db_path, users):
                      " VALUES ('影子部门', 'business', 1, 1, '2026-01-01', '2026-01-01')")
     result = verify_cli(db_path)
     assert result.returncode == 1
-    assert f"第 {use.id} 号记录的当前内容与最后一次留痕不符" in result.stdout
+    assert f"第 {use.id} 号记录：当前内容与最后一次留痕不符" in result.stdout
     assert "没有留痕记录" in result.stdout  # the row inserted behind the app's back
     assert "audit BROKEN" not in result.stdout  # the chain itself is intact
 
@@ -105,4 +105,4 @@ def test_register_row_deleted_by_raw_sql_is_reported(db, db_path, users):
         conn.execute("DELETE FROM seal_use WHERE id=?", (use.id,))
     result = verify_cli(db_path)
     assert result.returncode == 1
-    assert f"第 {use.id} 号记录已不存在" in result.stdout
+    assert f"第 {use.id} 号记录：已不存在" in result.stdout

@@ -529,7 +529,7 @@ def _clipped_rows(rows: Iterable[Sequence[object]], layout: BookLayout, fonts: F
 def register_book(court_name: str, title: str, filter_text: str,
                   columns: Sequence[BookColumn | tuple[object, ...] | str], rows: Iterable[Sequence[object]],
                   printed_at: datetime | date | str, *, fonts: FontSet | None = None,
-                  count: int | None = None) -> Document:
+                  count: int | None = None, checkpoint: str = "") -> Document:
     """A register printed as a 登记簿.
 
     ``columns`` are :class:`BookColumn` or ``(header, weight[, kind])`` tuples (the weight is no longer
@@ -537,7 +537,9 @@ def register_book(court_name: str, title: str, filter_text: str,
     generator) and is consumed once: the first :data:`SAMPLE_ROWS` rows size the columns, then every
     row goes, cut to fit, into a spool file.  ``fonts`` are the PDF fonts the register will be
     printed with (measured here); ``count``, if known, is the number of rows (sizes 序号).  The court
-    name and register title head every page; the footer says 第 x 页 共 y 页.
+    name and register title head every page; the footer says 第 x 页 共 y 页, followed by
+    ``checkpoint`` (the audit chain's entry count and short hash when printed, see
+    :mod:`courtdesk.kernel.checkpoint`) when given.
     """
     from courtdesk.kernel.documents.fonts import resolve_fonts
     from courtdesk.kernel.documents.geometry import CELL_PAD_X
@@ -558,7 +560,7 @@ def register_book(court_name: str, title: str, filter_text: str,
         page=PageSetup(page.orientation, page.top_mm, page.bottom_mm, page.left_mm, page.right_mm,
                        layout.size, None),
         header=f"{court_name}　{title}",
-        footer=PAGE_X_OF_Y,
+        footer=f"{PAGE_X_OF_Y}　　{checkpoint}" if checkpoint else PAGE_X_OF_Y,
         blocks=(
             Paragraph(court_name, indent=False, align="center", role="body", size=SIZE_4HAO),
             Title(title, size=18.0),

@@ -47,7 +47,7 @@ class Counter(Base):
     """Yearly serial counter per register: the last number handed out."""
 
     __tablename__ = "counter"
-    __audited__ = False
+    __label__ = "编号计数器"
     __table_args__ = (UniqueConstraint("register", "year"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -60,7 +60,7 @@ class WorkflowStep(Base):
     """Who did which step of a record's workflow, when, with what comment."""
 
     __tablename__ = "workflow_step"
-    __audited__ = False
+    __label__ = "办理经过"
     __table_args__ = (Index("ix_workflow_step_entity", "entity", "entity_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -80,6 +80,9 @@ class Attachment(Base):
 
     __tablename__ = "attachment"
     __label__ = "附件"
+    #: Verification re-hashes the stored bytes (``data``) and compares them with ``sha256``, which
+    #: is in every audit snapshot: bytes swapped behind the app's back are reported.
+    __content_hash__ = ("data", "sha256")
     __table_args__ = (Index("ix_attachment_owner", "entity", "entity_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
