@@ -1,6 +1,8 @@
-"""系统管理 (administrators only): users — reset password, unlock, roles, new user — and the
-court settings form (``courtdesk.kernel.settings.specs()``). Every change is saved through the
-operations runner (:mod:`ui.ops`), off the UI thread."""
+"""系统管理 (administrators only): users — new user, roles, reset password, unlock, deactivate and
+reactivate (never delete) —, departments (add, rename, deactivate), the court settings form
+(``courtdesk.kernel.settings.specs()``) and the audit viewer (操作留痕: filter, difference, export,
+校验留痕). Every change is saved through the operations runner (:mod:`ui.ops`), off the UI thread,
+by the kernel's services, which check the role and record the change in the audit trail."""
 
 from __future__ import annotations
 
@@ -48,6 +50,24 @@ def _show(label: QLabel, text: str) -> None:
     label.setVisible(bool(text))
 
 USER_COLUMNS = ("用户名", "姓名", "部门", "职务", "角色", "状态")
+
+
+def _button_op(tab: Any, button: QPushButton, work: Any, done_text: str) -> None:
+    """Run one administrator's change from ``button`` through the operations runner: the button is
+    disabled meanwhile, a refusal shows in the tab's error line, success reloads the tab and says
+    ``done_text``."""
+    tab.error.clear_message()
+    button.setEnabled(False)
+
+    def refused(exc: BaseException) -> None:
+        button.setEnabled(True)
+        tab.error.show_message(ops.failure_text(exc))
+
+    def done(_result: Any) -> None:
+        button.setEnabled(True)
+        tab._done(done_text)
+
+    ops.run_op(tab, work, done, refused, status=lambda text: _show(tab.status, text))
 
 
 class RolesDialog(QDialog):
@@ -122,11 +142,19 @@ class UsersTab(QWidget):
         self.reset_button = QPushButton("重置密码…")
         self.unlock_button = QPushButton("解锁")
         self.roles_button = QPushButton("角色…")
+        self.deactivate_button = QPushButton("停用账号")
+        self.reactivate_button = QPushButton("启用账号")
         for b, slot in ((self.new_button, self.new_user), (self.reset_button, self.reset_password),
-                        (self.unlock_button, self.unlock), (self.roles_button, self.edit_roles)):
+                        (self.unlock_button, self.unlock), (self.roles_button, self.edit_roles),
+                        (self.deactivate_button, lambda: self.set_active(False)),
+                        (self.reactivate_button, lambda: self.set_active(True))):
             b.clicked.connect(slot)
             buttons.addWidget(b)
         buttons.addStretch(1)
+        self.show_inactive = QCheckBox("显示已停用的账号")
+        self.show_inactive.setToolTip("账号从不删除：停用后不能登录，其经办记录和留痕照旧保留")
+        self.show_inactive.toggled.connect(lambda _on: self.reload())
+        buttons.addWidget(self.show_inactive)
         self.error = ErrorLabel()
         self.status = _status_label()
         layout = QVBoxLayout(self)
@@ -140,14 +168,16 @@ class UsersTab(QWidget):
         from courtdesk.kernel.people import PeopleService
 
         with self.ctx.db.read() as s:
-            self.users = PeopleService(self.ctx.db).users(s)
+            self.users = PeopleService(self.ctx.db).users(s, include_inactive=self.show_inactive.isChecked())
             for u in self.users:
                 _ = u.roles, u.department
             locked = PeopleService(self.ctx.db).lockouts(s)
         self.table.setRowCount(len(self.users))
         for row, u in enumerate(self.users):
             roles = "、".join(r.label for r in sorted(u.roles, key=lambda r: (all_roles() + [r]).index(r))) or "一般工作人员"
-            if u.username in locked:
+            if not u.active:
+                state = "已停用"
+            elif u.username in locked:
                 state = f"已锁定（至 {locked[u.username]:%H:%M}）"
             elif u.must_change_password:
                 state = "须修改密码"
@@ -198,19 +228,19 @@ class UsersTab(QWidget):
         if user is None or not self.unlock_button.isEnabled():
             return
         people, actor = PeopleService(self.ctx.db), self.ctx.user
-        self.error.clear_message()
-        self.unlock_button.setEnabled(False)
+        _button_op(self, self.unlock_button, lambda: people.unlock(actor, user.id), f"已解锁 {user.name}")
 
-        def refused(exc: BaseException) -> None:
-            self.unlock_button.setEnabled(True)
-            self.error.show_message(ops.failure_text(exc))
+    def set_active(self, active: bool) -> None:
+        """停用 / 启用 the selected account (never deleted: its history stays)."""
+        from courtdesk.kernel.people import PeopleService
 
-        def unlocked(_result: Any) -> None:
-            self.unlock_button.setEnabled(True)
-            self._done(f"已解锁 {user.name}")
-
-        ops.run_op(self, lambda: people.unlock(actor, user.id), unlocked, refused,
-                   status=lambda text: _show(self.status, text))
+        user = self.selected()
+        button = self.reactivate_button if active else self.deactivate_button
+        if user is None or not button.isEnabled():
+            return
+        people, actor = PeopleService(self.ctx.db), self.ctx.user
+        _button_op(self, button, lambda: people.set_user_active(actor, user.id, active),
+                   f"已{'启用' if active else '停用'} {user.name} 的账号")
 
     def edit_roles(self) -> None:
         user = self.selected()
@@ -234,6 +264,8 @@ class UsersTab(QWidget):
             FormField("department_id", "部门", "choice", required=False, choices=departments),
             FormField("title", "职务", "text", required=False, max_len=40),
             FormField("phone", "电话", "text", required=False, max_len=40),
+            FormField("roles", "角色", "multichoice", required=False,
+                      choices=lambda _s, _a: [(r.value, r.label) for r in all_roles()]),
         )
 
         def create(d: dict[str, Any]) -> Any:
@@ -241,7 +273,8 @@ class UsersTab(QWidget):
                 raise DomainError("初始密码：必填，不能为空", field="初始密码")
             try:
                 return PeopleService(self.ctx.db).create_user(
-                    self.ctx.user, username=d["username"], name=d["name"], password=d["password"], roles=[],
+                    self.ctx.user, username=d["username"], name=d["name"], password=d["password"],
+                    roles=[Role(r) for r in d.get("roles") or []],
                     department_id=d["department_id"], title=d["title"], phone=d["phone"],
                 )
             except DomainError as exc:
@@ -250,7 +283,7 @@ class UsersTab(QWidget):
                 raise
 
         dialog = FormDialog(self.ctx, "新建用户", fields, create, self)
-        dialog.accepted.connect(lambda: self._done("已新建用户（请再为其分配角色）"))
+        dialog.accepted.connect(lambda: self._done("已新建用户（首次登录时须修改密码）"))
         self.active_dialog = dialog
         dialog.open()
 
@@ -340,6 +373,417 @@ class SettingsTab(QWidget):
         return True
 
 
+DEPARTMENT_COLUMNS = ("部门名称", "类别", "状态")
+DEPARTMENT_KINDS = {"business": "业务部门", "office": "办公室", "political": "政治处", "leadership": "院领导"}
+
+
+class DepartmentsTab(QWidget):
+    """部门: add, rename, deactivate and reactivate (never delete: records keep naming them)."""
+
+    changed = Signal(str)
+
+    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.departments: list[Any] = []
+        self.active_dialog: QWidget | None = None
+        self.table = QTableWidget(0, len(DEPARTMENT_COLUMNS))
+        self.table.setHorizontalHeaderLabels(list(DEPARTMENT_COLUMNS))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        buttons = QHBoxLayout()
+        self.new_button = QPushButton("新增部门…")
+        self.rename_button = QPushButton("改名…")
+        self.deactivate_button = QPushButton("停用")
+        self.reactivate_button = QPushButton("启用")
+        for b, slot in ((self.new_button, self.new_department), (self.rename_button, self.rename),
+                        (self.deactivate_button, lambda: self.set_active(False)),
+                        (self.reactivate_button, lambda: self.set_active(True))):
+            b.clicked.connect(slot)
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        self.error = ErrorLabel()
+        self.status = _status_label()
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addWidget(self.error)
+        layout.addWidget(self.status)
+        layout.addWidget(self.table, 1)
+        self.reload()
+
+    def reload(self) -> None:
+        from courtdesk.kernel.people import PeopleService
+
+        with self.ctx.db.read() as s:
+            self.departments = PeopleService(self.ctx.db).departments(s, include_inactive=True)
+        self.table.setRowCount(len(self.departments))
+        for row, d in enumerate(self.departments):
+            texts = (d.name, DEPARTMENT_KINDS.get(d.kind, d.kind), "正常" if d.active else "已停用")
+            for col, text in enumerate(texts):
+                item = QTableWidgetItem(text)
+                if col == 2 and not d.active:
+                    item.setForeground(Qt.GlobalColor.darkRed)
+                self.table.setItem(row, col, item)
+
+    def selected(self) -> Any:
+        row = self.table.currentRow()
+        if 0 <= row < len(self.departments):
+            return self.departments[row]
+        self.error.show_message("请先在列表中选择一个部门")
+        return None
+
+    def select_name(self, name: str) -> None:
+        for row, d in enumerate(self.departments):
+            if d.name == name:
+                self.table.selectRow(row)
+
+    def _done(self, text: str) -> None:
+        self.error.clear_message()
+        self.reload()
+        self.changed.emit(text)
+
+    def new_department(self) -> None:
+        from courtdesk.kernel.people import PeopleService
+
+        fields = (FormField("name", "部门名称", "text", max_len=40),)
+        dialog = FormDialog(self.ctx, "新增部门", fields,
+                            lambda d: PeopleService(self.ctx.db).create_department(self.ctx.user, d["name"]),
+                            self, ok_text="新增")
+        dialog.accepted.connect(lambda: self._done("已新增部门"))
+        self.active_dialog = dialog
+        dialog.open()
+
+    def rename(self) -> None:
+        from courtdesk.kernel.people import PeopleService
+
+        dept = self.selected()
+        if dept is None:
+            return
+        fields = (FormField("name", "部门名称", "text", max_len=40),)
+        dialog = FormDialog(self.ctx, f"部门改名 — {dept.name}", fields,
+                            lambda d: PeopleService(self.ctx.db).rename_department(self.ctx.user, dept.id, d["name"]),
+                            self, ok_text="改名")
+        dialog.set_value("name", dept.name)
+        dialog.accepted.connect(lambda: self._done(f"已将「{dept.name}」改名"))
+        self.active_dialog = dialog
+        dialog.open()
+
+    def set_active(self, active: bool) -> None:
+        from courtdesk.kernel.people import PeopleService
+
+        dept = self.selected()
+        button = self.reactivate_button if active else self.deactivate_button
+        if dept is None or not button.isEnabled():
+            return
+        people, actor = PeopleService(self.ctx.db), self.ctx.user
+        _button_op(self, button, lambda: people.set_department_active(actor, dept.id, active),
+                   f"已{'启用' if active else '停用'}部门「{dept.name}」")
+
+
+AUDIT_COLUMNS = ("时间", "操作人", "操作", "登记簿", "记录号", "变化（修改前 → 修改后）", "说明")
+
+
+def _parse_time(text: str, label: str, end: bool) -> Any:
+    """「2026-11-23」 or 「2026-11-23 09:30」 (an end date alone means the whole day)."""
+    import datetime as dt
+
+    text = text.strip()
+    if not text:
+        return None
+    for fmt in ("%Y-%m-%d %H:%M", "%Y-%m-%d"):
+        try:
+            value = dt.datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+        if end and fmt == "%Y-%m-%d":
+            value = value.replace(hour=23, minute=59, second=59)
+        return value
+    raise DomainError(f"{label}：应为 年-月-日 或 年-月-日 时:分，例如 2026-11-23 09:30", field=label)
+
+
+class AuditTab(QWidget):
+    """操作留痕: filter by person, register, record and time; newest first, 200 at a time (加载更多);
+    each entry's difference; export the filtered entries; 校验留痕 with progress, off the UI thread."""
+
+    changed = Signal(str)
+
+    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from PySide6.QtWidgets import QComboBox, QProgressBar
+
+        from courtdesk.kernel import auditlog
+
+        self.ctx = ctx
+        self.lines: list[Any] = []
+        self.filter: Any = auditlog.AuditFilter()
+        self.loading = False
+        self.verifying = False
+        self.exhausted = False
+        self.report: Any = None
+        self._generation = 0
+        self.person = QComboBox()
+        self.register = QComboBox()
+        self.register.addItem("全部登记簿", None)
+        for name, label in auditlog.registers():
+            self.register.addItem(label, name)
+        self.record = QLineEdit()
+        self.record.setPlaceholderText("记录号")
+        self.record.setMaximumWidth(90)
+        self.since = QLineEdit()
+        self.since.setPlaceholderText("起：2026-01-01")
+        self.until = QLineEdit()
+        self.until.setPlaceholderText("止：2026-12-31")
+        for edit in (self.since, self.until):
+            edit.setMaximumWidth(140)
+        self.search_button = QPushButton("查询")
+        self.search_button.clicked.connect(self.search)
+        for edit in (self.record, self.since, self.until):
+            edit.returnPressed.connect(self.search)
+        row = QHBoxLayout()
+        for label, widget in (("操作人", self.person), ("登记簿", self.register), ("记录号", self.record),
+                              ("时间", self.since), ("至", self.until)):
+            row.addWidget(QLabel(label))
+            row.addWidget(widget)
+        row.addWidget(self.search_button)
+        row.addStretch(1)
+        actions = QHBoxLayout()
+        self.more_button = QPushButton("加载更多")
+        self.more_button.clicked.connect(self.load_more)
+        self.export_button = QPushButton("导出Excel…")
+        self.export_button.clicked.connect(self.ask_export)
+        self.verify_button = QPushButton("校验留痕")
+        self.verify_button.setToolTip("逐条核对留痕链和每条记录的现状（只读，不改动任何数据）")
+        self.verify_button.clicked.connect(self.verify)
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(240)
+        self.progress.hide()
+        self.count_label = QLabel()
+        self.count_label.setStyleSheet(HINT_STYLE)
+        for w in (self.more_button, self.export_button, self.verify_button, self.progress):
+            actions.addWidget(w)
+        actions.addStretch(1)
+        actions.addWidget(self.count_label)
+        self.error = ErrorLabel()
+        self.result = QLabel()
+        self.result.setWordWrap(True)
+        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.result.hide()
+        self.table = QTableWidget(0, len(AUDIT_COLUMNS))
+        self.table.setHorizontalHeaderLabels(list(AUDIT_COLUMNS))
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        for col, width in enumerate((140, 80, 60, 110, 60, 420)):
+            self.table.setColumnWidth(col, width)
+        header.setStretchLastSection(True)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addLayout(actions)
+        layout.addWidget(self.error)
+        layout.addWidget(self.result)
+        layout.addWidget(self.table, 1)
+        self.reload_people()
+        self.search()
+
+    def reload_people(self) -> None:
+        from courtdesk.kernel import auditlog
+
+        current = self.person.currentData()
+        self.person.blockSignals(True)
+        self.person.clear()
+        self.person.addItem("全部人员", None)
+        with self.ctx.db.read() as s:
+            for user_id, text in auditlog.people(s):
+                self.person.addItem(text, user_id)
+        index = self.person.findData(current)
+        self.person.setCurrentIndex(max(0, index))
+        self.person.blockSignals(False)
+
+    def select_person(self, user_id: int | None) -> None:
+        self.person.setCurrentIndex(max(0, self.person.findData(user_id)))
+
+    def select_register(self, entity: str | None) -> None:
+        self.register.setCurrentIndex(max(0, self.register.findData(entity)))
+
+    def _read_filter(self) -> Any:
+        from courtdesk.kernel import auditlog
+
+        record_text = self.record.text().strip()
+        if record_text and not record_text.isdigit():
+            raise DomainError("记录号：应为数字", field="记录号")
+        return auditlog.AuditFilter(
+            user_id=self.person.currentData(),
+            entity=self.register.currentData(),
+            entity_id=int(record_text) if record_text else None,
+            since=_parse_time(self.since.text(), "起始时间", end=False),
+            until=_parse_time(self.until.text(), "结束时间", end=True),
+        )
+
+    def search(self) -> None:
+        """Read the first page of the entries the filter selects (in a worker)."""
+        self.error.clear_message()
+        try:
+            flt = self._read_filter()
+            flt.where()  # the filter's own refusals, before anything is read
+        except DomainError as exc:
+            self.error.show_message(str(exc))
+            return
+        self.filter = flt
+        self.lines = []
+        self.exhausted = False
+        self.table.setRowCount(0)
+        self._generation += 1
+        self._load()
+
+    def load_more(self) -> None:
+        if not self.loading and not self.exhausted:
+            self._load()
+
+    def _load(self) -> None:
+        from courtdesk.kernel import auditlog
+        from ui import workers
+
+        db, actor, flt, generation = self.ctx.db, self.ctx.user, self.filter, self._generation
+        before_id = self.lines[-1].id if self.lines else None
+        self.loading = True
+        self.more_button.setEnabled(False)
+
+        def read() -> list[Any]:
+            with db.read() as s:
+                return auditlog.entries(s, actor, flt, before_id=before_id)
+
+        def loaded(page: list[Any]) -> None:
+            if generation != self._generation:
+                return  # a newer search started meanwhile
+            self.loading = False
+            self.exhausted = len(page) < auditlog.PAGE
+            self._append(page)
+
+        def failed(exc: BaseException) -> None:
+            self.loading = False
+            self.more_button.setEnabled(not self.exhausted)
+            self.error.show_message(ops.failure_text(exc, "读取留痕"))
+
+        workers.run_task(read, on_done=loaded, on_error=failed, owner=self)
+
+    def _append(self, page: list[Any]) -> None:
+        start = len(self.lines)
+        self.lines.extend(page)
+        self.table.setRowCount(len(self.lines))
+        for offset, line in enumerate(page):
+            texts = (f"{line.at:%Y-%m-%d %H:%M:%S}", line.user_name, line.action_label, line.entity_label,
+                     "" if line.entity_id is None else str(line.entity_id), line.difference, line.comment)
+            for col, text in enumerate(texts):
+                self.table.setItem(start + offset, col, QTableWidgetItem(text))
+        self.table.resizeRowsToContents()
+        self.more_button.setEnabled(not self.exhausted)
+        more = "" if self.exhausted else "（还有更早的，点「加载更多」）"
+        self.count_label.setText(f"已显示 {len(self.lines)} 条{more}")
+
+    def ask_export(self) -> None:
+        from pathlib import Path
+
+        from PySide6.QtWidgets import QFileDialog
+
+        path, _ = QFileDialog.getSaveFileName(self, "导出留痕", str(Path.home() / "操作留痕.xlsx"),
+                                              "Excel 工作簿 (*.xlsx)")
+        if path:
+            self.export_xlsx(path)
+
+    def export_xlsx(self, path: Any) -> Any:
+        """Export the entries the current filter selects (all of them, not only those shown)."""
+        from courtdesk.kernel import auditlog
+        from ui import workers
+
+        db, actor, flt = self.ctx.db, self.ctx.user, self.filter
+        self.export_button.setEnabled(False)
+        self.progress.setRange(0, 0)
+        self.progress.show()
+
+        def work(report: Any = None) -> int:
+            with db.read() as s:
+                return auditlog.export_xlsx(s, actor, flt, path, progress=report)
+
+        def done(count: int) -> None:
+            self.export_button.setEnabled(True)
+            self.progress.hide()
+            self.changed.emit(f"已导出 {count} 条留痕到 {path}")
+
+        def failed(exc: BaseException) -> None:
+            self.export_button.setEnabled(True)
+            self.progress.hide()
+            self.error.show_message(ops.failure_text(exc, "导出"))
+
+        return workers.run_task(work, on_done=done, on_error=failed, on_progress=self._progress, owner=self)
+
+    def _progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(min(done, max(total, 1)))
+
+    def verify(self) -> None:
+        """校验留痕 on a worker thread (reads only), with progress; the result is shown below."""
+        from courtdesk.kernel import audit
+        from ui import workers
+
+        if self.verifying:
+            return
+        db = self.ctx.db
+        self.verifying = True
+        self.verify_button.setEnabled(False)
+        self.result.hide()
+        self.progress.setRange(0, 0)
+        self.progress.show()
+
+        def work(report: Any = None) -> Any:
+            with db.engine.connect() as conn:
+                try:
+                    return audit.verify(conn, progress=report)
+                except TypeError:  # an older verify without progress
+                    return audit.verify(conn)
+
+        def done(result: Any) -> None:
+            self.verifying = False
+            self.report = result
+            self.verify_button.setEnabled(True)
+            self.progress.hide()
+            self.result.setText(verify_text(result))
+            self.result.setStyleSheet("color: #1e7e34;" if result.ok else "color: #b00020;")
+            self.result.show()
+            self.changed.emit("留痕校验完成" if result.ok else "留痕校验发现问题")
+
+        def failed(exc: BaseException) -> None:
+            self.verifying = False
+            self.verify_button.setEnabled(True)
+            self.progress.hide()
+            self.error.show_message(ops.failure_text(exc, "校验"))
+
+        workers.run_task(work, on_done=done, on_error=failed, on_progress=self._progress, owner=self)
+
+
+def verify_text(report: Any, shown: int = 20) -> str:
+    """The verification's result in words: all good, or each problem (the first ``shown``)."""
+    entries = getattr(report, "entries", 0)
+    problems = list(getattr(report, "problems", None) or [])
+    if not problems and not report.ok:  # an older report: chain break and row problems as text
+        broken = getattr(report, "first_broken", None)
+        if broken is not None:
+            problems.append(f"第 {broken} 条留痕：{getattr(report, 'broken_reason', '')}")
+        problems.extend(getattr(report, "row_problems", []) or [])
+    if report.ok:
+        return f"校验通过：共 {entries} 条留痕，留痕链完整，各登记簿的现状与其最后一条留痕一致。"
+    lines = [f"校验发现 {len(problems)} 处问题（共 {entries} 条留痕）："]
+    lines += [f"· {p}" for p in problems[:shown]]
+    if len(problems) > shown:
+        lines.append(f"……另有 {len(problems) - shown} 处，请用命令 verify-audit 查看全部")
+    return "\n".join(lines)
+
+
 class AdminPage(QWidget):
     status_message = Signal(str)
 
@@ -350,15 +794,21 @@ class AdminPage(QWidget):
         title.setStyleSheet("font-size: 15pt; font-weight: bold;")
         self.tabs = QTabWidget()
         self.users = UsersTab(ctx)
+        self.departments = DepartmentsTab(ctx)
         self.settings = SettingsTab(ctx)
+        self.audit = AuditTab(ctx)
         self.tabs.addTab(self.users, "用户与角色")
+        self.tabs.addTab(self.departments, "部门")
         self.tabs.addTab(self.settings, "法院设置")
-        self.users.changed.connect(self.status_message)
-        self.settings.changed.connect(self.status_message)
+        self.tabs.addTab(self.audit, "操作留痕")
+        for tab in (self.users, self.departments, self.settings, self.audit):
+            tab.changed.connect(self.status_message)
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addWidget(self.tabs, 1)
 
     def refresh(self) -> None:
         self.users.reload()
+        self.departments.reload()
         self.settings.reload()
+        self.audit.reload_people()

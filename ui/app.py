@@ -103,6 +103,9 @@ class CoreLoader:
 
             with db.read() as s:
                 self.court_name = settings.get(s, "court_name")
+            from courtdesk.kernel import checkpoint
+
+            checkpoint.daily_or_log(db)  # today's audit checkpoint; an unreachable folder is only logged
             self.db = db
         except BaseException as exc:  # noqa: BLE001 — shown to the user by the UI thread
             self.error = exc
@@ -166,7 +169,8 @@ def create_app(argv0: str = "courtdesk") -> Any:
     app = QApplication.instance() or QApplication([argv0])
     assert isinstance(app, QApplication)
     app.setApplicationName("CourtDesk")
-    app.setApplicationDisplayName("CourtDesk 法院办公桌面系统")
+    # No setApplicationDisplayName: on Windows and X11 Qt appends it to every window title, and the
+    # main window's title (「CourtDesk 法院办公桌面系统 — 法院名称 — 用户」) already carries the name.
     app.setOrganizationName("CourtDesk")
     setup_fonts(app)
     install_translations(app)
@@ -276,6 +280,9 @@ class Shell:
     def _logout(self) -> None:
         window, self.window = self.window, None
         self.show_login()
+        message = getattr(window, "logout_message", "") if window is not None else ""
+        if message:  # the session ended by itself (e.g. the account was deactivated)
+            self.login.error.show_message(message)
         if window is not None:
             window.closed.disconnect(self._closed)
             window.close()

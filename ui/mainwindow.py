@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from courtdesk.kernel.area import areas
 from courtdesk.kernel.models.people import ADMIN as ADMIN_ROLE
 from courtdesk.kernel.registers import RegisterSpec, all_registers
+from ui import state
 from ui.dashboard import DashboardPage
 
 HOME = "home"
@@ -40,6 +41,9 @@ class MainWindow(QMainWindow):
         user = ctx.user
         self.setWindowTitle(f"CourtDesk 法院办公桌面系统 — {ctx.court_name} — {user.name}")
         self.resize(1360, 820)
+        saved = state.load_bytes(user, "main/geometry")
+        if saved is not None:
+            self.restoreGeometry(saved)
         self.specs: dict[str, RegisterSpec] = {s.key: s for s in all_registers() if s.can_open(user)}
         self.pages: dict[str, QWidget] = {}
         self.is_admin = user.has(ADMIN_ROLE)
@@ -73,6 +77,11 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.user_label)
         self._build_actions()
         self.nav.setCurrentItem(self.nav_items[HOME])
+        #: Why the session ended by itself (the login dialog shows it), else "".
+        self.logout_message = ""
+        from ui import ops
+
+        ops.events().account_disabled.connect(self.end_session)
 
     @staticmethod
     def warm() -> None:
@@ -225,7 +234,17 @@ class MainWindow(QMainWindow):
         for action in (self.home_action, self.find_action, self.new_action, self.refresh_action):
             view.addAction(action)
 
+    def end_session(self, user_id: int, message: str) -> None:
+        """The account was deactivated (a write said so): say why and return to the login dialog."""
+        if user_id != self.ctx.user.id or self.logout_message:
+            return
+        self.logout_message = message
+        self.statusBar().showMessage(message)
+        self.setEnabled(False)  # no further action in this window
+        self.logout_requested.emit()
+
     def closeEvent(self, event: Any) -> None:
+        state.save_bytes(self.ctx.user, "main/geometry", self.saveGeometry())  # this user's size, next time
         self.closed.emit()
         super().closeEvent(event)
 

@@ -12,6 +12,11 @@ waiting for another workstation's lock for more than :data:`WAITING_AFTER_MS` �
 「另一台工作站正在保存，正在等待…」; it hears ``""`` just before the result is delivered. A refusal
 reaches ``on_failure`` as the service's :class:`DomainError`; anything else is printed (a bug is never
 swallowed) and reaches ``on_failure`` too, to be shown with :func:`failure_text`'s generic words.
+
+An operation refused because the user's account has been deactivated meanwhile
+(:class:`~courtdesk.kernel.errors.AccountDisabled`) is also announced application-wide on
+``events().account_disabled(user_id, text)``, whoever asked: the main window of that user ends the
+session (see ``MainWindow.end_session``).
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QThreadPool, QTimer
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 from shiboken6 import Shiboken
 
 from ui import workers
@@ -34,6 +39,23 @@ _POLL_MS = 150
 _pool: QThreadPool | None = None
 _running: set[Op] = set()
 _lock = threading.Lock()
+
+
+class Events(QObject):
+    """Application-wide news from the operations runner (on the UI thread)."""
+
+    #: ``(user_id, message)``: a write was refused because that user's account is deactivated.
+    account_disabled = Signal(int, str)
+
+
+_events: Events | None = None
+
+
+def events() -> Events:
+    global _events
+    if _events is None:
+        _events = Events()
+    return _events
 
 
 def pool() -> QThreadPool:
@@ -133,12 +155,14 @@ def run_op(
     def failed(exc: BaseException) -> None:
         alive = Shiboken.isValid(owner)
         op._finish(alive)
-        from courtdesk.kernel.errors import DomainError
+        from courtdesk.kernel.errors import AccountDisabled, DomainError
 
         if not isinstance(exc, DomainError):
             traceback.print_exception(exc)  # a bug: the user gets words, the log gets the trace
         if alive and on_failure is not None:
             on_failure(exc)
+        if isinstance(exc, AccountDisabled) and exc.user_id is not None:
+            events().account_disabled.emit(exc.user_id, str(exc))
 
     op._show(busy_text)
     timer = QTimer(owner)

@@ -65,3 +65,16 @@ class Conflict(DomainError):
 
 class SchemaError(DomainError):
     """The database file cannot be used by this version of the app."""
+
+
+class AccountDisabled(PermissionDenied):
+    """The acting user's account has been deactivated since they logged in: every write re-reads the
+    account (:meth:`courtdesk.kernel.db.engine.Database.write`) and refuses; the client ends the session
+    of ``user_id`` (and no one else's)."""
+
+    def __init__(self, message: str = "", *, user_id: int | None = None, field: str | None = "操作人") -> None:
+        super().__init__(message or ACCOUNT_DISABLED_MESSAGE, field=field)
+        self.user_id = user_id
+
+
+ACCOUNT_DISABLED_MESSAGE = "您的账号已被停用，请联系系统管理员"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -19,9 +20,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from courtdesk.kernel import clock, validation
-from courtdesk.kernel.db.engine import Database
+from courtdesk.kernel.db.engine import Database, note_check
 from courtdesk.kernel.errors import DomainError, PermissionDenied, ValidationError
-from courtdesk.kernel.models.people import ADMIN, Department, LoginThrottle, Role, User, UserRole
+from courtdesk.kernel.models.people import ADMIN, Department, LoginThrottle, Role, User, UserRole, all_roles
 from courtdesk.kernel.records import load_or_refuse
 
 MAX_FAILED_LOGINS = 5
@@ -57,10 +58,22 @@ def stand_in_hash() -> str:
 
 
 def require(actor: User, *roles: Role, action: str) -> None:
-    """The permission check every service uses: ``actor`` must hold one of ``roles``."""
-    if actor is None or not actor.active or not actor.has(*roles):
-        who = "、".join(r.label for r in roles)
-        raise PermissionDenied(f"只有{who}可以{action}", field="操作人")
+    """The permission check every service uses: ``actor`` must hold one of ``roles``.
+
+    Live permissions: ``actor`` is the object loaded at login, so a check made before the service
+    opens its write could pass on a role removed since. Such a check is therefore noted
+    (:func:`~courtdesk.kernel.db.engine.note_check`) and run again by the write itself, after it has
+    re-read the account in its own transaction (:func:`~courtdesk.kernel.db.engine.refresh_actor`);
+    a check made inside the write already sees the fresh roles. Either way the removed role is refused
+    with these same words on the user's next action."""
+
+    def check() -> None:
+        if actor is None or not actor.active or not actor.has(*roles):
+            who = "、".join(r.label for r in roles)
+            raise PermissionDenied(f"只有{who}可以{action}", field="操作人")
+
+    check()
+    note_check(actor, check)
 
 
 def load_user(session: Session, user_id: int) -> User:
@@ -72,6 +85,27 @@ def _clear_throttle(session: Session, name: str) -> None:
     throttle = session.scalar(select(LoginThrottle).where(LoginThrottle.name == name))
     if throttle is not None:
         session.delete(throttle)
+
+
+def _known_roles(roles: Iterable[Role]) -> list[str]:
+    """The role codes, each one a declared role (an unknown code is refused, naming it)."""
+    known = set(all_roles())
+    codes = []
+    for role in roles:
+        if str(role) not in known:
+            raise ValidationError(f"角色：没有「{role}」这个角色", field="角色")
+        codes.append(str(role))
+    return codes
+
+
+def _active_department(session: Session, department_id: Any) -> Department:
+    """The department a person is put in: it must exist and be in use."""
+    if not isinstance(department_id, int) or isinstance(department_id, bool):
+        raise ValidationError("部门：请选择一个部门", field="部门")
+    dept = load_or_refuse(session, Department, department_id, "部门", "该部门不存在")
+    if not dept.active:
+        raise ValidationError(f"部门：「{dept.name}」已停用", field="部门")
+    return dept
 
 
 def _check_password_rule(password: str) -> None:
@@ -151,7 +185,7 @@ class PeopleService:
         """Login name → locked until, for the names locked now (for the administrator)."""
         rows = session.execute(select(LoginThrottle.name, LoginThrottle.locked_until)
                                .where(LoginThrottle.locked_until > clock.now()))
-        return {name: until for name, until in rows}
+        return {name: until for name, until in rows if until is not None}
 
     def change_password(self, actor: User, old: str, new: str) -> None:
         _check_password_rule(new)
@@ -196,6 +230,56 @@ class PeopleService:
             s.flush()
             return dept
 
+    def rename_department(self, actor: User, department_id: int, name: str) -> Department:
+        require(actor, ADMIN, action="管理部门")
+        name = validation.text(name, "部门名称", max_len=40)
+        with self.db.write(actor) as s:
+            dept = load_or_refuse(s, Department, department_id, "部门", "该部门不存在")
+            if name == dept.name:
+                raise ValidationError("部门名称：与原名称相同", field="部门名称")
+            if s.scalar(select(func.count()).where(Department.name == name, Department.id != dept.id)):
+                raise ValidationError(f"部门名称：「{name}」已存在", field="部门名称")
+            dept.name = name
+            return dept
+
+    def set_department_active(self, actor: User, department_id: int, active: bool) -> Department:
+        """停用 / 启用 a department; a department still holding active people cannot be deactivated.
+        Nothing is deleted: its records keep naming it."""
+        require(actor, ADMIN, action="管理部门")
+        with self.db.write(actor) as s:
+            dept = load_or_refuse(s, Department, department_id, "部门", "该部门不存在")
+            if dept.active == active:
+                raise ValidationError(f"部门：「{dept.name}」已{'启用' if active else '停用'}", field="部门")
+            if not active:
+                members = s.scalar(select(func.count()).where(User.department_id == dept.id, User.active.is_(True)))
+                if members:
+                    raise ValidationError(f"部门：「{dept.name}」还有 {members} 名在用账号，请先调整他们的部门",
+                                          field="部门")
+            dept.active = active
+            return dept
+
+    def set_user_active(self, actor: User, user_id: int, active: bool) -> User:
+        """停用 / 启用 an account. Nothing is ever deleted: the history keeps naming the person; a
+        deactivated user cannot log in, and their open session is refused at its next action."""
+        require(actor, ADMIN, action="停用或启用账号")
+        with self.db.write(actor) as s:
+            user = load_user(s, user_id)
+            if user.id == actor.id and not active:
+                raise ValidationError("账号：不能停用自己的账号", field="账号")
+            if user.active == active:
+                raise ValidationError(f"账号：「{user.name}」已{'启用' if active else '停用'}", field="账号")
+            user.active = active
+            return user
+
+    def set_department(self, actor: User, user_id: int, department_id: int | None) -> User:
+        require(actor, ADMIN, action="调整人员部门")
+        with self.db.write(actor) as s:
+            user = load_user(s, user_id)
+            if department_id is not None:
+                _active_department(s, department_id)
+            user.department_id = department_id
+            return user
+
     def create_user(
         self,
         actor: User,
@@ -213,27 +297,31 @@ class PeopleService:
         username = validation.text(username, "用户名", max_len=40)
         name = validation.text(name, "姓名", max_len=40)
         _check_password_rule(password)
+        codes = _known_roles(roles)
+        hashed = hash_password(password)  # before the write: argon2 must not hold the write lock
         with self.db.write(actor) as s:
             if s.scalar(select(func.count()).where(User.username == username)):
                 raise ValidationError(f"用户名：「{username}」已被使用", field="用户名")
+            if department_id is not None:
+                _active_department(s, department_id)
             user = User(
                 username=username,
                 name=name,
-                password_hash=hash_password(password),
+                password_hash=hashed,
                 department_id=department_id,
                 title=validation.text(title, "职务", max_len=40, required=False),
                 phone=validation.text(phone, "电话", max_len=40, required=False),
                 wechat=validation.text(wechat, "微信号", max_len=60, required=False),
                 must_change_password=True,
             )
-            user.role_rows = [UserRole(role=Role(r).value) for r in roles]
+            user.role_rows = [UserRole(role=code) for code in codes]
             s.add(user)
             s.flush()
             return user
 
     def set_roles(self, actor: User, user_id: int, roles: Iterable[Role]) -> None:
         require(actor, ADMIN, action="分配角色")
-        wanted = {Role(r).value for r in roles}
+        wanted = set(_known_roles(roles))
         with self.db.write(actor) as s:
             user = load_user(s, user_id)
             if user.id == actor.id and ADMIN.value not in wanted:
@@ -257,8 +345,11 @@ class PeopleService:
             user = load_user(s, user_id)
             _clear_throttle(s, user.username)
 
-    def users(self, session: Session) -> list[User]:
-        return list(session.scalars(select(User).where(User.active.is_(True)).order_by(User.id)))
+    def users(self, session: Session, *, include_inactive: bool = False) -> list[User]:
+        stmt = select(User).order_by(User.id)
+        if not include_inactive:
+            stmt = stmt.where(User.active.is_(True))
+        return list(session.scalars(stmt))
 
     def users_with_role(self, session: Session, *roles: Role) -> list[User]:
         stmt = (
@@ -270,8 +361,11 @@ class PeopleService:
         )
         return list(session.scalars(stmt))
 
-    def departments(self, session: Session) -> list[Department]:
-        return list(session.scalars(select(Department).where(Department.active.is_(True)).order_by(Department.id)))
+    def departments(self, session: Session, *, include_inactive: bool = False) -> list[Department]:
+        stmt = select(Department).order_by(Department.id)
+        if not include_inactive:
+            stmt = stmt.where(Department.active.is_(True))
+        return list(session.scalars(stmt))
 
 
 def is_permission_error(exc: Exception) -> bool:

@@ -134,3 +134,19 @@ def test_officer_keeps_own_contact_details_but_not_others(db, users):
     with pytest.raises(ValidationError, match="联系电话：只能包含数字"):
         service.update_profile(users["enforcer"], users["enforcer"].id, phone="call me")
     service.update_profile(users["admin"], users["judge"].id, title="四级高级法官")
+
+
+def test_unknown_department_or_role_is_refused_naming_the_field(db, users):
+    service = PeopleService(db)
+    with db.read() as s:
+        before = s.scalar(select(func.count()).select_from(User))
+    with pytest.raises(DomainError, match="^部门：该部门不存在"):
+        service.create_user(users["admin"], username="newbie", name="新人", password="Welcome2026",
+                            roles=[], department_id=999)
+    with pytest.raises(ValidationError, match="^角色：没有「astronaut」这个角色"):
+        service.create_user(users["admin"], username="newbie", name="新人", password="Welcome2026",
+                            roles=["astronaut"])
+    with pytest.raises(ValidationError, match="^角色"):
+        service.set_roles(users["admin"], users["judge"].id, ["astronaut"])
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(User)) == before

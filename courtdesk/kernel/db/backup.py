@@ -1,22 +1,36 @@
 """Backup and restore of the whole database (SQLite file).
 
 A backup is a consistent copy made with SQLite's online backup API (safe while the app runs) plus
-an integrity check of the copy. Restore verifies the backup first and refuses a corrupt file; the
-file it replaces is kept beside it.
+an integrity check of the copy. Restore (:mod:`courtdesk.kernel.db.restore`) verifies the backup with
+:func:`verify_backup` first and refuses a corrupt file.
 """
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from courtdesk.kernel import clock
 from courtdesk.kernel.errors import DomainError
 
 if TYPE_CHECKING:
+    from courtdesk.kernel.checkpoint import Checkpoint
     from courtdesk.kernel.db.engine import Database
+
+
+def sqlite_copy(src: Path, dst: Path) -> None:
+    """Copy the database ``src`` — including what is still in its write-ahead log — into ``dst`` (an
+    absent or empty file) with SQLite's backup API; ``dst`` is left as one self-contained file."""
+    source = sqlite3.connect(str(src))
+    try:
+        target = sqlite3.connect(str(dst))
+        try:
+            source.backup(target)
+            target.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            target.close()
+    finally:
+        source.close()
 
 
 def backup_sqlite(db: Database, out: Path) -> Path:
@@ -27,19 +41,34 @@ def backup_sqlite(db: Database, out: Path) -> Path:
     tmp = out.with_name(out.name + ".part")
     if tmp.exists():
         tmp.unlink()
-    src = sqlite3.connect(str(db.path))
-    try:
-        dst = sqlite3.connect(str(tmp))
-        try:
-            src.backup(dst)
-            dst.execute("PRAGMA journal_mode=DELETE")
-        finally:
-            dst.close()
-    finally:
-        src.close()
+    sqlite_copy(db.path, tmp)
     verify_backup(tmp)
+    cp = _checkpoint_of(tmp, out)
     tmp.replace(out)
+    # Every backup carries a checkpoint of its audit chain (keep it apart from the backup, too).
+    from courtdesk.kernel import checkpoint
+
+    checkpoint.write(cp, checkpoint_path(out))
     return out
+
+
+def checkpoint_path(backup: Path) -> Path:
+    """The checkpoint written beside a backup: ``<backup file>.checkpoint.json``."""
+    return Path(backup).with_name(Path(backup).name + ".checkpoint.json")
+
+
+def _checkpoint_of(copy: Path, named: Path) -> Checkpoint:
+    """The audit chain's checkpoint of the backup copy itself (read-only)."""
+    from sqlalchemy import create_engine
+
+    from courtdesk.kernel import checkpoint
+
+    engine = create_engine(f"sqlite:///file:{Path(copy).resolve().as_posix()}?mode=ro&uri=true")
+    try:
+        with engine.connect() as conn:
+            return checkpoint.take(conn, str(Path(named).resolve()))
+    finally:
+        engine.dispose()
 
 
 def verify_backup(path: Path) -> None:
@@ -64,20 +93,3 @@ def verify_backup(path: Path) -> None:
     except sqlite3.DatabaseError as exc:
         raise DomainError(f"备份文件「{path.name}」已损坏（{exc}），已拒绝", field="备份文件") from exc
 
-
-def restore_sqlite(target: Path, source: Path) -> Path | None:
-    """Replace ``target`` by ``source`` after verifying it. Returns where the old file was kept."""
-    verify_backup(source)
-    target = Path(target)
-    kept: Path | None = None
-    if target.exists():
-        kept = target.with_name(f"{target.name}.replaced-{clock.now().strftime('%Y%m%d-%H%M%S')}")
-        shutil.copy2(target, kept)
-    tmp = target.with_name(target.name + ".restoring")
-    shutil.copy2(source, tmp)
-    for suffix in ("-wal", "-shm"):
-        side = target.with_name(target.name + suffix)
-        if side.exists():
-            side.unlink()
-    tmp.replace(target)
-    return kept

@@ -9,6 +9,10 @@ A write that fails in the database reaches the caller as a :class:`~courtdesk.ke
 with a Chinese message, never as a raw driver error: the write lock held by another workstation past
 the busy timeout → :class:`Busy`; a duplicate key or missing referenced row → :class:`Conflict`; a row
 changed by someone else since it was read → :class:`StaleRecord`. Either way nothing was written.
+
+Live permissions: a write on behalf of a user re-reads that user's account inside its own transaction
+(:func:`refresh_actor`), so a role the administrator removed, or an account deactivated, takes effect
+on the user's next action, not at their next login.
 """
 
 from __future__ import annotations
@@ -29,7 +33,16 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from courtdesk.kernel import audit
-from courtdesk.kernel.errors import Busy, Conflict, DomainError, StaleRecord
+from courtdesk.kernel.db import lockfile
+from courtdesk.kernel.errors import (
+    ACCOUNT_DISABLED_MESSAGE,
+    AccountDisabled,
+    Busy,
+    Conflict,
+    DomainError,
+    StaleRecord,
+)
+from courtdesk.kernel.models.people import User, UserRole
 
 ENV_URL = "COURTDESK_DB_URL"
 _WRITE_OPTION = "courtdesk_write"
@@ -56,6 +69,59 @@ def _lock_state(waiting: bool) -> None:
     callback = getattr(_lock_watch, "callback", None)
     if callback is not None:
         callback(waiting)
+
+
+# Permission checks made on this thread outside a write (``people.require`` before ``db.write``): the
+# thread's next write re-runs them with the actor's fresh roles (see :func:`refresh_actor`).
+_pending = threading.local()
+
+
+def note_check(actor: Any, check: Callable[[], None]) -> None:
+    """Remember a permission check of ``actor`` that passed; the next write on this thread re-runs it
+    after re-reading the actor's roles (``check`` raises :class:`PermissionDenied` when it fails)."""
+    checks: list[tuple[Any, Callable[[], None]]] | None = getattr(_pending, "checks", None)
+    if checks is None:
+        checks = _pending.checks = []
+    checks.append((actor, check))
+
+
+def _take_checks() -> list[tuple[Any, Callable[[], None]]]:
+    checks: list[tuple[Any, Callable[[], None]]] = getattr(_pending, "checks", None) or []
+    _pending.checks = []
+    return checks
+
+
+def refresh_actor(session: Session, actor: Any) -> None:
+    """Re-read ``actor``'s account in ``session`` (the write's own transaction) and make it win.
+
+    The :class:`User` object the client holds was loaded at login. Here, under the write lock, its
+    ``active`` flag, department and roles are read again (two small queries): a deactivated (or
+    vanished) account raises :class:`AccountDisabled`; otherwise the fresh values are put into the
+    object in place — as loaded values, so nothing is flushed — and every check made inside this write
+    (``require``, a workflow's ``may``, an edit's ``may``) sees them. Checks a service made *before*
+    opening the write (``people.require`` noted them with :func:`note_check`) are re-run here with the
+    fresh roles, so none of them lets a removed role through: the user reads the same
+    :class:`PermissionDenied` words as when the role was already missing at the check.
+    """
+    checks = _take_checks()
+    if not isinstance(actor, User) or actor.id is None:
+        return
+    from sqlalchemy import select
+    from sqlalchemy.orm.attributes import set_committed_value
+
+    row = session.execute(select(User.active, User.department_id).where(User.id == actor.id)).one_or_none()
+    if row is None or not row.active:
+        set_committed_value(actor, "active", False)
+        raise AccountDisabled(ACCOUNT_DISABLED_MESSAGE, user_id=actor.id)
+    roles = list(session.scalars(select(UserRole).where(UserRole.user_id == actor.id).order_by(UserRole.id)))
+    for role in roles:
+        session.expunge(role)  # the service may load this user itself: it gets its own rows
+    set_committed_value(actor, "active", True)
+    set_committed_value(actor, "department_id", row.department_id)
+    set_committed_value(actor, "role_rows", roles)
+    for who, check in checks:
+        if who is actor or getattr(who, "id", None) == actor.id:
+            check()
 
 
 def default_sqlite_path() -> Path:
@@ -99,9 +165,13 @@ def _sqlite_begin(conn: Any) -> None:
 class Database:
     """One database: an engine, a read session factory and a write session factory."""
 
-    def __init__(self, url: str, *, echo: bool = False, busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S) -> None:
+    def __init__(self, url: str, *, echo: bool = False, busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S,
+                 lock: bool = True) -> None:
+        """``lock``: hold a shared lock on the SQLite file's ``<file>.lock`` while open (see
+        :mod:`courtdesk.kernel.db.lockfile`); only a restore, which holds it exclusively, opens without."""
         self.url = url
         self.busy_timeout_s = busy_timeout_s
+        self._lock: lockfile.DatabaseLock | None = None
         parsed = make_url(url)
         self.dialect = parsed.get_backend_name()
         kwargs: dict[str, Any] = {"echo": echo, "future": True}
@@ -109,6 +179,8 @@ class Database:
             db_path = parsed.database
             if db_path and db_path != ":memory:":
                 Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+                if lock:
+                    self._lock = lockfile.shared(Path(db_path), wait_s=busy_timeout_s)
             kwargs["connect_args"] = {"timeout": busy_timeout_s, "check_same_thread": False}
         else:
             kwargs["pool_pre_ping"] = True
@@ -143,8 +215,9 @@ class Database:
     def write(self, actor: Any = None) -> Iterator[Session]:
         """A unit of work: commits everything on success, nothing on any exception.
 
-        ``actor`` (the acting user) is stored in ``session.info`` for the audit hook. A failure in the
-        database is raised as a :class:`DomainError` (see :func:`domain_error`).
+        ``actor`` (the acting user) is stored in ``session.info`` for the audit hook and re-read first
+        (:func:`refresh_actor`: a deactivated account is refused, removed roles no longer count). A
+        failure in the database is raised as a :class:`DomainError` (see :func:`domain_error`).
         """
         session = self._write_factory()
         session.info["actor"] = actor
@@ -154,6 +227,7 @@ class Database:
                 session.connection()  # take the write lock now, before any read
             finally:
                 _lock_state(False)
+            refresh_actor(session, actor)
             yield session
             session.commit()
         except BaseException as exc:
@@ -163,10 +237,13 @@ class Database:
                 raise translated from exc
             raise
         finally:
+            _take_checks()  # checks noted inside this write were made with fresh roles
             session.close()
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._lock is not None:
+            self._lock.release()
 
 
 def domain_error(exc: BaseException) -> DomainError | None:

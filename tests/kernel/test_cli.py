@@ -1,0 +1,79 @@
+"""``python -m courtdesk``: a user's mistake gets a Chinese message and a non-zero exit, never a
+traceback; a password is never printed; only ``init`` and ``demo-data`` may create a database."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PG_URL = "postgresql://u:secret@127.0.0.1:1/x"  # nothing listens on port 1: the connection fails
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
+    return subprocess.run([sys.executable, "-m", "courtdesk", *args], capture_output=True, text=True,
+                          timeout=120, env=env, check=False)
+
+
+def _refused(result: subprocess.CompletedProcess[str], *words: str) -> None:
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr + result.stdout
+    assert result.stderr.startswith("错误：")
+    for word in words:
+        assert word in result.stderr
+
+
+def test_a_file_that_is_not_a_database_is_refused_without_a_traceback(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.sqlite3"
+    notes.write_text("这不是数据库\n" * 100, encoding="utf-8")
+    _refused(_run("backup", "--db", str(notes), "--out", str(tmp_path / "b.sqlite3")), "不是")
+    _refused(_run("verify-audit", "--db", str(notes)), "不是")
+    _refused(_run("init", "--db", str(notes)), "不是")
+    assert not (tmp_path / "b.sqlite3").exists()
+
+
+def test_a_file_that_is_not_a_backup_is_refused(db_path: Path, tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("hello", encoding="utf-8")
+    _refused(_run("restore", "--db", str(db_path), "--from", str(notes)), "不是 SQLite 数据库文件")
+    _refused(_run("restore", "--db", str(db_path), "--from", str(tmp_path / "missing.sqlite3")), "不存在")
+
+
+def test_demo_data_on_a_filled_database_is_refused(db_path: Path) -> None:
+    _refused(_run("demo-data", "--db", str(db_path)), "已有数据")
+
+
+@pytest.mark.parametrize("command", [
+    ["verify-audit"],
+    ["backup", "--out", "{tmp}/b.sqlite3"],
+    ["restore", "--from", "{tmp}/b.sqlite3"],
+    ["render", "--list"],
+    ["print-register", "x", "--user", "admin", "--out", "{tmp}/r.pdf"],
+])
+def test_a_missing_database_is_refused_and_not_created(tmp_path: Path, command: list[str]) -> None:
+    missing = tmp_path / "typo" / "court.sqlite3"
+    args = [a.replace("{tmp}", str(tmp_path)) for a in command]
+    _refused(_run(args[0], "--db", str(missing), *args[1:]), "不存在", str(missing))
+    assert not missing.parent.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", [["init"], ["verify-audit"], ["demo-data"], ["backup", "--out", "b.sqlite3"]])
+def test_a_postgresql_password_is_never_printed(command: list[str]) -> None:
+    result = _run(command[0], "--db", PG_URL, *command[1:])
+    assert result.returncode != 0
+    assert "secret" not in result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_init_prints_the_url_without_its_password() -> None:
+    from courtdesk.cli import shown_url
+
+    assert shown_url(PG_URL) == "postgresql://u:***@127.0.0.1:1/x"
+    assert shown_url("sqlite:////tmp/court.sqlite3") == "sqlite:////tmp/court.sqlite3"
