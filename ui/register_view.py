@@ -52,13 +52,15 @@ from courtdesk.kernel.registers import (
     edit_record,
     run_command,
 )
-from ui import workers
+from ui import state, workers
 from ui.detail import RecordDetailPanel
 from ui.forms import PENDING, FormDialog
 from ui.register_model import RegisterTableModel
 from ui.widgets import guard_wheel, message
 
 SEARCH_DELAY_MS = 300
+#: The detail panel's width until the user drags it (then remembered per user and register).
+DETAIL_WIDTH = 380
 _NO_DATE = QDate(2000, 1, 1)
 
 
@@ -262,7 +264,15 @@ class RegisterPage(QWidget):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.setSizes([900, 380])
+        #: The detail panel's width, kept per user and register; the panel shows only while a record
+        #: is selected, so with none the table has the whole width (状态 stays on screen at 1366 px).
+        self.detail_width = state.load_int(ctx.user, f"registers/{spec.key}/detail_width", DETAIL_WIDTH)
+        self.splitter.setSizes([900, self.detail_width])
+        self.splitter.splitterMoved.connect(lambda _pos, _index: self._detail_resized())
+        self.detail.hide()
+        self._restore_columns()
+        header.sectionResized.connect(lambda *_a: self._save_columns_later())
+        header.sortIndicatorChanged.connect(lambda *_a: self._save_columns_later())
 
         layout = QVBoxLayout(self)
         layout.addLayout(heading)
@@ -270,6 +280,42 @@ class RegisterPage(QWidget):
         layout.addWidget(self.action_bar)
         layout.addWidget(self.splitter, 1)
         self._selection_changed()
+
+    # --- what this user's layout was last time (ui.state) -----------------------------------------
+
+    def _restore_columns(self) -> None:
+        saved = state.load_bytes(self.ctx.user, f"registers/{self.spec.key}/header")
+        header = self.table.horizontalHeader()
+        if saved is not None and header.restoreState(saved):
+            self._columns_fitted = True  # the user's own widths, not fitted to the first rows
+            column, order = header.sortIndicatorSection(), header.sortIndicatorOrder()
+            if 0 <= column < len(self.spec.columns):
+                self.model.sort(column, order)
+
+    def _save_columns_later(self) -> None:
+        if not hasattr(self, "_columns_timer"):
+            self._columns_timer = QTimer(self)
+            self._columns_timer.setSingleShot(True)
+            self._columns_timer.setInterval(400)
+            self._columns_timer.timeout.connect(
+                lambda: state.save_bytes(self.ctx.user, f"registers/{self.spec.key}/header",
+                                         self.table.horizontalHeader().saveState()))
+        self._columns_timer.start()
+
+    def _detail_resized(self) -> None:
+        if self.detail.isVisible():
+            self.detail_width = self.splitter.sizes()[1]
+            state.save_int(self.ctx.user, f"registers/{self.spec.key}/detail_width", self.detail_width)
+
+    def _show_detail(self, shown: bool) -> None:
+        if shown == self.detail.isVisibleTo(self):
+            return
+        if shown:
+            total = sum(self.splitter.sizes())
+            self.detail.show()
+            self.splitter.setSizes([max(200, total - self.detail_width), self.detail_width])
+        else:
+            self.detail.hide()
 
     def _date_edit(self, what: str) -> QDateEdit:
         edit = QDateEdit()
@@ -388,6 +434,7 @@ class RegisterPage(QWidget):
                 self.table.scrollTo(self.model.index(row, 0))
         elif self._query_changed and self.detail.record_id is not None and self.model.row_of(self.detail.record_id) is None:
             self.detail.clear()  # the record shown is not among what the new filter finds
+            self._show_detail(False)
         self._query_changed = False
 
     def _page_loaded(self, _page: int) -> None:
@@ -410,6 +457,7 @@ class RegisterPage(QWidget):
             self.model.fetch_row(row)
             return
         # Always reload: someone else may have acted on this record since it was last shown.
+        self._show_detail(True)
         self.detail.show_record(record_id, self.model.row_values(row))
 
     def select_record(self, record_id: int) -> bool:
@@ -440,6 +488,7 @@ class RegisterPage(QWidget):
         self.show_info(f"已保存{('：' + number) if number else ''}")
         if record_id is not None:
             self._select_id = record_id
+            self._show_detail(True)
             self.detail.show_record(record_id, None)
         self.model.reload()
 

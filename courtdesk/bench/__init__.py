@@ -4,6 +4,8 @@ Benchmarks live here, never in tests: a test asserts behaviour, a benchmark repo
 - ``startup``: the app to its main window vs a bare PySide6 QMainWindow, fresh processes, medians.
 - ``documents``: per-document DOCX/PDF time (and LibreOffice's DOCX→PDF for comparison when
   installed); with ``--letters N`` a batch of N investigation letters streamed into one PDF.
+- ``login``: the time of PeopleService.login for a right password, a wrong one, an unknown name
+  and a deactivated account (a refusal's time must not tell whether the account exists).
 - ``registers``: a register of ``--rows`` rows: the first 200 rows a new view shows at once
   (``first_rows_ms``, LIMIT), the ordered id list read meanwhile (``ids_ms``), the first page and
   a page near the end read by id (``first_page_ms``/``deep_page_ms``, medians of 5; the former
@@ -54,6 +56,10 @@ def run(what: str, args: argparse.Namespace) -> dict[str, Any]:
         return bench_documents(args)
     if what == "registers":
         return bench_registers(rows=args.rows)
+    if what == "login":
+        from courtdesk.bench.login import bench_login
+
+        return bench_login(runs=max(args.runs, 5))
     raise ValueError(what)
 
 

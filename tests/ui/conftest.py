@@ -18,7 +18,16 @@ PASSWORD = "Demo2026"
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _app_as_started(qapp: Any) -> None:
+def _own_settings_file(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """What the client remembers per user (ui.state) goes to a scratch folder, not the real profile."""
+    from PySide6.QtCore import QSettings
+
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
+                      str(tmp_path_factory.mktemp("qsettings")))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _app_as_started(qapp: Any, _own_settings_file: None) -> None:
     """pytest-qt's QApplication, set up as the app sets up its own: bundled fonts, Qt's Chinese
     translations, garbage freed on the UI thread only."""
     assert create_app() is qapp

@@ -126,3 +126,51 @@ def test_a_refused_drop_down_is_framed_red_but_its_pop_up_list_keeps_its_colours
     assert corner.name() != "#fff6f5"  # the error tint did not leak into the list
     assert view.property("invalid") is not True
     combo.hidePopup()
+
+
+def test_the_window_title_names_the_app_once(qtbot: Any, desk: Any) -> None:
+    from tests.ui.conftest import login
+
+    window = login(qtbot, desk, "clerk")
+    assert window.windowTitle() == "CourtDesk 法院办公桌面系统 — 河北省廊坊经济技术开发区人民法院 — 王芳"
+    # Qt appends an application *display* name to every title on Windows and X11: none is set
+    assert QApplication.applicationDisplayName() == QApplication.applicationName() == "CourtDesk"
+
+
+def test_each_user_gets_back_their_column_widths_sort_and_detail_width(qtbot: Any, desk: Any) -> None:
+    from tests.ui.conftest import click_row, login, wait_table
+
+    window = login(qtbot, desk, "clerk")
+    window.open_register("seal_use")
+    page = window.pages["seal_use"]
+    wait_table(qtbot, page)
+    assert not page.detail.isVisible()  # nothing selected: the table has the whole width
+    header = page.table.horizontalHeader()
+    header.resizeSection(2, 333)
+    page.table.sortByColumn(3, Qt.SortOrder.AscendingOrder)
+    click_row(qtbot, page, 0)
+    qtbot.waitUntil(page.detail.isVisible)
+    total = sum(page.splitter.sizes())
+    page.splitter.setSizes([total - 300, 300])  # the clerk drags the panel narrower
+    page.splitter.splitterMoved.emit(total - 300, 1)
+    dragged = page.splitter.sizes()[1]
+    assert dragged != 380
+    qtbot.wait(600)  # the header is saved 0.4 s after the last change
+    window.close()
+
+    again = login(qtbot, desk, "clerk")
+    again.open_register("seal_use")
+    page = again.pages["seal_use"]
+    wait_table(qtbot, page)
+    header = page.table.horizontalHeader()
+    assert header.sectionSize(2) == 333
+    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (3, Qt.SortOrder.AscendingOrder)
+    assert page.model.sort_column() == (3, Qt.SortOrder.AscendingOrder)  # sorted in SQL too
+    assert page.detail_width == dragged
+    click_row(qtbot, page, 0)
+    qtbot.waitUntil(page.detail.isVisible)
+    assert abs(page.splitter.sizes()[1] - dragged) < 10
+    other = login(qtbot, desk, "office_head")  # another clerk's layout is their own
+    other.open_register("seal_use")
+    wait_table(qtbot, other.pages["seal_use"])
+    assert other.pages["seal_use"].table.horizontalHeader().sectionSize(2) != 333
