@@ -48,6 +48,9 @@ BARE_SCRIPT = BARE_SCRIPT_PATH.read_text(encoding="utf-8")
 def _child_env() -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    # The warm-up run is there to write .pyc files, as an installed app has them; a shell that
+    # forbids bytecode files would make every measured run compile the whole app from source.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONUNBUFFERED"] = "1"
     return env
 
