@@ -111,6 +111,10 @@ def load_details(db: Any, actor: Any, spec: RegisterSpec, record_id: int) -> Rec
         flow = spec.workflow
         if flow is not None:
             details.status = flow.label(str(record.status))
+        if spec.live_status is not None:  # what is true today (已到期未续行 …), not the stored state
+            keys = [c.key for c in spec.columns]
+            details.status = details.values[keys.index(spec.live_status)] or details.status
+        if flow is not None:
             details.actions = flow.available(actor, record)
             details.waiting = waiting_text(flow, record, details.actions)
             for step in workflow.history(s, flow.entity, record_id):

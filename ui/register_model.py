@@ -37,9 +37,13 @@ MISSING = "该记录已不存在或不在您的查看范围内（刷新后不再
 Row = tuple[int, list[str]]  # (record id, display values)
 Page = list[Row | None]  # None: a record of the snapshot that is gone
 
-_RIGHT = {"int", "money"}
+_RIGHT = {"int", "money", "days"}
 _GREY = QBrush(QColor("#80868b"))
 _STATUS = QBrush(QColor("#174ea6"))
+#: Row backgrounds for the tones a register's columns declare (Column.tones).
+_TONES = {"overdue": QBrush(QColor("#fbe3e1")), "urgent": QBrush(QColor("#fdebd3")),
+          "soon": QBrush(QColor("#fff6d6"))}
+_TONE_TEXT = {"overdue": QBrush(QColor("#a50e0e")), "urgent": QBrush(QColor("#b05a00"))}
 
 
 def _shown(query: RegisterQuery, rows: list[tuple[Any, ...] | None]) -> Page:
@@ -88,6 +92,7 @@ class RegisterTableModel(QAbstractTableModel):
         self.actor = actor
         self.spec = query.spec
         self._query = query
+        self._tone_columns = [(i, c.tone) for i, c in enumerate(self.spec.columns) if c.tone is not None]
         self.page_size = page_size
         self.max_pages = max_pages
         self._ids: array[int] = array("q")
@@ -326,8 +331,28 @@ class RegisterTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole:
             if not self.is_loaded(index.row()) or self.is_missing(index.row()):
                 return _GREY
-            if column.kind == "status":
+            if column.tone is not None:
+                tone = self.row_tone(index.row())
+                if tone in _TONE_TEXT:
+                    return _TONE_TEXT[tone]
+            if column.kind == "status" or column.tone is not None:
                 return _STATUS
+        if role == Qt.ItemDataRole.BackgroundRole:
+            tone = self.row_tone(index.row())
+            return _TONES.get(tone) if tone else None
+        return None
+
+    def row_tone(self, row: int) -> str | None:
+        """The tone of a loaded row (``overdue``, ``urgent``, ``soon``) from its columns' tones."""
+        if not self._tone_columns:
+            return None
+        values = self.row_values(row)
+        if values is None:
+            return None
+        for i, tone_of in self._tone_columns:
+            tone = tone_of(values[i])
+            if tone:
+                return tone
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

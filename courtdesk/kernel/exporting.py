@@ -23,7 +23,14 @@ from courtdesk.kernel import clock, settings
 from courtdesk.kernel.errors import DomainError
 from courtdesk.kernel.forms import display
 from courtdesk.kernel.models.people import User
-from courtdesk.kernel.registers import Column, LinesSpec, RegisterQuery, RegisterSpec, display_row
+from courtdesk.kernel.registers import (
+    Column,
+    LinesSpec,
+    RegisterQuery,
+    RegisterSpec,
+    days_from_today,
+    display_row,
+)
 
 Progress = Callable[[int, int], None]
 
@@ -102,7 +109,7 @@ def export_xlsx(
 _LINES_BATCH = 500
 HEADER_ROW = 3
 
-_FORMATS = {"date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm", "int": "0", "money": "#,##0.00"}
+_FORMATS = {"date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm", "int": "0", "days": "0", "money": "#,##0.00"}
 
 
 def _typed(ws: Any, column: Column | Any, value: Any, text: str) -> Any:
@@ -117,6 +124,8 @@ def _typed(ws: Any, column: Column | Any, value: Any, text: str) -> Any:
         cell_value = value.replace(tzinfo=None)
     elif kind == "int" and isinstance(value, int) and not isinstance(value, bool):
         cell_value = value
+    elif kind == "days":
+        cell_value = days_from_today(value)
     elif kind == "money" and isinstance(value, (Decimal, int)):
         cell_value = Decimal(value).quantize(Decimal("0.01"))
     else:

@@ -15,10 +15,13 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, DateTime, Select, and_, func, or_
+from sqlalchemy import ColumnElement, DateTime, Integer, Select, and_, func, or_
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.functions import FunctionElement
 
 from courtdesk.kernel import area as area_registry
+from courtdesk.kernel import clock
 from courtdesk.kernel.editing import EditSpec
 from courtdesk.kernel.errors import DomainError, PermissionDenied, ValidationError
 from courtdesk.kernel.forms import FormField
@@ -36,8 +39,23 @@ class Column:
     label: str
     expr: Any
     width: int = 10
-    kind: str = "text"  # text | int | date | datetime | status | money | bool
+    #: text | int | date | datetime | status | money | bool | days (a date shown as the number of days
+    #: from today to it: 剩余天数; negative once passed)
+    kind: str = "text"
     sortable: bool = True
+    #: A value that depends on the day it is read (a status derived from dates): called with today
+    #: each time a query is built, so register, print-out, export and detail say what is true today.
+    #: ``expr`` is then ignored.
+    live: Callable[[dt.date], Any] | None = None
+    #: Shown value → tone of the whole row in the table (``overdue``, ``urgent``, ``soon``, or None);
+    #: the words themselves are what the print-out and the export carry.
+    tone: Callable[[str], str | None] | None = None
+
+    def sql(self) -> Any:
+        """The column's SQL expression as of today."""
+        if self.live is not None:
+            return self.live(clock.today())
+        return self.expr
 
 
 @dataclass(frozen=True)
@@ -114,6 +132,9 @@ class RegisterSpec:
     edit: EditSpec | None = None
     #: Child rows of a record shown as small tables in the detail panel and exported as more sheets.
     lines: tuple[LinesSpec, ...] = ()
+    #: The key of a ``live`` column that says the record's status as of today (在控 → 急（≤15 天）→
+    #: 已到期未续行 …): the detail panel heads the record with it instead of the stored state's name.
+    live_status: str | None = None
 
     @property
     def entity(self) -> str:
@@ -406,7 +427,7 @@ class RegisterQuery:
     def statement(self, actor: User) -> Select[Any]:
         spec = self.spec
         stmt = spec.base().with_only_columns(
-            spec.model.id, *(c.expr.label(c.key) for c in spec.columns)  # type: ignore[attr-defined]
+            spec.model.id, *(c.sql().label(c.key) for c in spec.columns)  # type: ignore[attr-defined]
         )
         clauses = self._where(actor)
         if clauses:
@@ -416,7 +437,7 @@ class RegisterQuery:
             key = self.sort_key
         if self.descending is not None:
             desc = self.descending
-        order = spec.model.id if key == "id" else spec.column(key).expr  # type: ignore[attr-defined]
+        order = spec.model.id if key == "id" else spec.column(key).sql()  # type: ignore[attr-defined]
         tie = spec.model.id  # type: ignore[attr-defined]
         return stmt.order_by(order.desc() if desc else order.asc(), tie.desc() if desc else tie.asc())
 
@@ -471,7 +492,7 @@ class RegisterQuery:
             return []
         spec = self.spec
         model_id = spec.model.id  # type: ignore[attr-defined]
-        stmt = spec.base().with_only_columns(model_id, *(c.expr.label(c.key) for c in spec.columns))
+        stmt = spec.base().with_only_columns(model_id, *(c.sql().label(c.key) for c in spec.columns))
         if spec.scope is not None:
             scoped = spec.scope(actor)
             if scoped is not None:
@@ -520,6 +541,8 @@ def display(spec: RegisterSpec, column: Column, value: Any) -> str:
         return value.strftime("%Y-%m-%d %H:%M")
     if column.kind == "date" and isinstance(value, dt.date | dt.datetime):
         return value.strftime("%Y-%m-%d")
+    if column.kind == "days":
+        return str(days_from_today(value))
     if column.kind == "bool":
         return "是" if value else "否"
     if column.kind == "money":
@@ -527,6 +550,34 @@ def display(spec: RegisterSpec, column: Column, value: Any) -> str:
 
         return format_yuan(from_fen(int(value)))
     return str(value)
+
+
+class days_between(FunctionElement[int]):  # noqa: N801 — used like a SQL function
+    """``days_between(a, b)``: whole days from date ``a`` to date ``b`` in SQL (SQLite: julianday;
+    PostgreSQL: date subtraction), e.g. for 「逾期未复（N 天）」 computed where the register is read."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(days_between, "sqlite")
+def _days_between_sqlite(element: days_between, compiler: Any, **kw: Any) -> str:
+    a, b = list(element.clauses)
+    return f"CAST(julianday({compiler.process(b, **kw)}) - julianday({compiler.process(a, **kw)}) AS INTEGER)"
+
+
+@compiles(days_between)
+def _days_between_default(element: days_between, compiler: Any, **kw: Any) -> str:
+    a, b = list(element.clauses)
+    return f"(CAST({compiler.process(b, **kw)} AS DATE) - CAST({compiler.process(a, **kw)} AS DATE))"
+
+
+def days_from_today(value: Any) -> int:
+    """Days from today to ``value`` (a date; SQLite may hand it back as text): 0 on the day itself."""
+    day = value.date() if isinstance(value, dt.datetime) else value
+    if isinstance(day, str):
+        day = dt.date.fromisoformat(day[:10])
+    return (day - clock.today()).days
 
 
 def display_row(spec: RegisterSpec, row: tuple[Any, ...]) -> list[str]:

@@ -188,7 +188,7 @@ def test_case_letters_seizures_and_transcript(qtbot, desk, users, tmp_path, monk
         qtbot.mouseClick(send.ok_button, Qt.MouseButton.LeftButton)
         wait_ops(qtbot)
         assert send.result() == QDialog.DialogCode.Accepted, send.all_errors()
-        qtbot.waitUntil(lambda: letters.detail.details is not None and letters.detail.details.status == "已寄出待回复")
+        qtbot.waitUntil(lambda: letters.detail.details is not None and letters.detail.details.status == "待回复")
         wait_table(qtbot, letters)
     clock.set_now(T0 + dt.timedelta(days=6))
     click_record(qtbot, letters, answered)
@@ -263,7 +263,8 @@ def test_case_letters_seizures_and_transcript(qtbot, desk, users, tmp_path, monk
     shot(enforcer, "5_seizure_radar")
 
     # --- 生成告知笔录 from the selected rows: the expired one is refused, the two in force are told ---
-    assert filtered(qtbot, seizures, "active") == {DEPOSIT, HOUSE, MOVABLE}
+    assert filtered(qtbot, seizures, "active") == {DEPOSIT, HOUSE}  # 在控 means in force today
+    assert filtered(qtbot, seizures, None) == {DEPOSIT, HOUSE, MOVABLE}
     notice_button = seizures.command_buttons["notice"]
     click_record(qtbot, seizures, made[DEPOSIT])
     for what in (HOUSE, MOVABLE):

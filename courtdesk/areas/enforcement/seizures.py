@@ -151,16 +151,20 @@ RELEASE_FIELDS: tuple[FormField, ...] = (
 )
 
 
+def _too_late_to_renew(seizure: Seizure) -> ValidationError:
+    return ValidationError(
+        f"续行日期：{seizure.measure_label}期限已于 {seizure.end_date:%Y-%m-%d} 届满，届满后不能续行"
+        f"（应当在期限届满前办理续行手续）；如需继续控制该财产，请重新{seizure.measure_label}",
+        field="续行日期", rule=rules.TERM_RULE + "第二款")
+
+
 def _renew_guard(session: Session, actor: User, seizure: Seizure, values: dict[str, Any]) -> None:
     renewed_on: dt.date = values["renewed_on"]
     validation.not_future(renewed_on, "续行日期")
     if renewed_on < seizure.start_date:
         raise ValidationError(f"续行日期：不能早于开始日期（{seizure.start_date:%Y-%m-%d}）", field="续行日期")
     if renewed_on > seizure.end_date:
-        raise ValidationError(
-            f"续行日期：{seizure.measure_label}期限已于 {seizure.end_date:%Y-%m-%d} 届满，届满后不能续行"
-            f"（应当在期限届满前办理续行手续）；如需继续控制该财产，请重新{seizure.measure_label}",
-            field="续行日期", rule=rules.TERM_RULE + "第二款")
+        raise _too_late_to_renew(seizure)
     new_end: dt.date = values["new_end"]
     if new_end <= seizure.end_date:
         raise ValidationError(f"续行截止日期：应晚于原截止日期（{seizure.end_date:%Y-%m-%d}）", field="续行截止日期")
@@ -225,15 +229,25 @@ def may_handle(actor: User) -> ColumnElement[bool]:
 
 @over(_base)
 def may_renew(actor: User) -> ColumnElement[bool]:
-    """续行: :func:`may_handle`, and only while the case is not closed. (解除 stays open to the case's
-    handlers after closing: releasing what is still seized is exactly what a case closed by
-    performance or settlement needs.)"""
-    return and_(may_handle.sql(actor), EnforcementCase.status != "closed")
+    """续行: :func:`may_handle`, only while the case is not closed and the term has not run out (a
+    renewal is made before the last day; after it the measure must be taken anew). 解除 stays open to
+    the case's handlers after closing: releasing what is still seized is what closing calls for."""
+    return and_(may_handle.sql(actor), EnforcementCase.status != "closed", Seizure.end_date >= clock.today())
+
+
+@over(_base)
+def may_renew_late(actor: User) -> ColumnElement[bool]:
+    """补登续行: a renewal made before the last day but entered after it — the case's handlers, not in
+    a closed case, once the term has run out (the renewal date must still be on or before the last
+    day: the same guard as 续行)."""
+    return and_(may_handle.sql(actor), EnforcementCase.status != "closed", Seizure.end_date < clock.today())
 
 
 def _handling_refusal(what: str) -> Any:
     def refuse(session: Session, actor: User, seizure: Seizure) -> None:
         case = seizure.case
+        if what == "续行" and seizure.end_date < clock.today() and may_handle.check(actor, seizure, session):
+            raise _too_late_to_renew(seizure)
         if (what == "续行" and actor.has(ENFORCEMENT) and case.status == "closed"
                 and may_handle.check(actor, seizure, session)):
             raise PermissionDenied(
@@ -254,6 +268,9 @@ SEIZURE_WORKFLOW = Workflow(
         Transition("renew", "续行", src("active"), "active", may_renew, HANDLERS, guard=_renew_guard,
                    effect=_renew_effect, rule=rules.TERM_RULE, fields=RENEW_FIELDS,
                    defaults=lambda: {"renewed_on": clock.today()}, refusal=_handling_refusal("续行")),
+        Transition("renew_late", "补登续行", src("active"), "active", may_renew_late, HANDLERS,
+                   guard=_renew_guard, effect=_renew_effect, rule=rules.TERM_RULE, fields=RENEW_FIELDS,
+                   refusal=_handling_refusal("补登续行")),
         Transition("release", "解除", src("active"), "released", may_handle, HANDLERS, guard=_release_guard,
                    effect=_release_effect, fields=RELEASE_FIELDS,
                    defaults=lambda: {"released_on": clock.today()}, refusal=_handling_refusal("解除")),
@@ -489,9 +506,14 @@ class SeizureService:
     def renew(self, actor: User, seizure_id: int, *, new_end: dt.date | str, renewed_on: dt.date | str | None = None,
               ruling_number: str = "", comment: str = "") -> Seizure:
         params: dict[str, Any] = {"new_end": new_end, "ruling_number": ruling_number}
+        action = "renew"
         if renewed_on is not None:
             params["renewed_on"] = renewed_on
-        return self.act(actor, seizure_id, "renew", comment, **params)
+            with self.db.read() as s:
+                end = s.scalar(select(Seizure.end_date).where(Seizure.id == seizure_id))
+            if end is not None and end < clock.today():
+                action = "renew_late"  # made in time, entered after the last day
+        return self.act(actor, seizure_id, action, comment, **params)
 
     def release(self, actor: User, seizure_id: int, *, released_on: dt.date | str | None = None,
                 reason: str, comment: str = "") -> Seizure:
@@ -536,6 +558,34 @@ def within_clause(days: int, today: dt.date | None = None) -> Any:
 def expired_clause(today: dt.date | None = None) -> Any:
     """Still registered as in force although the last day has passed (no renewal, release or lapse)."""
     return and_(Seizure.status == "active", Seizure.end_date < (today or clock.today()))
+
+
+#: 状态 as read today, from the dates (issue: an expired freeze must not say 在控).
+EXPIRED = "已到期未续行"
+URGENT = f"急（≤{rules.RENEWAL_NOTICE_DAYS} 天）"
+SOON = f"将到期（≤{rules.RADAR_DAYS} 天）"
+STATUS_TONES = {EXPIRED: "overdue", URGENT: "urgent", SOON: "soon"}
+
+
+def live_status(today: dt.date) -> Any:
+    """The seizure's status as of ``today``: 已解除 / 期满失效 as recorded; otherwise from its last
+    day — 已到期未续行 once passed, 急 within the renewal-notice days, 将到期 within the radar's days
+    (the same limits as the 15/30-day filters and the dashboard), else 已续行 or 在控."""
+    return case(
+        (Seizure.status == "released", "已解除"),
+        (Seizure.status == "lapsed", "期满失效"),
+        (Seizure.end_date < today, EXPIRED),
+        (Seizure.end_date <= today + dt.timedelta(days=rules.RENEWAL_NOTICE_DAYS), URGENT),
+        (Seizure.end_date <= today + dt.timedelta(days=rules.RADAR_DAYS), SOON),
+        (Seizure.renewals > 0, "已续行"),
+        else_="在控",
+    )
+
+
+#: 剩余天数: the last day while in force (shown as days from today), blank once released or lapsed.
+_DAYS_LEFT = case((Seizure.status == "active", Seizure.end_date))
+#: 被执行人: the party the measure names, else the case's respondents.
+_OWNER_NAME = func.coalesce(_Owner.name, func.nullif(EnforcementCase.respondent_names, ""))
 
 
 @dataclass(frozen=True)
@@ -599,18 +649,22 @@ SEIZURE_REGISTER = RegisterSpec(
     title="查封、扣押、冻结登记簿",
     model=Seizure,
     columns=(
+        # What needs the officer first, so it stays on screen at 1366 px: whose, what, until when,
+        # how many days are left and the status as of today.
         Column("case", "案号", EnforcementCase.number, 16),
-        Column("owner", "被执行人", _Owner.name, 10),
+        Column("owner", "被执行人", _OWNER_NAME, 10),
         Column("measure", "措施", _MEASURE_LABEL, 5),
-        Column("property_type", "财产类型", _TYPE_LABEL, 8),
-        Column("description", "查封标的", Seizure.description, 28),
-        Column("start_date", "开始日期", Seizure.start_date, 10, "date"),
+        Column("description", "查封标的", Seizure.description, 24),
         Column("end_date", "截止日期", Seizure.end_date, 10, "date"),
+        Column("days_left", "剩余天数", _DAYS_LEFT, 6, "days"),
+        Column("status", "状态", Seizure.status, 10, "status", live=live_status, tone=STATUS_TONES.get),
+        Column("start_date", "开始日期", Seizure.start_date, 10, "date"),
         Column("renewals", "续行次数", Seizure.renewals, 6, "int"),
         Column("notified_on", "告知日期", Seizure.notified_on, 10, "date"),
         Column("released_on", "解除日期", Seizure.released_on, 10, "date"),
-        Column("status", "状态", Seizure.status, 8, "status"),
+        Column("property_type", "财产类型", _TYPE_LABEL, 8),
     ),
+    live_status="status",
     base=_base,
     search=(EnforcementCase.number, Seizure.description, _Owner.name, Seizure.ruling_number,
             EnforcementCase.respondent_names),
@@ -620,11 +674,12 @@ SEIZURE_REGISTER = RegisterSpec(
     filters=(
         Filter("within_15", "15 天内到期", lambda a: within_clause(rules.RENEWAL_NOTICE_DAYS)),
         Filter("within_30", "30 天内到期", lambda a: within_clause(rules.RADAR_DAYS)),
-        Filter("expired", "已到期未处理", lambda a: expired_clause()),
+        Filter("expired", EXPIRED, lambda a: expired_clause()),
         Filter("my_within_15", "我的 15 天内到期", _mine(lambda: within_clause(rules.RENEWAL_NOTICE_DAYS))),
         Filter("my_within_30", "我的 30 天内到期", _mine(lambda: within_clause(rules.RADAR_DAYS))),
-        Filter("my_expired", "我的已到期未处理", _mine(expired_clause)),
-        Filter("active", "在控", lambda a: Seizure.status == "active"),
+        Filter("my_expired", f"我的{EXPIRED}", _mine(expired_clause)),
+        Filter("active", "在控（未到期）", lambda a: and_(Seizure.status == "active",
+                                                      Seizure.end_date >= clock.today())),
         Filter("not_notified", "在控未告知", lambda a: and_(Seizure.status == "active", Seizure.notified_on.is_(None))),
         Filter("renewed", "已续行", lambda a: Seizure.renewals > 0),
         Filter("released", "已解除", lambda a: Seizure.status == "released"),

@@ -72,7 +72,7 @@ TEXT_MIN_CHARS = 3
 #: Values of at most this many characters (names, 执行局, 已盖章) are kept on one line.
 SHORT_CHARS = 5
 #: Column kinds whose values never break (the kinds of courtdesk.kernel.registers.Column).
-ATOM_KINDS = frozenset({"serial", "int", "date", "datetime", "money", "bool"})
+ATOM_KINDS = frozenset({"serial", "int", "days", "date", "datetime", "money", "bool"})
 #: Column kinds that may wrap but are never cut short.
 WHOLE_KINDS = frozenset({"status"})
 #: A number, code or date: digits with ASCII/CJK brackets, letters, 第…号 — no spaces or prose punctuation.

@@ -80,8 +80,9 @@ def test_batch_of_twelve_letters_numbered_in_one_pdf(db, users, today, case, tmp
     spec = registers.get("outgoing_letter")
     shown = [display_row(spec, r) for r in rows]
     assert [r[0] for r in shown] == list(outcome.numbers)
-    assert {r[-1] for r in shown} == {"已制作待寄出"}
-    assert {r[2] for r in shown} == {case.number} and {r[3] for r in shown} == {"李娜"}
+    at = {c.key: i for i, c in enumerate(spec.columns)}
+    assert {r[at["status"]] for r in shown} == {"已制作待寄出"}
+    assert {r[at["case"]] for r in shown} == {case.number} and {r[at["target"]] for r in shown} == {"李娜"}
 
 
 def test_send_reply_and_overdue_on_the_officers_dashboard(db, users, today, case):
