@@ -41,6 +41,11 @@ def test_cases_letters_seizures_and_radar(any_db, tmp_path):
     with db.read() as s:
         overdue = RegisterQuery(registers.get("outgoing_letter"), search=case.number, filter_key="overdue")
         assert overdue.count(s, users["enforcer"]) == 5
+        # the live 状态, computed in SQL with today's date (days_between on each database)
+        spec = registers.get("outgoing_letter")
+        statuses = {registers.display_row(spec, r)[[c.key for c in spec.columns].index("status")]
+                    for r in overdue.stream(s, users["enforcer"])}
+        assert len(statuses) == 1 and statuses.pop().startswith("逾期未复（")
 
     set_day(today)
     service = SeizureService(db)
@@ -52,6 +57,12 @@ def test_cases_letters_seizures_and_radar(any_db, tmp_path):
         spec = registers.get("seizure")
         count = lambda key: RegisterQuery(spec, search=case.number, filter_key=key).count(s, users["enforcer"])
         assert (count("within_30"), count("within_15"), count("expired")) == (3, 2, 1)
+        shown = [registers.display_row(spec, r) for r in RegisterQuery(spec, search=case.number).stream(
+            s, users["enforcer"])]
+        keys = [c.key for c in spec.columns]
+        assert {(r[keys.index("days_left")], r[keys.index("status")]) for r in shown} == {
+            ("31", "在控"), ("30", "将到期（≤30 天）"), ("15", "急（≤15 天）"), ("0", "急（≤15 天）"),
+            ("-1", "已到期未续行")}
     deposit = service.add(users["enforcer"], {
         "case_id": case.id, "measure": "freeze", "property_type": "deposit", "description": "存款",
         "start_date": today - dt.timedelta(days=300)})
