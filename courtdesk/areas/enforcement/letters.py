@@ -52,7 +52,7 @@ from courtdesk.areas.enforcement.models import (
 )
 from courtdesk.areas.enforcement.roles import ENFORCEMENT
 from courtdesk.areas.enforcement.units import unit_choices
-from courtdesk.kernel import clock, numbering, settings, validation
+from courtdesk.kernel import attachments, clock, numbering, settings, validation
 from courtdesk.kernel.db.engine import Database
 from courtdesk.kernel.errors import NotFound, PermissionDenied, ValidationError
 from courtdesk.kernel.forms import FormField, clean
@@ -396,11 +396,14 @@ SEND_FIELDS: tuple[FormField, ...] = (
     FormField("postal_receipt", "邮寄单号", "text", required=False, max_len=40,
               help="邮寄时必填（挂号信或 EMS 单号），回单联粘贴在存根上"),
 )
+REPLY_SCAN = "复函扫描件"
 REPLY_FIELDS: tuple[FormField, ...] = (
     FormField("replied_on", "回复日期", "date"),
     FormField("reply_via", "回复方式", "choice", choices=lambda s, a: list(REPLY_WAYS.items()), default="post"),
     FormField("reply_note", "回复内容摘要", "multiline", max_len=1000,
               help="如：被执行人不在此居住；无工作单位；名下无房产"),
+    FormField("reply_scan", REPLY_SCAN, "file", required=False, purpose=REPLY_SCAN,
+              help="协助单位盖章的复函原件扫描后附上（PDF、JPG、PNG、TIFF），随登记簿留底"),
 )
 
 
@@ -440,10 +443,50 @@ def _reply_effect(session: Session, actor: User, letter: InvestigationLetter, va
     letter.replied_on = values["replied_on"]
     letter.reply_via = values["reply_via"]
     letter.reply_note = values["reply_note"]
+    if values.get("reply_scan"):
+        filename, data = values["reply_scan"]
+        attachments.add(session, actor, REGISTER_KEY, letter.id, filename, data, REPLY_SCAN)
 
 
 def _void_effect(session: Session, actor: User, letter: InvestigationLetter, params: dict[str, Any]) -> None:
     letter.void_reason = params["comment"]
+
+
+def _send_fields(session: Session, actor: User, letter_ids: list[int]) -> tuple[FormField, ...]:
+    """批量登记寄出: one date and way for the selected letters, and each letter's 邮寄单号."""
+    letters = [_load(session, i) for i in letter_ids]
+    done = [f"{x.number}（{LETTER_WORKFLOW.label(x.status)}）" for x in letters if x.status != "issued"]
+    if done:
+        raise ValidationError("所选调查函：只有「已制作待寄出」的调查函可以登记寄出，以下不可："
+                              + "、".join(done[:5]) + (f" 等 {len(done)} 份" if len(done) > 5 else ""),
+                              field="所选调查函")
+    return (
+        FormField("sent_on", "寄出日期", "date", default=clock.today()),
+        FormField("sent_via", "发送方式", "choice", choices=lambda s, a: list(SEND_WAYS.items()), default="post"),
+        *(FormField(f"receipt_{x.id}", f"{x.number} {x.unit_name}", "text", required=False, max_len=40,
+                    help="邮寄单号（邮寄时必填）") for x in letters),
+    )
+
+
+def _send_run(db: Database, actor: User, letter_ids: list[int], data: dict[str, Any],
+              progress: Any = None, cancel: Any = None) -> CommandResult:
+    receipts = {i: str(data.get(f"receipt_{i}") or "").strip() for i in letter_ids}
+    count = LetterService(db).record_sent(actor, letter_ids, sent_on=data.get("sent_on") or None,
+                                          sent_via=str(data.get("sent_via") or "post"), receipts=receipts)
+    return CommandResult(f"已登记寄出调查函 {count} 份", record_ids=tuple(letter_ids))
+
+
+BATCH_SEND = Command(
+    key="batch_send",
+    label="批量登记寄出",
+    may=lambda actor: actor.has(ENFORCEMENT),
+    who="执行干警",
+    selection="many",
+    fields=_send_fields,
+    run=_send_run,
+    ok_text="登记寄出",
+    help="选中多份「已制作待寄出」的调查函，一次登记寄出日期、发送方式和各自的邮寄单号",
+)
 
 
 LETTER_WORKFLOW = Workflow(
@@ -627,6 +670,7 @@ LETTER_REGISTER = RegisterSpec(
     date_expr=InvestigationLetter.letter_date,
     default_sort=("id", True),
     live_status="status",
+    commands=(BATCH_SEND,),
     workflow=LETTER_WORKFLOW,
     filters=(
         Filter("mine", "我承办案件的", my_cases),
