@@ -39,7 +39,8 @@ def test_filters_search_and_sort_run_in_sql(db, users):
         assert oldest[0][1] == "(2026)用印第0001号"
         voided = seal_query(filter_key="voided").page(s, clerk, 0, 10)
         n_voided = s.scalar(select(func.count()).select_from(SealUse).where(SealUse.status == "voided"))
-        assert [display_row(registers.get("seal_use"), r)[-2] for r in voided] == ["已作废"] * n_voided
+        at = [c.key for c in registers.get("seal_use").columns].index("status")
+        assert [display_row(registers.get("seal_use"), r)[at] for r in voided] == ["已作废"] * n_voided
         hits = seal_query(search="在职证明").count(s, clerk)
         assert 0 < hits < total
         assert seal_query(search="在职 证明").count(s, clerk) == hits  # all terms must match
@@ -57,7 +58,8 @@ def test_people_outside_the_office_see_only_their_departments_uses(db, users):
         page = seal_query().page(s, users["judge"], 0, 100)
     assert 0 < judge_rows < all_rows
     spec = registers.get("seal_use")
-    assert {display_row(spec, r)[7] for r in page} == {"民事审判庭"}
+    department = [c.key for c in spec.columns].index("department")
+    assert {display_row(spec, r)[department] for r in page} == {"民事审判庭"}
 
 
 def _pending(s, kinds, not_applicant) -> int:
@@ -104,7 +106,7 @@ def test_export_writes_the_current_filter_and_reads_back(db, users, tmp_path):
     with db.read() as s:
         stamped = s.scalar(select(func.count()).select_from(SealUse).where(SealUse.status == "stamped"))
     assert len(data) == n == stamped
-    assert {r[-2] for r in data} == {"已盖章"}
+    assert {r[rows[2].index("状态")] for r in data} == {"已盖章"}
 
 
 def test_export_cells_are_typed_with_a_frozen_filtered_header(db, users, tmp_path):

@@ -247,6 +247,6 @@ def test_register_columns(db):
     spec = registers.get("blank_letterhead")
     assert spec.title == "盖章空白信笺登记簿" and spec.area == "印章与介绍信"
     assert [c.label for c in spec.columns] == [
-        "编号", "申请日期", "领用人", "部门", "数量", "用途", "交回期限", "审批人", "发放人", "发放日期",
-        "已使用", "已交回", "未交回", "状态"]
+        "编号", "领用人", "部门", "用途", "数量", "未交回", "交回期限", "状态", "申请日期", "审批人", "发放人",
+        "发放日期", "已使用", "已交回"]
     assert callable(spec.act)
