@@ -14,6 +14,7 @@ LibreOffice snaps each 16 pt character to two 15.8 pt grid cells and prints ~15 
 from __future__ import annotations
 
 import copy
+import itertools
 import os
 import re
 from collections.abc import Sequence
@@ -27,8 +28,15 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Twips
 from lxml import etree  # type: ignore[import-untyped]
 
-from courtdesk.kernel.documents.fonts import DOCX_FONTS, DocxFont
-from courtdesk.kernel.documents.geometry import CELL_PAD_X, CELL_PAD_Y, PageGeometry, mm, page_geometry
+from courtdesk.kernel.documents.fonts import DOCX_FONTS, DOCX_RARE_FONT, DocxFont, outside_gb2312
+from courtdesk.kernel.documents.geometry import (
+    CELL_PAD_X,
+    CELL_PAD_Y,
+    MIN_SPLIT_LINES,
+    PageGeometry,
+    mm,
+    page_geometry,
+)
 from courtdesk.kernel.documents.model import (
     Box,
     CaseNumberLine,
@@ -95,6 +103,43 @@ def _rpr(role: str, size: float, bold: bool = False, underline: bool = False,
     return rpr
 
 
+_VML = 'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office"'
+#: Word's own text-path shape type (what 水印 inserts), defined once in the header's run.
+_TEXTPATH_TYPE = (
+    '<v:shapetype id="_x0000_t136" coordsize="21600,21600" o:spt="136" adj="10800" '
+    'path="m@7,l@8,m@5,21600l@6,21600e"><v:formulas>'
+    + "".join(f'<v:f eqn="{e}"/>' for e in (
+        "sum #0 0 10800", "prod #0 2 1", "sum 21600 0 @1", "sum 0 0 @2", "sum 21600 0 @3", "if @0 @3 0",
+        "if @0 21600 @1", "if @0 0 @2", "if @0 @4 21600", "mid @5 @6", "mid @8 @5", "mid @7 @8",
+        "mid @6 @7", "sum @6 0 @5"))
+    + '</v:formulas><v:path textpathok="t" o:connecttype="custom" '
+    'o:connectlocs="@9,0;@10,10800;@11,21600;@12,10800" o:connectangles="270,180,90,0"/>'
+    '<v:textpath on="t" fitshape="t"/><o:lock v:ext="edit" text="t" shapetype="t"/></v:shapetype>'
+)
+
+
+def _stamp_run(stamp: str, g: PageGeometry) -> etree._Element:
+    """The document's stamp (「作废」) as two slanted red marks behind the text, centred in the upper
+    and the lower half of the text frame — what the PDF renderer draws (Word's 水印 mechanism)."""
+    from xml.sax.saxutils import quoteattr
+
+    width, height = 60.0 * max(len(stamp), 1) * 1.3, 75.0
+    shapes = []
+    for i, fraction in enumerate((0.25, 0.75), 1):
+        top = g.frame_height * fraction - height / 2
+        shapes.append(
+            f'<v:shape id="CourtDeskStamp{i}" type="#_x0000_t136" style="position:absolute;'
+            f'margin-left:0;margin-top:{top:.1f}pt;width:{width:.1f}pt;height:{height:.1f}pt;rotation:340;'
+            'z-index:-251657216;mso-position-horizontal:center;mso-position-horizontal-relative:margin;'
+            'mso-position-vertical-relative:margin" fillcolor="#cc1a1a" stroked="f">'
+            '<v:fill opacity=".35"/>'
+            f'<v:textpath style="font-family:&quot;SimSun&quot;;font-size:1pt" string={quoteattr(stamp)}/>'
+            '</v:shape>')
+    xml = (f'<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" {_VML}>'
+           f'<w:pict>{_TEXTPATH_TYPE}{"".join(shapes)}</w:pict></w:r>')
+    return etree.fromstring(xml)
+
+
 def _run(text: str, rpr: etree._Element) -> etree._Element:
     """A ``w:r`` with a copy of ``rpr``; ``\\n`` becomes a line break and ``\\t`` a tab."""
     run = _el("w:r")
@@ -113,10 +158,61 @@ def _run(text: str, rpr: etree._Element) -> etree._Element:
     return run
 
 
+_GB2312_ONLY = frozenset(font.east_asia for font in DOCX_FONTS.values() if font.gb2312_only)
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+
+
+def _name_rare_characters(root: etree._Element) -> None:
+    """Give characters outside GB2312 in a GB2312-only font (仿宋_GB2312 …) runs of their own that
+    name :data:`DOCX_RARE_FONT` (a Song face), so Word/LibreOffice draw 喆 in a serif as the PDF does,
+    instead of whatever sans their own fallback finds."""
+    for run in list(root.iter(qn("w:r"))):
+        rpr = run.find(qn("w:rPr"))
+        rfonts = rpr.find(qn("w:rFonts")) if rpr is not None else None
+        if rfonts is None or rfonts.get(qn("w:eastAsia")) not in _GB2312_ONLY:
+            continue
+        pieces: list[tuple[bool, etree._Element]] = []
+        for child in run:
+            if child is rpr:
+                continue
+            text = (child.text or "") if child.tag == qn("w:t") else ""
+            if not any(outside_gb2312(ch) for ch in text):
+                pieces.append((False, child))
+                continue
+            for rare, chars in itertools.groupby(text, key=outside_gb2312):
+                t = _el("w:t")
+                t.text = "".join(chars)
+                t.set(_XML_SPACE, "preserve")
+                pieces.append((rare, t))
+        if not any(rare for rare, _child in pieces):
+            continue
+        parent = run.getparent()
+        at = parent.index(run)
+        parent.remove(run)
+        for rare, group in itertools.groupby(pieces, key=lambda piece: piece[0]):
+            new_rpr = copy.deepcopy(rpr)
+            if rare:
+                new_rfonts = new_rpr.find(qn("w:rFonts"))
+                new_rfonts.set(qn("w:eastAsia"), DOCX_RARE_FONT.east_asia)
+            new_run = _el("w:r")
+            new_run.append(new_rpr)
+            new_run.extend(child for _rare, child in group)
+            parent.insert(at, new_run)
+            at += 1
+
+
+def _row_lines(row: Sequence[object]) -> int:
+    """Lines of a table row whose cells are already broken into lines (``\n``), as registers are."""
+    return max((str(cell).count("\n") + 1 for cell in row if cell), default=1)
+
+
 def _ppr(align: str = "left", line: float | None = None, first_line: float = 0.0,
          tabs: Sequence[tuple[str, float, str]] = (), ind_left: float = 0.0, ind_right: float = 0.0,
-         keep_next: bool = False, snap: bool = True) -> etree._Element:
-    """Paragraph properties in schema order: keepNext, tabs, snapToGrid, spacing, ind, jc.
+         keep_next: bool = False, snap: bool = True, hanging: float = 0.0) -> etree._Element:
+    """Paragraph properties in schema order: keepNext, tabs, overflowPunct, snapToGrid, spacing, ind,
+    jc.  ``overflowPunct`` is off: punctuation never hangs past the margin (Word's 允许标点溢出边界,
+    LibreOffice's hanging punctuation); Word and LibreOffice squeeze or move it instead, as the PDF
+    does.  ``hanging`` is a hanging indent (``ind_left`` is then where the continuation lines start).
 
     ``snap=False`` for paragraphs whose height is not whole grid lines (spacers, table cells):
     LibreOffice would otherwise round them up to a grid line."""
@@ -131,6 +227,7 @@ def _ppr(align: str = "left", line: float | None = None, first_line: float = 0.0
                 tab.set(qn("w:leader"), leader)
             tabs_el.append(tab)
         ppr.append(tabs_el)
+    ppr.append(_el("w:overflowPunct", val="0"))
     if not snap:
         ppr.append(_el("w:snapToGrid", val="0"))
     spacing = _el("w:spacing", before="0", after="0")
@@ -138,13 +235,15 @@ def _ppr(align: str = "left", line: float | None = None, first_line: float = 0.0
         spacing.set(qn("w:line"), _twips(line))
         spacing.set(qn("w:lineRule"), "exact")
     ppr.append(spacing)
-    if first_line or ind_left or ind_right:
+    if first_line or ind_left or ind_right or hanging:
         ind = _el("w:ind")
         if ind_left:
             ind.set(qn("w:left"), _twips(ind_left))
         if ind_right:
             ind.set(qn("w:right"), _twips(ind_right))
-        if first_line:
+        if hanging:
+            ind.set(qn("w:hanging"), _twips(hanging))
+        elif first_line:
             ind.set(qn("w:firstLine"), _twips(first_line))
         ppr.append(ind)
     ppr.append(_el("w:jc", val=_JC.get(align, "left")))
@@ -183,6 +282,7 @@ class _Writer:
             lang.set(qn("w:eastAsia"), "zh-CN")
         ppr = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
         spacing = ppr.find(qn("w:spacing"))
+        spacing.addprevious(_el("w:overflowPunct", val="0"))  # no punctuation past the margin
         spacing.attrib.clear()
         spacing.set(qn("w:after"), "0")
         spacing.set(qn("w:line"), _twips(self.g.line_height(self.g.body_size)))
@@ -202,7 +302,7 @@ class _Writer:
             return
         root = etree.fromstring(part.blob)
         names = {font.get(qn("w:name")) for font in root.findall(qn("w:font"))}
-        for spec in DOCX_FONTS.values():
+        for spec in (*DOCX_FONTS.values(), DOCX_RARE_FONT):
             if spec.east_asia in names:
                 continue
             font = _el("w:font", name=spec.east_asia)
@@ -252,6 +352,8 @@ class _Writer:
                     p.append(field)
                 elif piece:
                     p.append(_run(piece, rpr))
+        if self.doc.stamp:
+            section.header.paragraphs[0]._p.append(_stamp_run(self.doc.stamp, g))
 
     # --- blocks -------------------------------------------------------------------------------------
     def _add(self, element: etree._Element) -> etree._Element:
@@ -278,11 +380,19 @@ class _Writer:
         self.sect_pr.addprevious(p)
 
     def paragraph(self, text: str, role: str, size: float, align: str = "left", indent: bool = False,
-                  bold: bool = False, keep_next: bool = False) -> etree._Element:
+                  bold: bool = False, keep_next: bool = False, hang: int = 0) -> etree._Element:
         g = self.g
         first_line = 2 * (size + g.char_space(size)) if indent else 0.0
         p = _el("w:p")
-        p.append(_ppr(align, g.line_height(size), first_line, keep_next=keep_next))
+        if hang:  # a numbered item: a tab after its label reaches the hanging indent, where every line starts
+            pitch = size + g.char_space(size)
+            label = sum(0.5 * size + g.char_space(size) if ch.isascii() else pitch for ch in text[:hang])
+            label += 0.1 * size  # some room for a wider digit: the tab must not pass the indent
+            p.append(_ppr(align, g.line_height(size), keep_next=keep_next, ind_left=first_line + label,
+                          hanging=label))
+            text = text[:hang] + "\t" + text[hang:]
+        else:
+            p.append(_ppr(align, g.line_height(size), first_line, keep_next=keep_next))
         if text:
             p.append(_run(text, self._grid_rpr(role, size, bold)))
         return self._add(p)
@@ -412,7 +522,11 @@ class _Writer:
         template = self._row_template(widths, [col.align for col in columns], block.role, size,
                                       min_height, False)
         for row in block.rows:
-            tbl.append(self._fill_row(template, list(row)))
+            tr = self._fill_row(template, list(row))
+            if block.split_rows and _row_lines(row) >= 2 * MIN_SPLIT_LINES:  # may continue on the next page
+                tr_pr = tr.find(qn("w:trPr"))
+                tr_pr.remove(tr_pr.find(qn("w:cantSplit")))
+            tbl.append(tr)
         self._add(tbl)
         self.spacer(1.0)  # keeps a following table from merging with this one
 
@@ -442,7 +556,7 @@ class _Writer:
                 self.paragraph(block.text, "body", block.size or body, block.align)
             elif isinstance(block, Paragraph):
                 self.paragraph(block.text, block.role, block.size or body, block.align, block.indent,
-                               block.bold)
+                               block.bold, hang=block.hang)
             elif isinstance(block, Table):
                 self.table(block)
             elif isinstance(block, SignatureLine):
@@ -457,6 +571,7 @@ class _Writer:
                 self.page_break()
             else:  # pragma: no cover - the Block union is closed
                 raise TypeError(f"unknown block {block!r}")
+        _name_rare_characters(self.d.element.body)
         return self.d
 
 

@@ -6,9 +6,17 @@ PDF must embed its fonts, so it uses TrueType-outline files: a system font confi
 open-licence fonts in ``resources/fonts`` (see the README there).
 
 reportlab does no font fallback: a character missing from a font prints as an empty box.  A
-:class:`FontSet` therefore picks a font *per character* along the role's chain (primary, then the
-bundled fonts), using each font's cmap.  reportlab cannot load CFF-outline fonts (Noto/Source Han OTF)
-and its built-in ``STSong-Light`` is never embedded, so neither is used.
+:class:`FontSet` therefore picks a font *per character* (:meth:`FontSet.pick`), using each font's cmap:
+
+* printable ASCII (Latin letters, digits, ASCII punctuation and the space) is drawn in the Latin face,
+  Liberation Serif (metric-compatible with the Times New Roman the DOCX names for ``w:ascii``), where
+  ``l``, ``1`` and ``I`` differ — in the Chinese faces they look alike, which misreads WeChat IDs;
+* everything else goes along the role's chain: the configured font, the role's bundled face, the
+  Song face, then AR PL UMing (a Ming/Song serif with wide coverage: 喆 堃 珺 …), and only then the
+  WenQuanYi sans (except for the 黑体 role, whose own face is that sans).
+
+reportlab cannot load CFF-outline fonts (Noto/Source Han OTF) and its built-in ``STSong-Light`` and
+Type 1 standard fonts (Times, Helvetica) are never embedded, so none of them is used.
 """
 
 from __future__ import annotations
@@ -40,6 +48,9 @@ class DocxFont:
     latin: str
     alternates: tuple[str, ...]
     family: str  # w:family: roman / modern / swiss / script
+    #: The east-Asian font holds GB2312 only (仿宋_GB2312, 楷体_GB2312, 方正小标宋简体): characters
+    #: outside it (喆 堃 珺 …) get a run naming :data:`DOCX_RARE_FONT`, a Song face, as the PDF does.
+    gb2312_only: bool = True
 
 
 DOCX_FONTS: dict[str, DocxFont] = {
@@ -47,8 +58,23 @@ DOCX_FONTS: dict[str, DocxFont] = {
     "title": DocxFont("方正小标宋简体", "Times New Roman", ("方正小标宋_GBK", "华文中宋", "宋体", "SimSun"),
                       "script"),
     "kai": DocxFont("楷体_GB2312", "Times New Roman", ("楷体", "KaiTi", "华文楷体"), "modern"),
-    "hei": DocxFont("黑体", "Times New Roman", ("SimHei", "华文黑体", "Microsoft YaHei"), "modern"),
+    "hei": DocxFont("黑体", "Times New Roman", ("SimHei", "华文黑体", "Microsoft YaHei"), "modern",
+                    gb2312_only=False),
 }
+#: For characters outside GB2312 in the GB2312-only roles: 宋体 (SimSun, GBK, on every Windows PC),
+#: else AR PL UMing, the serif the PDF uses for them (fontconfig also maps 宋体 to a serif).
+DOCX_RARE_FONT = DocxFont("宋体", "Times New Roman", ("SimSun", "AR PL UMing CN", "AR PL UMing"), "modern")
+
+
+def outside_gb2312(ch: str) -> bool:
+    """A non-ASCII character that a GB2312-only font (仿宋_GB2312 …) cannot draw."""
+    if ord(ch) < 0x80:
+        return False
+    try:
+        ch.encode("gb2312")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -58,20 +84,30 @@ class BundledFont:
     label: str
 
 
-#: The bundled faces (resources/fonts).  Song for body and title, Kai for 楷体, WQY Micro Hei for 黑体
-#: and as the wide-coverage fallback (AR PL fonts cover GB2312 only; rarer name characters such as
-#: 喆 堃 珺 昇 are outside it).
+#: The bundled faces (resources/fonts).  Song for body and title, Kai for 楷体, WQY Micro Hei for 黑体;
+#: the AR PL Sungti/Kaiti faces cover GB2312 only, so rarer name characters (喆 堃 珺 昇 …) come from
+#: AR PL UMing CN (a serif, face 0 of uming.ttc), and WQY Micro Hei only where UMing lacks them too.
+#: Printable ASCII is drawn in Liberation Serif (see :data:`LATIN`).
 BUNDLED: dict[str, BundledFont] = {
     "song": BundledFont("gbsn00lp.ttf", 0, "AR PL SungtiL GB"),
     "kai": BundledFont("gkai00mp.ttf", 0, "AR PL KaitiM GB"),
+    "ming": BundledFont("uming.ttc", 0, "AR PL UMing CN"),
     "hei": BundledFont("wqy-microhei.ttc", 0, "WenQuanYi Micro Hei"),
+    "latin": BundledFont("LiberationSerif-Regular.ttf", 0, "Liberation Serif"),
 }
 _ROLE_CHAIN: dict[str, tuple[str, ...]] = {
-    "body": ("song", "hei"),
-    "title": ("song", "hei"),
-    "kai": ("kai", "song", "hei"),
-    "hei": ("hei", "song"),
+    "body": ("song", "ming", "hei"),
+    "title": ("song", "ming", "hei"),
+    "kai": ("kai", "song", "ming", "hei"),
+    "hei": ("hei", "song", "ming"),
 }
+#: The bundled face drawing printable ASCII (U+0020–U+007E) in every role, before the role's chain.
+LATIN = "latin"
+
+
+def is_latin(ch: str) -> bool:
+    """Printable ASCII: drawn in the Latin face (letters, digits, ASCII punctuation, the space)."""
+    return " " <= ch <= "~"
 
 
 def bundled_fonts_dir() -> Path:
@@ -112,9 +148,11 @@ class FontSet:
     """The PDF faces for each role, with per-character fallback along the role's chain."""
 
     def __init__(self, chains: Mapping[str, tuple[Face, ...]], coverage: Mapping[str, frozenset[int]],
-                 problems: Iterable[str] = ()) -> None:
+                 problems: Iterable[str] = (), latin: Face | None = None) -> None:
         self._chains = dict(chains)
         self._coverage = dict(coverage)
+        #: The face for printable ASCII in every role (where l, 1 and I differ), or None.
+        self.latin = latin
         self._pick_cache: dict[tuple[str, str], tuple[str, float]] = {}
         #: Human-readable reasons a configured font was not used (shown in the settings page).
         self.problems: tuple[str, ...] = tuple(problems)
@@ -129,14 +167,20 @@ class FontSet:
         """Titles drawn with the bundled Song face are stroked a little to look like 小标宋."""
         return role == "title" and self.primary(role).bundled
 
+    def face_for(self, ch: str, role: str) -> Face | None:
+        """The face that draws ``ch`` for ``role``: the Latin face for printable ASCII, else the first
+        face of the role's chain whose cmap has it; None when no face has it."""
+        code = ord(ch)
+        if self.latin is not None and is_latin(ch) and code in self._coverage[self.latin.name]:
+            return self.latin
+        return next((f for f in self._chains[role] if code in self._coverage[f.name]), None)
+
     def pick(self, ch: str, role: str) -> tuple[str, float]:
         """The font that draws ``ch`` for ``role`` and the advance width in 1/1000 em."""
         key = (role, ch)
         hit = self._pick_cache.get(key)
         if hit is None:
-            code = ord(ch)
-            chain = self._chains[role]
-            face = next((f for f in chain if code in self._coverage[f.name]), chain[0])
+            face = self.face_for(ch, role) or self._chains[role][0]
             hit = (face.name, pdfmetrics.stringWidth(ch, face.name, 1000.0))
             self._pick_cache[key] = hit
         return hit
@@ -144,11 +188,10 @@ class FontSet:
     def missing(self, text: str, role: str = "body") -> str:
         """Characters of ``text`` that no font of the role can draw (printed as empty boxes)."""
         seen: dict[str, None] = {}
-        chain = self._chains[role]
         for ch in text:
             if ch.isspace() or ch in seen:
                 continue
-            if not any(ord(ch) in self._coverage[f.name] for f in chain):
+            if self.face_for(ch, role) is None:
                 seen[ch] = None
         return "".join(seen)
 
@@ -198,7 +241,7 @@ def resolve_fonts(configured: Mapping[str, str | os.PathLike[str]] | None = None
     if unknown:
         problems.append(f"未知的字体用途：{', '.join(unknown)}")
 
-    fontset = FontSet(chains, coverage, problems)
+    fontset = FontSet(chains, coverage, problems, latin=bundled_faces[LATIN])
     with _registry_lock:
         _fontset_cache[cache_key] = fontset
     return fontset

@@ -21,6 +21,9 @@ NATURAL_LEADING = 1.5
 #: Cell padding (left/right, top/bottom) in points.
 CELL_PAD_X = 3.0
 CELL_PAD_Y = 2.0
+#: Lines a splittable table row (``Table.split_rows``) keeps on each side of a page break; a row of
+#: fewer lines moves whole to the next page.
+MIN_SPLIT_LINES = 2
 
 
 def mm(value: float) -> float:

@@ -85,7 +85,10 @@ class CaseNumberLine:
 
 @dataclass(frozen=True)
 class Paragraph:
-    """Running text, wrapped by the renderer.  ``indent`` is a first-line indent of two characters."""
+    """Running text, wrapped by the renderer.  ``indent`` is a first-line indent of two characters.
+
+    ``hang`` makes a numbered item: the first ``hang`` characters are its label (``调查问题：4、``,
+    ``(1)``), and the continuation lines start under the text after the label (a hanging indent)."""
 
     text: str
     indent: bool = True
@@ -93,6 +96,11 @@ class Paragraph:
     bold: bool = False
     role: FontRole = "body"
     size: float | None = None
+    hang: int = 0
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.hang < max(len(self.text), 1):
+            raise ValueError(f"Paragraph.hang {self.hang} 超出文字长度 {len(self.text)}")
 
 
 @dataclass(frozen=True)
@@ -114,6 +122,10 @@ class Table:
     size: float | None = None
     role: FontRole = "body"
     min_row_height_mm: float = 0.0
+    #: A row taller than what is left of the page starts there and continues on the next page under
+    #: the repeated header (registers); otherwise it moves whole to the next page.  A row taller than
+    #: a whole page is split either way.
+    split_rows: bool = False
 
     def __post_init__(self) -> None:
         if iter(self.rows) is self.rows:  # type: ignore[comparison-overlap]
@@ -182,6 +194,9 @@ class Document:
     page: PageSetup = field(default_factory=PageSetup)
     header: str = ""
     footer: str = ""
+    #: A mark such as 「作废」 printed large and slanted over every page, once in its upper and once in
+    #: its lower half: a sheet cut in two (stub and letter) carries it whole on each part.
+    stamp: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "blocks", tuple(self.blocks))

@@ -37,7 +37,14 @@ from pypdf.generic import (
 from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped]
 
 from courtdesk.kernel.documents.fonts import FontSet, resolve_fonts
-from courtdesk.kernel.documents.geometry import CELL_PAD_X, CELL_PAD_Y, PageGeometry, mm, page_geometry
+from courtdesk.kernel.documents.geometry import (
+    CELL_PAD_X,
+    CELL_PAD_Y,
+    MIN_SPLIT_LINES,
+    PageGeometry,
+    mm,
+    page_geometry,
+)
 from courtdesk.kernel.documents.model import (
     Box,
     CaseNumberLine,
@@ -52,7 +59,7 @@ from courtdesk.kernel.documents.model import (
     Title,
     page_furniture,
 )
-from courtdesk.kernel.documents.textlayout import Line, Measurer, wrap
+from courtdesk.kernel.documents.textlayout import Line, Measurer, fit_line, wrap
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -90,6 +97,10 @@ class _Piece:
     kind: int = CONTENT
     keep_with_next: bool = False
     repeat: _Piece | None = None  # table header to print first on a continuation page
+    #: A table row that may continue on the next page: called with the room left on the page and
+    #: whether the page holds nothing else yet, returns (the part that fits, the rest) or None.
+    split: Callable[[float, bool], tuple[_Piece, _Piece] | None] | None = None
+    cut: bool = False  # a tear line: the sheet is cut here (a stamp marks each part)
 
 
 def _paginate(pieces: Iterable[_Piece], frame_height: float) -> Iterator[list[tuple[_Piece, float]]]:
@@ -109,22 +120,39 @@ def _paginate(pieces: Iterable[_Piece], frame_height: float) -> Iterator[list[tu
         group_height = sum(p.height for p in group)
         if page and used + group_height > frame_height + 0.01:
             fits_alone = group_height <= frame_height
-            if fits_alone or used + group[0].height > frame_height + 0.01:
+            last, lead = group[-1], used + sum(p.height for p in group[:-1])
+            continues = (last.split is not None and lead <= frame_height + 0.01
+                         and last.split(frame_height - lead, False) is not None)
+            if not continues and (fits_alone or used + group[0].height > frame_height + 0.01):
                 yield page
                 yielded = True
                 page, used = [], 0.0
                 if group[0].kind == SPACER:
                     continue
-        for piece in group:
-            if page and used + piece.height > frame_height + 0.01:
-                yield page
-                yielded = True
-                page, used = [], 0.0
-            if not page and piece.repeat is not None and piece.repeat is not piece:
-                page.append((piece.repeat, used))
-                used += piece.repeat.height
-            page.append((piece, used))
-            used += piece.height
+        for whole in group:
+            rest: _Piece | None = whole
+            while rest is not None:
+                piece, rest = rest, None
+                if page and used + piece.height > frame_height + 0.01:
+                    parts = piece.split(frame_height - used, False) if piece.split is not None else None
+                    if parts is not None:  # a tall row: what fits here, the rest on the next page
+                        head, rest = parts
+                        page.append((head, used))
+                    yield page
+                    yielded = True
+                    page, used = [], 0.0
+                    if parts is not None:
+                        continue
+                if not page and piece.repeat is not None and piece.repeat is not piece:
+                    page.append((piece.repeat, used))
+                    used += piece.repeat.height
+                if (piece.split is not None and used + piece.height > frame_height + 0.01
+                        and all(placed is piece.repeat for placed, _ in page)):  # taller than a page
+                    parts = piece.split(frame_height - used, True)
+                    if parts is not None:
+                        piece, rest = parts
+                page.append((piece, used))
+                used += piece.height
     if page or not yielded:
         yield page
 
@@ -175,6 +203,14 @@ def _draw_text(c: Canvas, m: Measurer, x: float, y: float, text: str, char_space
         c.restoreState()
 
 
+def _both(first: DrawFn, second: DrawFn) -> DrawFn:
+    def draw(c: Canvas, top: float) -> None:
+        first(c, top)
+        second(c, top)
+
+    return draw
+
+
 class _Layout:
     """Turns blocks into pieces for one document."""
 
@@ -185,24 +221,33 @@ class _Layout:
 
     # text lines ------------------------------------------------------------------------------------
     def _text_pieces(self, text: str, role: str, size: float, align: str, indent: bool, bold: bool,
-                     keep_with_next: bool = False) -> Iterator[_Piece]:
+                     keep_with_next: bool = False, hang: int = 0) -> Iterator[_Piece]:
         g = self.g
         m = Measurer(self.fonts, role, size, g.char_space(size))
         width = g.frame_width
         first_indent = 2 * (size + m.char_space) if indent else 0.0
+        # a numbered item's continuation lines start under its text, after the number
+        rest_indent = min(first_indent + m.width(text[:hang]) + m.char_space, width / 2) if hang else 0.0
         height = g.line_height(size)
-        lines = wrap(text, m, width, first_indent)
+        lines = wrap(text, m, width, first_indent, rest_indent)
         for i, line in enumerate(lines):
-            indent_here = first_indent if i == 0 else 0.0
-            yield _Piece(height, self._line_drawer(m, line, align, indent_here, bold, height),
-                         keep_with_next=keep_with_next or (len(lines) > 1 and i == 0))
+            indent_here = first_indent if i == 0 else rest_indent
+            draw = self._line_drawer(m, line, align, indent_here, bold, height)
+            if i == 0 and hang and len(line.text) > hang and align in ("left", "justify"):
+                # the label keeps its spacing and the text after it starts where the next lines do
+                label = fit_line(line.text[:hang], m, g.frame_width, True)
+                rest = fit_line(line.text[hang:], m, width - rest_indent, line.last)
+                draws = (self._line_drawer(m, label, "left", first_indent, bold, height),
+                         self._line_drawer(m, rest, align, rest_indent, bold, height))
+                draw = _both(*draws)
+            yield _Piece(height, draw, keep_with_next=keep_with_next or (len(lines) > 1 and i == 0))
 
     def _line_drawer(self, m: Measurer, line: Line, align: str, indent: float, bold: bool,
                      height: float) -> DrawFn:
         g = self.g
         avail = g.frame_width - indent
         x = g.left + indent
-        cs = m.char_space
+        cs = line.char_space(m)  # with the squeeze that keeps closing punctuation inside the frame
         if align == "center":
             x = g.left + (g.frame_width - line.width) / 2
         elif align == "right":
@@ -233,7 +278,7 @@ class _Layout:
                                              False, False)
             elif isinstance(block, Paragraph):
                 yield from self._text_pieces(block.text, block.role, block.size or body, block.align,
-                                             block.indent, block.bold)
+                                             block.indent, block.bold, hang=block.hang)
             elif isinstance(block, Table):
                 yield from self._table_pieces(block)
             elif isinstance(block, SignatureLine):
@@ -264,7 +309,7 @@ class _Layout:
             return [wrap(str(text), m, w - 2 * CELL_PAD_X) if text else [] for text, w in zip(cells, widths)]
 
         def row_piece(lines: list[list[Line]], aligns: Sequence[str], header: _Piece | None,
-                      keep: bool = False, bold: bool = False) -> _Piece:
+                      keep: bool = False, bold: bool = False, splits: bool = False) -> _Piece:
             n = max((len(cell) for cell in lines), default=0)
             height = max(n * lh + 2 * CELL_PAD_Y, min_h, lh + 2 * CELL_PAD_Y)
 
@@ -282,10 +327,19 @@ class _Layout:
                             lx = x + w - CELL_PAD_X - line.width
                         else:
                             lx = x + CELL_PAD_X
-                        _draw_text(c, m, lx, _baseline(y0 - i * lh, lh, size), line.text, bold=bold)
+                        _draw_text(c, m, lx, _baseline(y0 - i * lh, lh, size), line.text,
+                                   line.char_space(m), bold=bold)
                     x += w
 
-            return _Piece(height, draw, keep_with_next=keep, repeat=header)
+            def split(room: float, fresh: bool) -> tuple[_Piece, _Piece] | None:
+                fit = int((room - 2 * CELL_PAD_Y + 0.01) // lh)
+                least = 1 if fresh else MIN_SPLIT_LINES
+                if fit < least or n - fit < least or (not fresh and not table.split_rows):
+                    return None
+                return (row_piece([cell[:fit] for cell in lines], aligns, header, splits=True),
+                        row_piece([cell[fit:] for cell in lines], aligns, header, splits=True))
+
+            return _Piece(height, draw, keep_with_next=keep, repeat=header, split=split if splits else None)
 
         header: _Piece | None = None
         if table.header:
@@ -293,15 +347,8 @@ class _Layout:
                                ["center"] * len(widths), None, keep=True, bold=True)
             yield header
         aligns = [col.align for col in table.columns]
-        max_lines = max(1, int((g.frame_height - (header.height if header else 0) - 2 * CELL_PAD_Y) // lh))
-        for row in table.rows:
-            lines = cell_lines(row)
-            tallest = max((len(cell) for cell in lines), default=0)
-            if tallest <= max_lines:
-                yield row_piece(lines, aligns, header)
-                continue
-            for start in range(0, tallest, max_lines):  # a row taller than a page: continue it
-                yield row_piece([cell[start:start + max_lines] for cell in lines], aligns, header)
+        for row in table.rows:  # a row taller than a page (or, with split_rows, than what is left) splits
+            yield row_piece(cell_lines(row), aligns, header, splits=True)
 
     def _signature_piece(self, block: SignatureLine) -> _Piece:
         g = self.g
@@ -320,6 +367,21 @@ class _Layout:
             total += label_w + value_w + gap
         total = max(0.0, total - gap)
         date_w = m.width(block.date)
+        # never past the margin: a line too long for the frame closes its gaps, then shrinks its blanks
+        over = total + (date_w + gap if block.date else 0.0) - g.frame_width
+        gaps = len(parts) - 1 + (1 if block.date else 0)
+        if over > 0 and gaps:
+            cut = min(over / gaps, gap - pitch)
+            gap -= cut
+            total -= cut * (len(parts) - 1)
+            over -= cut * gaps
+        blanks = [i for i, part in enumerate(parts) if not part[1]]
+        if over > 0 and blanks:
+            cut = min(over / len(blanks), blank_w - 3 * pitch)
+            for i in blanks:
+                label, value, label_w, value_w = parts[i]
+                parts[i] = (label, value, label_w, value_w - cut)
+            total -= cut * len(blanks)
 
         def draw(c: Canvas, top: float) -> None:
             base = _baseline(top, height, size)
@@ -364,7 +426,8 @@ class _Layout:
                 c.rect(x, top - height, width, height, stroke=1, fill=0)
             y0 = top - (height - len(lines) * lh) / 2
             for i, line in enumerate(lines):
-                _draw_text(c, m, x + (width - line.width) / 2, _baseline(y0 - i * lh, lh, size), line.text)
+                _draw_text(c, m, x + (width - line.width) / 2, _baseline(y0 - i * lh, lh, size), line.text,
+                           line.char_space(m))
 
         return _Piece(height, draw)
 
@@ -380,13 +443,18 @@ class _Layout:
             c.saveState()
             c.setLineWidth(0.7)
             c.setDash(4, 3)
-            c.line(mm(8), y_line, g.width - mm(8), y_line)  # edge to edge: it is cut along
+            if block.text:  # the dashes stop short of the number: it must not look struck out
+                middle, gap = g.left + g.frame_width / 2, text_w / 2 + size * 0.5
+                c.line(mm(8), y_line, middle - gap, y_line)
+                c.line(middle + gap, y_line, g.width - mm(8), y_line)
+            else:
+                c.line(mm(8), y_line, g.width - mm(8), y_line)  # edge to edge: it is cut along
             c.restoreState()
             if block.text:
-                # the line runs through the middle of the characters, so each half keeps part of them
+                # on the cut (骑缝): cutting along the line halves the characters, each part keeps part
                 _draw_text(c, m, g.left + (g.frame_width - text_w) / 2, y_line - size * 0.35, block.text)
 
-        return _Piece(height, draw)
+        return _Piece(height, draw, cut=True)
 
 
 def _draw_furniture(c: Canvas, doc: Document, g: PageGeometry, fonts: FontSet, page: int,
@@ -398,6 +466,35 @@ def _draw_furniture(c: Canvas, doc: Document, g: PageGeometry, fonts: FontSet, p
         _draw_text(c, m, (g.width - m.width(header)) / 2, g.height - g.top + mm(5), header)
     if footer:
         _draw_text(c, m, (g.width - m.width(footer)) / 2, g.bottom - mm(7) - size, footer)
+
+
+STAMP_SIZE = 60.0
+STAMP_ANGLE = 20.0
+
+
+def _draw_stamp(c: Canvas, stamp: str, g: PageGeometry, fonts: FontSet, cuts: Sequence[float]) -> None:
+    """``stamp`` in large red letters in a frame, slanted, over the text: centred in each part the
+    tear lines at ``cuts`` (y) cut the text frame into, else in its upper and its lower half — a
+    sheet cut in two carries the whole mark on each part."""
+    m = Measurer(fonts, "title", STAMP_SIZE, STAMP_SIZE * 0.3)
+    width = m.width(stamp)
+    frame_top, frame_bottom = g.height - g.top, g.bottom
+    edges = [frame_top, *sorted(cuts, reverse=True), frame_bottom]
+    if not cuts:
+        edges.insert(1, (frame_top + frame_bottom) / 2)
+    for upper, lower in zip(edges, edges[1:]):
+        centre_y = (upper + lower) / 2
+        c.saveState()
+        c.translate(g.left + g.frame_width / 2, centre_y)
+        c.rotate(STAMP_ANGLE)
+        c.setStrokeColorRGB(0.8, 0.1, 0.1)
+        c.setFillColorRGB(0.8, 0.1, 0.1)
+        c.setFillAlpha(0.25)
+        c.setLineWidth(2.0)
+        c.rect(-width / 2 - STAMP_SIZE * 0.25, -STAMP_SIZE * 0.45, width + STAMP_SIZE * 0.5, STAMP_SIZE * 1.25,
+               stroke=1, fill=0)
+        _draw_text(c, m, -width / 2, -STAMP_SIZE * 0.1, stamp)
+        c.restoreState()
 
 
 def _needs_page_count(doc: Document) -> bool:
@@ -421,6 +518,8 @@ def _draw_document(sink: _ChunkedCanvas, doc: Document, fonts: FontSet, cancel: 
         for piece, offset in page:
             if piece.draw is not None:
                 piece.draw(c, top - offset)
+        if doc.stamp:  # over the text, so nothing covers it
+            _draw_stamp(c, doc.stamp, g, fonts, [top - o - p.height / 2 for p, o in page if p.cut])
         sink.end_page()
     return count
 

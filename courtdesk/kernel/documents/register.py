@@ -12,8 +12,13 @@ The page is laid out like a good paper register (:func:`plan_layout`):
   rows, a minimum for short columns (序号, 份数) and a cap for long free text;
 - numbers, codes, dates and short names (``(2026)第0064号``, ``2026-11-19 15:20``, 王芳) are
   never broken inside: their column is as wide as the widest of them;
-- long free text is cut to at most :data:`MAX_LINES` lines with an ellipsis (…) — the full text is in
-  the app and in the Excel export;
+- free text wraps and is never cut: the paper register is the record of last resort, so every cell
+  prints whole.  The columns are sized so that typical values take at most :data:`MAX_LINES` lines;
+  a longer value makes its row taller.  A row taller than what is left of the page continues on the
+  next page under the repeated header row (the renderers split it; a row taller than a whole page
+  runs over as many pages as it needs);
+- no line of a cell is wider than the cell: closing punctuation is never hung past the cell border,
+  the character before it goes down with it instead;
 - 五号 text when enough rows fit on a page (:data:`TARGET_ROWS`), else 小五; the header row repeats on
   every page, and the footer says 第 x 页 共 y 页.
 """
@@ -21,6 +26,7 @@ The page is laid out like a good paper register (:func:`plan_layout`):
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import tempfile
@@ -29,7 +35,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from itertools import chain, islice
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from courtdesk.kernel.documents.model import (
     PAGE_X_OF_Y,
@@ -59,12 +65,18 @@ REGISTER_BOOK_PAGE = PageSetup(
 
 #: Rows a full page should hold; below that the register prints in 小五 / with shorter cells.
 TARGET_ROWS = 12
-#: Free text is cut to at most this many lines (2 when the page would otherwise hold too few rows).
+#: Columns are sized so that typical free text takes at most this many lines (2 when the page would
+#: otherwise hold too few rows).  Longer text still prints whole: its row grows.
 MAX_LINES = 3
 #: 五号 is taken when it prints at least this share of what 小五 would print.
 PREFER_LARGER = 0.95
 #: How many of the first rows are measured to size the columns.
 SAMPLE_ROWS = 300
+#: Of the sampled rows, how many are measured line by line to share the width among free text.
+LAYOUT_SAMPLE = 120
+#: What a line saved in any cell is worth, per unit of the column's weight, next to a line saved in
+#: the height of a row (1).
+LINE_SAVED = 0.02
 #: Widest a free-text column is made before its text wraps (in characters of the text size).
 TEXT_CAP_CHARS = 16
 #: Narrowest a free-text column is made (in characters).
@@ -73,15 +85,17 @@ TEXT_MIN_CHARS = 3
 SHORT_CHARS = 5
 #: Column kinds whose values never break (the kinds of courtdesk.kernel.registers.Column).
 ATOM_KINDS = frozenset({"serial", "int", "days", "date", "datetime", "money", "bool"})
-#: Column kinds that may wrap but are never cut short.
+#: Column kinds whose (short) values wrap onto balanced lines (已批准 / 待发放).
 WHOLE_KINDS = frozenset({"status"})
 #: A number, code or date: digits with ASCII/CJK brackets, letters, 第…号 — no spaces or prose punctuation.
 _CODE = re.compile(r"[\w()（）〔〕\[\]\-/:.·#]*\d[\w()（）〔〕\[\]\-/:.·#]*")
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2})?)?")
 CODE_MAX_CHARS, CODE_MAX_CJK = 24, 6
-ELLIPSIS = "…"
-#: Distinct cell texts whose printed lines are remembered while a register is spooled.
-CLIP_CACHE = 20000
+#: Distinct cell texts whose printed lines are remembered while a register is spooled (bounds memory:
+#: the cache is emptied when it is full).
+LAYOUT_CACHE = 20000
+#: Cell texts longer than this are not remembered (they rarely repeat, and would cost memory).
+LAYOUT_CACHE_CHARS = 400
 
 
 class SpooledRows:
@@ -147,8 +161,8 @@ class BookLayout:
     widths: tuple[float, ...]  # column widths in pt, summing to the frame width
     headers: tuple[str, ...]  # header texts, with "\n" where a header is set on two lines
     atoms: tuple[bool, ...]  # columns whose values are never broken
-    whole: tuple[bool, ...]  # columns never cut short (the atoms, and 状态 which may wrap)
-    max_lines: int  # free text is cut to this many lines
+    whole: tuple[bool, ...]  # the atoms, and 状态 which wraps onto balanced lines
+    max_lines: int  # the columns are sized for typical free text on this many lines (never a cut)
     rows_per_page: float  # estimated on the measured rows (full page, header row included)
 
     @property
@@ -214,9 +228,10 @@ def plan_layout(columns: Sequence[BookColumn], sample: Sequence[Sequence[str]], 
                 page: PageSetup = REGISTER_BOOK_PAGE, *, first_rows: int = 0) -> BookLayout:
     """Size the columns of a register from the headers and the first rows (``sample``).
 
-    Tries 五号 and 小五 with up to 3 or 2 lines of free text; of those that hold :data:`TARGET_ROWS`
-    rows on a page it takes the one that prints the most of the sampled text (五号 unless 小五 shows
-    clearly more, see :data:`PREFER_LARGER`), else the one that holds the most rows.  ``first_rows`` is
+    Tries 五号 and 小五 with columns sized for up to 3 or 2 lines of typical free text; of those that
+    hold :data:`TARGET_ROWS` rows on a page it takes the one that sets the most of the sampled text
+    within those lines (五号 unless 小五 does clearly better, see :data:`PREFER_LARGER`), else the one
+    that holds the most rows.  Nothing is ever cut: longer text makes its row taller.  ``first_rows`` is
     the number of rows in the whole register (sizes the 序号 column when it is not in the sample).
     """
     from courtdesk.kernel.documents.geometry import CELL_PAD_X, page_geometry
@@ -224,7 +239,7 @@ def plan_layout(columns: Sequence[BookColumn], sample: Sequence[Sequence[str]], 
 
     g = page_geometry(page)
     options: list[tuple[BookLayout, float]] = []
-    for size, max_lines in ((SIZE_5HAO, MAX_LINES), (SIZE_5HAO, 2), (SIZE_XIAO5, MAX_LINES), (SIZE_XIAO5, 2)):
+    for size, max_lines in ((SIZE_5HAO, MAX_LINES), (SIZE_XIAO5, MAX_LINES)):
         m = Measurer(fonts, "body", size, 0.0)
         layout = _plan_at(columns, sample, m, g.frame_width, max_lines, first_rows, CELL_PAD_X)
         if layout is not None:
@@ -246,7 +261,8 @@ def plan_layout(columns: Sequence[BookColumn], sample: Sequence[Sequence[str]], 
 
 def _estimate(layout: BookLayout, sample: Sequence[Sequence[str]], m: Measurer, frame_height: float,
               pad_x: float) -> tuple[BookLayout, float]:
-    """``layout`` with its rows per page filled in, and the share of the sampled text it prints."""
+    """``layout`` with its rows per page filled in (every cell whole), and the share of the sampled
+    text set within ``layout.max_lines`` lines."""
     from courtdesk.kernel.documents.geometry import CELL_PAD_Y, NATURAL_LEADING
 
     lh = layout.size * NATURAL_LEADING
@@ -264,13 +280,12 @@ def _estimate(layout: BookLayout, sample: Sequence[Sequence[str]], m: Measurer, 
             if m.width(text) <= width + 0.01:
                 shown += len(text)
                 continue
-            lines = [text] if layout.atoms[i] else break_lines(text, m, width)
+            lines = break_lines(text, m, width)
+            n = max(n, len(lines))
             if layout.whole[i] or len(lines) <= layout.max_lines:
                 shown += len(text)
-                n = max(n, len(lines))
             else:
-                shown += sum(len(line) for line in lines[: layout.max_lines]) - 1
-                n = max(n, layout.max_lines)
+                shown += sum(len(line) for line in lines[: layout.max_lines])
         heights.append(n * lh + 2 * CELL_PAD_Y)
     mean = sum(heights) / len(heights) if heights else lh + 2 * CELL_PAD_Y
     per_page = (frame_height - header_h) / mean
@@ -282,9 +297,9 @@ def _plan_at(columns: Sequence[BookColumn], sample: Sequence[Sequence[str]], m: 
     """Widths at one text size, or None when the columns cannot fit the page at that size.
 
     Never-broken columns get the width of their widest value.  Free-text columns start at their
-    minimum; the rest of the page goes, a little at a time, to the column where it shows the most
-    more of the sampled text (weighted by the column's weight), up to the cap; what is left widens
-    the free-text columns toward one line per cell."""
+    minimum; the rest of the page goes, a little at a time, to the column where it sets the most more
+    of the sampled text within ``max_lines`` lines (weighted by the column's weight), up to the cap;
+    what is left widens the free-text columns toward one line per cell."""
     size = m.size
     pad = 2 * pad_x + 1.0  # both paddings and a hair for rounding
     atoms: list[bool] = []
@@ -320,28 +335,50 @@ def _plan_at(columns: Sequence[BookColumn], sample: Sequence[Sequence[str]], m: 
         step = size / 2
         cap = TEXT_CAP_CHARS * size + pad
         slack = 0.6 * size  # what wrapping wastes at the end of a line, on average
+        # Nothing is cut, so the page goes where it makes the rows shortest: the sum over the sampled
+        # rows of their tallest cell, plus a little (by the column's weight) for every line saved in
+        # any cell, so that two equally tall cells of a row both get wider.
+        measured_rows = sample[:LAYOUT_SAMPLE]
+        row_widths = {i: [m.width(_flatten(row[i])) if i < len(row) and row[i] else 0.0 for row in measured_rows]
+                      for i in texts}
 
-        def shown(i: int, width: float) -> float:
+        def lines_at(i: int, width: float) -> list[int]:
             inner = width - 2 * pad_x
-            fits = max_lines * (inner - slack)
-            cut = max(0.0, fits - size)  # the … takes a character
-            return sum(w if w <= inner or w <= fits else cut for w in texts[i])
+            per_line = max(inner - slack, size)
+            return [1 if w <= inner + 0.01 else math.ceil(w / per_line) for w in row_widths[i]]
 
-        current = {i: shown(i, widths[i]) for i in texts}
-        while room >= step:
-            best, gain, after = -1, 0.0, 0.0
+        def next_step(i: int) -> float:
+            """The widening of column ``i`` (whole steps) after which one of its cells takes a line less."""
+            least = math.inf
+            for w, n in zip(row_widths[i], lines[i]):
+                if n > 1:
+                    needed = (w / (n - 1) if n > 2 else w) + (slack if n > 2 else 0.0) + 2 * pad_x
+                    least = min(least, needed)
+            if least is math.inf:
+                return math.inf
+            return max(1, math.ceil((least - widths[i]) / step - 1e-9)) * step
+
+        lines = {i: lines_at(i, widths[i]) for i in texts}
+        while room >= step and measured_rows:
+            tallest = [max(col[r] for col in lines.values()) for r in range(len(measured_rows))]
+            second = {i: [max((lines[j][r] for j in lines if j != i), default=1) for r in range(len(measured_rows))]
+                      for i in lines} if len(lines) <= 12 else None
+            best, gain, after, grow = -1, 0.0, cast("list[int]", []), 0.0
             for i in texts:
-                if widths[i] + step > cap:
+                more = next_step(i)
+                if more > room + 0.01 or widths[i] + more > cap:
                     continue
-                value = shown(i, widths[i] + step)
-                weighted = (value - current[i]) * max(columns[i].weight, 0.1)
-                if weighted > gain + 1e-9:
-                    best, gain, after = i, weighted, value
+                new = lines_at(i, widths[i] + more)
+                others = second[i] if second is not None else tallest
+                saved = sum(top - max(n, o) for top, n, o in zip(tallest, new, others))
+                value = (saved + LINE_SAVED * max(columns[i].weight, 0.1) * (sum(lines[i]) - sum(new))) / more
+                if value > gain + 1e-9:
+                    best, gain, after, grow = i, value, new, more
             if best < 0:
                 break
-            widths[best] += step
-            current[best] = after
-            room -= step
+            widths[best] += grow
+            lines[best] = after
+            room -= grow
         # what is left: toward one line per cell (the 90th percentile of each column), shared by how
         # much text each column holds (作废原因, mostly empty, gets little)
         rows = max(len(sample), 1)
@@ -407,9 +444,11 @@ def _tokens(text: str, m: Measurer, width: float) -> list[str | tuple[str, ...]]
 
 
 def break_lines(text: str, m: Measurer, width: float) -> list[str]:
-    """Lines of a table cell ``width`` wide: like the renderer's wrapping (closing punctuation hangs,
-    opening punctuation never ends a line, Latin runs stay whole), but a line rather ends after 、，；
-    than inside a name, and numbers such as ``(2026)第0016号`` and dates are kept whole."""
+    """Lines of a table cell ``width`` wide, none wider than ``width``: like the renderer's wrapping
+    (closing punctuation never starts a line, opening punctuation never ends one, Latin runs stay
+    whole), but closing punctuation never hangs past the cell border — the character before it goes
+    down to the next line with it — a line rather ends after 、，； than inside a name, and numbers
+    such as ``(2026)第0016号`` and dates are kept whole."""
     from courtdesk.kernel.documents.textlayout import NO_LINE_END, NO_LINE_START
 
     if not text:
@@ -449,14 +488,14 @@ def break_lines(text: str, m: Measurer, width: float) -> list[str]:
             tok = item
             tw = adv(tok) if len(tok) == 1 else sum(map(adv, tok))
         if cur and cur_w + tw > width + 0.01:
-            if tok in NO_LINE_START:
-                cur.append(tok)  # hangs over the edge, as the renderer does
-                ws.append(tw)
-                cur_w += tw
-                soft = len(cur)
-                continue
-            use_soft = 0 < soft < len(cur) and sum(ws[:soft]) >= 0.5 * width
-            cut_line(soft if use_soft else len(cur))
+            if tok in NO_LINE_START:  # never hang it past the border: carry the last glyph down with it
+                at = len(cur) - 1
+                while at > 0 and cur[at] in NO_LINE_START:
+                    at -= 1
+                cut_line(at if at > 0 else len(cur))
+            else:
+                use_soft = 0 < soft < len(cur) and sum(ws[:soft]) >= 0.5 * width
+                cut_line(soft if use_soft else len(cur))
             if cur and cur_w + tw > width + 0.01:
                 cut_line(len(cur))
         if not cur and tok == " ":
@@ -473,14 +512,14 @@ def break_lines(text: str, m: Measurer, width: float) -> list[str]:
     return lines
 
 
-def clip_text(text: str, m: Measurer, width: float, max_lines: int | None) -> str:
-    """``text`` as the lines it prints in a cell ``width`` wide (joined by ``\n``), cut with … after
-    ``max_lines`` lines (None: never cut)."""
+def cell_text(text: str, m: Measurer, width: float, *, balance: bool = False) -> str:
+    """``text`` whole, as the lines it prints in a cell ``width`` wide (joined by ``\n``).  With
+    ``balance`` (short status words) the lines are made about as long as each other."""
     text = _flatten(text)
     lines = break_lines(text, m, width)
     if len(lines) <= 1:
         return text
-    if max_lines is None:  # never cut: balance the lines (已批准 / 待发放, not 已批准待发 / 放)
+    if balance and len(lines) <= MAX_LINES:  # 已批准 / 待发放, not 已批准待发 / 放
         low, high = 0.0, width
         for _ in range(12):
             mid = (low + high) / 2
@@ -489,39 +528,38 @@ def clip_text(text: str, m: Measurer, width: float, max_lines: int | None) -> st
             else:
                 low = mid
         lines = break_lines(text, m, high)
-    elif len(lines) > max_lines:
-        last = lines[max_lines - 1]
-        while last and m.width(last + ELLIPSIS) > width + 0.01:
-            last = last[:-1]
-        lines = [*lines[: max_lines - 1], last.rstrip(" ，、；：,;:（(《“") + ELLIPSIS]
     return "\n".join(lines)
 
 
-def _clipped_rows(rows: Iterable[Sequence[object]], layout: BookLayout, fonts: FontSet,
-                  pad_x: float) -> Iterator[list[str]]:
+def _laid_out_rows(rows: Iterable[Sequence[object]], layout: BookLayout, fonts: FontSet,
+                   pad_x: float) -> Iterator[list[str]]:
+    """Each row with its cells broken into the lines they print (whole, never cut), one row at a time."""
     from courtdesk.kernel.documents.textlayout import Measurer
 
     m = Measurer(fonts, "body", layout.size, 0.0)
-    plan = [(atom, None if whole else layout.max_lines, width - 2 * pad_x)
+    plan = [(atom, whole and not atom, width - 2 * pad_x)
             for atom, whole, width in zip(layout.atoms, layout.whole, layout.widths)]
     # Registers repeat themselves (印章, 用途, 状态, 备注 …): lay out each distinct text once.
     done: dict[tuple[int, str], str] = {}
     for row in rows:
         cells = ["" if cell is None else str(cell) for cell in row]
-        for i, (atom, max_lines, inner) in enumerate(plan):
+        for i, (atom, balance, inner) in enumerate(plan):
             text = cells[i] if i < len(cells) else ""
             if not text:
                 continue
             if atom:
-                cells[i] = _flatten(text)
+                text = _flatten(text)
+                # sized from the first rows: a wider value further down wraps rather than overflow
+                cells[i] = text if m.width(text) <= inner + 0.01 else "\n".join(break_lines(text, m, inner))
                 continue
             key = (i, text)
             out = done.get(key)
             if out is None:
-                out = clip_text(text, m, inner, max_lines)
-                if len(done) >= CLIP_CACHE:
-                    done.clear()
-                done[key] = out
+                out = cell_text(text, m, inner, balance=balance)
+                if len(text) <= LAYOUT_CACHE_CHARS:
+                    if len(done) >= LAYOUT_CACHE:
+                        done.clear()
+                    done[key] = out
             cells[i] = out
         yield cells
 
@@ -535,7 +573,7 @@ def register_book(court_name: str, title: str, filter_text: str,
     ``columns`` are :class:`BookColumn` or ``(header, weight[, kind])`` tuples (the weight is no longer
     used: columns are sized from their content); ``rows`` may be any iterable (a query result, a
     generator) and is consumed once: the first :data:`SAMPLE_ROWS` rows size the columns, then every
-    row goes, cut to fit, into a spool file.  ``fonts`` are the PDF fonts the register will be
+    row goes, broken into the lines of its cells (whole: nothing is cut), into a spool file.  ``fonts`` are the PDF fonts the register will be
     printed with (measured here); ``count``, if known, is the number of rows (sizes 序号).  The court
     name and register title head every page; the footer says 第 x 页 共 y 页, followed by
     ``checkpoint`` (the audit chain's entry count and short hash when printed, see
@@ -550,7 +588,7 @@ def register_book(court_name: str, title: str, filter_text: str,
     head = [["" if cell is None else str(cell) for cell in row] for row in islice(iterator, SAMPLE_ROWS)]
     layout = plan_layout(book_columns, head, fonts, first_rows=count or len(head))
 
-    spooled = SpooledRows(_clipped_rows(chain(head, iterator), layout, fonts, CELL_PAD_X))
+    spooled = SpooledRows(_laid_out_rows(chain(head, iterator), layout, fonts, CELL_PAD_X))
     del head  # the measured rows are in the spool now
     printed = _format_time(printed_at)
     condition = filter_text.strip() or "全部"
@@ -568,6 +606,6 @@ def register_book(court_name: str, title: str, filter_text: str,
                       indent=False, align="left", size=SIZE_5HAO),
             Table(columns=tuple(Column(header, width, align)
                                 for header, width, align in zip(layout.headers, layout.widths, layout.aligns)),
-                  rows=spooled, size=layout.size),
+                  rows=spooled, size=layout.size, split_rows=True),
         ),
     )

@@ -1,8 +1,14 @@
 """Line breaking for CJK text on a character grid (used by the PDF renderer).
 
-Rules (simplified 中文排版 禁则): closing punctuation never starts a line (it hangs into the margin and
-the line is compressed to fit); opening punctuation never ends a line; a run of Latin letters and
-digits (a phone number, ``V8598925``, ``1091``) is not split unless it is longer than a line.
+Rules (simplified 中文排版 禁则, 避头尾): closing punctuation never starts a line and opening punctuation
+never ends one; a run of Latin letters and digits (a phone number, ``V8598925``, ``1091``) is not split
+unless it is longer than a line.
+
+No glyph ever passes the frame: closing punctuation that does not fit at the end of a line is *not*
+hung into the margin.  The line is squeezed instead (its character spacing shrinks a little, at most
+:data:`MAX_SQUEEZE` of the size per gap), and when that is not enough, the last character (or run) of
+the line moves down with the punctuation.  Every renderer draws a line with the spacing of its
+:class:`Line` (``Measurer.char_space + Line.squeeze``), so ``Line.width`` is what is printed.
 """
 
 from __future__ import annotations
@@ -16,13 +22,20 @@ from courtdesk.kernel.documents.fonts import FontSet
 NO_LINE_START = frozenset("，。、；：？！）》」』】〕〉”’…—·%,.;:?!)]}>")
 NO_LINE_END = frozenset("（《「『【〔〈“‘([{<")
 _TOKENS = re.compile(r"[A-Za-z0-9.@\-/%]+|.", re.DOTALL)
+#: Most a line's character spacing may shrink to keep closing punctuation on it, as a part of the size.
+MAX_SQUEEZE = 0.1
 
 
 @dataclass(frozen=True)
 class Line:
     text: str
-    width: float  # natural width in points (without the spacing after the last glyph)
+    width: float  # printed width in points (with the squeeze; without the spacing after the last glyph)
     last: bool  # last line of the paragraph, or ended by an explicit line break
+    squeeze: float = 0.0  # added to the character spacing (≤ 0) so the line fits its room
+
+    def char_space(self, m: Measurer) -> float:
+        """The character spacing to draw this line with."""
+        return m.char_space + self.squeeze
 
 
 class Measurer:
@@ -61,21 +74,40 @@ class Measurer:
         return out
 
 
-def wrap(text: str, m: Measurer, width: float, first_indent: float = 0.0) -> list[Line]:
-    """Break ``text`` into lines no wider than ``width`` (closing punctuation may hang over)."""
+def wrap(text: str, m: Measurer, width: float, first_indent: float = 0.0,
+         rest_indent: float = 0.0) -> list[Line]:
+    """Break ``text`` into lines that fit ``width``: the first line after ``first_indent``, the
+    others after ``rest_indent`` (a hanging indent).  No line is printed wider than its room, except a
+    single glyph wider than the whole room."""
     lines: list[Line] = []
     for part in text.split("\n"):
-        lines.extend(_wrap_part(part, m, width, first_indent if not lines else 0.0))
+        first = first_indent if not lines else rest_indent
+        lines.extend(_wrap_part(part, m, width, first, rest_indent))
     return lines or [Line("", 0.0, True)]
 
 
-def _wrap_part(text: str, m: Measurer, width: float, indent: float) -> list[Line]:
+def fit_line(text: str, m: Measurer, room: float, last: bool = True) -> Line:
+    """A finished line, squeezed when its glyphs pass ``room``."""
+    natural = m.width(text)
+    gaps = len(text) - 1
+    if natural <= room or gaps <= 0:
+        return Line(text, natural, last)
+    squeeze = (room - natural) / gaps - 1e-6
+    return Line(text, natural + squeeze * gaps, last, squeeze)
+
+
+def _squeezable(m: Measurer, glyphs: int, over: float) -> bool:
+    """Whether a line of ``glyphs`` glyphs may shrink by ``over`` points to keep its punctuation."""
+    return glyphs > 1 and over <= (glyphs - 1) * MAX_SQUEEZE * m.size
+
+
+def _wrap_part(text: str, m: Measurer, width: float, indent: float, rest_indent: float) -> list[Line]:
     whole = m.width(text)
-    if indent + whole - min(m.char_space, 0.0) <= width + 0.01:  # fits: the common case in tables
+    if indent + whole <= width + 0.01:  # fits: the common case in tables
         return [Line(text, whole, True)]
     tokens: list[str] = []
     for tok in _TOKENS.findall(text):
-        if len(tok) > 1 and m.width(tok) > width:
+        if len(tok) > 1 and m.width(tok) > width - max(indent, rest_indent):
             tokens.extend(tok)  # longer than a line: may break anywhere
         else:
             tokens.append(tok)
@@ -83,22 +115,55 @@ def _wrap_part(text: str, m: Measurer, width: float, indent: float) -> list[Line
     out: list[Line] = []
     cur: list[str] = []
     cur_w = indent  # running advance (incl. the spacing after each glyph)
-    avail = width
+    grid_slack = max(-m.char_space, 0.0)  # a full grid line's last glyph passes by this: squeezed away
+
+    def room() -> float:
+        return width - (indent if not out else rest_indent)
+
+    def flush(last: bool) -> None:
+        nonlocal cur, cur_w
+        line_text = "".join(cur)
+        if not last:
+            line_text = line_text.rstrip(" ")
+        out.append(fit_line(line_text, m, room(), last))
+        cur = []
+        cur_w = rest_indent
+
+    def overflow(extra: float) -> float:
+        """How far the line's last glyph would pass the frame with ``extra`` advance added."""
+        return cur_w + extra - m.char_space - width
+
     pending = tokens[::-1]
     while pending:
         tok = pending.pop()
         tw = sum(m.advance(ch) for ch in tok)
         if not cur and tok == " " and out:
             continue  # no space at the start of a wrapped line
-        if not cur and len(tok) > 1 and cur_w + tw - max(m.char_space, 0.0) > avail + 0.01:
+        if not cur and len(tok) > 1 and overflow(tw) > grid_slack + 0.01:
             pending.extend(tok[::-1])  # does not fit even at the line start (after the indent): split
             continue
-        # fit by advance (the character grid), not by ink: with the grid's small negative spacing the
-        # 28th glyph's ink overhangs the 156 mm by 0.2 pt, as it does in Word
-        if cur and cur_w + tw - max(m.char_space, 0.0) > avail + 0.01:
-            if tok in NO_LINE_START:
-                cur.append(tok)  # hanging punctuation
-                cur_w += tw
+        # fit by the grid: the 28th glyph of a full line passes the 156 mm by the (negative) character
+        # spacing, and the line is squeezed by that much (0.2 pt over 27 gaps, invisible)
+        if cur and overflow(tw) > grid_slack + 0.01 and tok != " ":  # (a space at the end is dropped)
+            if tok[:1] in NO_LINE_START:  # (also a run such as 「%30」)
+                # closing punctuation stays on this line: squeeze it in, or take the last character
+                # (with its own closing punctuation) down to the next line
+                run = [tok]
+                while pending and pending[-1][:1] in NO_LINE_START:
+                    run.append(pending.pop())
+                run_w = sum(m.advance(ch) for t in run for ch in t)
+                glyphs = sum(len(t) for t in cur + run)
+                if _squeezable(m, glyphs, overflow(run_w)):
+                    cur.extend(run)
+                    cur_w += run_w
+                    continue
+                back = _take_back(cur)
+                if back is None and glyphs > 1 and overflow(run_w) <= (glyphs - 1) * 0.3 * m.size:
+                    cur.extend(run)  # nothing can go down (a narrow cell): squeeze harder
+                    cur_w += run_w
+                    continue
+                flush(False)  # else, in the narrowest cells, the punctuation starts the next line
+                pending.extend(((back or []) + run)[::-1])
                 continue
             # Opening punctuation never ends a line: carry it over. Spaces at the break are dropped,
             # and do not stop the carrying (「《 （」 moves whole).
@@ -107,15 +172,38 @@ def _wrap_part(text: str, m: Measurer, width: float, indent: float) -> list[Line
                 ch = cur.pop()
                 if ch != " ":
                     carry.insert(0, ch)
-            line_text = "".join(cur).rstrip(" ")
-            out.append(Line(line_text, m.width(line_text), False))
-            cur = carry
-            cur_w = sum(m.advance(ch) for ch in "".join(carry))
-            if carry and len(tok) > 1 and cur_w + tw - max(m.char_space, 0.0) > avail + 0.01:
-                pending.extend(tok[::-1])  # the carried brackets leave no room for the whole run: split it
-                continue
+            flush(False)
+            pending.append(tok)
+            pending.extend(carry[::-1])
+            continue
         cur.append(tok)
         cur_w += tw
-    line_text = "".join(cur)
-    out.append(Line(line_text, m.width(line_text), True))
+    flush(True)
     return out
+
+
+def _take_back(cur: list[str]) -> list[str] | None:
+    """Remove from the end of ``cur`` what must go down to the next line with closing punctuation: the
+    last character or run (and any closing punctuation before it, which cannot start a line), and
+    then any opening punctuation the shortened line would end with.  None when the line would be
+    left empty; then ``cur`` is unchanged."""
+    at = len(cur)
+    while at > 0:
+        at -= 1
+        if cur[at] != " " and cur[at][:1] not in NO_LINE_START:
+            break
+    else:
+        return None
+    while at > 0 and (cur[at - 1] in NO_LINE_END or cur[at - 1] == " "):
+        at -= 1
+    if at == 0:
+        if len(cur[-1]) > 1 and len(cur) == 1:  # one long run: its last character goes down
+            head, tail = cur[0][:-1], cur[0][-1]
+            cur[0] = head
+            return [tail]
+        return None
+    back = cur[at:]
+    del cur[at:]
+    while back and back[0] == " ":
+        back.pop(0)
+    return back

@@ -146,7 +146,9 @@ def test_characters_outside_the_song_font_fall_back_to_another_embedded_font(ren
     _doc, pdf, _docx = rendered["introduction"]  # 赵喆: 喆 is not in GB2312
     bases = {font.base_font.split("+", 1)[-1] for font in pdf_fonts(pdf)}
     assert "BousungEG-Light-GB" in bases  # AR PL SungtiL GB for the body
-    assert any(base.startswith("WenQuanYiMicroHei") for base in bases)  # only for 喆
+    assert "UMingCN-0" in bases  # AR PL UMing CN, a serif, only for 喆
+    assert "LiberationSerif" in bases  # Latin letters and digits
+    assert not any(base.startswith("WenQuanYi") for base in bases)  # no sans in this letter
     assert "喆" in pdf_page_texts(pdf)[0]
 
 
@@ -165,7 +167,7 @@ def test_docx_runs_name_the_official_east_asian_fonts(rendered: dict, name: str)
         assert rfonts is not None
         assert rfonts.get(qn("w:eastAsiaTheme")) is None
         east_asia.add(rfonts.get(qn("w:eastAsia")))
-    assert east_asia <= {"仿宋_GB2312", "方正小标宋简体", "楷体_GB2312", "黑体"}
+    assert east_asia <= {"仿宋_GB2312", "方正小标宋简体", "楷体_GB2312", "黑体", "宋体"}  # 宋体: 喆 only
     assert "仿宋_GB2312" in east_asia
     for member in ("word/document.xml", "word/styles.xml"):
         assert "eastAsiaTheme" not in docx_xml(docx_path, member)
@@ -287,7 +289,10 @@ def test_tear_line_text_is_printed_on_both_halves_and_across_the_line(rendered: 
     at = lines.index(number, next(i for i, line in enumerate(lines) if line == number) + 1)
     assert number in lines[:at] and number in lines[at + 1:]  # stub, tear line, letter
 
-    ys = sorted((y for _x, y, text in text_positions(pdf) if number in squash(text)), reverse=True)
+    baselines: dict[float, str] = {}  # a line's chunks joined: Latin and Chinese are separate font runs
+    for _x, y, text in sorted(text_positions(pdf), key=lambda chunk: (-chunk[1], chunk[0])):
+        baselines[round(y, 1)] = baselines.get(round(y, 1), "") + text
+    ys = sorted((y for y, text in baselines.items() if number in squash(text)), reverse=True)
     assert len(ys) == 3
     stub_y, tear_y, letter_y = ys
     assert stub_y > tear_y > letter_y

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -33,17 +34,20 @@ def test_wrapping_keeps_every_character_and_fits_the_width(text: str, width: flo
     assert lines[-1].last and not any(line.last for line in lines[:-1])
     for i, line in enumerate(lines):
         room = width - (first if i == 0 else 0.0)
-        overhang = 0.0
-        body = line.text
-        while body and body[-1] in NO_LINE_START:  # hanging punctuation may stick out
-            overhang += m.advance(body[-1])
-            body = body[:-1]
-        # the last glyph's ink may pass its grid cell by the (negative) character spacing: 0.2 pt
-        assert line.width <= room + overhang + 0.25 or len(line.text) == 1
-        if i > 0:
-            assert line.text[:1] not in NO_LINE_START
+        # nothing hangs: the printed width (squeezed where punctuation was kept) fits the room
+        assert line.width <= room + 0.01 or len(line.text) == 1
+        assert line.squeeze <= 0.0
+        assert line.width == pytest.approx(m.width(line.text) + line.squeeze * (len(line.text) - 1))
+        if i > 0 and line.text[:1] in NO_LINE_START:
+            # only when the line above had nothing that could come down with it
+            above = [ch for ch in lines[i - 1].text if ch not in NO_LINE_START | NO_LINE_END | {" "}]
+            assert len(above) <= 1 or _one_run(above), (lines[i - 1].text, line.text)
         if i < len(lines) - 1 and len(line.text) > 1:
             assert line.text[-1] not in NO_LINE_END
+
+
+def _one_run(chars: list[str]) -> bool:
+    return all(ch.isascii() and ch.isalnum() for ch in chars)
 
 
 def test_a_full_line_holds_28_characters() -> None:
@@ -51,12 +55,36 @@ def test_a_full_line_holds_28_characters() -> None:
     assert [len(line.text) for line in lines] == [28, 28, 4]
 
 
-def test_numbers_are_not_split_and_punctuation_hangs() -> None:
+def test_numbers_are_not_split_and_punctuation_is_squeezed_in() -> None:
     m = measurer()
     text = "法" * 25 + "18031600090"
     lines = wrap(text, m, G.frame_width)
     assert lines[1].text == "18031600090"
     lines = wrap("法" * 28 + "。后", m, G.frame_width)
     assert lines[0].text == "法" * 28 + "。" and lines[1].text == "后"
+    assert lines[0].squeeze < 0 and lines[0].width <= G.frame_width  # squeezed, never hung
     lines = wrap("法" * 27 + "（后）", m, G.frame_width)
     assert lines[0].text == "法" * 27 and lines[1].text == "（后）"
+
+
+def test_punctuation_that_cannot_be_squeezed_in_takes_the_last_character_down() -> None:
+    m = measurer()
+    lines = wrap("法" * 28 + "）》」』后", m, G.frame_width)  # four marks: too much to squeeze
+    assert lines[0].text == "法" * 27 and lines[1].text == "法）》」』后"
+    assert all(line.width <= G.frame_width + 0.01 for line in lines)
+
+
+def test_an_id_number_keeps_its_closing_bracket_inside_the_frame() -> None:
+    m = measurer()
+    text = "兹介绍我院庭长吴涛同志（身份证号：131003197806300354）、书记员林晓同志"
+    lines = wrap(text, m, G.frame_width, 2 * G.char_pitch)
+    assert lines[0].text.endswith("131003197806300354）、")
+    assert lines[0].width <= G.frame_width - 2 * G.char_pitch + 0.01
+
+
+def test_continuation_lines_hang_under_the_item_text() -> None:
+    m = measurer()
+    rest = 7 * G.char_pitch
+    lines = wrap("调查问题：4、" + "被执行人是否有其他财产" * 5, m, G.frame_width, 0.0, rest)
+    assert len(lines) > 1
+    assert all(line.width <= G.frame_width - rest + 0.01 for line in lines[1:])
