@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
@@ -28,6 +29,49 @@ def _compact(ids: list[int]) -> str:
     return ",".join(parts) or "-"
 
 
+FORMAT_NAMES = {"pdf": "PDF", "docx": "Word（DOCX）"}
+
+
+def output_target(out: str, fmt: str | None) -> tuple[Path, str]:
+    """The file ``--out`` names and the format to write it in, checked before anything is read or
+    written: an existing folder or a missing one is refused (nothing is left behind), the format
+    comes from the extension (.pdf / .docx), and an explicit ``--format`` must agree with it."""
+    from courtdesk.kernel.errors import DomainError
+
+    path = Path(out).expanduser()
+    if path.is_dir() or out.endswith(("/", "\\")):
+        raise DomainError(f"输出文件：「{out}」是文件夹，请写出文件名，例如「{path / ('文书.' + (fmt or 'pdf'))}」",
+                          field="输出文件")
+    folder = path.parent
+    if not folder.is_dir():
+        raise DomainError(f"输出文件：文件夹「{folder}」不存在，请先创建该文件夹或改写路径", field="输出文件")
+    ext = path.suffix.lower().lstrip(".")
+    wanted = "、".join(f".{f}" for f in FORMAT_NAMES)
+    if ext not in FORMAT_NAMES:
+        shown = f"扩展名「{path.suffix}」" if path.suffix else "没有扩展名"
+        raise DomainError(f"输出文件：「{path.name}」{shown}，文件名须以 {wanted} 结尾（格式由扩展名决定）",
+                          field="输出文件")
+    if fmt is not None and fmt != ext:
+        raise DomainError(f"输出文件：扩展名「.{ext}」与 --format {fmt} 不一致，"
+                          f"请改为「{path.with_suffix('.' + fmt).name}」或省略 --format", field="输出文件")
+    return path, ext
+
+
+def _write(session: Any, doc: Any, out: Path, fmt: str) -> None:
+    """Render ``doc`` to ``out``: the PDF renderer writes ``<name>.part`` and renames it; the DOCX is
+    made in memory first, so a failure leaves no half-written file either."""
+    import io
+
+    from courtdesk.kernel import printing
+
+    if fmt == "pdf":
+        printing.render(doc, str(out), fmt, fonts=printing.fonts_for(session))
+        return
+    buffer = io.BytesIO()
+    printing.render(doc, buffer, fmt)
+    out.write_bytes(buffer.getvalue())
+
+
 def cmd_render(args: argparse.Namespace) -> int:
     from courtdesk.kernel import printing
     from courtdesk.kernel.db import open_database
@@ -42,10 +86,10 @@ def cmd_render(args: argparse.Namespace) -> int:
             return 0
         if not args.kind or args.id is None or not args.out:
             raise DomainError("render：需要 KIND ID --out FILE（或 --list）", field="参数")
-        fmt = args.format or Path(args.out).suffix.lstrip(".").lower()
+        out, fmt = output_target(args.out, args.format)
         doc = printing.record_document(s, args.kind, args.id)
-        printing.render(doc, args.out, fmt, fonts=printing.fonts_for(s) if fmt == "pdf" else None)
-    print(f"written: {args.out}")
+        _write(s, doc, out, fmt)
+    print(f"written: {out}")
     return 0
 
 
@@ -68,6 +112,7 @@ def cmd_print_register(args: argparse.Namespace) -> int:
     from courtdesk.kernel.models.people import User
     from courtdesk.kernel.registers import RegisterQuery
 
+    out, fmt = output_target(args.out, args.format)
     db = open_database(args.db)
     with db.read() as s:
         if args.register not in {r.key for r in registers.all_registers()}:
@@ -80,10 +125,9 @@ def cmd_print_register(args: argparse.Namespace) -> int:
             date_from=dt.date.fromisoformat(args.date_from) if args.date_from else None,
             date_to=dt.date.fromisoformat(args.date_to) if args.date_to else None,
         )
-        fmt = args.format or Path(args.out).suffix.lstrip(".").lower()
         doc = printing.register_document(s, actor, query)
-        printing.render(doc, args.out, fmt, fonts=printing.fonts_for(s) if fmt == "pdf" else None)
-    print(f"written: {args.out}")
+        _write(s, doc, out, fmt)
+    print(f"written: {out}")
     return 0
 
 

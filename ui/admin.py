@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -119,8 +120,41 @@ class RolesDialog(QDialog):
         return True
 
 
-class UsersTab(QWidget):
+class _ListTab(QWidget):
+    """A tab listing rows (``self.rows``) in ``self.table``, with an error line and a reload: what the
+    users and the departments tabs share."""
+
     changed = Signal(str)
+    #: What a row is, for 「请先在列表中选择一个…」.
+    noun = "记录"
+    table: QTableWidget
+    error: ErrorLabel
+
+    def _items(self) -> list[Any]:
+        raise NotImplementedError
+
+    def reload(self) -> None:
+        raise NotImplementedError
+
+    def selected(self) -> Any:
+        row = self.table.currentRow()
+        items = self._items()
+        if 0 <= row < len(items):
+            return items[row]
+        self.error.show_message(f"请先在列表中选择一个{self.noun}")
+        return None
+
+    def _done(self, text: str) -> None:
+        self.error.clear_message()
+        self.reload()
+        self.changed.emit(text)
+
+
+class UsersTab(_ListTab):
+    noun = "用户"
+
+    def _items(self) -> list[Any]:
+        return self.users
 
     def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -189,22 +223,10 @@ class UsersTab(QWidget):
                     item.setForeground(Qt.GlobalColor.darkRed)
                 self.table.setItem(row, col, item)
 
-    def selected(self) -> Any:
-        row = self.table.currentRow()
-        if 0 <= row < len(self.users):
-            return self.users[row]
-        self.error.show_message("请先在列表中选择一个用户")
-        return None
-
     def select_username(self, username: str) -> None:
         for row, u in enumerate(self.users):
             if u.username == username:
                 self.table.selectRow(row)
-
-    def _done(self, text: str) -> None:
-        self.error.clear_message()
-        self.reload()
-        self.changed.emit(text)
 
     def reset_password(self) -> None:
         from courtdesk.kernel.people import PeopleService
@@ -298,6 +320,7 @@ class SettingsTab(QWidget):
         self.ctx = ctx
         self.specs = settings.specs()
         self.edits: dict[str, QLineEdit] = {}
+        self.choices: dict[str, QComboBox] = {}
         self.errors: dict[str, ErrorLabel] = {}
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
@@ -305,24 +328,34 @@ class SettingsTab(QWidget):
             edit = QLineEdit()
             edit.setMaxLength(spec.max_len)
             edit.setPlaceholderText(spec.default)
+            if spec.choices:  # a choice: a drop-down instead of the line
+                combo = QComboBox()
+                combo.addItems(list(spec.choices))
+                self.choices[spec.key] = combo
+                edit.hide()
             error = ErrorLabel()
             holder = QWidget()
             box = QVBoxLayout(holder)
             box.setContentsMargins(0, 0, 0, 0)
             box.setSpacing(2)
-            box.addWidget(edit)
+            box.addWidget(self.choices.get(spec.key, edit))
             box.addWidget(error)
             self.edits[spec.key] = edit
             self.errors[spec.label] = error
             form.addRow(f"{spec.label}：", holder)
         self.error = ErrorLabel()
         self.status = _status_label()
+        #: The first-run question: settings the court must check that nobody has saved yet.
+        self.ask = QLabel()
+        self.ask.setWordWrap(True)
+        self.ask.setStyleSheet("color: #8a4b00; background: #fff4dc; padding: 6px;")
         save = QPushButton("保存设置")
         save.clicked.connect(self.save)
         self.save_button = save
         body = QWidget()
         body.setMaximumWidth(820)
         inner = QVBoxLayout(body)
+        inner.addWidget(self.ask)
         inner.addLayout(form)
         inner.addWidget(self.error)
         inner.addWidget(self.status)
@@ -343,8 +376,14 @@ class SettingsTab(QWidget):
 
         with self.ctx.db.read() as s:
             values = settings.get_all(s)
+            unconfirmed = settings.to_confirm(s)
         for key, edit in self.edits.items():
             edit.setText(values.get(key, ""))
+            if key in self.choices:
+                self.choices[key].setCurrentText(values.get(key, ""))
+        self.ask.setText("请按本院实际核对以下设置并保存（现为出厂默认值）：\n" + "\n".join(
+            f"· {spec.label}：{spec.ask}" for spec in unconfirmed))
+        self.ask.setVisible(bool(unconfirmed))
 
     def save(self) -> bool:
         """Start saving the settings (True when started); ``changed`` says when they are saved."""
@@ -356,6 +395,7 @@ class SettingsTab(QWidget):
             label.clear_message()
         self.error.clear_message()
         values = {key: edit.text() for key, edit in self.edits.items()}
+        values.update({key: combo.currentText() for key, combo in self.choices.items()})
         service, actor = SettingsService(self.ctx.db), self.ctx.user
         self.save_button.setEnabled(False)
 
@@ -366,6 +406,7 @@ class SettingsTab(QWidget):
 
         def saved(_result: Any) -> None:
             self.save_button.setEnabled(True)
+            self.ask.hide()
             self.changed.emit("系统设置已保存")
 
         ops.run_op(self, lambda: service.save(actor, values), saved, refused,
@@ -377,10 +418,13 @@ DEPARTMENT_COLUMNS = ("部门名称", "类别", "状态")
 DEPARTMENT_KINDS = {"business": "业务部门", "office": "办公室", "political": "政治处", "leadership": "院领导"}
 
 
-class DepartmentsTab(QWidget):
+class DepartmentsTab(_ListTab):
     """部门: add, rename, deactivate and reactivate (never delete: records keep naming them)."""
 
-    changed = Signal(str)
+    noun = "部门"
+
+    def _items(self) -> list[Any]:
+        return self.departments
 
     def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -429,22 +473,10 @@ class DepartmentsTab(QWidget):
                     item.setForeground(Qt.GlobalColor.darkRed)
                 self.table.setItem(row, col, item)
 
-    def selected(self) -> Any:
-        row = self.table.currentRow()
-        if 0 <= row < len(self.departments):
-            return self.departments[row]
-        self.error.show_message("请先在列表中选择一个部门")
-        return None
-
     def select_name(self, name: str) -> None:
         for row, d in enumerate(self.departments):
             if d.name == name:
                 self.table.selectRow(row)
-
-    def _done(self, text: str) -> None:
-        self.error.clear_message()
-        self.reload()
-        self.changed.emit(text)
 
     def new_department(self) -> None:
         from courtdesk.kernel.people import PeopleService
@@ -687,12 +719,11 @@ class AuditTab(QWidget):
         self.count_label.setText(f"已显示 {len(self.lines)} 条{more}")
 
     def ask_export(self) -> None:
-        from pathlib import Path
+        from courtdesk.kernel import clock
+        from ui import files
 
-        from PySide6.QtWidgets import QFileDialog
-
-        path, _ = QFileDialog.getSaveFileName(self, "导出留痕", str(Path.home() / "操作留痕.xlsx"),
-                                              "Excel 工作簿 (*.xlsx)")
+        path = files.choose_save_path(self, self.ctx.user, "导出留痕", f"操作留痕_{clock.today():%Y%m%d}.xlsx",
+                                      files.XLSX_FILTER)
         if path:
             self.export_xlsx(path)
 

@@ -13,7 +13,6 @@ from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -77,6 +76,8 @@ class RecordDetails:
     edit_values: dict[str, Any] = field(default_factory=dict)
     #: The record's child rows per ``spec.lines`` key: (rows as text, the 合计 row or None).
     lines: dict[str, tuple[list[list[str]], list[str] | None]] = field(default_factory=dict)
+    #: Whether the record has a document (the register's document kind lists it): 预览/打印 shows only then.
+    has_document: bool = False
 
 
 def entity_of(spec: RegisterSpec) -> str:
@@ -145,7 +146,20 @@ def load_details(db: Any, actor: Any, spec: RegisterSpec, record_id: int) -> Rec
             from courtdesk.kernel.forms import display_lines
 
             details.lines[lines.key] = display_lines(lines.field, lines.load(s, record_id))
+        details.has_document = has_document(s, spec, record_id)
     return details
+
+
+def has_document(session: Any, spec: RegisterSpec, record_id: int) -> bool:
+    """Whether the record is one of those the register's document kind declares (``ids()``)."""
+    if spec.document_kind is None:
+        return False
+    from sqlalchemy import select
+
+    from courtdesk.kernel import printing
+
+    ids = printing.kind(spec.document_kind).ids().subquery()
+    return session.execute(select(ids.c[0]).where(ids.c[0] == record_id)).first() is not None
 
 
 def waiting_text(flow: Any, record: Any, mine: list[Any]) -> str:
@@ -288,7 +302,7 @@ class RecordDetailPanel(QWidget):
         doc_layout.addWidget(self.preview_button)
         doc_layout.addWidget(self.docx_button)
         doc_layout.addStretch(1)
-        self.document_box.setVisible(spec.document_kind is not None)
+        self.document_box.hide()  # shown once the record is known to have a document (has_document)
         self.preview: QWidget | None = None
 
         body = QWidget()
@@ -337,6 +351,8 @@ class RecordDetailPanel(QWidget):
 
     def show_record(self, record_id: int, values: list[str] | None) -> None:
         """Show the table's values at once, then load history, attachments and actions."""
+        if record_id != self.record_id:
+            self.document_box.hide()  # until the worker says this record has a document
         self.record_id = record_id
         self.error.clear_message()
         if values is not None:
@@ -375,6 +391,7 @@ class RecordDetailPanel(QWidget):
             return
         self.details = details
         self._show_values(details.values)
+        self.document_box.setVisible(details.has_document)
         self.status.setText(f"状态：{details.status}" if details.status else "")
         self.status.setVisible(bool(details.status))
         self._set_actions(details.actions)
@@ -468,18 +485,19 @@ class RecordDetailPanel(QWidget):
 
     def render_document(self, fmt: str, target: str | None = None) -> Any:
         """Build and render this record's document in a worker; PDF opens in the preview dialog."""
-        from ui.preview import PdfPreviewDialog, render_document, temp_target
+        from ui import files
+        from ui.preview import PdfPreviewDialog, discard_temp, render_document, temp_target
 
         kind = self.spec.document_kind
         if kind is None or self.record_id is None:
             return None
         stem = self.heading.text().strip("（）") or self.spec.title
+        temporary = False
         if target is None:
-            if fmt == "pdf":
-                target = temp_target(stem, ".pdf")
+            if fmt == "pdf":  # only to be looked at: 另存为PDF… in the preview keeps a copy
+                target, temporary = temp_target(stem, ".pdf"), True
             else:
-                target, _ = QFileDialog.getSaveFileName(self, "导出Word", str(Path.home() / f"{stem}.docx"),
-                                                        "Word 文档 (*.docx)")
+                target = files.choose_save_path(self, self.ctx.user, "导出Word", f"{stem}.docx", files.DOCX_FILTER)
                 if not target:
                     return None
         self.preview_button.setEnabled(False)
@@ -490,7 +508,7 @@ class RecordDetailPanel(QWidget):
             self.preview_button.setEnabled(True)
             self.docx_button.setEnabled(True)
             if fmt == "pdf":
-                self.preview = PdfPreviewDialog(path, title, self)
+                self.preview = PdfPreviewDialog(path, title, self, user=self.ctx.user, temporary=temporary)
                 self.preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
                 self.preview.open()
             else:
@@ -500,6 +518,8 @@ class RecordDetailPanel(QWidget):
         def failed(exc: BaseException) -> None:
             self.preview_button.setEnabled(True)
             self.docx_button.setEnabled(True)
+            if temporary:
+                discard_temp(str(target))
             self.error.show_message(str(exc))
 
         return workers.run_task(render_document, self.ctx.db, kind, self.record_id, fmt, target,
@@ -533,7 +553,9 @@ class RecordDetailPanel(QWidget):
         item = self.attachment_list.currentItem()
         name = str(item.data(Qt.ItemDataRole.UserRole + 1))
         if not target:
-            target, _ = QFileDialog.getSaveFileName(self, "附件另存为", name)
+            from ui import files
+
+            target = files.choose_save_path(self, self.ctx.user, "附件另存为", name, "所有文件 (*)")
             if not target:
                 return
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 
 def render_document(db: Any, kind_name: str, record_id: int, fmt: str, target: str) -> str:
@@ -45,21 +45,44 @@ def print_register(session: Any, actor: Any, query: Any, path: str, *, progress:
     return total
 
 
+TEMP_PREFIX = "courtdesk-preview-"
+
+
 def temp_target(stem: str, suffix: str) -> str:
-    folder = Path(tempfile.mkdtemp(prefix="courtdesk-doc-"))
-    safe = "".join(ch for ch in stem if ch not in '\\/:*?"<>|').strip() or "文书"
-    return str(folder / f"{safe}{suffix}")
+    """A scratch file for a preview only (removed when the preview closes; see ``discard_temp``)."""
+    from ui.files import safe_name
+
+    folder = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX))
+    return str(folder / f"{safe_name(stem)}{suffix}")
+
+
+def discard_temp(path: str) -> None:
+    """Remove a preview's scratch file and its folder (made by :func:`temp_target`)."""
+    file = Path(path)
+    file.unlink(missing_ok=True)
+    if file.parent.name.startswith(TEMP_PREFIX):
+        shutil.rmtree(file.parent, ignore_errors=True)
 
 
 class PdfPreviewDialog(QDialog):
-    """Shows a PDF (every page, fit to width) with 打印… and 另存为PDF…."""
+    """Shows a PDF (every page, fit to width) with 打印… and 另存为PDF….
 
-    def __init__(self, path: str, title: str, parent: QWidget | None = None) -> None:
+    ``temporary``: the PDF was made only to be looked at (in a scratch folder); it is removed when
+    the preview closes, so what the user keeps is what they saved with 另存为PDF…."""
+
+    def __init__(self, path: str, title: str, parent: QWidget | None = None, *, user: Any = None,
+                 temporary: bool = False) -> None:
         super().__init__(parent)
         from PySide6.QtPdf import QPdfDocument
         from PySide6.QtPdfWidgets import QPdfView
 
         self.path = path
+        self.title = title
+        self.user = user
+        self.temporary = temporary
+        self.saved_to: str | None = None
+        if temporary:
+            self.finished.connect(self._discard)
         self.setWindowTitle(f"预览 — {title}")
         self.resize(860, 980)
         self.document = QPdfDocument(self)
@@ -89,10 +112,27 @@ class PdfPreviewDialog(QDialog):
     def page_count(self) -> int:
         return self.document.pageCount()
 
-    def save_as(self) -> None:
-        target, _ = QFileDialog.getSaveFileName(self, "另存为PDF", str(Path.home() / Path(self.path).name), "PDF (*.pdf)")
-        if target:
-            shutil.copyfile(self.path, target)
+    def save_as(self) -> str | None:
+        """另存为PDF…: a copy where the user chooses (the save dialog opens in their last folder)."""
+        from ui import files
+        from ui.widgets import message
+
+        name = Path(self.path).name if not self.temporary else files.safe_name(self.title) + ".pdf"
+        target = files.choose_save_path(self, self.user, "另存为PDF", name, files.PDF_FILTER)
+        if not target:
+            return None
+        try:
+            if Path(target).resolve() != Path(self.path).resolve():
+                shutil.copyfile(self.path, target)
+        except OSError as exc:
+            message(self, "另存为PDF", f"文件「{target}」无法写入（{exc.strerror or exc}）")
+            return None
+        self.saved_to = target
+        return target
+
+    def _discard(self) -> None:
+        self.document.close()
+        discard_temp(self.path)
 
     def print_document(self) -> None:
         from PySide6.QtGui import QPainter

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -43,6 +42,7 @@ from courtdesk.kernel import clock
 from courtdesk.kernel.errors import DomainError
 from courtdesk.kernel.forms import FormField
 from courtdesk.kernel.registers import (
+    OUTPUT_KEY,
     Command,
     CommandResult,
     RegisterQuery,
@@ -596,14 +596,27 @@ class RegisterPage(QWidget):
             with self.ctx.db.read() as s:
                 fields = command_fields(s, user, self.spec, command, ids)
                 intro = command.describe(s, user, ids)
+                file_name = command.output(s, user, ids) if command.output is not None else None
         except DomainError as exc:
             self.last_error = str(exc)
             message(self, command.label, str(exc))
             return None
+        chosen: dict[str, str] = {}
+        if file_name is not None and not command.long:
+            # a quick command runs off the UI thread: ask where its file goes before the form
+            path = self._ask_output(command, file_name)
+            if path is None:
+                return None
+            chosen[OUTPUT_KEY] = path
 
         def submit(data: dict[str, Any]) -> Any:
             if not command.long:
-                return run_command(self.ctx.db, user, self.spec, command, ids, data)
+                return run_command(self.ctx.db, user, self.spec, command, ids, {**data, **chosen})
+            if file_name is not None:  # a batch asks where its file goes before it starts
+                path = self._ask_output(command, file_name)
+                if path is None:
+                    raise DomainError("保存位置：没有选择文件，尚未制作（再点一次可重新选择）", field="保存位置")
+                data = {**data, OUTPUT_KEY: path}
             self._run_long(command, ids, data, dialog)
             return PENDING
 
@@ -615,6 +628,15 @@ class RegisterPage(QWidget):
         self.active_dialog = dialog
         dialog.open()
         return dialog
+
+    def _ask_output(self, command: Command, file_name: str) -> str | None:
+        """Where the command's file goes (the save dialog, in the user's last folder)."""
+        from ui import files
+
+        suffix = Path(file_name).suffix.lower()
+        file_filter = {".pdf": files.PDF_FILTER, ".docx": files.DOCX_FILTER, ".xlsx": files.XLSX_FILTER}.get(
+            suffix, f"文件 (*{suffix})")
+        return files.choose_save_path(self, self.ctx.user, f"{command.label} — 保存到", file_name, file_filter)
 
     def _run_long(self, command: Command, ids: list[int], data: dict[str, Any], dialog: FormDialog) -> workers.Task:
         cancel = threading.Event()
@@ -662,7 +684,7 @@ class RegisterPage(QWidget):
     def _command_done(self, command: Command, result: CommandResult) -> None:
         self.last_result = result
         self.show_info(result.message)
-        if result.pdf_path:
+        if result.pdf_path:  # saved where the user chose: the preview only shows it
             self.open_preview(result.pdf_path, command.label)
         elif result.document is not None:
             self._preview_document(command.label, *result.document)
@@ -671,25 +693,27 @@ class RegisterPage(QWidget):
         self.refresh()
         self.command_finished.emit(result)
 
-    def open_preview(self, path: str, title: str) -> None:
-        """The PDF in the preview dialog (打印… / 另存为PDF…); kept as ``self.preview``."""
+    def open_preview(self, path: str, title: str, *, temporary: bool = False) -> None:
+        """The PDF in the preview dialog (打印… / 另存为PDF…); kept as ``self.preview``. A
+        ``temporary`` PDF (made only to be looked at) is removed when the preview closes."""
         from ui.preview import PdfPreviewDialog
 
-        self.preview = PdfPreviewDialog(path, title, self)
+        self.preview = PdfPreviewDialog(path, title, self, user=self.ctx.user, temporary=temporary)
         self.preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.preview.open()
 
     def _preview_document(self, title: str, kind: str, record_id: int) -> workers.Task:
-        from ui.preview import render_document, temp_target
+        from ui.preview import discard_temp, render_document, temp_target
 
         target = temp_target(f"{title}_{record_id}", ".pdf")
 
         def failed(exc: BaseException) -> None:
+            discard_temp(target)
             self.last_error = str(exc)
             message(self, title, f"生成预览失败：{exc}")
 
         return workers.run_task(render_document, self.ctx.db, kind, record_id, "pdf", target, owner=self,
-                                on_done=lambda path: self.open_preview(path, title), on_error=failed)
+                                on_done=lambda path: self.open_preview(path, title, temporary=True), on_error=failed)
 
     def show_info(self, text: str) -> None:
         self.info.setText(text)
@@ -698,11 +722,11 @@ class RegisterPage(QWidget):
     # --- export and print -----------------------------------------------------------------------
 
     def choose_export_file(self) -> None:
+        from ui import files
+
         name = f"{self.spec.title}_{clock.today():%Y%m%d}.xlsx"
-        path, _ = QFileDialog.getSaveFileName(self, "导出Excel", str(Path.home() / name), "Excel 工作簿 (*.xlsx)")
+        path = files.choose_save_path(self, self.ctx.user, "导出Excel", name, files.XLSX_FILTER)
         if path:
-            if not path.lower().endswith(".xlsx"):
-                path += ".xlsx"
             self.export_xlsx(path)
 
     def export_xlsx(self, path: str | Path) -> workers.Task:
@@ -710,7 +734,8 @@ class RegisterPage(QWidget):
         return self._file_job("导出Excel", _export_xlsx, str(path), "已导出 {n} 条")
 
     def choose_print_file(self) -> None:
-        """打印登记簿: the current filter as a PDF 登记簿, shown in the preview (打印… / 另存为PDF…)."""
+        """打印登记簿: the current filter as a PDF 登记簿, shown in the preview (打印… / 另存为PDF…);
+        the scratch PDF is removed when the preview closes."""
         from ui.preview import temp_target
 
         self.print_register(temp_target(f"{self.spec.title}_{clock.today():%Y%m%d}", ".pdf"), preview=True)
@@ -749,17 +774,21 @@ class RegisterPage(QWidget):
         def done(count: int) -> None:
             finish()
             self.last_export = (path, count)
-            self.show_info(done_text.format(n=f"{count:,}") + f" → {path}")
+            self.show_info(done_text.format(n=f"{count:,}") + ("" if preview else f" → {path}"))
             self.exported.emit(count)
-            if preview:  # the PDF in the preview dialog: check it, then 打印…
+            if preview:  # the PDF in the preview dialog: check it, then 打印… or 另存为PDF…
                 from ui.preview import PdfPreviewDialog
 
-                self.preview = PdfPreviewDialog(path, self.spec.title, self)
+                self.preview = PdfPreviewDialog(path, self.spec.title, self, user=self.ctx.user, temporary=True)
                 self.preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
                 self.preview.open()
 
         def failed(exc: BaseException) -> None:
             finish()
+            if preview:
+                from ui.preview import discard_temp
+
+                discard_temp(path)
             self.last_error = str(exc)
             if cancel.is_set():
                 self.show_info(str(exc))

@@ -45,3 +45,14 @@ def save_int(user: Any, name: str, value: int) -> None:
     settings = store()
     settings.setValue(_key(user, name), int(value))
     settings.sync()
+
+
+def load_text(user: Any, name: str, default: str = "") -> str:
+    value = store().value(_key(user, name))
+    return value if isinstance(value, str) and value else default
+
+
+def save_text(user: Any, name: str, value: str) -> None:
+    settings = store()
+    settings.setValue(_key(user, name), str(value))
+    settings.sync()

@@ -23,6 +23,9 @@ class DocumentKind:
     title: str
     ids: Callable[[], Select[Any]]  # a select of the ids of records that have this document
     build: Builder
+    #: What a clerk is told when a record has no such document (yet), in the area's words, e.g.
+    #: 「该…尚未开具，开具后才能预览和打印」; empty: a general sentence naming the kind.
+    missing: str = ""
 
 
 def all_kinds() -> list[DocumentKind]:
@@ -70,6 +73,18 @@ def render(doc: Any, target: Any, fmt: str, *, fonts: Any = None) -> None:
         raise DomainError(f"格式：只支持 {'、'.join(FORMATS)}，不支持「{fmt}」", field="格式")
 
 
+def _exists(session: Session, doc_kind: DocumentKind, record_id: int) -> bool:
+    """Whether the record exists at all (in the one table ``ids`` selects from; True if unknown)."""
+    from sqlalchemy import Table, select
+
+    froms = doc_kind.ids().get_final_froms()
+    table = froms[0] if len(froms) == 1 else None
+    if not isinstance(table, Table) or len(table.primary_key.columns) != 1:
+        return True
+    (key,) = table.primary_key.columns
+    return session.execute(select(key).where(key == record_id)).first() is not None
+
+
 def record_document(session: Session, name: str, record_id: int) -> Any:
     """The document of one record; refuses an id that has no such document."""
     from sqlalchemy import select
@@ -79,7 +94,11 @@ def record_document(session: Session, name: str, record_id: int) -> Any:
     doc_kind = kind(name)
     ids = doc_kind.ids().subquery()
     if session.execute(select(ids.c[0]).where(ids.c[0] == record_id)).first() is None:
-        raise NotFound(f"记录编号：第 {record_id} 号记录没有「{doc_kind.title}」", field="记录编号")
+        if not _exists(session, doc_kind, record_id):
+            raise NotFound(f"记录编号：第 {record_id} 号记录不存在", field="记录编号")
+        if doc_kind.missing:
+            raise NotFound(doc_kind.missing, field="记录编号")
+        raise NotFound(f"这条记录还没有可预览和打印的「{doc_kind.title}」", field="记录编号")
     return doc_kind.build(session, record_id)
 
 

@@ -234,6 +234,10 @@ class Command:
     ok_text: str = ""
     #: The button's tooltip.
     help: str = ""
+    #: For a command that writes a file (a batch PDF …): the file name to suggest. The UI then asks
+    #: where to save it *before* the command runs and passes the chosen path as ``data[OUTPUT_KEY]``
+    #: (``command_output`` returns it).
+    output: Callable[[Session, User, list[int]], str] | None = None
 
     def allowed(self, actor: User) -> bool:
         return bool(self.may(actor))
@@ -265,15 +269,26 @@ class Command:
 
 
 OUTPUT_DIR_ENV = "COURTDESK_OUTPUT_DIR"
+#: The key of a command's ``data`` that carries the path the user chose for its file (``Command.output``).
+OUTPUT_KEY = "output_path"
 
 
-def command_output(stem: str, suffix: str = ".pdf") -> str:
-    """A new file path for what a command generates (a batch PDF …): in ``$COURTDESK_OUTPUT_DIR`` if
-    set, else in the user's temporary folder under ``CourtDesk文书``; named after ``stem`` (characters
-    Windows forbids removed), never overwriting an earlier file. The UI previews it (另存为PDF…)."""
+def command_output(stem: str, suffix: str = ".pdf", data: dict[str, Any] | None = None) -> str:
+    """The file path for what a command generates (a batch PDF …): the one the user chose
+    (``data[OUTPUT_KEY]``, its folder created) if given; else a new file in ``$COURTDESK_OUTPUT_DIR``
+    if set, else in the user's temporary folder under ``CourtDesk文书``; named after ``stem``
+    (characters Windows forbids removed), never overwriting an earlier file."""
     import os
     import tempfile
     from pathlib import Path
+
+    chosen = (data or {}).get(OUTPUT_KEY)
+    if chosen:
+        target = Path(str(chosen))
+        if target.is_dir():
+            raise ValidationError(f"保存位置：「{target}」是文件夹，请写出文件名", field="保存位置")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return str(target)
 
     folder = Path(os.environ.get(OUTPUT_DIR_ENV) or Path(tempfile.gettempdir()) / "CourtDesk文书")
     folder.mkdir(parents=True, exist_ok=True)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from courtdesk.kernel import validation
 from courtdesk.kernel.db.engine import Database
+from courtdesk.kernel.documents import dates
 from courtdesk.kernel.models.infra import Setting
 from courtdesk.kernel.models.people import ADMIN, User
 from courtdesk.kernel.people import require
@@ -17,17 +18,22 @@ from courtdesk.kernel.people import require
 @dataclass(frozen=True)
 class SettingSpec:
     """One court setting: text, or a whole number between ``minimum`` and ``maximum`` (``kind="int"``),
-    or exactly ``digits`` digits (``kind="digits"``, e.g. a postcode). Areas add theirs in
-    ``Area.settings``."""
+    or exactly ``digits`` digits (``kind="digits"``, e.g. a postcode), or one of ``choices``
+    (``kind="choice"``). Areas add theirs in ``Area.settings``.
+
+    ``ask``: the court must check this value before its documents go out (the address a unit replies
+    to …); the settings page asks for it, with this reason, until an administrator has saved it."""
 
     key: str
     label: str
     default: str
     max_len: int = 200
-    kind: str = "text"  # text | int | digits
+    kind: str = "text"  # text | int | digits | choice
     minimum: int = 0
     maximum: int = 0
     digits: int = 0
+    choices: tuple[str, ...] = ()
+    ask: str = ""
 
     def clean(self, raw: object) -> str:
         value = validation.text(raw, self.label, max_len=self.max_len, required=False)
@@ -35,6 +41,12 @@ class SettingSpec:
             return str(validation.integer(value, self.label, minimum=self.minimum, maximum=self.maximum))
         if self.kind == "digits" and value and not (value.isdigit() and len(value) == self.digits):
             raise validation.ValidationError(f"{self.label}：应为 {self.digits} 位数字", field=self.label)
+        if self.kind == "choice":
+            if not value:
+                return self.default
+            if value not in self.choices:
+                raise validation.ValidationError(
+                    f"{self.label}：只能是{'、'.join(f'「{c}」' for c in self.choices)}之一", field=self.label)
         return value
 
 
@@ -43,9 +55,13 @@ KERNEL_SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("court_name", "法院名称", "河北省廊坊经济技术开发区人民法院", 60),
     SettingSpec("court_short_name", "法院简称", "廊坊经济技术开发区人民法院", 40),
     SettingSpec("court_code", "法院代字", "冀1091", 20),
-    SettingSpec("address", "法院地址", "河北省廊坊经济技术开发区", 120),
-    SettingSpec("postcode", "邮政编码", "065001", 6, kind="digits", digits=6),
-    SettingSpec("phone", "联系电话", "0316-0000000", 40),
+    # a complete postal address: units reply to it by post
+    SettingSpec("address", "法院地址", "河北省廊坊经济技术开发区华祥路118号", 120,
+                ask="复函按此地址寄回，请写到街道门牌号"),
+    SettingSpec("postcode", "邮政编码", "065001", 6, kind="digits", digits=6, ask="与法院地址一致"),
+    SettingSpec("phone", "联系电话", "0316-0000000", 40, ask="文书上印的本院电话"),
+    # 人民法院诉讼文书样式: 二〇二六年一月十四日; or 2026年1月14日
+    SettingSpec("document_date_style", "文书日期写法", dates.CHINESE, 10, kind="choice", choices=dates.STYLES),
     SettingSpec("attachment_max_mb", "附件大小上限（MB）", "20", 3, kind="int", minimum=1, maximum=365),
     SettingSpec("font_body_path", "正文字体文件（仿宋，可空）", "", 260),
     SettingSpec("font_title_path", "标题字体文件（小标宋，可空）", "", 260),
@@ -78,6 +94,19 @@ def get_all(session: Session) -> dict[str, str]:
     values = {s.key: s.default for s in specs()}
     values.update({row.key: row.value for row in session.scalars(select(Setting))})
     return values
+
+
+def date_style(session: Session) -> str:
+    """How documents print dates (``dates.CHINESE`` or ``dates.ARABIC``), read once per document."""
+    value = get(session, "document_date_style")
+    return value if value in dates.STYLES else dates.CHINESE
+
+
+def to_confirm(session: Session) -> list[SettingSpec]:
+    """Settings the court must check (``ask``) that no administrator has saved yet: the first-run
+    settings ask for them."""
+    saved = set(session.scalars(select(Setting.key)))
+    return [s for s in specs() if s.ask and s.key not in saved]
 
 
 def get_int(session: Session, key: str) -> int:

@@ -77,3 +77,78 @@ def test_init_prints_the_url_without_its_password() -> None:
 
     assert shown_url(PG_URL) == "postgresql://u:***@127.0.0.1:1/x"
     assert shown_url("sqlite:////tmp/court.sqlite3") == "sqlite:////tmp/court.sqlite3"
+
+
+# --- render / print-register: where the file goes and in which format ----------------------------------
+
+
+def _first_document(db_path: Path) -> tuple[str, str]:
+    """A document kind and the id of a demo record that has it."""
+    from courtdesk.kernel import printing
+    from courtdesk.kernel.db import open_database
+
+    db = open_database(str(db_path))
+    try:
+        with db.read() as s:
+            kind = printing.all_kinds()[0]
+            return kind.name, str(s.scalars(kind.ids()).first())
+    finally:
+        db.dispose()
+
+
+def _main(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    from courtdesk.cli import main
+
+    code = main(list(args))
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    return code, err
+
+
+@pytest.mark.parametrize("command", ["render", "print-register"])
+def test_an_output_folder_that_is_missing_or_is_a_folder_is_refused_and_nothing_is_left(
+        db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    what = [*_first_document(db_path)] if command == "render" else ["seal_use", "--user", "clerk"]
+    def files() -> list[str]:  # the database's own -wal/-shm come and go
+        return sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(db_path.name))
+
+    before = files()
+    code, err = _main(capsys, command, *what, "--db", str(db_path), "--out", str(out / "缺少" / "x.pdf"))
+    assert code == 2 and err.startswith("错误：输出文件：") and "不存在" in err and str(out / "缺少") in err
+    code, err = _main(capsys, command, *what, "--db", str(db_path), "--out", str(out))
+    assert code == 2 and err.startswith("错误：输出文件：") and "是文件夹" in err
+
+    assert list(out.iterdir()) == []  # no .part, no half-written file
+    assert files() == before
+
+
+def test_the_format_comes_from_the_extension_and_a_mismatch_is_refused(
+        db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    kind, record = _first_document(db_path)
+    base = ["render", kind, record, "--db", str(db_path)]
+
+    assert _main(capsys, *base, "--out", str(tmp_path / "信.docx"))[0] == 0
+    assert (tmp_path / "信.docx").read_bytes()[:2] == b"PK"  # a Word file, not a PDF named .docx
+    assert _main(capsys, *base, "--out", str(tmp_path / "信.PDF"))[0] == 0
+    assert (tmp_path / "信.PDF").read_bytes()[:5] == b"%PDF-"
+
+    code, err = _main(capsys, *base, "--format", "pdf", "--out", str(tmp_path / "x.docx"))
+    assert code == 2 and "与 --format pdf 不一致" in err and "x.pdf" in err
+    code, err = _main(capsys, *base, "--out", str(tmp_path / "x.txt"))
+    assert code == 2 and "扩展名「.txt」" in err and ".pdf、.docx" in err
+    code, err = _main(capsys, "print-register", "seal_use", "--user", "clerk", "--db", str(db_path),
+                      "--format", "docx", "--out", str(tmp_path / "簿.pdf"))
+    assert code == 2 and "与 --format docx 不一致" in err
+    assert not any(p.name.startswith("x.") or p.name.startswith("簿") for p in tmp_path.iterdir())
+
+
+def test_render_and_print_register_refuse_a_mistyped_database(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    typo = tmp_path / "cuort.sqlite3"
+    code, err = _main(capsys, "render", "investigation_letter", "1", "--db", str(typo), "--out", str(tmp_path / "x.pdf"))
+    assert code == 2 and "不存在" in err and str(typo) in err
+    code, err = _main(capsys, "print-register", "seal_use", "--user", "clerk", "--db", str(typo),
+                      "--out", str(tmp_path / "x.pdf"))
+    assert code == 2 and "不存在" in err
+    assert list(tmp_path.iterdir()) == []

@@ -4,6 +4,7 @@ worker pool, click table rows."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -31,6 +32,41 @@ def _app_as_started(qapp: Any, _own_settings_file: None) -> None:
     """pytest-qt's QApplication, set up as the app sets up its own: bundled fonts, Qt's Chinese
     translations, garbage freed on the UI thread only."""
     assert create_app() is qapp
+
+
+@pytest.fixture(autouse=True)
+def _own_documents_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The default folder of save dialogs (``<documents>/CourtDesk``) is the test's own."""
+    from ui import files
+
+    monkeypatch.setattr(files, "default_folder", lambda: tmp_path / "我的文档" / files.APP_FOLDER)
+
+
+class SaveDialogs:
+    """Stands in for the save dialog (``ui.files.ask_save_path``): answers each with a file in
+    ``folder`` (the suggested name, or ``name``), or cancels when ``cancel`` is set; keeps what was
+    asked — (title, the path the dialog opened at) — in ``asked``."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.name: str | None = None
+        self.cancel = False
+        self.asked: list[tuple[str, Path]] = []
+
+    def __call__(self, parent: Any, title: str, start: str, file_filter: str) -> str:
+        self.asked.append((title, Path(start)))
+        if self.cancel:
+            return ""
+        return str(self.folder / (self.name or Path(start).name))
+
+
+def save_dialogs(monkeypatch: pytest.MonkeyPatch, folder: Path) -> SaveDialogs:
+    """Answer every save dialog with a file in ``folder`` (see :class:`SaveDialogs`)."""
+    from ui import files
+
+    fake = SaveDialogs(folder)
+    monkeypatch.setattr(files, "ask_save_path", fake)
+    return fake
 
 
 @pytest.fixture

@@ -24,10 +24,19 @@ from courtdesk.areas.enforcement.letter_document import STANDARD_QUESTIONS
 from courtdesk.areas.enforcement.models import EnforcementCase, InvestigationLetter, Seizure
 from courtdesk.areas.enforcement.transcript_document import CLOSING, PARTY_ANSWER, WARNING
 from courtdesk.kernel import clock
-from courtdesk.kernel.registers import OUTPUT_DIR_ENV
+from courtdesk.kernel.documents.dates import court_date
 from tests.areas.enforcement.helpers import person_id
 from tests.support.readback import squash
-from tests.ui.conftest import click_record, click_row, idle, login, type_text, wait_ops, wait_table
+from tests.ui.conftest import (
+    click_record,
+    click_row,
+    idle,
+    login,
+    save_dialogs,
+    type_text,
+    wait_ops,
+    wait_table,
+)
 
 pytestmark = pytest.mark.ui
 
@@ -87,7 +96,7 @@ def open_modal_box() -> QMessageBox | None:
 
 
 def test_case_letters_seizures_and_transcript(qtbot, desk, users, tmp_path, monkeypatch):
-    monkeypatch.setenv(OUTPUT_DIR_ENV, str(tmp_path / "文书"))
+    dialogs = save_dialogs(monkeypatch, tmp_path / "文书")
     clock.set_now(T0)
     enforcer = login(qtbot, desk, "enforcer")
     enforcer.resize(1400, 860)
@@ -161,7 +170,8 @@ def test_case_letters_seizures_and_transcript(qtbot, desk, users, tmp_path, monk
     assert cases.command_progress is None  # closed (and deleted)
     result = cases.last_result
     pdf = Path(result.pdf_path)
-    assert pdf.parent == tmp_path / "文书" and pdf.name.startswith(NUMBER)
+    assert pdf.parent == tmp_path / "文书" and pdf.name.startswith(NUMBER)  # where the user said, asked first
+    assert [title for title, _start in dialogs.asked] == ["批量制作调查函 — 保存到"]
     assert len(PdfReader(str(pdf)).pages) == 36  # 存根, 正文 and 复函 of each letter
     qtbot.waitUntil(lambda: cases.preview is not None and cases.preview.isVisible())
     assert cases.preview.page_count() == 36
@@ -300,7 +310,7 @@ def test_case_letters_seizures_and_transcript(qtbot, desk, users, tmp_path, monk
     for n, seizure in enumerate(ordered, 1):
         start, end = seizure.start_date, seizure.end_date
         assert squash(f"{n}{seizure.measure_label}：{seizure.description}") in text
-        assert squash(f"{start.year}年{start.month}月{start.day}日至{end.year}年{end.month}月{end.day}日") in text
+        assert squash(f"{court_date(start)}至{court_date(end)}") in text
     assert squash(MOVABLE) not in text
     seizures.preview.accept()
 
@@ -349,7 +359,7 @@ def test_commands_follow_the_selection_and_the_users_roles(qtbot, desk):
 
 def test_cancelling_a_long_command_keeps_nothing_to_send(qtbot, desk, tmp_path, monkeypatch):
     """取消 in the progress dialog stops 批量制作调查函: no PDF, no letter left waiting to be sent."""
-    monkeypatch.setenv(OUTPUT_DIR_ENV, str(tmp_path / "文书"))
+    save_dialogs(monkeypatch, tmp_path / "文书")
     enforcer = login(qtbot, desk, "enforcer")
     cases = enforcer.open_register("enforcement_case", "open")
     wait_table(qtbot, cases)

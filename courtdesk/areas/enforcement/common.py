@@ -1,8 +1,7 @@
-"""Shared helpers of the enforcement area: permissions, scopes, choices and dates in words."""
+"""Shared helpers of the enforcement area: permissions, scopes, and choices."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from sqlalchemy import ColumnElement, or_, select, true
@@ -79,11 +78,3 @@ def respondent_choices(session: Session, actor: User) -> list[tuple[Any, str]]:
     """The respondents of the actor's open cases, with the case number."""
     return [(p.id, f"{p.name}（{c.number}）") for c in open_cases(session, actor) for p in c.respondents]
 
-
-def cn_date(day: dt.date | dt.datetime) -> str:
-    """``2026年1月5日`` (Arabic numerals, as GB/T 9704-2012 writes the date of a document)."""
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def cn_time(moment: dt.datetime) -> str:
-    return f"{cn_date(moment)}{moment.hour}时{moment.minute:02d}分"

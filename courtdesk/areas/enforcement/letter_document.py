@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from courtdesk.kernel.documents.dates import CHINESE, court_date
 from courtdesk.kernel.documents.model import (
     SIZE_4HAO,
     Block,
@@ -82,10 +83,7 @@ class InvestigationLetterContent:
     officer_phone: str
     court_address: str
     postcode: str
-
-
-def _date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+    date_style: str = CHINESE  # the document_date_style setting
 
 
 def _fields(c: InvestigationLetterContent) -> dict[str, object]:
@@ -133,7 +131,8 @@ def stub_blocks(c: InvestigationLetterContent) -> tuple[Block, ...]:
         Spacer(0.5),
         Paragraph(fill("调查对象：{被执行人}（{证件}：{证件号码}）", f), indent=False, align="left"),
         Paragraph(fill("发往单位：{发往单位}", f), indent=False, align="left"),
-        *(Paragraph(f"{lead if i == 1 else pad}{i}、{q}", indent=False, align="left")
+        *(Paragraph(f"{lead if i == 1 else pad}{i}、{q}", indent=False, align="left",
+                    hang=len(lead) + len(f"{i}、"))  # a long question wraps under its own text
           for i, q in enumerate(questions, 1)),
         Spacer(1),
         Box("邮寄回单联粘贴处", height_mm=75),
@@ -155,7 +154,7 @@ def letter_blocks(c: InvestigationLetterContent) -> tuple[Block, ...]:
         Paragraph("此致", align="left"),
         Spacer(2),
         Paragraph(fill("{法院名称}", f), indent=False, align="right"),
-        Paragraph(_date(c.letter_date), indent=False, align="right"),
+        Paragraph(court_date(c.letter_date, c.date_style), indent=False, align="right"),
         Spacer(3),
         Paragraph(note, indent=False, align="left", size=12.0),
         Paragraph(fill(contact, f), indent=False, align="left", size=12.0),
@@ -166,7 +165,10 @@ def letter_blocks(c: InvestigationLetterContent) -> tuple[Block, ...]:
 def reply_blocks(c: InvestigationLetterContent) -> tuple[Block, ...]:
     f = _fields(c)
     questions = _questions(c)
-    answer_room = 2.0 if len(questions) <= 4 else 1.0
+    # Room to write each answer. The page keeps several grid lines spare: Word or LibreOffice with
+    # fallback fonts (wider Latin, other metrics) wrap a line or two more than our PDF, and the
+    # signature line must never be pushed onto a page of its own.
+    answer_room = 1.5 if len(questions) <= 4 else 0.5
     items: list[Block] = []
     for i, q in enumerate(questions):
         items.append(Paragraph(f"{_CN_NUMBERS[i]}、{q}"))
@@ -179,9 +181,9 @@ def reply_blocks(c: InvestigationLetterContent) -> tuple[Block, ...]:
         Paragraph(fill(REPLY_INTRO, f), align="left"),
         *items,
         Paragraph(REPLY_PROMISE),
-        Box("（单位印章）", height_mm=12, width_mm=60, align="right", border=False),
+        Box("（单位印章）", height_mm=10, width_mm=60, align="right", border=False),
         Paragraph("年　　月　　日", indent=False, align="right"),
-        Spacer(1),
+        Spacer(0.5),
         SignatureLine((("经办人：", ""), ("联系电话：", "")), blank_chars=8),
     )
 

@@ -126,6 +126,7 @@ def letter_content(letter: InvestigationLetter, values: dict[str, str]) -> Inves
         officer_phone=officer.phone or values["phone"],
         court_address=values["address"],
         postcode=values["postcode"],
+        date_style=values["document_date_style"],
     )
 
 
@@ -138,6 +139,7 @@ LETTER_DOCUMENT = DocumentKind(
     DOCUMENT_KIND, "调查函（存根、正文、复函）",
     ids=lambda: select(InvestigationLetter.id).where(InvestigationLetter.status != "voided"),
     build=build_letter,
+    missing="该调查函已作废，不能再预览和打印",
 )
 
 
@@ -343,12 +345,21 @@ def _batch_intro(session: Session, actor: User, case_ids: list[int]) -> str:
             "制作后在发函登记簿中登记寄出和回复。")
 
 
+def _batch_stem(case_number: str) -> str:
+    return f"{case_number}_调查函_{clock.today():%Y%m%d}"
+
+
+def _batch_file_name(session: Session, actor: User, case_ids: list[int]) -> str:
+    """The name the save dialog suggests for the batch's PDF (asked before the letters are made)."""
+    return f"{_batch_stem(load_case(session, case_ids[0]).number)}.pdf"
+
+
 def _batch_run(db: Database, actor: User, case_ids: list[int], data: dict[str, Any],
                progress: Progress | None, cancel: threading.Event | None) -> CommandResult:
     case_id = case_ids[0]
     with db.read() as s:
         case_number = load_case(s, case_id).number
-    out = command_output(f"{case_number}_调查函_{clock.today():%Y%m%d}", ".pdf")
+    out = command_output(_batch_stem(case_number), ".pdf", data)
     if progress is not None:
         progress(0, len(data.get("unit_ids") or []))  # numbering and registering come first
     outcome = generate_batch(
@@ -378,6 +389,7 @@ LETTER_BATCH = Command(
     intro=_batch_intro,
     ok_text="制作并预览",
     help="为选中的案件向多个单位发调查函：连续编号，合成一个 PDF",
+    output=_batch_file_name,
 )
 
 

@@ -57,6 +57,7 @@ from courtdesk.areas.enforcement.transcript_document import (
     SeizureTranscriptContent,
     TranscriptItem,
     build_seizure_transcript,
+    post_title,
 )
 from courtdesk.kernel import clock, settings, validation
 from courtdesk.kernel.db.engine import Database
@@ -285,7 +286,7 @@ SEIZURE_WORKFLOW = Workflow(
 NOTICE_FIELDS: tuple[FormField, ...] = (
     FormField("held_at", "时间", "datetime", required=False),
     FormField("place", "地点", "text", required=False, max_len=100),
-    FormField("judge_name", "审判员", "text", required=False, max_len=40),
+    FormField("judge_name", "承办人", "text", required=False, max_len=40),
     FormField("clerk_name", "书记员", "text", required=False, max_len=40),
     FormField("party_name", "当事人", "text", required=False, max_len=100,
               help="到场的申请执行人或其代理人，如：某某公司（委托代理人王某）"),
@@ -382,9 +383,23 @@ NOTICE_WORKFLOW = Workflow(
 )
 
 
+def _title_of(session: Session, name: str, known: tuple[User, ...], fallback: str) -> str:
+    """The post of the person named ``name`` in a transcript: the case's officer or clerk first, else
+    the one active user of that name; ``fallback`` when there is none or the title is no post."""
+    person = next((u for u in known if u.name == name), None)
+    if person is None:
+        found = list(session.scalars(select(User).where(User.name == name, User.active.is_(True)).limit(2)))
+        person = found[0] if len(found) == 1 else None
+    return post_title(person.title if person is not None else "", fallback)
+
+
 def transcript_content(session: Session, notice: SeizureNotice) -> SeizureTranscriptContent:
     case = notice.case
+    known = (case.officer, case.clerk)
     return SeizureTranscriptContent(
+        judge_title=_title_of(session, notice.judge_name, known, "执行员"),
+        clerk_title=_title_of(session, notice.clerk_name, known[::-1], "书记员"),
+        date_style=settings.date_style(session),
         court_name=settings.get(session, "court_name"),
         case_number=case.number,
         held_at=notice.held_at,
@@ -409,6 +424,7 @@ TRANSCRIPT_DOCUMENT = DocumentKind(
     DOCUMENT_KIND, "查封措施告知笔录",
     ids=lambda: select(SeizureNotice.id).where(SeizureNotice.status != "voided"),
     build=build_transcript,
+    missing="该告知笔录已作废，不能再预览和打印",
 )
 
 
@@ -708,7 +724,7 @@ NOTICE_REGISTER = RegisterSpec(
         Column("case", "案号", EnforcementCase.number, 16),
         Column("held_at", "时间", SeizureNotice.held_at, 13, "datetime"),
         Column("party", "当事人", SeizureNotice.party_name, 16),
-        Column("judge", "审判员", SeizureNotice.judge_name, 8),
+        Column("judge", "承办人", SeizureNotice.judge_name, 8),
         Column("clerk", "书记员", SeizureNotice.clerk_name, 8),
         Column("items", "告知项数", _ITEM_COUNT, 6, "int"),
         Column("notified_on", "告知日期", SeizureNotice.notified_on, 10, "date"),

@@ -1,6 +1,7 @@
 """查封措施告知笔录 — the transcript in which the applicant is told which seizures run until when.
 
-Follows the court's template (查封、冻结期限告知与风险提示制度): 时间, 地点, 审判员, 书记员, 当事人;
+Follows the court's template (查封、冻结期限告知与风险提示制度): 时间, 地点, the officer and the clerk
+each under their post's title (执行员, 法官助理, 书记员 …), 当事人;
 "关于你申请执行…一案，我院已采取如下查封措施：" with the table 序号 / 查封标的 / 查封期间; the warning to
 apply for renewal fifteen days before the end; 当事人：听清了。; 审：当事人核对笔录，无误后签字。 and
 the signature lines. The rows come from the seizure register.
@@ -11,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from courtdesk.kernel.documents.dates import CHINESE, court_date, court_time
 from courtdesk.kernel.documents.model import (
     SIZE_4HAO,
     CaseNumberLine,
@@ -19,7 +21,6 @@ from courtdesk.kernel.documents.model import (
     PageSetup,
     Paragraph,
     SignatureLine,
-    Spacer,
     Table,
     Title,
     fill,
@@ -51,59 +52,67 @@ class SeizureTranscriptContent:
     case_number: str
     held_at: dt.datetime  # 时间
     place: str  # 地点: the enforcement bureau
-    judge: str  # 审判员
+    judge: str  # the officer who tells the party (承办人)
     clerk: str  # 书记员
     party: str  # 当事人
     case_words: str  # what fills 关于你申请执行…一案 (被执行人 and 案由)
     items: tuple[TranscriptItem, ...]
+    judge_title: str = "执行员"  # the officer's post: 执行员, 法官助理, 审判员 … (see post_title)
+    clerk_title: str = "书记员"
+    date_style: str = CHINESE  # the document_date_style setting
 
 
-def _date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+#: Posts a transcript names its people by; any other title (执行局局长, 副院长 …) or none falls back.
+TRANSCRIPT_POSTS = ("审判长", "审判员", "执行法官", "执行员", "法官助理", "书记员", "司法警察")
 
 
-def _time(moment: dt.datetime) -> str:
-    return f"{_date(moment)}{moment.hour}时{moment.minute:02d}分"
+def post_title(title: str | None, fallback: str) -> str:
+    """The title a transcript prints before a person's name: their post if it is one a transcript
+    uses (执行员, 法官助理, 书记员 …), else ``fallback``."""
+    text = (title or "").strip()
+    return text if text in TRANSCRIPT_POSTS else fallback
 
 
 def build_seizure_transcript(c: SeizureTranscriptContent) -> Document:
+    officer, clerk = require(c.judge_title, "承办人职务"), require(c.clerk_title, "书记员职务")
     f = {
         "法院名称": c.court_name,
         "案号": c.case_number,
         "地点": c.place,
-        "审判员": c.judge,
+        "承办人": c.judge,
         "书记员": c.clerk,
         "当事人": c.party,
         "案件": c.case_words,
     }
     if not c.items:
         require("", "查封措施")
+    style = c.date_style
     rows = tuple(
-        (str(i), require(item.target, "查封标的"), f"{_date(item.term_start)}至\n{_date(item.term_end)}")
+        (str(i), require(item.target, "查封标的"),
+         f"{court_date(item.term_start, style)}至\n{court_date(item.term_end, style)}")
         for i, item in enumerate(c.items, 1)
     )
     blocks = (
         Paragraph(fill("{法院名称}", f), indent=False, align="center", role="title", size=_COURT_SIZE),
         Title("查封措施告知笔录"),
         CaseNumberLine(fill("{案号}", f)),
-        Paragraph(f"时间：{_time(c.held_at)}", indent=False, align="left"),
+        Paragraph(f"时间：{court_time(c.held_at, style)}", indent=False, align="left"),
         Paragraph(fill("地点：{地点}", f), indent=False, align="left"),
-        Paragraph(fill("审判员：{审判员}", f), indent=False, align="left"),
-        Paragraph(fill("书记员：{书记员}", f), indent=False, align="left"),
+        Paragraph(fill(f"{officer}：{{承办人}}", f), indent=False, align="left"),
+        Paragraph(fill(f"{clerk}：{{书记员}}", f), indent=False, align="left"),
         Paragraph(fill("当事人：{当事人}", f), indent=False, align="left"),
         Paragraph(fill(INTRO, f)),
         Table(
-            columns=(Column("序号", 0.6), Column("查封标的", 3.6, "left"), Column("查封期间", 1.9)),
+            columns=(Column("序号", 0.5), Column("查封标的", 3.0, "left"), Column("查封期间", 2.5)),
             rows=rows,
             size=_TABLE_SIZE,
             min_row_height_mm=10.0,
         ),
         Paragraph(WARNING),
         Paragraph(PARTY_ANSWER),
-        Paragraph(CLOSING),
-        Spacer(1),
+        Paragraph(CLOSING),  # no spacer: with three measures the signatures still fit on the page
         # left-aligned: a right-aligned line ends in the blank, and Word/WPS drop trailing (blank) spaces
         SignatureLine((("当事人（签名）：", ""),), blank_chars=8),
-        SignatureLine((("审判员（签名）：", ""), ("书记员（签名）：", "")), blank_chars=6),
+        SignatureLine(((f"{officer}（签名）：", ""), (f"{clerk}（签名）：", "")), blank_chars=6),
     )
     return Document(title=f"查封措施告知笔录{c.case_number}", blocks=blocks, page=TRANSCRIPT_PAGE)

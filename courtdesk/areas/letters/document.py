@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from courtdesk.areas.letters.models import IntroductionLetter
 from courtdesk.kernel import settings
+from courtdesk.kernel.documents.dates import CHINESE, court_date
 from courtdesk.kernel.documents.geometry import page_geometry
 from courtdesk.kernel.documents.model import (
     SIZE_2HAO,
@@ -72,10 +73,6 @@ def text_width(text: str) -> float:
     return sum(1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.5 for ch in text)
 
 
-def date_text(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def matter(purpose: str) -> str:
     """事由 without a trailing 事宜/事项, which the sentence adds itself."""
     text = purpose.strip().rstrip("。；;，,")
@@ -107,6 +104,7 @@ class LetterContent:
     issue_date: dt.date
     valid_until: dt.date
     void_reason: str = ""
+    date_style: str = CHINESE  # the document_date_style setting
 
 
 def stub_sentence(bearers: tuple[Bearer, ...], recipient: str, purpose: str) -> str:
@@ -153,7 +151,8 @@ def text_lines(bearers: tuple[Bearer, ...], recipient: str, purpose: str) -> int
 
 
 def validity_text(c: LetterContent) -> str:
-    return f"有效期{c.validity_days}天（{date_text(c.issue_date)}至{date_text(c.valid_until)}）"
+    day = c.date_style
+    return f"有效期{c.validity_days}天（{court_date(c.issue_date, day)}至{court_date(c.valid_until, day)}）"
 
 
 def letter_document(c: LetterContent) -> Document:
@@ -166,7 +165,7 @@ def letter_document(c: LetterContent) -> Document:
     require(c.issuer, "开具人")
     if not c.bearers:
         raise ValidationError("持信人：至少一人，不能生成介绍信", field="持信人")
-    issued = date_text(c.issue_date)
+    issued = court_date(c.issue_date, c.date_style)
     stub = (
         Title(STUB_TITLE, size=STUB_TITLE_SIZE),
         CaseNumberLine(number),
@@ -195,6 +194,7 @@ def letter_document(c: LetterContent) -> Document:
         blocks=stub + (TearLine(number),) + letter,
         page=LETTER_PAGE,
         header=header,
+        stamp="作废" if c.void_reason else "",  # on the stub and on the letter: each half shows it once cut
     )
 
 
@@ -215,6 +215,7 @@ def content_of(session: Session, letter: IntroductionLetter) -> LetterContent:
         issue_date=letter.issued_at.date(),
         valid_until=letter.valid_until,
         void_reason=letter.void_reason if letter.status == "voided" else "",
+        date_style=settings.date_style(session),
     )
 
 
@@ -230,4 +231,5 @@ LETTER_DOCUMENT = DocumentKind(
     ids=lambda: select(IntroductionLetter.id).where(IntroductionLetter.number.is_not(None))
     .order_by(IntroductionLetter.id),
     build=build,
+    missing="该介绍信尚未开具，开具后才能预览和打印",
 )

@@ -152,8 +152,10 @@ def court_seal(session: Session) -> Seal:
 
 # --- workflow ------------------------------------------------------------------------------------
 
-def _sign_guard(session: Session, actor: User, letter: IntroductionLetter, params: dict[str, Any]) -> None:
-    if letter.handler_signed_at is not None:
+def _sign_refusal(session: Session, actor: User, letter: IntroductionLetter) -> None:
+    """Why 承办人签名确认 is not for ``actor``: the handler has confirmed already (the step is then not
+    offered at all), else the general 「只有承办人本人…」."""
+    if letter.handler_id == actor.id and letter.handler_signed_at is not None:
         raise DomainError("承办人签名：本介绍信申请已经签名确认", field="承办人签名")
 
 
@@ -217,8 +219,9 @@ _letters = rules.over(lambda: select(IntroductionLetter.id))
 
 
 @_letters
-def _is_handler(actor: User) -> Any:
-    return IntroductionLetter.handler_id == actor.id
+def _unsigned_handler(actor: User) -> Any:
+    """The handler, while he has not confirmed the request (承办人签名确认 is offered once)."""
+    return and_(IntroductionLetter.handler_id == actor.id, IntroductionLetter.handler_signed_at.is_(None))
 
 
 @_letters
@@ -256,7 +259,7 @@ LETTER_WORKFLOW = Workflow(
     initial="requested",
     transitions=(
         Transition("sign", "承办人签名确认", src("requested"), "requested",
-                   _is_handler, "承办人本人", guard=_sign_guard, effect=_sign_effect,
+                   _unsigned_handler, "承办人本人", refusal=_sign_refusal, effect=_sign_effect,
                    rule=RULE),
         Transition("issue", "开具", src("requested"), "issued", _issuer,
                    "办公室负责开具介绍信的文员", guard=_issue_guard, effect=_issue_effect,
@@ -428,6 +431,7 @@ class LetterService:
 
 _Handler = aliased(User)
 _Issuer = aliased(User)
+_Signer = aliased(User)
 OFFICE_WIDE = (roles.CLERK, roles.OFFICE_HEAD, roles.LEADER, roles.PRESIDENT, ADMIN)
 
 
@@ -437,6 +441,7 @@ def _base() -> Any:
         .select_from(IntroductionLetter)
         .join(_Handler, _Handler.id == IntroductionLetter.handler_id)
         .outerjoin(_Issuer, _Issuer.id == IntroductionLetter.issuer_id)
+        .outerjoin(_Signer, _Signer.id == IntroductionLetter.signer_id)
     )
 
 
@@ -506,16 +511,18 @@ LETTER_REGISTER = RegisterSpec(
     title="介绍信登记簿",
     model=IntroductionLetter,
     columns=(
+        # 状态 before the particulars, so it stays on screen at 1366 px.
         Column("number", "编号", IntroductionLetter.number, 14),
         Column("issued_at", "开具日期", IntroductionLetter.issued_at, 10, "date"),
-        Column("recipient", "收件单位", IntroductionLetter.recipient, 22),
-        Column("bearers", "持信人", IntroductionLetter.bearer_names, 14),
-        Column("bearer_count", "人数", IntroductionLetter.bearer_count, 5, "int"),
-        Column("purpose", "事由", IntroductionLetter.purpose, 22),
-        Column("validity_days", "有效期（天）", IntroductionLetter.validity_days, 7, "int"),
-        Column("handler", "承办人", _Handler.name, 8),
-        Column("issuer", "开具人", _Issuer.name, 8),
+        Column("recipient", "收件单位", IntroductionLetter.recipient, 18),
+        Column("bearers", "持信人", IntroductionLetter.bearer_names, 12),
+        Column("purpose", "事由", IntroductionLetter.purpose, 18),
         Column("status", "状态", IntroductionLetter.status, 8, "status"),
+        Column("handler", "承办人", _Handler.name, 8),
+        Column("signer", "签发领导", _Signer.name, 8),
+        Column("bearer_count", "人数", IntroductionLetter.bearer_count, 5, "int"),
+        Column("validity_days", "有效期（天）", IntroductionLetter.validity_days, 7, "int"),
+        Column("issuer", "开具人", _Issuer.name, 8),
         Column("void_reason", "作废原因", IntroductionLetter.void_reason, 16),
     ),
     base=_base,

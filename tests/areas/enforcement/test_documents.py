@@ -15,6 +15,7 @@ from courtdesk.areas.enforcement.models import RecipientUnit
 from courtdesk.areas.enforcement.roles import ENFORCEMENT
 from courtdesk.kernel import printing
 from courtdesk.kernel.documents import document_text_lines, render_docx, render_pdf
+from courtdesk.kernel.documents.dates import ARABIC, CHINESE, court_date
 from courtdesk.kernel.settings import SettingsService
 from tests.areas.enforcement.helpers import person_id
 from tests.support.readback import docx_body_lines, pdf_fonts, pdf_page_texts, squash
@@ -42,10 +43,10 @@ REPLY_PHRASES = (
     "以上回复保证真实。", "（单位印章）", "年月日", "经办人：", "联系电话：",
 )
 TRANSCRIPT_PHRASES = (
-    "查封措施告知笔录", "时间：", "地点：", "审判员：", "书记员：", "当事人：", "关于你申请执行", "一案，我院已采取如下查封措施：",
+    "查封措施告知笔录", "时间：", "地点：", "执行员：", "书记员：", "当事人：", "关于你申请执行", "一案，我院已采取如下查封措施：",
     "序号", "查封标的", "查封期间",
     "你方应于上述查封到期前十五日向法院书面申请续查封，逾期不申请自行承担相应责任，你听清了吗？",
-    "当事人：听清了。", "审：当事人核对笔录，无误后签字。", "当事人（签名）：", "审判员（签名）：", "书记员（签名）：",
+    "当事人：听清了。", "审：当事人核对笔录，无误后签字。", "当事人（签名）：", "执行员（签名）：", "书记员（签名）：",
 )
 
 
@@ -83,7 +84,7 @@ def test_investigation_letter_pdf_and_docx(db, users, today, case, letter, tmp_p
     stub, body, reply = pages
     unit = "廊坊市公安局经济技术开发区分局云鹏道派出所"
     id_no = person_id("13100219900202002")
-    date = f"{today.year}年{today.month}月{today.day}日"
+    date = court_date(today)  # 二〇二六年十一月三十日, as 人民法院诉讼文书样式 writes it
 
     for phrase in STUB_PHRASES:
         assert squash(phrase) in stub, phrase
@@ -167,17 +168,18 @@ def test_seizure_transcript_pdf_and_docx(db, users, today, case, tmp_path):
     page = squash(texts[0])
     for phrase in TRANSCRIPT_PHRASES:
         assert squash(phrase) in page, phrase
-    date = f"{today.year}年{today.month}月{today.day}日"
+    date = court_date(today)
     for field in (
-        "河北省廊坊经济技术开发区人民法院", case.number, f"时间：{date}9时30分", "地点：开发区法院执行局",
-        "审判员：黄磊", "书记员：何佳", "当事人：张伟", "关于你申请执行李娜民间借贷纠纷一案，我院已采取如下查封措施：",
+        "河北省廊坊经济技术开发区人民法院", case.number, f"时间：{date}九时三十分", "地点：开发区法院执行局",
+        "执行员：黄磊", "书记员：何佳", "当事人：张伟", "关于你申请执行李娜民间借贷纠纷一案，我院已采取如下查封措施：",
         "1冻结：被执行人李娜在中国工商银行股份有限公司廊坊开发区支行账户内存款人民币35,000元",
-        f"{start.year}年{start.month}月{start.day}日至",
+        f"{court_date(start)}至",
         "2扣押：被执行人李娜名下小型轿车一辆（号牌冀R·B5678）",
     ):
         assert squash(field) in page, field
     end1, end2 = deposit.end_date, car.end_date
-    assert f"至{end1.year}年{end1.month}月{end1.day}日" in page and f"至{end2.year}年{end2.month}月{end2.day}日" in page
+    assert f"至{court_date(end1)}" in page and f"至{court_date(end2)}" in page
+    assert "审判员" not in page  # the officer is 执行员 by his post, not a judge
     no_placeholder(page)
     check_fonts(pdf)
     docx_text = squash("".join(docx_body_lines(docx_path)))
@@ -196,3 +198,68 @@ def test_a_batch_pdf_keeps_each_letters_own_fonts_embedded(db, users, today, cas
     generate_batch(db, users["enforcer"], case.id, units, out)
     assert len(PdfReader(out).pages) == 12
     check_fonts(out)
+
+
+def test_the_date_style_setting_switches_the_printed_dates_both_ways(db, users, today, case, letter, tmp_path):
+    arabic = f"{today.year}年{today.month}月{today.day}日"
+    chinese = court_date(today)
+    assert chinese.startswith("二〇") and arabic != chinese
+    for style, shown, hidden in ((ARABIC, arabic, chinese), (CHINESE, chinese, arabic)):
+        SettingsService(db).save(users["admin"], {"document_date_style": style})
+        with db.read() as s:
+            doc = printing.kind("investigation_letter").build(s, letter.id)
+        pdf, docx_path = render_both(doc, tmp_path, f"letter-{style}")
+        body = squash(pdf_page_texts(pdf)[1])
+        assert f"河北省廊坊经济技术开发区人民法院{shown}" in body and hidden not in body, style
+        assert shown in squash("".join(docx_body_lines(docx_path)))
+
+
+def test_the_date_style_setting_refuses_other_values(db, users):
+    from courtdesk.kernel.errors import ValidationError
+
+    with pytest.raises(ValidationError, match="文书日期写法"):
+        SettingsService(db).save(users["admin"], {"document_date_style": "罗马数字"})
+
+
+def test_the_transcript_names_each_person_by_their_post(db, users, today, case, tmp_path):
+    from courtdesk.kernel.people import PeopleService
+
+    people = PeopleService(db)
+    people.update_profile(users["admin"], users["enforcer"].id, title="法官助理")
+    people.update_profile(users["admin"], users["enforce_clerk"].id, title="")  # no post recorded: 书记员
+    service = SeizureService(db)
+    seizure = service.add(users["enforcer"], {
+        "case_id": case.id, "measure": "detain", "property_type": "vehicle", "start_date": today,
+        "description": "被执行人李娜名下小型轿车一辆（号牌冀R·B5678）"})
+    notice = service.create_notice(users["enforcer"], case.id, [seizure.id], {"party_name": "张伟"})
+    with db.read() as s:
+        doc = printing.kind("seizure_transcript").build(s, notice.id)
+    pdf, docx_path = render_both(doc, tmp_path, "posts")
+    page = squash(pdf_page_texts(pdf)[0])
+    assert "法官助理：黄磊" in page and "书记员：何佳" in page
+    assert "法官助理（签名）：" in page and "审判员" not in page
+    assert "法官助理：黄磊" in squash("".join(docx_body_lines(docx_path)))
+
+
+def test_the_reply_form_keeps_room_to_spare_on_its_page(db, users, letter, tmp_path):
+    """Word or LibreOffice with fallback fonts wrap a line or two more than our PDF: the reply form of a
+    letter with the four standard questions leaves three grid lines free under its last line (each
+    paragraph that may wrap once more: the introduction, questions 3 and 4),
+    and its signature line stays on the reply's page."""
+    with db.read() as s:
+        doc = printing.kind("investigation_letter").build(s, letter.id)
+    pdf, _ = render_both(doc, tmp_path, "reply")
+    reader = PdfReader(pdf)
+    assert len(reader.pages) == 3
+    lowest: list[float] = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            lowest.append(tm[5] * cm[3] + cm[5])
+
+    reader.pages[2].extract_text(visitor_text=visit)
+    assert "经办人" in reader.pages[2].extract_text()
+    from courtdesk.kernel.documents.geometry import page_geometry
+
+    g = page_geometry(doc.page)
+    assert min(lowest) - g.bottom >= 3 * g.line_pitch

@@ -296,3 +296,36 @@ def test_id_number_x_is_accepted_in_lower_case(db, users):
     letter = LetterService(db).file(users["enforcer"], letter_data(
         users, bearers=[_bearer(users, id_number=number.lower())]))
     assert letter.bearers[0].id_number == number
+
+
+def test_signature_confirmation_is_offered_to_the_handler_only_until_he_has_confirmed(db, users):
+    from courtdesk.areas.letters.service import LETTER_WORKFLOW
+
+    service = LetterService(db)
+    letter = service.file(users["enforce_clerk"], letter_data(users, handler_id=users["enforcer"].id))
+    handler = users["enforcer"]
+
+    def offered() -> bool:
+        with db.read() as s:
+            record = s.get(IntroductionLetter, letter.id)
+            return "sign" in [t.action for t in LETTER_WORKFLOW.available(handler, record)]
+
+    assert offered()
+    service.act(handler, letter.id, "sign")
+    assert not offered()  # the button is gone …
+    with pytest.raises(DomainError, match="已经签名确认"):  # … and the service still says why
+        service.act(handler, letter.id, "sign")
+
+
+def test_the_register_and_the_detail_name_the_signing_leader(db, users):
+    from courtdesk.areas.letters.service import LETTER_REGISTER
+    from courtdesk.kernel.registers import RegisterQuery, display_row
+
+    letter = LetterService(db).file(users["enforcer"], letter_data(users))
+    labels = [c.label for c in LETTER_REGISTER.columns]
+    assert "签发领导" in labels
+    with db.read() as s:
+        signer = s.get(IntroductionLetter, letter.id).signer.name
+        rows = list(RegisterQuery(LETTER_REGISTER).stream(s, users["clerk"]))
+    shown = [display_row(LETTER_REGISTER, row) for row in rows]
+    assert any(values[labels.index("签发领导")] == signer for values in shown)

@@ -18,7 +18,7 @@ from courtdesk.areas.letters.models import IntroductionLetter
 from courtdesk.areas.letters.service import LetterService
 from courtdesk.kernel import printing, registers
 from courtdesk.kernel.documents import document_text_lines, render_docx, render_pdf, resolve_fonts
-from courtdesk.kernel.errors import ValidationError
+from courtdesk.kernel.errors import NotFound, ValidationError
 from courtdesk.kernel.settings import SettingsService
 from tests.areas.letters.letters_helpers import letter_data
 
@@ -37,26 +37,50 @@ def _build(db: Any, letter_id: int) -> Any:
 
 
 def _pdf_fragments(path: Path) -> list[tuple[float, float, str]]:
-    """(baseline y, x, text) of every piece of text on page 1, top to bottom."""
+    """(baseline y, x, text) of every line of upright text on page 1, top to bottom: the runs of one
+    baseline joined (digits and rare characters come in runs of another font). The slanted 作废 mark
+    is left out (see :func:`_stamp_marks`)."""
     reader = pypdf.PdfReader(path)
-    parts: list[tuple[float, float, str]] = []
+    runs: list[tuple[float, float, str]] = []
 
     def visit(text: str, cm: Any, tm: Any, font: Any, size: Any) -> None:
-        if text.strip():
-            parts.append((tm[5] * cm[3] + cm[5], tm[4] + cm[4], text.strip()))
+        if text.strip() and abs(cm[1]) < 1e-6 and abs(tm[1]) < 1e-6:
+            runs.append((round(tm[5] * cm[3] + cm[5], 1), tm[4] + cm[4], text.strip()))
 
     reader.pages[0].extract_text(visitor_text=visit)
-    return parts
+    lines: dict[float, list[tuple[float, str]]] = {}
+    for y, x, text in runs:
+        lines.setdefault(y, []).append((x, text))
+    return [(y, min(x for x, _ in parts), "".join(t for _, t in parts))  # drawn left to right
+            for y, parts in sorted(lines.items(), reverse=True)]
+
+
+def _stamp_marks(path: Path) -> list[tuple[float, str]]:
+    """(y, text) of the slanted text on page 1 (the 作废 mark)."""
+    marks: list[tuple[float, str]] = []
+
+    def visit(text: str, cm: Any, tm: Any, font: Any, size: Any) -> None:
+        if text.strip() and abs(cm[1]) > 1e-6:
+            marks.append((cm[5], text.strip()))
+
+    pypdf.PdfReader(path).pages[0].extract_text(visitor_text=visit)
+    return marks
+
+
+def _tear_segments(path: Path) -> list[tuple[float, float, float]]:
+    """(y, x0, x1) of the dashed cut line's segments (the only dashed paths on the page)."""
+    content = pypdf.PdfReader(path).pages[0].get_contents().get_data().decode("latin-1")
+    dashed = content[content.index("] 0 d"):]
+    found = re.findall(r"([\d.]+) ([\d.]+) m ([\d.]+) ([\d.]+) l S", dashed[: dashed.index("Q")])
+    return [(float(y0), float(x0), float(x1)) for x0, y0, x1, y1 in found if y0 == y1]
 
 
 def _tear_line_y(path: Path) -> float:
-    """The y of the dashed cut line (the only dashed path on the page)."""
-    content = pypdf.PdfReader(path).pages[0].get_contents().get_data().decode("latin-1")
-    found = re.findall(r"\[[\d. ]+\] 0 d\s+n?\s*([\d.]+) ([\d.]+) m ([\d.]+) ([\d.]+) l S", content)
-    assert len(found) == 1, found
-    x0, y0, x1, y1 = map(float, found[0])
-    assert y0 == y1 and x1 - x0 > 500  # horizontal, across the whole sheet
-    return y0
+    """The y of the dashed cut line, from the sheet's left edge to its right edge."""
+    segments = _tear_segments(path)
+    assert len({y for y, _, _ in segments}) == 1, segments
+    assert min(x0 for _, x0, _ in segments) < 30 and max(x1 for _, _, x1 in segments) > 560  # edge to edge
+    return segments[0][0]
 
 
 def _squash(text: str) -> str:
@@ -75,9 +99,9 @@ def _expected(letter: IntroductionLetter, users: dict[str, Any], court: str) -> 
         "介绍信（存根）",
         letter.number,
         f"兹介绍{t1}{n1}、{t2}{n2}同志等2人前往廊坊市自然资源和规划局联系查询被执行人名下不动产登记信息事宜。",
-        "有效期7天（2026年11月23日至2026年11月29日）",
+        "有效期7天（二〇二六年十一月二十三日至二〇二六年十一月二十九日）",
         "承办人：", n1, "承办人签名：",
-        "开具人：", users["clerk"].name, "2026年11月23日",
+        "开具人：", users["clerk"].name, "二〇二六年十一月二十三日",
     ]
     letter_half = [
         "介绍信",
@@ -88,7 +112,7 @@ def _expected(letter: IntroductionLetter, users: dict[str, Any], court: str) -> 
         "此致",
         "敬礼！",
         court,
-        "2026年11月23日",
+        "二〇二六年十一月二十三日",
         "（有效期7天）",
     ]
     return stub, letter_half
@@ -233,10 +257,49 @@ def test_a_letter_not_yet_issued_cannot_be_printed(db, users):
         _build(db, letter.id)
 
 
-def test_a_voided_letter_prints_marked_void(db, users, issued):
+def test_preview_of_a_letter_not_yet_issued_tells_the_clerk_why(db, users):
+    letter = LetterService(db).file(users["enforcer"], letter_data(users))
+    with db.read() as s, pytest.raises(NotFound) as refused:
+        printing.record_document(s, "introduction_letter", letter.id)
+    assert str(refused.value) == "该介绍信尚未开具，开具后才能预览和打印"
+    assert "号记录" not in str(refused.value)
+
+
+def test_a_voided_letter_prints_marked_void_on_both_halves(db, users, issued, tmp_path):
     LetterService(db).act(users["clerk"], issued.id, "void", "收件单位写错")
     document = _build(db, issued.id)
     assert "作废" in document.header and "收件单位写错" in document.header
+    path = tmp_path / "void.pdf"
+    assert render_pdf(document, path) == 1
+    tear_y = _tear_line_y(path)
+    marks = [y for y, text in _stamp_marks(path) if text == "作废"]
+    assert len(marks) == 2
+    assert max(marks) > tear_y + 100 and min(marks) < tear_y - 100  # one on the stub, one on the letter
+    # the DOCX carries the same mark twice behind the text
+    docx_path = tmp_path / "void.docx"
+    render_docx(document, docx_path)
+    header = docx.Document(str(docx_path)).sections[0].header._element.xml
+    assert header.count('string="作废"') == 2
+
+
+def test_a_letter_in_force_carries_no_void_mark(db, users, issued, tmp_path):
+    path = tmp_path / "live.pdf"
+    render_pdf(_build(db, issued.id), path)
+    assert _stamp_marks(path) == []
+
+
+def test_the_cut_line_leaves_the_serial_number_clear(db, users, issued, tmp_path):
+    path = tmp_path / "letter.pdf"
+    render_pdf(_build(db, issued.id), path)
+    tear_y = _tear_line_y(path)
+    (left_end, right_start) = sorted(x for _, x0, x1 in _tear_segments(path) for x in (x0, x1))[1:3]
+    number = [(y, x) for y, x, text in _pdf_fragments(path) if text == issued.number and abs(y - tear_y) < 14]
+    assert len(number) == 1
+    y, x = number[0]
+    width = doc.text_width(issued.number) * 14.0  # printed at 14 pt: about this wide
+    # the dashes stop before the number starts and start again after it ends: nothing strikes it out
+    assert left_end < x - 2 and x + width * 0.9 < right_start
+    assert right_start - left_end < 200  # the gap is the number's, not half the sheet
 
 
 def test_register_names_its_document_kind():

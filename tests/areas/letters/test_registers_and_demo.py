@@ -41,7 +41,8 @@ def test_register_declaration():
     spec = registers.get("introduction_letter")
     assert (spec.title, spec.area) == ("介绍信登记簿", "印章与介绍信")
     assert [c.label for c in spec.columns] == [
-        "编号", "开具日期", "收件单位", "持信人", "人数", "事由", "有效期（天）", "承办人", "开具人", "状态", "作废原因"]
+        "编号", "开具日期", "收件单位", "持信人", "事由", "状态", "承办人", "签发领导", "人数", "有效期（天）", "开具人",
+        "作废原因"]
     assert callable(spec.act)
     assert spec.workflow is LETTER_WORKFLOW
 
@@ -62,7 +63,7 @@ def test_search_by_bearer_name_and_display(db, users):
     assert used == {
         "number": "(2026)第0001号", "issued_at": "2026-01-12", "recipient": "中国工商银行股份有限公司廊坊开发区支行",
         "bearers": "黄磊、何佳", "bearer_count": "2", "purpose": "查询被执行人银行存款并办理冻结手续",
-        "validity_days": "7", "handler": "黄磊", "issuer": "王芳", "status": "已使用", "void_reason": "",
+        "validity_days": "7", "handler": "黄磊", "signer": "刘建军", "issuer": "王芳", "status": "已使用", "void_reason": "",
     }
     assert not _rows(db, users["clerk"], search="不存在的人")
 
