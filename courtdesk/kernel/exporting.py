@@ -23,6 +23,7 @@ from courtdesk.kernel import clock, settings
 from courtdesk.kernel.errors import DomainError
 from courtdesk.kernel.forms import display
 from courtdesk.kernel.models.people import User
+from courtdesk.kernel.money import from_fen
 from courtdesk.kernel.registers import (
     Column,
     LinesSpec,
@@ -126,8 +127,10 @@ def _typed(ws: Any, column: Column | Any, value: Any, text: str) -> Any:
         cell_value = value
     elif kind == "days":
         cell_value = days_from_today(value)
+    elif kind == "money" and isinstance(column, Column) and isinstance(value, int):
+        cell_value = from_fen(value)  # a register column holds whole fen, as stored
     elif kind == "money" and isinstance(value, (Decimal, int)):
-        cell_value = Decimal(value).quantize(Decimal("0.01"))
+        cell_value = Decimal(value).quantize(Decimal("0.01"))  # a lines column holds yuan
     else:
         return text
     cell = WriteOnlyCell(ws, value=cell_value)
@@ -141,14 +144,15 @@ class _LineSheet:
     def __init__(self, wb: Workbook, session: Session, actor: User, spec: RegisterSpec, lines: LinesSpec,
                  query: RegisterQuery) -> None:
         self.session, self.lines = session, lines
-        self.ws = wb.create_sheet(f"{lines.label}明细"[:31])
+        sheet = lines.label if lines.label.endswith("明细") else f"{lines.label}明细"
+        self.ws = wb.create_sheet(sheet[:31])
         self.ws.freeze_panes = "A4"
         number_label = spec.columns[0].label if spec.columns else "编号"
         widths = [6, max(6, (spec.columns[0].width if spec.columns else 10) * 1.6), 8, 6]
         widths += [max(8, min(40, c.max_len * 1.2 if c.kind in ("text", "multiline") else 20)) for c in lines.columns]
         for i, width in enumerate(widths):
             self.ws.column_dimensions[_col_letter(i + 1)].width = width
-        title = WriteOnlyCell(self.ws, value=f"{settings.get(session, 'court_name')}　{spec.title}　{lines.label}明细")
+        title = WriteOnlyCell(self.ws, value=f"{settings.get(session, 'court_name')}　{spec.title}　{sheet}")
         title.font = Font(bold=True, size=14)
         self.ws.append([title])
         self.ws.append([f"范围：{query.describe()}　导出时间：{clock.now():%Y-%m-%d %H:%M}　导出人：{actor.name}"])

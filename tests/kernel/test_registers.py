@@ -132,9 +132,13 @@ def test_amounts_export_as_numbers_with_two_decimals(tmp_path):
     from courtdesk.kernel.exporting import _typed
     from courtdesk.kernel.registers import Column
 
+    from courtdesk.kernel.forms import FormField
+
     ws = Workbook(write_only=True).create_sheet("x")
-    cell = _typed(ws, Column("fee", "金额", None, kind="money"), Decimal("1234.5"), "1,234.50")
+    cell = _typed(ws, Column("fee", "金额", None, kind="money"), 123450, "1,234.50")  # stored as fen
     assert cell.value == Decimal("1234.50") and cell.number_format == "#,##0.00"
+    line = _typed(ws, FormField("amount", "金额", "money"), Decimal("180"), "180.00")  # a line holds yuan
+    assert line.value == Decimal("180.00")
     assert _typed(ws, Column("t", "事由", None), "调取材料", "调取材料") == "调取材料"
     assert _typed(ws, Column("d", "日期", None, kind="date"), None, "") == ""
 

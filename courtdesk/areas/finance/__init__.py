@@ -1,0 +1,16 @@
+"""经费报销 · 经费预支 — expense claims and advances (SPEC §3; 《办公室财务管理办法》第3–15条)."""
+
+from courtdesk.areas.finance.advances import ADVANCE_REGISTER, OPEN_ADVANCES_REGISTER
+from courtdesk.areas.finance.claims import CLAIM_REGISTER
+from courtdesk.areas.finance.demo import demo_finance
+from courtdesk.areas.system import roles
+from courtdesk.kernel.area import Area
+
+AREA = Area(
+    key="finance",
+    title="财务报销",
+    order=40,
+    roles=(roles.FINANCE, roles.FINANCE_LEADER),
+    registers=(CLAIM_REGISTER, ADVANCE_REGISTER, OPEN_ADVANCES_REGISTER),
+    demo=(demo_finance,),
+)

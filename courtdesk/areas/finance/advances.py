@@ -1,0 +1,334 @@
+"""Advances (借支单) — 《办公室财务管理办法》第10–14条; SPEC §3.
+
+Flow (第11条): the applicant fills the 借支单 with a reasoned estimate (第12条) → the finance leader
+approves (第13条) → finance pays the cash → claims are set against it and unused cash is handed
+back → closed when ``amount + difference paid = set off + returned`` (see :mod:`.ledger`).
+No new advance while the applicant has one not closed (第14条).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import Date, case, literal, select
+from sqlalchemy.orm import Session, aliased
+
+from courtdesk.areas.finance.ledger import Ledger
+from courtdesk.areas.finance.models import Advance
+from courtdesk.areas.system import roles
+from courtdesk.kernel import clock, numbering, rules, validation
+from courtdesk.kernel.db.engine import Database
+from courtdesk.kernel.errors import ValidationError
+from courtdesk.kernel.forms import FormField, clean
+from courtdesk.kernel.models.people import Department, User
+from courtdesk.kernel.money import format_yuan, from_fen, to_fen
+from courtdesk.kernel.records import load_or_refuse
+from courtdesk.kernel.registers import (
+    Column,
+    DashboardItem,
+    Filter,
+    RegisterQuery,
+    RegisterSpec,
+    days_between,
+    service_act,
+)
+from courtdesk.kernel.workflow import Separation, Transition, Workflow, src
+
+BOOK = "《办公室财务管理办法》"
+RULE_APPROVAL = f"{BOOK}第13条"
+RULE_ONE_OPEN = f"{BOOK}第14条"
+REGISTER_KEY = "finance_advance"
+NUMBER_PATTERN = "{year}-{serial:04d}"
+#: States in which an advance is not yet cleared (第14条).
+OPEN_STATES = ("submitted", "approved", "paid")
+#: Who sees every advance (the others see their own).
+FINANCE_WIDE = (roles.FINANCE, roles.FINANCE_LEADER, roles.PRESIDENT)
+
+_Applicant = aliased(User)
+
+
+def _base() -> Any:
+    return (select(Advance.id).select_from(Advance)
+            .join(_Applicant, _Applicant.id == Advance.applicant_id)
+            .outerjoin(Department, Department.id == Advance.department_id))
+
+
+_over = rules.over(_base)
+
+
+@_over
+def may_lead(actor: User) -> bool:
+    """分管财务院领导 (第13条)."""
+    return actor.has(roles.FINANCE_LEADER)
+
+
+@_over
+def may_handle(actor: User) -> bool:
+    """财务人员."""
+    return actor.has(roles.FINANCE)
+
+
+@_over
+def is_applicant(actor: User) -> Any:
+    return Advance.applicant_id == actor.id
+
+
+def ledger_of(advance: Advance) -> Ledger:
+    return Ledger(advance.amount_fen, advance.set_off_fen, advance.returned_fen, advance.difference_paid_fen)
+
+
+def _store(advance: Advance, ledger: Ledger) -> None:
+    advance.set_off_fen = ledger.set_off
+    advance.returned_fen = ledger.returned
+    advance.difference_paid_fen = ledger.difference_paid
+
+
+def _note(advance: Advance, line: str) -> None:
+    advance.remarks = (advance.remarks + "\n" if advance.remarks else "") + line
+
+
+def age_days(advance: Advance, today: dt.date | None = None) -> int:
+    """Days since the cash was paid out (since the request while not yet paid)."""
+    since = advance.paid_on or advance.requested_at.date()
+    return ((today or clock.today()) - since).days
+
+
+# --- workflow ------------------------------------------------------------------------------------
+
+def _approve_effect(session: Session, actor: User, advance: Advance, values: dict[str, Any]) -> None:
+    advance.approver_id = actor.id
+    advance.approved_at = clock.now()
+
+
+def _pay_guard(session: Session, actor: User, advance: Advance, values: dict[str, Any]) -> None:
+    paid_on: dt.date = values["paid_on"]
+    validation.not_future(paid_on, "付款日期")
+    if advance.approved_at and paid_on < advance.approved_at.date():
+        raise ValidationError(f"付款日期：不能早于批准日期（{advance.approved_at:%Y-%m-%d}）", field="付款日期")
+
+
+def _pay_effect(session: Session, actor: User, advance: Advance, values: dict[str, Any]) -> None:
+    advance.payer_id = actor.id
+    advance.paid_on = values["paid_on"]
+
+
+def _return_guard(session: Session, actor: User, advance: Advance, values: dict[str, Any]) -> None:
+    returned_on: dt.date = values["returned_on"]
+    validation.not_future(returned_on, "交回日期")
+    if advance.paid_on and returned_on < advance.paid_on:
+        raise ValidationError(f"交回日期：不能早于借出日期（{advance.paid_on:%Y-%m-%d}）", field="交回日期")
+    ledger_of(advance).give_back(to_fen(values["amount"]))
+
+
+def _return_effect(session: Session, actor: User, advance: Advance, values: dict[str, Any]) -> None:
+    fen = to_fen(values["amount"])
+    _store(advance, ledger_of(advance).give_back(fen))
+    _note(advance, f"{values['returned_on']:%Y-%m-%d} 交回现金 {format_yuan(from_fen(fen))}（{actor.name}经手）")
+
+
+def _close_guard(session: Session, actor: User, advance: Advance, values: dict[str, Any]) -> None:
+    ledger = ledger_of(advance)
+    if not ledger.balanced:
+        raise ValidationError(
+            f"借支：尚未结清（借出 {format_yuan(from_fen(ledger.amount))}，已冲抵 {format_yuan(from_fen(ledger.set_off))}，"
+            f"已交回 {format_yuan(from_fen(ledger.returned))}，已补付 {format_yuan(from_fen(ledger.difference_paid))}）",
+            field="借支", rule=RULE_ONE_OPEN)
+
+
+def _close_effect(session: Session, actor: User, advance: Advance, values: dict[str, Any]) -> None:
+    advance.closed_at = clock.now()
+
+
+SEPARATE_APPLICANT = Separation("applicant_id", "不能审批或经办自己的借支（职责分离）")
+
+RETURN_FIELDS: tuple[FormField, ...] = (
+    FormField("amount", "交回金额", "money"),
+    FormField("returned_on", "交回日期", "date"),
+)
+
+ADVANCE_WORKFLOW = Workflow(
+    entity=REGISTER_KEY,
+    states={
+        "submitted": "待审批",
+        "approved": "已批准待付款",
+        "paid": "已借出未结清",
+        "closed": "已结清",
+        "rejected": "未批准",
+        "withdrawn": "已撤回",
+    },
+    initial="submitted",
+    transitions=(
+        Transition("approve", "批准", src("submitted"), "approved", may_lead, "分管财务院领导",
+                   effect=_approve_effect, separations=(SEPARATE_APPLICANT,), rule=RULE_APPROVAL),
+        Transition("reject", "不予批准", src("submitted"), "rejected", may_lead, "分管财务院领导",
+                   separations=(SEPARATE_APPLICANT,), comment_required=True, rule=RULE_APPROVAL),
+        Transition("withdraw", "撤回", src("submitted"), "withdrawn", is_applicant, "申请人本人"),
+        Transition("pay", "付款", src("approved"), "paid", may_handle, "财务人员",
+                   guard=_pay_guard, effect=_pay_effect,
+                   separations=(SEPARATE_APPLICANT,
+                                Separation("approver_id", "审批人不能同时支付该笔借支（职责分离）")),
+                   fields=(FormField("paid_on", "付款日期", "date"),),
+                   defaults=lambda: {"paid_on": clock.today()}),
+        Transition("return_cash", "登记交回现金", src("paid"), "paid", may_handle, "财务人员",
+                   guard=_return_guard, effect=_return_effect, separations=(SEPARATE_APPLICANT,),
+                   fields=RETURN_FIELDS, defaults=lambda: {"returned_on": clock.today()}),
+        Transition("close", "结清", src("paid"), "closed", may_handle, "财务人员",
+                   guard=_close_guard, effect=_close_effect, separations=(SEPARATE_APPLICANT,)),
+    ),
+)
+
+
+def close_if_settled(session: Session, actor: User, advance: Advance) -> bool:
+    """Close ``advance`` (a recorded 结清 step) when its ledger balances; True if it was closed."""
+    if advance.status == "paid" and ledger_of(advance).balanced:
+        ADVANCE_WORKFLOW.fire(session, actor, advance, "close", "借支已结清（系统按台账自动结清）")
+        return True
+    return False
+
+
+# --- filing --------------------------------------------------------------------------------------
+
+def _department_choices(session: Session, actor: Any) -> list[tuple[Any, str]]:
+    depts = session.scalars(select(Department).where(Department.active.is_(True)).order_by(Department.id))
+    return [(d.id, d.name) for d in depts]
+
+
+FILE_FIELDS: tuple[FormField, ...] = (
+    FormField("department_id", "部门", "choice", required=False, choices=_department_choices,
+              help="不填为申请人所在部门"),
+    FormField("purpose", "借支事由", "text", max_len=200),
+    FormField("amount", "借支金额", "money", maximum=999_999),
+    FormField("reasons", "预算理由", "multiline", max_len=500,
+              help="写明金额的测算依据（第12条），如 往返车费 2×300 元、住宿 2 晚×400 元"),
+)
+
+
+def open_advance_of(session: Session, applicant_id: int) -> Advance | None:
+    return session.scalars(select(Advance).where(Advance.applicant_id == applicant_id,
+                                                 Advance.status.in_(OPEN_STATES))
+                           .order_by(Advance.id).limit(1)).first()
+
+
+def refuse_second_advance(session: Session, applicant: User) -> None:
+    """第14条: no new advance while the applicant has one not yet cleared."""
+    held = open_advance_of(session, applicant.id)
+    if held is None:
+        return
+    raise ValidationError(
+        f"借支：您有一笔借支尚未结清（{held.number}，{format_yuan(from_fen(held.amount_fen))}，"
+        f"已 {age_days(held)} 天，{ADVANCE_WORKFLOW.label(held.status)}），不能再次预支。依据{RULE_ONE_OPEN}。",
+        field="借支", rule=RULE_ONE_OPEN)
+
+
+class AdvanceService:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def file(self, actor: User, data: dict[str, Any]) -> Advance:
+        with self.db.write(actor) as s:
+            values = clean(FILE_FIELDS, data, session=s, actor=actor)
+            if values["amount"] <= 0:
+                raise ValidationError("借支金额：必须大于零", field="借支金额")
+            refuse_second_advance(s, actor)
+            now = clock.now()
+            advance = Advance(
+                status=ADVANCE_WORKFLOW.initial, applicant_id=actor.id,
+                department_id=values["department_id"] or actor.department_id, purpose=values["purpose"],
+                reasons=values["reasons"], amount_fen=to_fen(values["amount"]), requested_at=now,
+                set_off_fen=0, returned_fen=0, difference_paid_fen=0, remarks="",
+            )
+            numbering.assign(s, advance, register=REGISTER_KEY, pattern=NUMBER_PATTERN, year=now.year)
+            s.add(advance)
+            s.flush()
+            return advance
+
+    def act(self, actor: User, advance_id: int, action: str, comment: str = "", **params: Any) -> Advance:
+        with self.db.write(actor) as s:
+            advance = load_or_refuse(s, Advance, advance_id, "借支单", "该借支单不存在")
+            ADVANCE_WORKFLOW.fire(s, actor, advance, action, comment, **params)
+            if action == "return_cash":
+                close_if_settled(s, actor, advance)
+            return advance
+
+
+# --- register ------------------------------------------------------------------------------------
+
+def _scope(actor: User) -> Any:
+    if actor.has(*FINANCE_WIDE):
+        return None
+    return Advance.applicant_id == actor.id
+
+
+def _age(today: dt.date) -> Any:
+    return case((Advance.status.in_(OPEN_STATES),
+                 days_between(case((Advance.paid_on.is_not(None), Advance.paid_on), else_=Advance.requested_at),
+                              literal(today, Date))), else_=None)
+
+
+_OUTSTANDING = Advance.amount_fen - Advance.set_off_fen - Advance.returned_fen
+
+
+def _dashboard(session: Session, actor: User) -> list[DashboardItem]:
+    def count(key: str) -> int:
+        return RegisterQuery(ADVANCE_REGISTER, filter_key=key).count(session, actor)
+
+    return [
+        DashboardItem("待我审批的借支", count("to_approve"), REGISTER_KEY, "to_approve", True),
+        DashboardItem("待付款的借支", count("to_pay"), REGISTER_KEY, "to_pay", False),
+    ]
+
+
+ADVANCE_REGISTER = RegisterSpec(
+    key=REGISTER_KEY,
+    title="借支登记簿",
+    model=Advance,
+    columns=(
+        Column("number", "借支单号", Advance.number, 10),
+        Column("requested_at", "申请时间", Advance.requested_at, 13, "datetime"),
+        Column("applicant", "借支人", _Applicant.name, 8),
+        Column("department", "部门", Department.name, 10),
+        Column("status", "状态", Advance.status, 10, "status"),
+        Column("amount", "借支金额", Advance.amount_fen, 11, "money"),
+        Column("paid_on", "借出日期", Advance.paid_on, 10, "date"),
+        Column("age", "已借天数", None, 7, "int", live=_age),
+        Column("set_off", "已冲抵", Advance.set_off_fen, 11, "money"),
+        Column("returned", "已交回", Advance.returned_fen, 11, "money"),
+        Column("outstanding", "未结余额", case((_OUTSTANDING > 0, _OUTSTANDING), else_=0), 11, "money"),
+        Column("purpose", "借支事由", Advance.purpose, 18),
+    ),
+    base=_base,
+    search=(Advance.number, Advance.purpose, _Applicant.name),
+    date_expr=Advance.requested_at,
+    default_sort=("id", True),
+    workflow=ADVANCE_WORKFLOW,
+    filters=(
+        Filter("to_approve", "待我审批", ADVANCE_WORKFLOW.available_where("approve")),
+        Filter("to_pay", "待付款", ADVANCE_WORKFLOW.available_where("pay")),
+        Filter("open", "未结清（按人）", lambda a: Advance.status.in_(OPEN_STATES)),
+        Filter("mine", "我的借支", lambda a: Advance.applicant_id == a.id),
+        Filter("closed", "已结清", lambda a: Advance.status == "closed"),
+    ),
+    scope=_scope,
+    form=FILE_FIELDS,
+    create=lambda db, actor, data: AdvanceService(db).file(actor, data),
+    create_label="借支申请",
+    dashboard=_dashboard,
+    act=service_act(AdvanceService),
+)
+
+#: 未结清借支（按人）: the open advances sorted by person, with their age.
+OPEN_ADVANCES_REGISTER = RegisterSpec(
+    key="finance_open_advance",
+    title="未结清借支（按人）",
+    model=Advance,
+    columns=tuple(c for c in ADVANCE_REGISTER.columns if c.key != "requested_at"),
+    base=lambda: _base().where(Advance.status.in_(OPEN_STATES)),
+    search=ADVANCE_REGISTER.search,
+    date_expr=Advance.requested_at,
+    default_sort=("applicant", False),
+    workflow=ADVANCE_WORKFLOW,
+    visible_to=FINANCE_WIDE,
+    act=service_act(AdvanceService),
+)
+

@@ -1,0 +1,699 @@
+"""Expense claims (报销单) — 《办公室财务管理办法》第3–9条, 第15条; SPEC §3.
+
+Two kinds: 支出报销单 (general) and 差旅费报销单 (travel). Each has expense lines (费用明细:
+category, description, declared amount) and a receipt register (原始票据: one row per original
+receipt — type, invoice number, date, amount — naming the line it supports).
+
+Flow (第5条): the applicant files (草稿) and submits → the finance leader approves, or returns it
+with a chosen reason to be corrected and resubmitted (the history keeps every round) → finance
+checks and registers it (审核登记) → batches it to the district finance bureau (报送区财政局) →
+records the bureau's reimbursement (or its refusal, back to finance) → pays the applicant → the
+applicant signs for the money. Applicant, approver, checking clerk and payer are four people.
+
+Finance checks (第6条, 第9条(6)(7)(8)) before approval and again at registration, each naming its
+line: the receipts of a line must add up to its declared amount; every line needs a receipt; every
+receipt must support a line; an invoice number is reimbursed once only, on any claim of any year.
+A claim set against an advance (冲抵借支) settles the advance's ledger when registered; what exceeds
+the cash still out is paid to the applicant and recorded on the advance.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from typing import Any
+
+from sqlalchemy import and_, case, select
+from sqlalchemy.orm import Session, aliased
+
+from courtdesk.areas.finance import advances
+from courtdesk.areas.finance.models import Advance, ExpenseClaim, ExpenseLine, ExpenseReceipt
+from courtdesk.areas.system import roles
+from courtdesk.kernel import clock, forms, numbering, rules, validation
+from courtdesk.kernel.db.engine import Database
+from courtdesk.kernel.editing import EditSpec, service_edit
+from courtdesk.kernel.errors import ValidationError
+from courtdesk.kernel.forms import FormField, clean
+from courtdesk.kernel.models.people import Department, User
+from courtdesk.kernel.money import format_yuan, from_fen, to_fen
+from courtdesk.kernel.records import load_or_refuse
+from courtdesk.kernel.registers import (
+    Column,
+    DashboardItem,
+    Filter,
+    LinesSpec,
+    RegisterQuery,
+    RegisterSpec,
+    service_act,
+)
+from courtdesk.kernel.workflow import Separation, Transition, Workflow, src
+
+BOOK = "《办公室财务管理办法》"
+RULE_FLOW = f"{BOOK}第5条"
+RULE_RECEIPTS = f"{BOOK}第6条"
+RULE_CHECK = f"{BOOK}第8条"
+RULE_APPROVAL = f"{BOOK}第9条(6)"
+RULE_MATCH = f"{BOOK}第9条(7)"
+RULE_AMOUNT = f"{BOOK}第9条(8)"
+REGISTER_KEY = "finance_claim"
+NUMBER_PATTERN = "({year})报{serial:04d}号"
+
+KINDS: dict[str, str] = {"general": "支出报销单", "travel": "差旅费报销单"}
+TRAVEL_CATEGORIES = ("城市间交通费", "住宿费", "伙食补助费", "市内交通费", "其他")
+GENERAL_CATEGORIES = ("办案费", "办公费", "印刷费", "邮电费", "维修费", "会议费", "培训费", "其他")
+RECEIPT_TYPES = ("增值税普通发票", "增值税专用发票", "电子发票", "火车票", "飞机行程单", "汽车票", "出租车票",
+                 "定额发票", "住宿发票", "其他")
+REJECT_REASONS = ("金额不符", "项目与票据不符", "缺少审批", "票据不合规", "其他")
+PAY_METHODS = ("现金", "转账", "公务卡")
+TRANSPORTS = ("火车", "飞机", "长途汽车", "公务用车", "轮船", "其他")
+
+
+def _pairs(values: tuple[str, ...]) -> Any:
+    return lambda session, actor: [(v, v) for v in values]
+
+
+# --- the form ------------------------------------------------------------------------------------
+
+LINE_COLUMNS: tuple[FormField, ...] = (
+    FormField("category", "费用类别", "choice",
+              choices=_pairs(tuple(dict.fromkeys(TRAVEL_CATEGORIES + GENERAL_CATEGORIES)))),
+    FormField("description", "摘要", "text", max_len=100, required=False),
+    FormField("amount", "金额", "money"),
+)
+LINES_FIELD = FormField("expense_lines", "费用明细", "lines", columns=LINE_COLUMNS, minimum=1, maximum=30,
+                        help="每行一项费用；差旅费报销单的类别为 城市间交通费、住宿费、伙食补助费、市内交通费、其他")
+
+RECEIPT_COLUMNS: tuple[FormField, ...] = (
+    FormField("receipt_type", "票据类型", "choice", choices=_pairs(RECEIPT_TYPES)),
+    FormField("invoice_number", "票据号码", "text", max_len=40),
+    FormField("issued_on", "开票日期", "date"),
+    FormField("amount", "金额", "money"),
+    FormField("line_no", "对应明细行", "int", required=False, minimum=1, maximum=30,
+              help="这张票据支持的费用明细的行号"),
+)
+RECEIPTS_FIELD = FormField("receipt_rows", "原始票据", "lines", columns=RECEIPT_COLUMNS, required=False,
+                           maximum=200, help="每张原始票据一行（第6条：报销单和原始票据缺一不可）")
+
+
+def _advance_choices(session: Session, actor: Any) -> list[tuple[Any, str]]:
+    if actor is None:
+        return []
+    rows = session.scalars(select(Advance).where(Advance.applicant_id == actor.id, Advance.status == "paid")
+                           .order_by(Advance.id))
+    return [(a.id, f"{a.number}（{format_yuan(from_fen(a.amount_fen))}，{a.purpose}）") for a in rows]
+
+
+CLAIM_FIELDS: tuple[FormField, ...] = (
+    FormField("kind", "报销单类别", "choice", choices=lambda s, a: list(KINDS.items()), default="general"),
+    FormField("purpose", "报销事由", "text", max_len=200),
+    FormField("travellers", "出差人", "text", required=False, max_len=100, help="差旅费报销单必填，多人以、分隔"),
+    FormField("trip_start", "出发日期", "date", required=False),
+    FormField("trip_end", "返回日期", "date", required=False),
+    FormField("places", "出差地点", "text", required=False, max_len=200),
+    FormField("transport", "交通工具", "choice", required=False, choices=_pairs(TRANSPORTS)),
+    FormField("advance_id", "冲抵借支", "choice", required=False, choices=_advance_choices,
+              help="本次报销冲抵本人尚未结清的借支"),
+    LINES_FIELD,
+    RECEIPTS_FIELD,
+)
+
+
+def _positions(field: FormField, raw: Any) -> list[int]:
+    """The positions (as the user sees them, blank rows counted) of the rows ``clean_lines`` keeps."""
+    rows = list(raw or ()) if isinstance(raw, list | tuple) else []
+    return [i for i, row in enumerate(rows, 1) if not (isinstance(row, dict) and forms.line_is_blank(field, row))]
+
+
+def _cell(field: FormField, position: int, key: str) -> str:
+    column = next(c for c in field.columns if c.key == key)
+    return forms.line_label(field, position, column)
+
+
+def _check_content(values: dict[str, Any], data: dict[str, Any]) -> None:
+    """What every save of a claim must satisfy (the finance checks come before approval)."""
+    refused: list[ValidationError] = []
+    kind = values["kind"]
+    if kind == "travel":
+        for key, label in (("travellers", "出差人"), ("trip_start", "出发日期"), ("trip_end", "返回日期"),
+                           ("places", "出差地点"), ("transport", "交通工具")):
+            if values.get(key) in (None, ""):
+                refused.append(ValidationError(f"{label}：差旅费报销单必填", field=label))
+        start, end = values.get("trip_start"), values.get("trip_end")
+        if start and end and end < start:
+            refused.append(ValidationError(f"返回日期：不能早于出发日期（{start:%Y-%m-%d}）", field="返回日期"))
+        for day, label in ((start, "出发日期"), (end, "返回日期")):
+            if day and day > clock.today():
+                refused.append(ValidationError(f"{label}：不能晚于今天，出差返回后再报销（第4条）", field=label))
+    line_pos = _positions(LINES_FIELD, data.get("expense_lines"))
+    for pos, line in zip(line_pos, values["expense_lines"], strict=True):
+        if line["amount"] <= 0:
+            label = _cell(LINES_FIELD, pos, "amount")
+            refused.append(ValidationError(f"{label}：必须大于零", field=label))
+        if kind == "travel" and line["category"] not in TRAVEL_CATEGORIES:
+            label = _cell(LINES_FIELD, pos, "category")
+            refused.append(ValidationError(f"{label}：差旅费报销单的类别应为 {'、'.join(TRAVEL_CATEGORIES)}",
+                                           field=label))
+        if kind == "general" and line["category"] not in GENERAL_CATEGORIES:
+            label = _cell(LINES_FIELD, pos, "category")
+            refused.append(ValidationError(f"{label}：支出报销单的类别应为 {'、'.join(GENERAL_CATEGORIES)}",
+                                           field=label))
+    seen: dict[str, int] = {}
+    receipt_pos = _positions(RECEIPTS_FIELD, data.get("receipt_rows"))
+    for pos, receipt in zip(receipt_pos, values["receipt_rows"], strict=True):
+        if receipt["amount"] <= 0:
+            label = _cell(RECEIPTS_FIELD, pos, "amount")
+            refused.append(ValidationError(f"{label}：必须大于零", field=label))
+        if receipt["issued_on"] > clock.today():
+            label = _cell(RECEIPTS_FIELD, pos, "issued_on")
+            refused.append(ValidationError(f"{label}：不能晚于今天（{clock.today():%Y-%m-%d}）", field=label))
+        number = receipt["invoice_number"]
+        if number in seen:
+            label = _cell(RECEIPTS_FIELD, pos, "invoice_number")
+            refused.append(ValidationError(f"{label}：与第{seen[number]}行的号码相同，同一张票据只能登记一次",
+                                           field=label, rule=RULE_CHECK))
+        seen.setdefault(number, pos)
+    if refused:
+        first = refused[0]
+        raise ValidationError(first.message, field=first.field, rule=first.rule, also=tuple(refused[1:]))
+
+
+def _digest(lines: list[dict[str, Any]], receipts: list[dict[str, Any]]) -> str:
+    payload = json.dumps([lines, receipts], default=str, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _sync(session: Session, rows: list[Any], model: type, wanted: list[dict[str, Any]]) -> None:
+    """Make the child ``rows`` (ordered by position) hold ``wanted``: rows are changed in place by
+    position, then extra rows deleted or new ones added, so (claim, position) stays unique."""
+    for extra in rows[len(wanted):]:
+        rows.remove(extra)
+    for position, values in enumerate(wanted, 1):
+        if position <= len(rows):
+            for key, value in values.items():
+                if getattr(rows[position - 1], key) != value:
+                    setattr(rows[position - 1], key, value)
+        else:
+            rows.append(model(position=position, **values))
+
+
+def _apply(session: Session, actor: User, claim: ExpenseClaim, values: dict[str, Any]) -> None:
+    """Write cleaned ``values`` into ``claim`` (its lines and receipts replaced)."""
+    advance_id = values.get("advance_id") or None
+    if advance_id is not None:
+        advance = session.get(Advance, int(advance_id))
+        if advance is None or advance.applicant_id != claim.applicant_id or advance.status != "paid":
+            raise ValidationError("冲抵借支：只能冲抵申请人本人已借出、尚未结清的借支", field="冲抵借支")
+        advance_id = advance.id
+    claim.kind = values["kind"]
+    claim.purpose = values["purpose"]
+    travel = values["kind"] == "travel"
+    claim.travellers = (values.get("travellers") or "") if travel else ""
+    claim.trip_start = values.get("trip_start") if travel else None
+    claim.trip_end = values.get("trip_end") if travel else None
+    claim.places = (values.get("places") or "") if travel else ""
+    claim.transport = (values.get("transport") or "") if travel else ""
+    claim.advance_id = advance_id
+    lines, receipts = values["expense_lines"], values["receipt_rows"]
+    _sync(session, claim.lines, ExpenseLine, [
+        {"category": ln["category"], "description": ln["description"], "amount_fen": to_fen(ln["amount"])}
+        for ln in lines])
+    _sync(session, claim.receipts, ExpenseReceipt, [
+        {"receipt_type": r["receipt_type"], "invoice_number": r["invoice_number"], "issued_on": r["issued_on"],
+         "amount_fen": to_fen(r["amount"]), "line_no": r["line_no"]} for r in receipts])
+    claim.total_fen = sum(to_fen(ln["amount"]) for ln in lines)
+    claim.receipt_count = len(receipts)
+    claim.content_digest = _digest(lines, receipts)
+
+
+# --- finance checks (第6条, 第8条, 第9条) ------------------------------------------------------------
+
+def finance_problems(session: Session, claim: ExpenseClaim) -> list[ValidationError]:
+    """Every reason finance would refuse ``claim``, each naming its line (empty: the claim passes)."""
+    out: list[ValidationError] = []
+    positions = {ln.position for ln in claim.lines}
+    by_line: dict[int, list[ExpenseReceipt]] = {}
+    for r in claim.receipts:
+        if r.line_no is None or r.line_no not in positions:
+            label = forms.line_label(RECEIPTS_FIELD, r.position, RECEIPT_COLUMNS[4])
+            what = "未填写" if r.line_no is None else f"本单没有第{r.line_no}行费用明细"
+            out.append(ValidationError(
+                f"{label}：票据 {r.invoice_number}（{format_yuan(from_fen(r.amount_fen))}）未对应任何费用明细（{what}），"
+                "报销事项应与报销票据相对应", field=label, rule=RULE_MATCH))
+        else:
+            by_line.setdefault(r.line_no, []).append(r)
+    for ln in claim.lines:
+        found = by_line.get(ln.position, [])
+        if not found:
+            label = forms.line_label(LINES_FIELD, ln.position)
+            out.append(ValidationError(
+                f"{label}：{ln.category} {format_yuan(from_fen(ln.amount_fen))} 没有对应的原始票据，"
+                "报销单和原始票据缺一不可", field=label, rule=RULE_RECEIPTS))
+            continue
+        total = sum(r.amount_fen for r in found)
+        if total != ln.amount_fen:
+            label = forms.line_label(LINES_FIELD, ln.position, LINE_COLUMNS[2])
+            out.append(ValidationError(
+                f"{label}：票据金额合计 {format_yuan(from_fen(total))} 与申报金额 "
+                f"{format_yuan(from_fen(ln.amount_fen))} 不符", field=label, rule=RULE_AMOUNT))
+    numbers = [r.invoice_number for r in claim.receipts]
+    if numbers:
+        used = session.execute(
+            select(ExpenseReceipt.invoice_number, ExpenseClaim.number)
+            .join(ExpenseClaim, ExpenseClaim.id == ExpenseReceipt.claim_id)
+            .where(ExpenseReceipt.invoice_number.in_(numbers), ExpenseReceipt.claim_id != claim.id)
+            .order_by(ExpenseClaim.id)).all()
+        elsewhere: dict[str, str] = {}
+        for number, claim_number in used:
+            elsewhere.setdefault(number, claim_number)
+        for r in claim.receipts:
+            if r.invoice_number in elsewhere:
+                label = forms.line_label(RECEIPTS_FIELD, r.position, RECEIPT_COLUMNS[1])
+                out.append(ValidationError(
+                    f"{label}：票据 {r.invoice_number} 已登记在报销单 {elsewhere[r.invoice_number]} 中，"
+                    "同一张票据不能重复报销", field=label, rule=RULE_CHECK))
+    return out
+
+
+def refuse_problems(session: Session, claim: ExpenseClaim) -> None:
+    problems = finance_problems(session, claim)
+    if problems:
+        first = problems[0]
+        raise ValidationError(first.message, field=first.field, rule=first.rule, also=tuple(problems[1:]))
+
+
+# --- workflow ------------------------------------------------------------------------------------
+
+_Applicant = aliased(User)
+_Approver = aliased(User)
+_Checker = aliased(User)
+
+
+def _base() -> Any:
+    return (select(ExpenseClaim.id).select_from(ExpenseClaim)
+            .join(_Applicant, _Applicant.id == ExpenseClaim.applicant_id)
+            .outerjoin(Department, Department.id == ExpenseClaim.department_id)
+            .outerjoin(_Approver, _Approver.id == ExpenseClaim.approver_id)
+            .outerjoin(_Checker, _Checker.id == ExpenseClaim.checker_id))
+
+
+_over = rules.over(_base)
+
+
+@_over
+def may_lead(actor: User) -> bool:
+    """主管财务工作院领导 (第5条, 第9条(6))."""
+    return actor.has(roles.FINANCE_LEADER)
+
+
+@_over
+def may_handle(actor: User) -> bool:
+    return actor.has(roles.FINANCE)
+
+
+@_over
+def is_applicant(actor: User) -> Any:
+    return ExpenseClaim.applicant_id == actor.id
+
+
+def _submit_guard(session: Session, actor: User, claim: ExpenseClaim, values: dict[str, Any]) -> None:
+    if not claim.lines:
+        raise ValidationError("费用明细：请至少填写一行", field="费用明细")
+    if not claim.receipts:
+        raise ValidationError("原始票据：请登记所附的原始票据，报销单和原始票据缺一不可", field="原始票据",
+                              rule=RULE_RECEIPTS)
+    today = clock.today()
+    for r in claim.receipts:
+        if r.issued_on > today:
+            label = forms.line_label(RECEIPTS_FIELD, r.position, RECEIPT_COLUMNS[2])
+            raise ValidationError(f"{label}：{r.issued_on:%Y-%m-%d} 晚于提交日期（{today:%Y-%m-%d}）", field=label)
+
+
+def _submit_effect(session: Session, actor: User, claim: ExpenseClaim, values: dict[str, Any]) -> None:
+    claim.submitted_at = clock.now()
+
+
+def _approve_guard(session: Session, actor: User, claim: ExpenseClaim, values: dict[str, Any]) -> None:
+    refuse_problems(session, claim)
+
+
+def _approve_effect(session: Session, actor: User, claim: ExpenseClaim, values: dict[str, Any]) -> None:
+    claim.approver_id = actor.id
+    claim.approved_at = clock.now()
+
+
+REJECT_FIELDS: tuple[FormField, ...] = (
+    FormField("reason", "退回原因", "choice", choices=_pairs(REJECT_REASONS)),
+)
+
+
+def _reject_guard(session: Session, actor: User, claim: ExpenseClaim, values: dict[str, Any]) -> None:
+    if values["reason"] == "其他" and not values["comment"]:
+        raise ValidationError("意见：退回原因选「其他」时须写明具体原因", field="意见")
+
+
+def _reject_effect(session: Session, actor: User, claim: ExpenseClaim, values: dict[str, Any]) -> None:
+    claim.reject_reason = values["reason"]
+    claim.reject_text = values["comment"]
+    claim.approver_id = None
+    claim.approved_at = None
+
+
+def _register_guard(session: Session, actor: User, claim: ExpenseClaim, values: dict[str, Any]) -> None:
+    if claim.approver_id is None:
+        raise ValidationError("审批：报销单未经主管财务院领导审批，财务不予审核登记", field="审批",
+                              rule=RULE_APPROVAL)
+    refuse_problems(session, claim)
+    if claim.advance is not None and claim.advance.status != "paid":
+        raise ValidationError(
+            f"冲抵借支：借支 {claim.advance.number} 当前为「{advances.ADVANCE_WORKFLOW.label(claim.advance.status)}」，"
+            "不能冲抵", field="冲抵借支")
+
+
+def _register_effect(session: Session, actor: User, claim: ExpenseClaim, values: dict[str, Any]) -> None:
+    claim.checker_id = actor.id
+    claim.checked_at = clock.now()
+    if claim.payable_fen is not None:  # back from the bureau: the set-off stands as registered
+        return
+    advance = claim.advance
+    if advance is None:
+        claim.payable_fen = claim.total_fen
+        return
+    ledger, payable = advances.ledger_of(advance).set_against(claim.total_fen)
+    advances._store(advance, ledger)
+    advances._note(advance, f"{clock.today():%Y-%m-%d} 报销单 {claim.number} 冲抵 {format_yuan(from_fen(claim.total_fen))}"
+                   + (f"，应补付 {format_yuan(from_fen(payable))}" if payable else ""))
+    claim.payable_fen = payable
+    advances.close_if_settled(session, actor, advance)
+
+
+BATCH_FIELDS: tuple[FormField, ...] = (
+    FormField("batch_number", "报送批次号", "text", max_len=40, help="如 2026-03 第2批"),
+    FormField("sent_on", "报送日期", "date"),
+)
+
+
+def _batch_guard(session: Session, actor: User, claim: ExpenseClaim, values: dict[str, Any]) -> None:
+    if claim.approver_id is None or claim.checker_id is None:
+        raise ValidationError("审批：未经审批和审核登记的报销单不能报送区财政局", field="审批", rule=RULE_APPROVAL)
+    validation.not_future(values["sent_on"], "报送日期")
+    if claim.checked_at and values["sent_on"] < claim.checked_at.date():
+        raise ValidationError(f"报送日期：不能早于审核登记日期（{claim.checked_at:%Y-%m-%d}）", field="报送日期")
+
+
+def _batch_effect(session: Session, actor: User, claim: ExpenseClaim, values: dict[str, Any]) -> None:
+    claim.batch_number = values["batch_number"]
+    claim.sent_on = values["sent_on"]
+
+
+def _bureau_return_effect(session: Session, actor: User, claim: ExpenseClaim, values: dict[str, Any]) -> None:
+    claim.bureau_return = values["comment"]
+    claim.batch_number = ""
+    claim.sent_on = None
+
+
+def _reimburse_guard(session: Session, actor: User, claim: ExpenseClaim, values: dict[str, Any]) -> None:
+    day: dt.date = values["reimbursed_on"]
+    validation.not_future(day, "报销日期")
+    if claim.sent_on and day < claim.sent_on:
+        raise ValidationError(f"报销日期：不能早于报送日期（{claim.sent_on:%Y-%m-%d}）", field="报销日期")
+
+
+def _reimburse_effect(session: Session, actor: User, claim: ExpenseClaim, values: dict[str, Any]) -> None:
+    claim.reimbursed_on = values["reimbursed_on"]
+
+
+PAY_FIELDS: tuple[FormField, ...] = (
+    FormField("paid_on", "支付日期", "date"),
+    FormField("pay_method", "支付方式", "choice", choices=_pairs(PAY_METHODS), default="转账"),
+)
+
+
+def _pay_guard(session: Session, actor: User, claim: ExpenseClaim, values: dict[str, Any]) -> None:
+    day: dt.date = values["paid_on"]
+    validation.not_future(day, "支付日期")
+    if claim.reimbursed_on is None:
+        raise ValidationError("支付日期：区财政局尚未报销，不能向申请人支付", field="支付日期", rule=RULE_FLOW)
+    if day < claim.reimbursed_on:
+        raise ValidationError(f"支付日期：不能早于区财政局报销日期（{claim.reimbursed_on:%Y-%m-%d}）", field="支付日期")
+
+
+def _pay_effect(session: Session, actor: User, claim: ExpenseClaim, values: dict[str, Any]) -> None:
+    claim.payer_id = actor.id
+    claim.paid_on = values["paid_on"]
+    claim.pay_method = values["pay_method"]
+    advance = claim.advance
+    if advance is not None and claim.payable_fen:
+        advances._store(advance, advances.ledger_of(advance).pay_difference(claim.payable_fen))
+        advances._note(advance, f"{claim.paid_on:%Y-%m-%d} 报销单 {claim.number} 补付 "
+                       f"{format_yuan(from_fen(claim.payable_fen))}（{actor.name}经手）")
+        advances.close_if_settled(session, actor, advance)
+
+
+def _sign_effect(session: Session, actor: User, claim: ExpenseClaim, values: dict[str, Any]) -> None:
+    claim.signed_at = clock.now()
+
+
+SEPARATE_APPLICANT = Separation("applicant_id", "不能审批或经办自己的报销单（职责分离）")
+SEPARATE_APPROVER = Separation("approver_id", "审批人不能同时审核登记或支付同一报销单（职责分离）")
+SEPARATE_CHECKER = Separation("checker_id", "审核登记人不能同时支付同一报销单，请由另一名财务人员支付（职责分离）")
+
+CLAIM_WORKFLOW = Workflow(
+    entity=REGISTER_KEY,
+    states={
+        "draft": "草稿",
+        "submitted": "待审批",
+        "rejected": "已退回待修改",
+        "approved": "已审批待审核",
+        "registered": "已审核登记",
+        "batched": "已报区财政局",
+        "reimbursed": "已报销待支付",
+        "paid": "已支付待签收",
+        "signed": "已签收",
+    },
+    initial="draft",
+    transitions=(
+        Transition("submit", "提交审批", src("draft", "rejected"), "submitted", is_applicant, "申请人本人",
+                   guard=_submit_guard, effect=_submit_effect, rule=RULE_FLOW),
+        Transition("approve", "审批同意", src("submitted"), "approved", may_lead, "主管财务工作院领导",
+                   guard=_approve_guard, effect=_approve_effect, separations=(SEPARATE_APPLICANT,),
+                   rule=RULE_APPROVAL),
+        Transition("reject", "退回修改", src("submitted"), "rejected", may_lead, "主管财务工作院领导",
+                   guard=_reject_guard, effect=_reject_effect, separations=(SEPARATE_APPLICANT,),
+                   fields=REJECT_FIELDS, rule=RULE_CHECK),
+        Transition("return", "退回申请人", src("approved"), "rejected", may_handle, "财务人员",
+                   guard=_reject_guard, effect=_reject_effect, separations=(SEPARATE_APPLICANT,),
+                   fields=REJECT_FIELDS, rule=RULE_CHECK),
+        Transition("register", "审核登记", src("approved"), "registered", may_handle, "财务人员",
+                   guard=_register_guard, effect=_register_effect,
+                   separations=(SEPARATE_APPLICANT, SEPARATE_APPROVER), rule=RULE_CHECK),
+        Transition("batch", "报送区财政局", src("registered"), "batched", may_handle, "财务人员",
+                   guard=_batch_guard, effect=_batch_effect, separations=(SEPARATE_APPLICANT,),
+                   fields=BATCH_FIELDS, defaults=lambda: {"sent_on": clock.today()}, rule=RULE_FLOW),
+        Transition("bureau_return", "区财政局退回", src("batched"), "registered", may_handle, "财务人员",
+                   effect=_bureau_return_effect, comment_required=True, rule=RULE_FLOW),
+        Transition("reimburse", "登记财政局已报销", src("batched"), "reimbursed", may_handle, "财务人员",
+                   guard=_reimburse_guard, effect=_reimburse_effect,
+                   fields=(FormField("reimbursed_on", "报销日期", "date"),),
+                   defaults=lambda: {"reimbursed_on": clock.today()}, rule=RULE_FLOW),
+        Transition("pay", "支付", src("reimbursed"), "paid", may_handle, "财务人员",
+                   guard=_pay_guard, effect=_pay_effect,
+                   separations=(SEPARATE_APPLICANT, SEPARATE_APPROVER, SEPARATE_CHECKER),
+                   fields=PAY_FIELDS, defaults=lambda: {"paid_on": clock.today()}, rule=RULE_FLOW),
+        Transition("sign", "签收确认", src("paid"), "signed", is_applicant, "申请人本人",
+                   effect=_sign_effect, rule=RULE_FLOW),
+    ),
+)
+
+
+# --- service -------------------------------------------------------------------------------------
+
+def _clean(session: Session, actor: User, data: dict[str, Any]) -> dict[str, Any]:
+    values = clean(CLAIM_FIELDS, data, session=session, actor=actor)
+    _check_content(values, data)
+    return values
+
+
+def claim_values(claim: ExpenseClaim) -> dict[str, Any]:
+    """The claim as the form shows it (for 修改)."""
+    return {
+        "kind": claim.kind, "purpose": claim.purpose, "travellers": claim.travellers,
+        "trip_start": claim.trip_start, "trip_end": claim.trip_end, "places": claim.places,
+        "transport": claim.transport, "advance_id": claim.advance_id,
+        "expense_lines": _line_dicts(claim), "receipt_rows": _receipt_dicts(claim),
+    }
+
+
+def _line_dicts(claim: ExpenseClaim) -> list[dict[str, Any]]:
+    return [{"category": ln.category, "description": ln.description, "amount": from_fen(ln.amount_fen)}
+            for ln in claim.lines]
+
+
+def _receipt_dicts(claim: ExpenseClaim) -> list[dict[str, Any]]:
+    return [{"receipt_type": r.receipt_type, "invoice_number": r.invoice_number, "issued_on": r.issued_on,
+             "amount": from_fen(r.amount_fen), "line_no": r.line_no} for r in claim.receipts]
+
+
+class ClaimService:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def file(self, actor: User, data: dict[str, Any]) -> ExpenseClaim:
+        """A new claim of ``actor`` (草稿); ``submit`` sends it to the finance leader."""
+        with self.db.write(actor) as s:
+            values = _clean(s, actor, data)
+            now = clock.now()
+            claim = ExpenseClaim(status=CLAIM_WORKFLOW.initial, applicant_id=actor.id,
+                                 department_id=actor.department_id, filed_at=now)
+            _apply(s, actor, claim, values)
+            numbering.assign(s, claim, register=REGISTER_KEY, pattern=NUMBER_PATTERN, year=now.year)
+            s.add(claim)
+            s.flush()
+            return claim
+
+    def edit(self, actor: User, claim_id: int, data: dict[str, Any], reason: str,
+             expected_version: int | None = None) -> ExpenseClaim:
+        """修改 a draft or a returned claim (the applicant; ``reason`` goes to the audit trail)."""
+        with self.db.write(actor) as s:
+            claim = self._load(s, claim_id)
+            CLAIM_EDIT.apply(s, actor, claim, data, reason, expected_version)
+            return claim
+
+    def act(self, actor: User, claim_id: int, action: str, comment: str = "", **params: Any) -> ExpenseClaim:
+        with self.db.write(actor) as s:
+            claim = self._load(s, claim_id)
+            CLAIM_WORKFLOW.fire(s, actor, claim, action, comment, **params)
+            return claim
+
+    def problems(self, actor: User, claim_id: int) -> list[str]:
+        """The finance checks' findings on a claim, in words (for the checking clerk)."""
+        with self.db.read() as s:
+            return [str(p) for p in finance_problems(s, self._load(s, claim_id))]
+
+    @staticmethod
+    def _load(session: Session, claim_id: int) -> ExpenseClaim:
+        return load_or_refuse(session, ExpenseClaim, claim_id, "报销单", "该报销单不存在")
+
+
+def _edit_apply(session: Session, actor: User, claim: ExpenseClaim, values: dict[str, Any]) -> None:
+    _check_content(values, values)
+    _apply(session, actor, claim, values)
+
+
+class _ClaimEdit(EditSpec):
+    """The edit of a claim replaces its lines and receipts, with the checks of a new claim."""
+
+    def values(self, record: Any) -> dict[str, Any]:
+        return claim_values(record)
+
+
+CLAIM_EDIT = _ClaimEdit(
+    fields=CLAIM_FIELDS,
+    states=src("draft", "rejected"),
+    may=lambda actor, claim: actor.id == claim.applicant_id,
+    who="申请人本人",
+    save=service_edit(lambda db: ClaimService(db)),
+    update=lambda session, actor, claim, values: _edit_apply(session, actor, claim, values),
+    workflow=CLAIM_WORKFLOW,
+)
+
+
+# --- register ------------------------------------------------------------------------------------
+
+FINANCE_WIDE = advances.FINANCE_WIDE
+
+
+def _scope(actor: User) -> Any:
+    if actor.has(*FINANCE_WIDE):
+        return None
+    return ExpenseClaim.applicant_id == actor.id
+
+
+def _line_rows(session: Session, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    out: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
+    for ln in session.scalars(select(ExpenseLine).where(ExpenseLine.claim_id.in_(ids))
+                              .order_by(ExpenseLine.claim_id, ExpenseLine.position)):
+        out[ln.claim_id].append({"category": ln.category, "description": ln.description,
+                                 "amount": from_fen(ln.amount_fen)})
+    return out
+
+
+def _receipt_rows(session: Session, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    out: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
+    for r in session.scalars(select(ExpenseReceipt).where(ExpenseReceipt.claim_id.in_(ids))
+                             .order_by(ExpenseReceipt.claim_id, ExpenseReceipt.position)):
+        out[r.claim_id].append({"receipt_type": r.receipt_type, "invoice_number": r.invoice_number,
+                                "issued_on": r.issued_on, "amount": from_fen(r.amount_fen), "line_no": r.line_no})
+    return out
+
+
+CLAIM_LINES = LinesSpec("expense_lines", "费用明细", LINE_COLUMNS,
+                        load=lambda s, i: _line_rows(s, [i])[i], load_many=_line_rows)
+CLAIM_RECEIPTS = LinesSpec("receipt_rows", "原始票据", RECEIPT_COLUMNS,
+                           load=lambda s, i: _receipt_rows(s, [i])[i], load_many=_receipt_rows)
+
+
+def _dashboard(session: Session, actor: User) -> list[DashboardItem]:
+    def count(key: str) -> int:
+        return RegisterQuery(CLAIM_REGISTER, filter_key=key).count(session, actor)
+
+    return [
+        DashboardItem("待我审批的报销单", count("to_approve"), REGISTER_KEY, "to_approve", True),
+        DashboardItem("待审核登记的报销单", count("to_register"), REGISTER_KEY, "to_register", False),
+        DashboardItem("待支付的报销单", count("to_pay"), REGISTER_KEY, "to_pay", False),
+        DashboardItem("退回待我修改的报销单", count("returned_mine"), REGISTER_KEY, "returned_mine", True),
+        DashboardItem("待我签收的报销款", count("to_sign"), REGISTER_KEY, "to_sign", False),
+    ]
+
+
+def _state_filter(state: str) -> Filter:
+    return Filter(f"state_{state}", CLAIM_WORKFLOW.label(state), lambda a: ExpenseClaim.status == state)
+
+
+CLAIM_REGISTER = RegisterSpec(
+    key=REGISTER_KEY,
+    title="报销单登记簿",
+    model=ExpenseClaim,
+    columns=(
+        Column("number", "报销单号", ExpenseClaim.number, 12),
+        Column("filed_at", "填报时间", ExpenseClaim.filed_at, 13, "datetime"),
+        Column("kind", "类别", case(*((ExpenseClaim.kind == k, v) for k, v in KINDS.items()),
+                                  else_=ExpenseClaim.kind), 10),
+        Column("applicant", "报销人", _Applicant.name, 8),
+        Column("department", "部门", Department.name, 10),
+        Column("status", "状态", ExpenseClaim.status, 10, "status"),
+        Column("total", "报销金额", ExpenseClaim.total_fen, 11, "money"),
+        Column("receipts", "票据张数", ExpenseClaim.receipt_count, 6, "int"),
+        Column("purpose", "报销事由", ExpenseClaim.purpose, 18),
+        Column("approver", "审批人", _Approver.name, 8),
+        Column("checker", "审核人", _Checker.name, 8),
+        Column("batch", "报送批次", ExpenseClaim.batch_number, 10),
+        Column("paid_on", "支付日期", ExpenseClaim.paid_on, 10, "date"),
+        Column("reject", "退回原因", ExpenseClaim.reject_reason, 10),
+    ),
+    base=_base,
+    search=(ExpenseClaim.number, ExpenseClaim.purpose, _Applicant.name, ExpenseClaim.batch_number),
+    date_expr=ExpenseClaim.filed_at,
+    default_sort=("id", True),
+    workflow=CLAIM_WORKFLOW,
+    filters=(
+        Filter("to_approve", "待我审批", CLAIM_WORKFLOW.available_where("approve")),
+        Filter("to_register", "待审核登记", CLAIM_WORKFLOW.available_where("register")),
+        Filter("to_batch", "待报送区财政局", CLAIM_WORKFLOW.available_where("batch")),
+        Filter("to_pay", "待支付", CLAIM_WORKFLOW.available_where("pay")),
+        Filter("returned_mine", "退回待我修改",
+               lambda a: and_(ExpenseClaim.status == "rejected", ExpenseClaim.applicant_id == a.id)),
+        Filter("to_sign", "待我签收", CLAIM_WORKFLOW.available_where("sign")),
+        Filter("mine", "我的报销", lambda a: ExpenseClaim.applicant_id == a.id),
+        *(_state_filter(state) for state in CLAIM_WORKFLOW.states),
+    ),
+    scope=_scope,
+    form=CLAIM_FIELDS,
+    create=lambda db, actor, data: ClaimService(db).file(actor, data),
+    create_label="填报销单",
+    dashboard=_dashboard,
+    act=service_act(ClaimService),
+    edit=CLAIM_EDIT,
+    lines=(CLAIM_LINES, CLAIM_RECEIPTS),
+)
+

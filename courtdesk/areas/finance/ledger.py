@@ -1,0 +1,59 @@
+"""The advance ledger (借支台账) as plain arithmetic in fen, shared by the services and the tests.
+
+An advance of ``amount`` is settled by claims set against it (``set_off``), unused cash handed back
+(``returned``) and, when the claims exceed the advance, the difference finance pays out
+(``difference_paid``). It is closed when ``amount + difference_paid == set_off + returned``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from courtdesk.kernel.errors import ValidationError
+from courtdesk.kernel.money import format_yuan, from_fen
+
+
+@dataclass(frozen=True)
+class Ledger:
+    amount: int
+    set_off: int = 0
+    returned: int = 0
+    difference_paid: int = 0
+
+    @property
+    def outstanding(self) -> int:
+        """Cash still out with the applicant (neither set off by a claim nor handed back)."""
+        return max(0, self.amount - self.set_off - self.returned)
+
+    @property
+    def difference_due(self) -> int:
+        """What finance still owes the applicant because the claims exceed the advance."""
+        return max(0, self.set_off + self.returned - self.amount - self.difference_paid)
+
+    @property
+    def balanced(self) -> bool:
+        return self.amount + self.difference_paid == self.set_off + self.returned
+
+    def set_against(self, claim_total: int) -> tuple[Ledger, int]:
+        """Set a claim of ``claim_total`` against the advance: the new ledger and what is payable
+        to the applicant on that claim (the part beyond the cash still out)."""
+        if claim_total <= 0:
+            raise ValueError("claim_total must be positive")
+        payable = max(0, claim_total - self.outstanding)
+        return replace(self, set_off=self.set_off + claim_total), payable
+
+    def give_back(self, cash: int, label: str = "交回金额") -> Ledger:
+        """Record ``cash`` handed back; refused beyond what is still out."""
+        if cash <= 0:
+            raise ValidationError(f"{label}：必须大于零", field=label)
+        if cash > self.outstanding:
+            raise ValidationError(
+                f"{label}：{format_yuan(from_fen(cash))} 超过尚未冲抵或交回的借支余额 "
+                f"{format_yuan(from_fen(self.outstanding))}", field=label)
+        return replace(self, returned=self.returned + cash)
+
+    def pay_difference(self, fen: int) -> Ledger:
+        """Record ``fen`` paid out to the applicant beyond the advance (at most what is due)."""
+        if fen < 0 or fen > self.difference_due:
+            raise ValueError(f"difference {fen} beyond what is due ({self.difference_due})")
+        return replace(self, difference_paid=self.difference_paid + fen)

@@ -1,0 +1,200 @@
+"""Advances (借支单): approval, payment, set-off by claims, returned cash, closing — and 第14条:
+no new advance while one is not cleared."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select
+
+from courtdesk.areas.finance.advances import ADVANCE_REGISTER, OPEN_ADVANCES_REGISTER, AdvanceService
+from courtdesk.areas.finance.claims import ClaimService
+from courtdesk.areas.finance.ledger import Ledger
+from courtdesk.areas.finance.models import Advance
+from courtdesk.kernel import clock
+from courtdesk.kernel.errors import PermissionDenied, ValidationError
+from courtdesk.kernel.registers import RegisterQuery, display_row
+from tests.areas.finance.helpers import NOW, general_data
+
+ESTIMATE = {"purpose": "赴广州执行异地查封", "amount": "3000.00", "reasons": "机票 1,800 元，住宿 900 元，其他 300 元"}
+
+
+def _count(db) -> int:
+    with db.read() as s:
+        return int(s.scalar(select(func.count()).select_from(Advance)))
+
+
+def _paid(db, users, who: str = "judge", amount: str = "3000.00", on: dt.datetime = NOW) -> int:
+    """An advance of ``who`` requested, approved and paid out on ``on``."""
+    service = AdvanceService(db)
+    clock.set_now(on)
+    try:
+        aid = service.file(users[who], {**ESTIMATE, "amount": amount}).id
+        service.act(users["finance_leader"], aid, "approve", "同意")
+        service.act(users["cashier"], aid, "pay")
+    finally:
+        clock.set_now(NOW)
+    return aid
+
+
+def _claim_against(db, users, aid: int, amount: str, who: str = "judge") -> int:
+    claims = ClaimService(db)
+    cid = claims.file(users[who], general_data(amount, advance_id=aid)).id
+    claims.act(users[who], cid, "submit")
+    claims.act(users["finance_leader"], cid, "approve")
+    claims.act(users["finance"], cid, "register")
+    return cid
+
+
+def _pay_out(db, users, cid: int, who: str = "judge") -> None:
+    claims = ClaimService(db)
+    claims.act(users["finance"], cid, "batch", batch_number="2026-12 第1批")
+    claims.act(users["finance"], cid, "reimburse")
+    claims.act(users["cashier"], cid, "pay", pay_method="现金")
+    claims.act(users[who], cid, "sign")
+
+
+def test_second_advance_is_refused_naming_the_open_one_and_citing_article_14(db, users):
+    aid = _paid(db, users, on=dt.datetime(2026, 11, 29, 9))
+    before = _count(db)
+    with db.read() as s:
+        number = s.get(Advance, aid).number
+    with pytest.raises(ValidationError) as refused:
+        AdvanceService(db).file(users["judge"], {**ESTIMATE, "amount": "500.00"})
+    assert str(refused.value) == (f"借支：您有一笔借支尚未结清（{number}，¥3,000.00，已 2 天，已借出未结清），"
+                                  "不能再次预支。依据《办公室财务管理办法》第14条。")
+    assert refused.value.field == "借支"
+    assert _count(db) == before
+
+
+def test_an_advance_waiting_for_approval_also_blocks_a_second(db, users):
+    AdvanceService(db).file(users["judge"], ESTIMATE)
+    with pytest.raises(ValidationError, match="待审批.*第14条"):
+        AdvanceService(db).file(users["judge"], ESTIMATE)
+
+
+def test_smaller_claim_and_returned_cash_close_the_advance(db, users):
+    aid = _paid(db, users)
+    cid = _claim_against(db, users, aid, "2700.00")
+    with db.read() as s:
+        advance = s.get(Advance, aid)
+        assert (advance.status, advance.set_off_fen) == ("paid", 270000)
+    service = AdvanceService(db)
+    with pytest.raises(ValidationError, match="交回金额：¥400.00 超过尚未冲抵或交回的借支余额 ¥300.00"):
+        service.act(users["cashier"], aid, "return_cash", amount="400.00")
+    with pytest.raises(ValidationError, match="交回金额：最多保留两位小数"):
+        service.act(users["cashier"], aid, "return_cash", amount="1.001")
+    with pytest.raises(ValidationError, match="借支：尚未结清"):
+        service.act(users["finance"], aid, "close")
+    closed = service.act(users["cashier"], aid, "return_cash", amount="300.00")
+    assert closed.status == "closed" and closed.closed_at == clock.now()
+    _pay_out(db, users, cid)
+    # cleared: a new advance may be taken
+    assert AdvanceService(db).file(users["judge"], ESTIMATE).status == "submitted"
+
+
+def test_claim_above_the_advance_pays_the_difference_and_closes_it(db, users):
+    aid = _paid(db, users, amount="2000.00")
+    cid = _claim_against(db, users, aid, "2546.00")
+    with db.read() as s:
+        assert s.get(Advance, aid).status == "paid"
+    _pay_out(db, users, cid)
+    with db.read() as s:
+        advance = s.get(Advance, aid)
+        assert (advance.status, advance.set_off_fen, advance.difference_paid_fen) == ("closed", 254600, 54600)
+        from courtdesk.areas.finance.models import ExpenseClaim
+        assert s.get(ExpenseClaim, cid).payable_fen == 54600
+
+
+def test_separation_of_duties_and_roles_on_advances(db, users):
+    service = AdvanceService(db)
+    own = service.file(users["finance_leader"], ESTIMATE).id
+    with pytest.raises(PermissionDenied, match="不能审批或经办自己的借支"):
+        service.act(users["finance_leader"], own, "approve")
+    aid = service.file(users["judge"], ESTIMATE).id
+    with pytest.raises(PermissionDenied, match="只有分管财务院领导可以执行「批准」"):
+        service.act(users["finance"], aid, "approve")
+    service.act(users["finance_leader"], aid, "approve")
+    with pytest.raises(PermissionDenied, match="只有财务人员可以执行「付款」"):
+        service.act(users["finance_leader"], aid, "pay")
+    with pytest.raises(ValidationError, match="付款日期：不能晚于"):
+        service.act(users["cashier"], aid, "pay", paid_on=dt.date(2026, 12, 9))
+
+
+@pytest.mark.parametrize(("amount", "message"), [
+    ("-100", "借支金额：不能为负数"), ("0", "借支金额：必须大于零"), ("100.005", "借支金额：最多保留两位小数（分）"),
+])
+def test_bad_advance_amounts_are_refused(db, users, amount, message):
+    before = _count(db)
+    with pytest.raises(ValidationError, match=message):
+        AdvanceService(db).file(users["judge"], {**ESTIMATE, "amount": amount})
+    assert _count(db) == before
+
+
+def test_open_advances_per_person_with_age(db, users):
+    with db.read() as s:
+        rows = [display_row(OPEN_ADVANCES_REGISTER, r)
+                for r in RegisterQuery(OPEN_ADVANCES_REGISTER).page(s, users["finance"], 0, 50)]
+        assert not OPEN_ADVANCES_REGISTER.can_open(users["judge"])
+        all_rows = RegisterQuery(ADVANCE_REGISTER).count(s, users["finance"])
+    labels = [c.key for c in OPEN_ADVANCES_REGISTER.columns]
+    by_person = {r[labels.index("applicant")]: r for r in rows}
+    assert by_person["何佳"][labels.index("age")] == "21"  # paid out on 11-10, today 12-01
+    assert by_person["何佳"][labels.index("outstanding")] == "¥1,500.00"
+    assert "林晓" in by_person and all_rows > len(rows)
+
+
+def test_ledger_always_balances_for_random_settlements():
+    hypothesis = pytest.importorskip("hypothesis")
+    st = hypothesis.strategies
+
+    @hypothesis.settings(max_examples=300, deadline=None)
+    @hypothesis.given(amount=st.integers(1, 10**8), claims=st.lists(st.integers(1, 10**8), max_size=4),
+                      data=st.data())
+    def run(amount: int, claims: list[int], data) -> None:
+        ledger = Ledger(amount)
+        payable_total = 0
+        for total in claims:
+            if ledger.outstanding == 0 and ledger.set_off:
+                break  # the advance is used up: a further claim is an ordinary claim
+            ledger, payable = ledger.set_against(total)
+            payable_total += payable
+            assert 0 <= payable <= total
+        if ledger.outstanding:
+            part = data.draw(st.integers(1, ledger.outstanding))
+            ledger = ledger.give_back(part)
+            if ledger.outstanding:
+                ledger = ledger.give_back(ledger.outstanding)
+        assert ledger.difference_due == payable_total
+        ledger = ledger.pay_difference(ledger.difference_due)
+        assert ledger.balanced
+        assert ledger.amount + ledger.difference_paid == ledger.set_off + ledger.returned
+
+    run()
+
+
+def test_ledger_balances_through_the_services(db, users):
+    hypothesis = pytest.importorskip("hypothesis")
+    st = hypothesis.strategies
+    people = iter(["judge", "enforcer", "political", "civil_head", "itops", "secrecy", "clerk", "office_head"])
+
+    @hypothesis.settings(max_examples=6, deadline=None, database=None,
+                         suppress_health_check=list(hypothesis.HealthCheck))
+    @hypothesis.given(amount=st.integers(100, 500_000), claimed=st.integers(100, 800_000))
+    def run(amount: int, claimed: int) -> None:
+        who = next(people)
+        aid = _paid(db, users, who=who, amount=f"{amount / 100:.2f}")
+        cid = _claim_against(db, users, aid, f"{claimed / 100:.2f}", who=who)
+        with db.read() as s:
+            outstanding = s.get(Advance, aid).amount_fen - claimed
+        if outstanding > 0:
+            AdvanceService(db).act(users["cashier"], aid, "return_cash", amount=f"{outstanding / 100:.2f}")
+        _pay_out(db, users, cid, who=who)
+        with db.read() as s:
+            a = s.get(Advance, aid)
+            assert a.status == "closed"
+            assert a.amount_fen + a.difference_paid_fen == a.set_off_fen + a.returned_fen
+            assert a.difference_paid_fen == max(0, claimed - amount)
+
+    run()
