@@ -339,7 +339,7 @@ class SealService:
             custodian = s.get(User, custodian_id)
             if custodian is None:
                 raise ValidationError("保管人：该用户不存在", field="保管人")
-            self._check_custodian(s, kind, custodian, department_id)
+            self.check_custodian(s, kind, custodian, department_id)
             if s.scalar(select(Seal.id).where(Seal.name == name)):
                 raise ValidationError(f"印章名称：「{name}」已登记", field="印章名称")
             if deputy_id is not None and (deputy_id == custodian.id or s.get(User, deputy_id) is None):
@@ -351,7 +351,8 @@ class SealService:
             return seal
 
     @staticmethod
-    def _check_custodian(session: Session, kind: str, custodian: User, department_id: int | None) -> None:
+    def check_custodian(session: Session, kind: str, custodian: User, department_id: int | None) -> None:
+        """Who may keep a seal of ``kind`` (《保密工作制度》第二十条(1))."""
         if kind == "party":
             if custodian.department is None or custodian.department.kind != "political":
                 raise ValidationError("保管人：党组印由政治处负责保管和监印，请选择政治处的人员",
