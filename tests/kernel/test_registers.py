@@ -130,9 +130,8 @@ def test_amounts_export_as_numbers_with_two_decimals(tmp_path):
     from openpyxl import Workbook
 
     from courtdesk.kernel.exporting import _typed
-    from courtdesk.kernel.registers import Column
-
     from courtdesk.kernel.forms import FormField
+    from courtdesk.kernel.registers import Column
 
     ws = Workbook(write_only=True).create_sheet("x")
     cell = _typed(ws, Column("fee", "金额", None, kind="money"), 123450, "1,234.50")  # stored as fen
