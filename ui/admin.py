@@ -136,6 +136,17 @@ class _ListTab(QWidget):
     def reload(self) -> None:
         raise NotImplementedError
 
+    @staticmethod
+    def _list_table(columns: Any) -> QTableWidget:
+        """A read-only table of whole rows, one selected at a time."""
+        table = QTableWidget(0, len(columns))
+        table.setHorizontalHeaderLabels(list(columns))
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.verticalHeader().hide()
+        return table
+
     def selected(self) -> Any:
         row = self.table.currentRow()
         items = self._items()
@@ -161,13 +172,8 @@ class UsersTab(_ListTab):
         self.ctx = ctx
         self.users: list[Any] = []
         self.active_dialog: QWidget | None = None
-        self.table = QTableWidget(0, len(USER_COLUMNS))
-        self.table.setHorizontalHeaderLabels(list(USER_COLUMNS))
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table = self._list_table(USER_COLUMNS)
         self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
@@ -431,12 +437,7 @@ class DepartmentsTab(_ListTab):
         self.ctx = ctx
         self.departments: list[Any] = []
         self.active_dialog: QWidget | None = None
-        self.table = QTableWidget(0, len(DEPARTMENT_COLUMNS))
-        self.table.setHorizontalHeaderLabels(list(DEPARTMENT_COLUMNS))
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
+        self.table = self._list_table(DEPARTMENT_COLUMNS)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         buttons = QHBoxLayout()
