@@ -3,6 +3,8 @@
 from courtdesk.areas.finance.advances import ADVANCE_REGISTER, OPEN_ADVANCES_REGISTER
 from courtdesk.areas.finance.claims import CLAIM_REGISTER
 from courtdesk.areas.finance.demo import demo_finance
+from courtdesk.areas.finance.documents import DOCUMENTS
+from courtdesk.areas.finance.settings import SETTINGS
 from courtdesk.areas.system import roles
 from courtdesk.kernel.area import Area
 
@@ -11,6 +13,8 @@ AREA = Area(
     title="财务报销",
     order=40,
     roles=(roles.FINANCE, roles.FINANCE_LEADER),
+    settings=SETTINGS,
     registers=(CLAIM_REGISTER, ADVANCE_REGISTER, OPEN_ADVANCES_REGISTER),
     demo=(demo_finance,),
+    documents=DOCUMENTS,
 )

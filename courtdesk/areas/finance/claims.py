@@ -24,11 +24,12 @@ import hashlib
 import json
 from typing import Any
 
-from sqlalchemy import and_, case, select
+from sqlalchemy import Date, and_, case, literal, select
 from sqlalchemy.orm import Session, aliased
 
 from courtdesk.areas.finance import advances
 from courtdesk.areas.finance.models import Advance, ExpenseClaim, ExpenseLine, ExpenseReceipt
+from courtdesk.areas.finance.settings import reminder_days_sql
 from courtdesk.areas.system import roles
 from courtdesk.kernel import clock, forms, numbering, rules, validation
 from courtdesk.kernel.db.engine import Database
@@ -45,6 +46,7 @@ from courtdesk.kernel.registers import (
     LinesSpec,
     RegisterQuery,
     RegisterSpec,
+    days_between,
     service_act,
 )
 from courtdesk.kernel.workflow import Separation, Transition, Workflow, src
@@ -643,7 +645,17 @@ def _dashboard(session: Session, actor: User) -> list[DashboardItem]:
         DashboardItem("待支付的报销单", count("to_pay"), REGISTER_KEY, "to_pay", False),
         DashboardItem("退回待我修改的报销单", count("returned_mine"), REGISTER_KEY, "returned_mine", True),
         DashboardItem("待我签收的报销款", count("to_sign"), REGISTER_KEY, "to_sign", False),
+        DashboardItem("出差返回逾期未提交的差旅费报销", count("late_trip"), REGISTER_KEY, "late_trip", True),
     ]
+
+
+def late_trip_clause(actor: User) -> Any:
+    """The actor's travel claims still in draft (or returned to them) whose trip ended more than the
+    configured number of days ago: 出差返岗后应及时申报 (《办公室财务管理办法》第4条)."""
+    today = literal(clock.today(), Date())
+    return and_(ExpenseClaim.applicant_id == actor.id, ExpenseClaim.kind == "travel",
+                ExpenseClaim.status.in_(("draft", "rejected")), ExpenseClaim.trip_end.is_not(None),
+                days_between(ExpenseClaim.trip_end, today) > reminder_days_sql())
 
 
 def _state_filter(state: str) -> Filter:
@@ -685,6 +697,7 @@ CLAIM_REGISTER = RegisterSpec(
                lambda a: and_(ExpenseClaim.status == "rejected", ExpenseClaim.applicant_id == a.id)),
         Filter("to_sign", "待我签收", CLAIM_WORKFLOW.available_where("sign")),
         Filter("mine", "我的报销", lambda a: ExpenseClaim.applicant_id == a.id),
+        Filter("late_trip", "出差返回逾期未报销", lambda a: late_trip_clause(a)),
         *(_state_filter(state) for state in CLAIM_WORKFLOW.states),
     ),
     scope=_scope,
