@@ -401,9 +401,12 @@ class RegisterPage(QWidget):
         self._columns_fitted = True
         fm = self.table.fontMetrics()
         header = self.table.horizontalHeader()
-        cap = fm.horizontalAdvance("中") * 14
+        em = fm.horizontalAdvance("中")
         rows = [self.model.row_values(r) for r in range(min(self.model.rowCount(), self.model.page_size))]
-        for i in range(len(self.spec.columns) - 1):  # the last column stretches anyway
+        for i, column in enumerate(self.spec.columns[:-1]):  # the last column stretches anyway
+            # at most 14 characters, or the width the register declares for the column (a seal's
+            # whole name: 「廊坊经济技术开发区人民法院办公室」)
+            cap = em * max(14, column.width)
             texts = {values[i] for values in rows if values}
             widest = max((fm.horizontalAdvance(t) for t in texts), default=0)
             wanted = min(cap, widest + 16)

@@ -440,7 +440,7 @@ SEAL_USE_REGISTER = RegisterSpec(
         Column("number", "编号", SealUse.number, 14),
         # 状态 and who waits on whom come before the details, so they stay on screen at 1366 px.
         Column("requested_at", "申请时间", SealUse.requested_at, 13, "datetime"),
-        Column("seal", "印章", Seal.name, 12),
+        Column("seal", "印章", Seal.name, 19),  # a seal's whole name, never cut in the middle
         Column("title", "文件名称", SealUse.title, 20),
         Column("status", "状态", SealUse.status, 9, "status"),
         Column("applicant", "经办人", _Applicant.name, 8),
