@@ -28,7 +28,7 @@ from sqlalchemy import Date, and_, case, literal, select
 from sqlalchemy.orm import Session, aliased
 
 from courtdesk.areas.finance import advances
-from courtdesk.areas.finance.models import Advance, ExpenseClaim, ExpenseLine, ExpenseReceipt
+from courtdesk.areas.finance.models import Advance, Batch, ExpenseClaim, ExpenseLine, ExpenseReceipt
 from courtdesk.areas.finance.settings import reminder_days_sql
 from courtdesk.areas.system import roles
 from courtdesk.kernel import clock, forms, numbering, rules, validation
@@ -296,7 +296,8 @@ def _base() -> Any:
             .join(_Applicant, _Applicant.id == ExpenseClaim.applicant_id)
             .outerjoin(Department, Department.id == ExpenseClaim.department_id)
             .outerjoin(_Approver, _Approver.id == ExpenseClaim.approver_id)
-            .outerjoin(_Checker, _Checker.id == ExpenseClaim.checker_id))
+            .outerjoin(_Checker, _Checker.id == ExpenseClaim.checker_id)
+            .outerjoin(Batch, Batch.id == ExpenseClaim.batch_id))
 
 
 _over = rules.over(_base)
@@ -404,13 +405,20 @@ def _batch_guard(session: Session, actor: User, claim: ExpenseClaim, values: dic
 
 
 def _batch_effect(session: Session, actor: User, claim: ExpenseClaim, values: dict[str, Any]) -> None:
-    claim.batch_number = values["batch_number"]
+    batch = session.scalars(select(Batch).where(Batch.number == values["batch_number"])).first()
+    if batch is None:
+        batch = Batch(number=values["batch_number"], sent_on=values["sent_on"], sender_id=actor.id, remarks="",
+                      year=values["sent_on"].year)
+        batch.serial = numbering.next_serial(session, "finance_batch", batch.year)
+        session.add(batch)
+        session.flush()
+    claim.batch_id = batch.id
     claim.sent_on = values["sent_on"]
 
 
 def _bureau_return_effect(session: Session, actor: User, claim: ExpenseClaim, values: dict[str, Any]) -> None:
     claim.bureau_return = values["comment"]
-    claim.batch_number = ""
+    claim.batch_id = None
     claim.sent_on = None
 
 
@@ -679,12 +687,12 @@ CLAIM_REGISTER = RegisterSpec(
         Column("purpose", "报销事由", ExpenseClaim.purpose, 18),
         Column("approver", "审批人", _Approver.name, 8),
         Column("checker", "审核人", _Checker.name, 8),
-        Column("batch", "报送批次", ExpenseClaim.batch_number, 10),
+        Column("batch", "报送批次", Batch.number, 10),
         Column("paid_on", "支付日期", ExpenseClaim.paid_on, 10, "date"),
         Column("reject", "退回原因", ExpenseClaim.reject_reason, 10),
     ),
     base=_base,
-    search=(ExpenseClaim.number, ExpenseClaim.purpose, _Applicant.name, ExpenseClaim.batch_number),
+    search=(ExpenseClaim.number, ExpenseClaim.purpose, _Applicant.name, Batch.number),
     date_expr=ExpenseClaim.filed_at,
     default_sort=("id", True),
     workflow=CLAIM_WORKFLOW,

@@ -386,7 +386,7 @@ def claim_content(session: Session, claim: ExpenseClaim) -> ClaimContent:
         paid=steps.get("pay", Signed()) if claim.paid_on else Signed(),
         signed=steps.get("sign", Signed()) if claim.signed_at else Signed(),
         pay_method=claim.pay_method,
-        batch_number=claim.batch_number,
+        batch_number=claim.batch.number if claim.batch else "",
         date_style=settings.date_style(session),
     )
 

@@ -40,6 +40,10 @@ class Advance(VersionedMixin, Base):
     #: 预算理由: how the estimate was reached (第12条).
     reasons: Mapped[str] = mapped_column(Text, default="")
     amount_fen: Mapped[int] = mapped_column(BigInteger)
+    #: For a travel advance (出差借支): the trip it pays for. After ``trip_end`` the advance should be
+    #: settled by a claim; finance is reminded of advances still open too long after it.
+    trip_start: Mapped[dt.date | None]
+    trip_end: Mapped[dt.date | None]
     requested_at: Mapped[dt.datetime]
     approver_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     approved_at: Mapped[dt.datetime | None]
@@ -54,6 +58,54 @@ class Advance(VersionedMixin, Base):
     applicant: Mapped[User] = relationship(foreign_keys=[applicant_id], lazy="joined")
     approver: Mapped[User | None] = relationship(foreign_keys=[approver_id], lazy="joined")
     payer: Mapped[User | None] = relationship(foreign_keys=[payer_id], lazy="joined")
+    department: Mapped[Department | None] = relationship(lazy="joined")
+
+
+class Batch(VersionedMixin, Base):
+    """A batch of registered claims sent together to the district finance bureau (报送区财政局批次).
+
+    Its claims are the claims whose ``batch_id`` is this batch; counts and totals are read from them,
+    so they are true on the day they are read.
+    """
+
+    __tablename__ = "finance_batch"
+    __label__ = "报送批次"
+    __table_args__ = (UniqueConstraint("year", "serial"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int]
+    serial: Mapped[int]
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    sent_on: Mapped[dt.date]
+    sender_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    #: What happened to the batch after it was sent (claims the bureau returned, with the reason).
+    remarks: Mapped[str] = mapped_column(Text, default="")
+
+    sender: Mapped[User] = relationship(foreign_keys=[sender_id], lazy="joined")
+
+
+class MonthTotal(VersionedMixin, Base):
+    """月度报销汇总: what the bureau reimbursed in one month, for one department and one expense
+    category. Added to by the 登记财政局已报销 step in the same transaction (a reimbursement is final),
+    so the summary register pages like any other register at any size."""
+
+    __tablename__ = "finance_month_total"
+    __label__ = "月度报销汇总"
+    __table_args__ = (
+        UniqueConstraint("month", "department_id", "category"),
+        Index("ix_finance_month_total_month", "month_start", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: 'YYYY-MM' and the month's first day (for the register's date range).
+    month: Mapped[str] = mapped_column(String(7))
+    month_start: Mapped[dt.date]
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+    category: Mapped[str] = mapped_column(String(20))
+    claim_count: Mapped[int] = mapped_column(default=0)
+    line_count: Mapped[int] = mapped_column(default=0)
+    amount_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+
     department: Mapped[Department | None] = relationship(lazy="joined")
 
 
@@ -82,6 +134,8 @@ class ExpenseClaim(VersionedMixin, Base):
     trip_end: Mapped[dt.date | None]
     places: Mapped[str] = mapped_column(String(200), default="")
     transport: Mapped[str] = mapped_column(String(40), default="")
+    #: 住宿费标准地区类别 of the destination (the accommodation cap of a travel claim, see .standards).
+    city_class: Mapped[str] = mapped_column(String(10), default="")
     total_fen: Mapped[int] = mapped_column(BigInteger, default=0)
     receipt_count: Mapped[int] = mapped_column(default=0)
     #: sha256 of the lines and receipts as saved (so an edit of the child rows alone is seen).
@@ -98,7 +152,9 @@ class ExpenseClaim(VersionedMixin, Base):
     reject_text: Mapped[str] = mapped_column(Text, default="")
     checker_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     checked_at: Mapped[dt.datetime | None]
-    batch_number: Mapped[str] = mapped_column(String(40), default="")
+    #: The batch sent to the district finance bureau (报送批次) the claim is in; cleared when the
+    #: bureau returns the claim (the batch's remarks keep that).
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("finance_batch.id"), index=True)
     sent_on: Mapped[dt.date | None]
     reimbursed_on: Mapped[dt.date | None]
     bureau_return: Mapped[str] = mapped_column(Text, default="")
@@ -113,6 +169,7 @@ class ExpenseClaim(VersionedMixin, Base):
     payer: Mapped[User | None] = relationship(foreign_keys=[payer_id], lazy="joined")
     department: Mapped[Department | None] = relationship(lazy="joined")
     advance: Mapped[Advance | None] = relationship(lazy="joined")
+    batch: Mapped[Batch | None] = relationship(lazy="joined")
     lines: Mapped[list[ExpenseLine]] = relationship(
         back_populates="claim", cascade="all, delete-orphan", lazy="selectin", order_by="ExpenseLine.position")
     receipts: Mapped[list[ExpenseReceipt]] = relationship(
