@@ -78,6 +78,10 @@ class RecordDetails:
     lines: dict[str, tuple[list[list[str]], list[str] | None]] = field(default_factory=dict)
     #: Whether the record has a document (the register's document kind lists it): 预览/打印 shows only then.
     has_document: bool = False
+    #: Where the user takes a next step that is a register command (报送区财政局 for several at once).
+    command_hint: str = ""
+    #: Findings the register points out on this record for this user (``RegisterSpec.notices``).
+    notices: list[str] = field(default_factory=list)
 
 
 def entity_of(spec: RegisterSpec) -> str:
@@ -117,7 +121,8 @@ def load_details(db: Any, actor: Any, spec: RegisterSpec, record_id: int) -> Rec
             details.status = details.values[keys.index(spec.live_status)] or details.status
         if flow is not None:
             details.actions = flow.available(actor, record)
-            details.waiting = waiting_text(flow, record, details.actions)
+            details.waiting = waiting_text(flow, record, details.actions, actor)
+            details.command_hint = command_hint(flow, record, actor)
             for step in workflow.history(s, flow.entity, record_id):
                 labels = [t.label for t in flow.transition(step.action)]
                 dated.append((step.at, len(dated), HistoryLine(
@@ -147,6 +152,8 @@ def load_details(db: Any, actor: Any, spec: RegisterSpec, record_id: int) -> Rec
 
             details.lines[lines.key] = display_lines(lines.field, lines.load(s, record_id))
         details.has_document = has_document(s, spec, record_id)
+        if spec.notices is not None:
+            details.notices = list(spec.notices(s, actor, record))
     return details
 
 
@@ -162,17 +169,30 @@ def has_document(session: Any, spec: RegisterSpec, record_id: int) -> bool:
     return session.execute(select(ids.c[0]).where(ids.c[0] == record_id)).first() is not None
 
 
-def waiting_text(flow: Any, record: Any, mine: list[Any]) -> str:
-    """Who else may take the next steps of ``record`` and what they are (grouped by who)."""
+def waiting_text(flow: Any, record: Any, mine: list[Any], actor: Any = None) -> str:
+    """Who else may take the next steps of ``record`` and what they are (grouped by who). Steps taken
+    by a register command that ``actor`` may take are left to :func:`command_hint`."""
     groups: dict[str, tuple[list[str], str | None]] = {}
     for t in flow.transitions:
         if record.status in t.source and t not in mine:
+            if t.command and actor is not None and flow.may_take(t, actor, record):
+                continue
             labels = groups.setdefault(t.who, ([], t.rule))[0]
             if t.label not in labels:
                 labels.append(t.label)
     parts = [f"{who}办理「{'」「'.join(labels)}」" + (f"（依据{rule}）" if rule else "")
              for who, (labels, rule) in groups.items()]
     return "；".join(parts)
+
+
+def command_hint(flow: Any, record: Any, actor: Any) -> str:
+    """Where ``actor`` takes the next steps of ``record`` that are register commands (not buttons
+    here): 在登记簿中选中此记录（可多选）后点「报送区财政局」办理."""
+    commands = list(dict.fromkeys(t.command for t in flow.transitions
+                                  if t.command and flow.may_take(t, actor, record)))
+    if not commands:
+        return ""
+    return f"请在登记簿中选中此记录（可多选）后点「{'」或「'.join(commands)}」办理。"
 
 
 def _read_attachment(db: Any, attachment_id: int) -> tuple[str, str, bytes]:
@@ -234,6 +254,11 @@ class RecordDetailPanel(QWidget):
         self.action_buttons: dict[str, QPushButton] = {}
         self.no_actions = QLabel()
         self.no_actions.setStyleSheet(HINT_STYLE)
+        self.notices = QLabel()
+        self.notices.setWordWrap(True)
+        self.notices.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.notices.setStyleSheet("QLabel { background: #fef7e0; border: 1px solid #f9ab00; border-radius: 3px;"
+                                   " padding: 4px 6px; color: #3c4043; }")
         self.error = ErrorLabel()
 
         self.fields_box = QGroupBox("登记信息")
@@ -331,6 +356,7 @@ class RecordDetailPanel(QWidget):
         layout.addWidget(self.status)
         layout.addWidget(self.actions_box)
         layout.addWidget(self.no_actions)
+        layout.addWidget(self.notices)
         layout.addWidget(self.error)
         layout.addWidget(self.body_scroll, 1)
         layout.addStretch(0)  # keeps the heading at the top while no record is shown
@@ -346,6 +372,7 @@ class RecordDetailPanel(QWidget):
         self.status.hide()
         self._set_actions([])
         self.no_actions.hide()
+        self.notices.hide()
         self.error.clear_message()
         self.body_scroll.hide()
 
@@ -395,6 +422,8 @@ class RecordDetailPanel(QWidget):
         self.status.setText(f"状态：{details.status}" if details.status else "")
         self.status.setVisible(bool(details.status))
         self._set_actions(details.actions)
+        self.notices.setText("\n".join(f"• {n}" for n in details.notices))
+        self.notices.setVisible(bool(details.notices))
         if details.history:
             parts = []
             for h in details.history:
@@ -469,12 +498,19 @@ class RecordDetailPanel(QWidget):
         text = ""
         if self.record_id is not None and self.details is not None:
             waiting = self.details.waiting
-            if actions or editable:
+            hint = self.details.command_hint
+            if hint:
+                text = hint + (f"另由{waiting}。" if waiting else "")
+            elif actions or editable:
                 text = ""
             elif waiting:
                 text = f"您对本条记录暂无可办理的操作。下一步由{waiting}。"
             elif self.spec.workflow is not None:
                 text = "本条记录已办结，无需再办理。"
+            elif any(c.selection != "none" and c.allowed(self.ctx.user) for c in self.spec.commands):
+                names = "」「".join(c.label for c in self.spec.commands
+                                    if c.selection != "none" and c.allowed(self.ctx.user))
+                text = f"选中记录后可用登记簿上方的「{names}」办理。"
             else:
                 text = "您对本条记录暂无可办理的操作"
         self.no_actions.setText(text)

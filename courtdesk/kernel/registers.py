@@ -135,6 +135,10 @@ class RegisterSpec:
     #: The key of a ``live`` column that says the record's status as of today (在控 → 急（≤15 天）→
     #: 已到期未续行 …): the detail panel heads the record with it instead of the stored state's name.
     live_status: str | None = None
+    #: What the detail panel shows the user about a record in a warning box above its actions:
+    #: ``notices(session, actor, record)`` gives sentences (the finance checks' findings on a claim
+    #: before it is approved, a line above its standard …); empty when there is nothing to say.
+    notices: Callable[[Session, User, Any], list[str]] | None = None
 
     @property
     def entity(self) -> str:

@@ -60,6 +60,12 @@ class Transition:
     #: case is closed; nobody would be left to stamp …, and who should act instead); returning falls
     #: back to 「只有{who}可以执行…」. ``may`` stays the one rule behind the buttons and the lists.
     refusal: Callable[[Session, User, Any], None] | None = None
+    #: The label of the register command that takes this step, for several records at once (e.g.
+    #: 「报送区财政局」 numbers one batch for the selected claims). Such a step is not offered as a
+    #: button of one record (:meth:`Workflow.available` leaves it out) and :meth:`Workflow.fire` takes
+    #: it only from that command (``by_command=True``); :meth:`Workflow.available_where` still gives
+    #: the records it may take (the command's selection list, a 待办 filter).
+    command: str = ""
 
     def allows(self, actor: User, record: Any, session: Session | None = None) -> bool:
         """Whether ``may`` lets ``actor`` take this step on ``record`` (state and separations apart)."""
@@ -87,13 +93,14 @@ class Workflow:
         return [t for t in self.transitions if t.action == action]
 
     def available(self, actor: User, record: Any) -> list[Transition]:
-        """Transitions the actor could try now (for buttons); guards are checked on fire."""
-        out = []
-        for t in self.transitions:
-            if (record.status in t.source and not self._separation_error(t, actor, record)
-                    and t.allows(actor, record)):
-                out.append(t)
-        return out
+        """Transitions the actor could try now (for buttons); guards are checked on fire. Steps taken
+        by a register command (``Transition.command``) are not buttons and are left out."""
+        return [t for t in self.transitions if not t.command and self.may_take(t, actor, record)]
+
+    def may_take(self, t: Transition, actor: User, record: Any) -> bool:
+        """Whether ``actor`` may take step ``t`` on ``record`` now (state, rule and separations;
+        guards are checked on fire)."""
+        return record.status in t.source and not self._separation_error(t, actor, record) and t.allows(actor, record)
 
     def available_where(self, action: str) -> Callable[[User], ColumnElement[bool]]:
         """``actor -> SQL``: the records on which ``action`` is available to the actor — the same
@@ -132,6 +139,8 @@ class Workflow:
         record: Any,
         action: str,
         comment: str = "",
+        *,
+        by_command: bool = False,
         **params: Any,
     ) -> WorkflowStep:
         # ``expected_version``: the version of the record the user's screen showed; a record saved by
@@ -146,6 +155,8 @@ class Workflow:
             raise DomainError(
                 f"当前状态为「{self.label(current)}」，不能执行「{candidates[0].label}」", field="状态"
             )
+        if t.command and not by_command:
+            raise DomainError(f"「{t.label}」请在登记簿中选中记录后用「{t.command}」办理", field="操作")
         if not t.allows(actor, record, session):
             if t.refusal:
                 t.refusal(session, actor, record)
