@@ -4,6 +4,10 @@ Flow (第11条): the applicant fills the 借支单 with a reasoned estimate (第
 approves (第13条) → finance pays the cash → claims are set against it and unused cash is handed
 back → closed when ``amount + difference paid = set off + returned`` (see :mod:`.ledger`).
 No new advance while the applicant has one not closed (第14条).
+
+Reminder (issue 10): a travel advance carries its trip (出差开始/结束日期). An advance whose cash is out
+(已借出未结清) and still not cleared more than ``advance_reminder_days`` (系统设置, default 30) after the
+trip ended (after the payment, for an advance without a trip) is 逾期未结清 — see :func:`overdue_clause`.
 """
 
 from __future__ import annotations
@@ -11,11 +15,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Date, case, literal, select
+from sqlalchemy import Date, String, and_, case, cast, literal, select
 from sqlalchemy.orm import Session, aliased
 
 from courtdesk.areas.finance.ledger import Ledger
 from courtdesk.areas.finance.models import Advance
+from courtdesk.areas.finance.settings import ADVANCE_REMINDER_DAYS, reminder_days_sql
 from courtdesk.areas.system import roles
 from courtdesk.kernel import clock, numbering, rules, validation
 from courtdesk.kernel.db.engine import Database
@@ -189,6 +194,9 @@ def close_if_settled(session: Session, actor: User, advance: Advance) -> bool:
 
 # --- filing --------------------------------------------------------------------------------------
 
+TRIP_HELP = "出差借支填写，用于提醒及时报销冲账"
+
+
 def _department_choices(session: Session, actor: Any) -> list[tuple[Any, str]]:
     depts = session.scalars(select(Department).where(Department.active.is_(True)).order_by(Department.id))
     return [(d.id, d.name) for d in depts]
@@ -201,7 +209,20 @@ FILE_FIELDS: tuple[FormField, ...] = (
     FormField("amount", "借支金额", "money", maximum=999_999),
     FormField("reasons", "预算理由", "multiline", max_len=500,
               help="写明金额的测算依据（第12条），如 往返车费 2×300 元、住宿 2 晚×400 元"),
+    FormField("trip_start", "出差开始日期", "date", required=False, help=TRIP_HELP),
+    FormField("trip_end", "出差结束日期", "date", required=False, help=TRIP_HELP),
 )
+
+
+def check_trip(values: dict[str, Any]) -> None:
+    """出差开始/结束日期: both or neither, the end not before the start (the range of each date is
+    checked by the form, :func:`courtdesk.kernel.validation.plausible`)."""
+    start, end = values.get("trip_start"), values.get("trip_end")
+    if start is not None and end is None:
+        raise ValidationError("出差结束日期：已填出差开始日期的，应同时填写出差结束日期", field="出差结束日期")
+    if end is not None and start is None:
+        raise ValidationError("出差开始日期：已填出差结束日期的，应同时填写出差开始日期", field="出差开始日期")
+    validation.not_before(end, start, "出差结束日期", "出差开始日期")
 
 
 def open_advance_of(session: Session, applicant_id: int) -> Advance | None:
@@ -210,14 +231,22 @@ def open_advance_of(session: Session, applicant_id: int) -> Advance | None:
                            .order_by(Advance.id).limit(1)).first()
 
 
+def _age_words(advance: Advance) -> str:
+    """Where an open advance stands, in words: 已借出 12 天 once paid out, else when it was asked for
+    and its state (2026-12-01 申请，待审批)."""
+    if advance.paid_on is not None:
+        return f"已借出 {age_days(advance)} 天"
+    return f"{advance.requested_at:%Y-%m-%d} 申请，{ADVANCE_WORKFLOW.label(advance.status)}"
+
+
 def refuse_second_advance(session: Session, applicant: User) -> None:
     """第14条: no new advance while the applicant has one not yet cleared."""
     held = open_advance_of(session, applicant.id)
     if held is None:
         return
     raise ValidationError(
-        f"借支：您有一笔借支尚未结清（{held.number}，{format_yuan(from_fen(held.amount_fen))}，"
-        f"已 {age_days(held)} 天，{ADVANCE_WORKFLOW.label(held.status)}），不能再次预支。依据{RULE_ONE_OPEN}。",
+        f"借支：您有一笔借支尚未结清（{held.number}，{format_yuan(from_fen(held.amount_fen))}，{_age_words(held)}），"
+        f"不能再次预支。依据{RULE_ONE_OPEN}。",
         field="借支", rule=RULE_ONE_OPEN)
 
 
@@ -230,12 +259,14 @@ class AdvanceService:
             values = clean(FILE_FIELDS, data, session=s, actor=actor)
             if values["amount"] <= 0:
                 raise ValidationError("借支金额：必须大于零", field="借支金额")
+            check_trip(values)
             refuse_second_advance(s, actor)
             now = clock.now()
             advance = Advance(
                 status=ADVANCE_WORKFLOW.initial, applicant_id=actor.id,
                 department_id=values["department_id"] or actor.department_id, purpose=values["purpose"],
                 reasons=values["reasons"], amount_fen=to_fen(values["amount"]), requested_at=now,
+                trip_start=values["trip_start"], trip_end=values["trip_end"],
                 set_off_fen=0, returned_fen=0, difference_paid_fen=0, remarks="",
             )
             numbering.assign(s, advance, register=REGISTER_KEY, pattern=NUMBER_PATTERN, year=now.year)
@@ -268,15 +299,66 @@ def _age(today: dt.date) -> Any:
 
 _OUTSTANDING = Advance.amount_fen - Advance.set_off_fen - Advance.returned_fen
 
+# --- 逾期未结清 (issue 10) --------------------------------------------------------------------------
+
+#: The live status word of an advance not cleared in time; 「逾期未结清（N 天）」 with N the days past
+#: the reminder's day.
+OVERDUE = "逾期未结清"
+
+
+def reminder_from() -> Any:
+    """The day from which the reminder counts, as a finance clerk reckons it: the end of the trip
+    (出差结束日期) — or the day the cash was paid out if that was later, or if the advance names no
+    trip (a non-travel advance is counted from the day the money left the cash box)."""
+    return case((and_(Advance.trip_end.is_not(None), Advance.trip_end > Advance.paid_on), Advance.trip_end),
+                else_=Advance.paid_on)
+
+
+def _days_late(today: dt.date) -> Any:
+    """Days past the reminder's day: positive once more than ``advance_reminder_days`` have gone by."""
+    return days_between(reminder_from(), literal(today, Date())) - reminder_days_sql(ADVANCE_REMINDER_DAYS)
+
+
+def overdue_clause(today: dt.date | None = None) -> Any:
+    """逾期未结清: the cash is out (已借出未结清 — an advance approved but not yet paid owes nothing
+    and is not counted; a closed one never) and more than ``advance_reminder_days`` (系统设置) have
+    passed since :func:`reminder_from`. The setting is read in SQL, so the register, the filters and
+    the dashboard agree on the day's value."""
+    return and_(Advance.status == "paid", _days_late(today or clock.today()) > 0)
+
+
+def live_status(today: dt.date) -> Any:
+    """The status as of ``today``: 「逾期未结清（N 天）」 for an overdue advance, else the state's name."""
+    late = _days_late(today)
+    return case(
+        (and_(Advance.status == "paid", late > 0), literal(f"{OVERDUE}（") + cast(late, String) + literal(" 天）")),
+        *((Advance.status == state, label) for state, label in ADVANCE_WORKFLOW.states.items()),
+        else_=Advance.status,
+    )
+
+
+def status_tone(text: str) -> str | None:
+    """Every 「逾期未结清（N 天）」 row is an overdue one, whatever N."""
+    return "overdue" if text.startswith(OVERDUE) else None
+
 
 def _dashboard(session: Session, actor: User) -> list[DashboardItem]:
-    def count(key: str) -> int:
-        return RegisterQuery(ADVANCE_REGISTER, filter_key=key).count(session, actor)
+    def count(key: str, spec: RegisterSpec | None = None) -> int:
+        return RegisterQuery(spec or ADVANCE_REGISTER, filter_key=key).count(session, actor)
 
-    return [
+    items = [
         DashboardItem("待我审批的借支", count("to_approve"), REGISTER_KEY, "to_approve", True),
         DashboardItem("待付款的借支", count("to_pay"), REGISTER_KEY, "to_pay", False),
+        DashboardItem("我的逾期未结清借支", count("my_overdue"), REGISTER_KEY, "my_overdue", True),
     ]
+    if actor.has(roles.FINANCE):
+        # Finance chases everyone's (第14条): the list by person, with the age of each.
+        items.append(DashboardItem("出差返回逾期未结清的借支", count("overdue", OPEN_ADVANCES_REGISTER),
+                                   OPEN_ADVANCES_REGISTER.key, "overdue", True))
+    return items
+
+
+OVERDUE_FILTER = Filter("overdue", "出差返回逾期未结清", lambda a: overdue_clause())
 
 
 ADVANCE_REGISTER = RegisterSpec(
@@ -288,10 +370,11 @@ ADVANCE_REGISTER = RegisterSpec(
         Column("requested_at", "申请时间", Advance.requested_at, 13, "datetime"),
         Column("applicant", "借支人", _Applicant.name, 8),
         Column("department", "部门", Department.name, 10),
-        Column("status", "状态", Advance.status, 10, "status"),
+        Column("status", "状态", Advance.status, 12, "status", live=live_status, tone=status_tone),
         Column("amount", "借支金额", Advance.amount_fen, 11, "money"),
         Column("paid_on", "借出日期", Advance.paid_on, 10, "date"),
         Column("age", "已借天数", None, 7, "int", live=_age),
+        Column("trip_end", "出差结束", Advance.trip_end, 10, "date"),
         Column("set_off", "已冲抵", Advance.set_off_fen, 11, "money"),
         Column("returned", "已交回", Advance.returned_fen, 11, "money"),
         Column("outstanding", "未结余额", case((_OUTSTANDING > 0, _OUTSTANDING), else_=0), 11, "money"),
@@ -306,7 +389,9 @@ ADVANCE_REGISTER = RegisterSpec(
         Filter("to_approve", "待我审批", ADVANCE_WORKFLOW.available_where("approve")),
         Filter("to_pay", "待付款", ADVANCE_WORKFLOW.available_where("pay")),
         Filter("open", "未结清（按人）", lambda a: Advance.status.in_(OPEN_STATES)),
+        OVERDUE_FILTER,
         Filter("mine", "我的借支", lambda a: Advance.applicant_id == a.id),
+        Filter("my_overdue", "我的逾期未结清借支", lambda a: and_(Advance.applicant_id == a.id, overdue_clause())),
         Filter("closed", "已结清", lambda a: Advance.status == "closed"),
     ),
     scope=_scope,
@@ -315,6 +400,7 @@ ADVANCE_REGISTER = RegisterSpec(
     create_label="借支申请",
     dashboard=_dashboard,
     act=service_act(AdvanceService),
+    live_status="status",
 )
 
 #: 未结清借支（按人）: the open advances sorted by person, with their age.
@@ -328,7 +414,9 @@ OPEN_ADVANCES_REGISTER = RegisterSpec(
     date_expr=Advance.requested_at,
     default_sort=("applicant", False),
     workflow=ADVANCE_WORKFLOW,
+    filters=(OVERDUE_FILTER,),
     visible_to=FINANCE_WIDE,
     act=service_act(AdvanceService),
+    live_status="status",
 )
 

@@ -15,6 +15,10 @@ line: the receipts of a line must add up to its declared amount; every line need
 receipt must support a line; an invoice number is reimbursed once only, on any claim of any year.
 A claim set against an advance (冲抵借支) settles the advance's ledger when registered; what exceeds
 the cash still out is paid to the applicant and recorded on the advance.
+
+A travel claim is held to the travel standards (.standards, settings): 伙食补助费 and 市内交通费 are
+allowances by days × persons × rate (left blank, computed on save; no receipt needed), and a line
+above its standard is a flag finance must explain in the comment of 审核登记.
 """
 
 from __future__ import annotations
@@ -22,25 +26,29 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import Date, and_, case, literal, select
+from sqlalchemy import Date, and_, case, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from courtdesk.areas.finance import advances
+from courtdesk.areas.finance import advances, receipt_scans, standards, summary
+from courtdesk.areas.finance.categories import GENERAL_CATEGORIES, KINDS, TRAVEL_CATEGORIES
 from courtdesk.areas.finance.models import Advance, Batch, ExpenseClaim, ExpenseLine, ExpenseReceipt
-from courtdesk.areas.finance.settings import reminder_days_sql
+from courtdesk.areas.finance.settings import CITY_CLASSES, reminder_days_sql
 from courtdesk.areas.system import roles
 from courtdesk.kernel import clock, forms, numbering, rules, validation
 from courtdesk.kernel.db.engine import Database
 from courtdesk.kernel.editing import EditSpec, service_edit
-from courtdesk.kernel.errors import ValidationError
+from courtdesk.kernel.errors import DomainError, ValidationError
 from courtdesk.kernel.forms import FormField, clean
 from courtdesk.kernel.models.people import Department, User
 from courtdesk.kernel.money import format_yuan, from_fen, to_fen
 from courtdesk.kernel.records import load_or_refuse
 from courtdesk.kernel.registers import (
     Column,
+    Command,
+    CommandResult,
     DashboardItem,
     Filter,
     LinesSpec,
@@ -61,9 +69,6 @@ RULE_AMOUNT = f"{BOOK}第9条(8)"
 REGISTER_KEY = "finance_claim"
 NUMBER_PATTERN = "({year})报{serial:04d}号"
 
-KINDS: dict[str, str] = {"general": "支出报销单", "travel": "差旅费报销单"}
-TRAVEL_CATEGORIES = ("城市间交通费", "住宿费", "伙食补助费", "市内交通费", "其他")
-GENERAL_CATEGORIES = ("办案费", "办公费", "印刷费", "邮电费", "维修费", "会议费", "培训费", "其他")
 RECEIPT_TYPES = ("增值税普通发票", "增值税专用发票", "电子发票", "火车票", "飞机行程单", "汽车票", "出租车票",
                  "定额发票", "住宿发票", "其他")
 REJECT_REASONS = ("金额不符", "项目与票据不符", "缺少审批", "票据不合规", "其他")
@@ -81,7 +86,8 @@ LINE_COLUMNS: tuple[FormField, ...] = (
     FormField("category", "费用类别", "choice",
               choices=_pairs(tuple(dict.fromkeys(TRAVEL_CATEGORIES + GENERAL_CATEGORIES)))),
     FormField("description", "摘要", "text", max_len=100, required=False),
-    FormField("amount", "金额", "money"),
+    FormField("amount", "金额", "money", required=False,
+              help="差旅费报销单的伙食补助费、市内交通费可不填，按标准（天数×人数×标准）计算"),
 )
 LINES_FIELD = FormField("expense_lines", "费用明细", "lines", columns=LINE_COLUMNS, minimum=1, maximum=30,
                         help="每行一项费用；差旅费报销单的类别为 城市间交通费、住宿费、伙食补助费、市内交通费、其他")
@@ -114,6 +120,9 @@ CLAIM_FIELDS: tuple[FormField, ...] = (
     FormField("trip_end", "返回日期", "date", required=False),
     FormField("places", "出差地点", "text", required=False, max_len=200),
     FormField("transport", "交通工具", "choice", required=False, choices=_pairs(TRANSPORTS)),
+    FormField("city_class", "住宿标准地区类别", "choice", required=False,
+              choices=lambda s, a: list(CITY_CLASSES.items()),
+              help="差旅费报销单必填：出差地的住宿费标准类别（标准见 系统管理 → 系统设置）"),
     FormField("advance_id", "冲抵借支", "choice", required=False, choices=_advance_choices,
               help="本次报销冲抵本人尚未结清的借支"),
     LINES_FIELD,
@@ -138,7 +147,8 @@ def _check_content(values: dict[str, Any], data: dict[str, Any]) -> None:
     kind = values["kind"]
     if kind == "travel":
         for key, label in (("travellers", "出差人"), ("trip_start", "出发日期"), ("trip_end", "返回日期"),
-                           ("places", "出差地点"), ("transport", "交通工具")):
+                           ("places", "出差地点"), ("transport", "交通工具"),
+                           ("city_class", "住宿标准地区类别")):
             if values.get(key) in (None, ""):
                 refused.append(ValidationError(f"{label}：差旅费报销单必填", field=label))
         start, end = values.get("trip_start"), values.get("trip_end")
@@ -149,7 +159,13 @@ def _check_content(values: dict[str, Any], data: dict[str, Any]) -> None:
                 refused.append(ValidationError(f"{label}：不能晚于今天，出差返回后再报销（第4条）", field=label))
     line_pos = _positions(LINES_FIELD, data.get("expense_lines"))
     for pos, line in zip(line_pos, values["expense_lines"], strict=True):
-        if line["amount"] <= 0:
+        if line["amount"] is None:  # only an allowance of a travel claim is computed (.standards)
+            if not standards.is_allowance(kind, line["category"]):
+                label = _cell(LINES_FIELD, pos, "amount")
+                refused.append(ValidationError(
+                    f"{label}：必填（只有差旅费报销单的{'、'.join(standards.ALLOWANCES)}可不填，按标准计算）",
+                    field=label))
+        elif line["amount"] <= 0:
             label = _cell(LINES_FIELD, pos, "amount")
             refused.append(ValidationError(f"{label}：必须大于零", field=label))
         if kind == "travel" and line["category"] not in TRAVEL_CATEGORIES:
@@ -201,6 +217,7 @@ def _sync(session: Session, rows: list[Any], model: type, wanted: list[dict[str,
 
 def _apply(session: Session, actor: User, claim: ExpenseClaim, values: dict[str, Any]) -> None:
     """Write cleaned ``values`` into ``claim`` (its lines and receipts replaced)."""
+    standards.fill_allowances(session, values)  # blank allowance amounts by the travel standards
     advance_id = values.get("advance_id") or None
     if advance_id is not None:
         advance = session.get(Advance, int(advance_id))
@@ -215,6 +232,7 @@ def _apply(session: Session, actor: User, claim: ExpenseClaim, values: dict[str,
     claim.trip_end = values.get("trip_end") if travel else None
     claim.places = (values.get("places") or "") if travel else ""
     claim.transport = (values.get("transport") or "") if travel else ""
+    claim.city_class = (values.get("city_class") or "") if travel else ""
     claim.advance_id = advance_id
     lines, receipts = values["expense_lines"], values["receipt_rows"]
     _sync(session, claim.lines, ExpenseLine, [
@@ -245,6 +263,8 @@ def finance_problems(session: Session, claim: ExpenseClaim) -> list[ValidationEr
         else:
             by_line.setdefault(r.line_no, []).append(r)
     for ln in claim.lines:
+        if standards.is_allowance(claim.kind, ln.category):
+            continue  # an allowance is paid by the standard (包干), with no receipt: see over_standard
         found = by_line.get(ln.position, [])
         if not found:
             label = forms.line_label(LINES_FIELD, ln.position)
@@ -284,6 +304,29 @@ def refuse_problems(session: Session, claim: ExpenseClaim) -> None:
         raise ValidationError(first.message, field=first.field, rule=first.rule, also=tuple(problems[1:]))
 
 
+def claim_findings(session: Session, claim: ExpenseClaim) -> list[str]:
+    """What the finance checks find on ``claim`` (each naming its line and article), then the lines
+    above their travel standard."""
+    return [str(p) for p in finance_problems(session, claim)] + standards.over_standard(session, claim)
+
+
+#: Until finance has registered a claim, its findings are worth showing: to the applicant while it
+#: can still be corrected, to the leader and finance while they decide on it.
+_FINDINGS_FOR = {"draft": "applicant", "rejected": "applicant", "submitted": "office", "approved": "office"}
+
+
+def _notices(session: Session, actor: User, claim: ExpenseClaim) -> list[str]:
+    """The detail panel's warning box on a claim (the register's ``notices``)."""
+    who = _FINDINGS_FOR.get(claim.status)
+    if who == "applicant" and actor.id != claim.applicant_id:
+        return []
+    if who == "office" and not actor.has(roles.FINANCE, roles.FINANCE_LEADER):
+        return []
+    if who is None:
+        return []
+    return claim_findings(session, claim)
+
+
 # --- workflow ------------------------------------------------------------------------------------
 
 _Applicant = aliased(User)
@@ -319,10 +362,25 @@ def is_applicant(actor: User) -> Any:
     return ExpenseClaim.applicant_id == actor.id
 
 
+@_over
+def may_scan_early(actor: User) -> Any:
+    """Before approval the applicant adds the scans of his receipts, and finance may too."""
+    return or_(ExpenseClaim.applicant_id == actor.id, rules.holds(actor.has(roles.FINANCE)))
+
+
+def _scan_step(state: str) -> Transition:
+    """上传票据扫描件 in ``state``, leaving the claim in it (see .receipt_scans)."""
+    early = state in ("draft", "rejected", "submitted")
+    return Transition("upload_scan", "上传票据扫描件", src(state), state,
+                      may_scan_early if early else may_handle, "申请人本人或财务人员" if early else "财务人员",
+                      guard=receipt_scans.scan_guard, effect=receipt_scans.scan_effect,
+                      fields=receipt_scans.SCAN_FIELDS, rule=RULE_RECEIPTS)
+
+
 def _submit_guard(session: Session, actor: User, claim: ExpenseClaim, values: dict[str, Any]) -> None:
     if not claim.lines:
         raise ValidationError("费用明细：请至少填写一行", field="费用明细")
-    if not claim.receipts:
+    if not claim.receipts and not all(standards.is_allowance(claim.kind, ln.category) for ln in claim.lines):
         raise ValidationError("原始票据：请登记所附的原始票据，报销单和原始票据缺一不可", field="原始票据",
                               rule=RULE_RECEIPTS)
     today = clock.today()
@@ -371,6 +429,17 @@ def _register_guard(session: Session, actor: User, claim: ExpenseClaim, values: 
         raise ValidationError(
             f"冲抵借支：借支 {claim.advance.number} 当前为「{advances.ADVANCE_WORKFLOW.label(claim.advance.status)}」，"
             "不能冲抵", field="冲抵借支")
+    refuse_over_standard(session, claim, values["comment"])
+
+
+def refuse_over_standard(session: Session, claim: ExpenseClaim, comment: str) -> None:
+    """A line above its travel standard is registered only with finance's reason in the comment."""
+    flags = standards.over_standard(session, claim)
+    if flags and not comment.strip():
+        raise ValidationError(
+            f"意见：本单有 {len(flags)} 项超过差旅费标准（{standards.CENTRAL}及本院设置的标准），"
+            f"须在意见中写明同意报销的理由后才能审核登记：{'；'.join(flags)}",
+            field="意见", rule=standards.RULE_STANDARD)
 
 
 def _register_effect(session: Session, actor: User, claim: ExpenseClaim, values: dict[str, Any]) -> None:
@@ -390,33 +459,40 @@ def _register_effect(session: Session, actor: User, claim: ExpenseClaim, values:
     advances.close_if_settled(session, actor, advance)
 
 
-BATCH_FIELDS: tuple[FormField, ...] = (
-    FormField("batch_number", "报送批次号", "text", max_len=40, help="如 2026-03 第2批"),
-    FormField("sent_on", "报送日期", "date"),
-)
+BATCH_REGISTER_KEY = "finance_batch"
+BATCH_PATTERN = "（{year}）财报{serial:03d}批"
+SEND_LABEL = "报送区财政局"
+
+#: The step's one field: the batch the command 「报送区财政局」 has just numbered for all the claims
+#: selected (the step is taken only by that command, see :meth:`ClaimService.send_batch`).
+BATCH_FIELDS: tuple[FormField, ...] = (FormField("batch_id", "报送批次", "int", minimum=1),)
 
 
 def _batch_guard(session: Session, actor: User, claim: ExpenseClaim, values: dict[str, Any]) -> None:
     if claim.approver_id is None or claim.checker_id is None:
         raise ValidationError("审批：未经审批和审核登记的报销单不能报送区财政局", field="审批", rule=RULE_APPROVAL)
-    validation.not_future(values["sent_on"], "报送日期")
-    if claim.checked_at and values["sent_on"] < claim.checked_at.date():
+    batch = session.get(Batch, values["batch_id"])
+    if batch is None:
+        raise ValidationError("报送批次：该批次不存在", field="报送批次")
+    validation.not_future(batch.sent_on, "报送日期")
+    if claim.checked_at and batch.sent_on < claim.checked_at.date():
         raise ValidationError(f"报送日期：不能早于审核登记日期（{claim.checked_at:%Y-%m-%d}）", field="报送日期")
 
 
 def _batch_effect(session: Session, actor: User, claim: ExpenseClaim, values: dict[str, Any]) -> None:
-    batch = session.scalars(select(Batch).where(Batch.number == values["batch_number"])).first()
-    if batch is None:
-        batch = Batch(number=values["batch_number"], sent_on=values["sent_on"], sender_id=actor.id, remarks="",
-                      year=values["sent_on"].year)
-        batch.serial = numbering.next_serial(session, "finance_batch", batch.year)
-        session.add(batch)
-        session.flush()
+    batch = session.get(Batch, values["batch_id"])
+    assert batch is not None  # the guard saw it
     claim.batch_id = batch.id
-    claim.sent_on = values["sent_on"]
+    claim.sent_on = batch.sent_on
 
 
 def _bureau_return_effect(session: Session, actor: User, claim: ExpenseClaim, values: dict[str, Any]) -> None:
+    """The claim leaves its batch (it may be batched again once corrected); the batch's remarks keep
+    which claim the bureau returned, when and why."""
+    batch = claim.batch
+    if batch is not None:
+        line = f"{clock.today():%Y-%m-%d} 报销单 {claim.number} 被退回：{values['comment']}"
+        batch.remarks = f"{batch.remarks}\n{line}" if batch.remarks else line
     claim.bureau_return = values["comment"]
     claim.batch_id = None
     claim.sent_on = None
@@ -431,6 +507,7 @@ def _reimburse_guard(session: Session, actor: User, claim: ExpenseClaim, values:
 
 def _reimburse_effect(session: Session, actor: User, claim: ExpenseClaim, values: dict[str, Any]) -> None:
     claim.reimbursed_on = values["reimbursed_on"]
+    summary.add_reimbursed(session, claim)  # 月度报销汇总, in the same transaction
 
 
 PAY_FIELDS: tuple[FormField, ...] = (
@@ -499,7 +576,7 @@ CLAIM_WORKFLOW = Workflow(
                    separations=(SEPARATE_APPLICANT, SEPARATE_APPROVER), rule=RULE_CHECK),
         Transition("batch", "报送区财政局", src("registered"), "batched", may_handle, "财务人员",
                    guard=_batch_guard, effect=_batch_effect, separations=(SEPARATE_APPLICANT,),
-                   fields=BATCH_FIELDS, defaults=lambda: {"sent_on": clock.today()}, rule=RULE_FLOW),
+                   fields=BATCH_FIELDS, rule=RULE_FLOW, command=SEND_LABEL),
         Transition("bureau_return", "区财政局退回", src("batched"), "registered", may_handle, "财务人员",
                    effect=_bureau_return_effect, comment_required=True, rule=RULE_FLOW),
         Transition("reimburse", "登记财政局已报销", src("batched"), "reimbursed", may_handle, "财务人员",
@@ -512,6 +589,8 @@ CLAIM_WORKFLOW = Workflow(
                    fields=PAY_FIELDS, defaults=lambda: {"paid_on": clock.today()}, rule=RULE_FLOW),
         Transition("sign", "签收确认", src("paid"), "signed", is_applicant, "申请人本人",
                    effect=_sign_effect, rule=RULE_FLOW),
+        *(_scan_step(state) for state in ("draft", "rejected", "submitted", "approved", "registered", "batched",
+                                          "reimbursed")),
     ),
 )
 
@@ -529,7 +608,7 @@ def claim_values(claim: ExpenseClaim) -> dict[str, Any]:
     return {
         "kind": claim.kind, "purpose": claim.purpose, "travellers": claim.travellers,
         "trip_start": claim.trip_start, "trip_end": claim.trip_end, "places": claim.places,
-        "transport": claim.transport, "advance_id": claim.advance_id,
+        "transport": claim.transport, "city_class": claim.city_class, "advance_id": claim.advance_id,
         "expense_lines": _line_dicts(claim), "receipt_rows": _receipt_dicts(claim),
     }
 
@@ -575,14 +654,105 @@ class ClaimService:
             CLAIM_WORKFLOW.fire(s, actor, claim, action, comment, **params)
             return claim
 
+    def send_batch(self, actor: User, claim_ids: list[int], *, sent_on: dt.date | str | None = None,
+                   remarks: str = "") -> Batch:
+        """报送区财政局: one new batch, numbered 「（年）财报NNN批」, for all ``claim_ids`` — each takes
+        the step 报送区财政局 in this one unit of work, so all are sent or none (a claim that may not
+        be sent refuses the whole batch, naming the claim)."""
+        with self.db.write(actor) as s:
+            return send_batch_in(s, actor, claim_ids, sent_on=sent_on, remarks=remarks)
+
     def problems(self, actor: User, claim_id: int) -> list[str]:
-        """The finance checks' findings on a claim, in words (for the checking clerk)."""
+        """The finance checks' findings on a claim, in words (for the checking clerk), then the lines
+        above their travel standard (flags: registered only with a comment, see .standards)."""
         with self.db.read() as s:
-            return [str(p) for p in finance_problems(s, self._load(s, claim_id))]
+            return claim_findings(s, self._load(s, claim_id))
 
     @staticmethod
     def _load(session: Session, claim_id: int) -> ExpenseClaim:
         return load_or_refuse(session, ExpenseClaim, claim_id, "报销单", "该报销单不存在")
+
+
+SEND_FIELDS: tuple[FormField, ...] = (
+    FormField("sent_on", "报送日期", "date"),
+    FormField("remarks", "备注", "multiline", required=False, max_len=500, help="如：随附报送清单一份"),
+)
+
+
+def refuse_unsendable(claims: list[ExpenseClaim]) -> None:
+    """Refuse a selection holding a claim not 「已审核登记」, naming those claims."""
+    if not claims:
+        raise ValidationError("所选报销单：请至少选择一份「已审核登记」的报销单", field="所选报销单")
+    bad = [f"{c.number}（{CLAIM_WORKFLOW.label(c.status)}）" for c in claims if c.status != "registered"]
+    if bad:
+        raise ValidationError("所选报销单：只有「已审核登记」的报销单可以报送区财政局，以下不可："
+                              + "、".join(bad[:5]) + (f" 等 {len(bad)} 份" if len(bad) > 5 else ""),
+                              field="所选报销单", rule=RULE_FLOW)
+
+
+def send_batch_in(session: Session, actor: User, claim_ids: list[int], *, sent_on: dt.date | str | None = None,
+                  remarks: str = "") -> Batch:
+    """:meth:`ClaimService.send_batch` inside the caller's unit of work."""
+    ids = [int(i) for i in claim_ids]
+    if len(set(ids)) != len(ids):
+        raise ValidationError("所选报销单：同一份报销单选了两次", field="所选报销单")
+    values = clean(SEND_FIELDS, {"sent_on": sent_on or clock.today(), "remarks": remarks})
+    validation.not_future(values["sent_on"], "报送日期")
+    claims = [ClaimService._load(session, i) for i in ids]
+    refuse_unsendable(claims)
+    batch = Batch(sent_on=values["sent_on"], sender_id=actor.id, remarks=values["remarks"])
+    numbering.assign(session, batch, register=BATCH_REGISTER_KEY, pattern=BATCH_PATTERN,
+                     year=values["sent_on"].year)
+    session.add(batch)
+    session.flush()
+    for claim in sorted(claims, key=lambda c: (c.year, c.serial)):
+        try:
+            CLAIM_WORKFLOW.fire(session, actor, claim, "batch", by_command=True, batch_id=batch.id)
+        except DomainError as exc:
+            raise type(exc)(f"报销单 {claim.number}（{claim.applicant.name}）— {exc.message}",
+                            field=exc.field, rule=exc.rule) from None
+    return batch
+
+
+def _send_claims(session: Session, actor: User, ids: list[int]) -> list[ExpenseClaim]:
+    claims = [ClaimService._load(session, i) for i in ids]
+    refuse_unsendable(claims)
+    return claims
+
+
+def _send_intro(session: Session, actor: User, ids: list[int]) -> str:
+    claims = _send_claims(session, actor, ids)
+    total = sum(c.total_fen for c in claims)
+    return (f"所选 {len(claims)} 份报销单（合计 {format_yuan(from_fen(total))}）编为一个新批次报送区财政局，"
+            "批次号按年度顺序自动编号；任何一份不能报送时全部不报送。")
+
+
+def _send_fields(session: Session, actor: User, ids: list[int]) -> tuple[FormField, ...]:
+    _send_claims(session, actor, ids)
+    return (replace(SEND_FIELDS[0], default=clock.today()), SEND_FIELDS[1])
+
+
+def _send_run(db: Database, actor: User, ids: list[int], data: dict[str, Any],
+              progress: Any = None, cancel: Any = None) -> CommandResult:
+    batch = ClaimService(db).send_batch(actor, ids, sent_on=data.get("sent_on") or None,
+                                        remarks=str(data.get("remarks") or ""))
+    return CommandResult(f"已将 {len(ids)} 份报销单编为批次 {batch.number} 报送区财政局", record_ids=tuple(ids))
+
+
+#: 报送区财政局 (第5条): the selected registered claims go to the bureau as one numbered batch.
+SEND_BATCH = Command(
+    key="send_batch",
+    label=SEND_LABEL,
+    # The step's own rule (财务人员): whoever may take it sees the command.
+    may=lambda actor: rules.constant(may_handle.sql(actor)) is True,
+    who="财务人员",
+    selection="many",
+    fields=_send_fields,
+    run=_send_run,
+    intro=_send_intro,
+    ok_text="报送",
+    help="选中「已审核登记」的报销单，编为一个批次报送区财政局（批次号自动编号，全部报送或全部不报送）",
+)
 
 
 def _edit_apply(session: Session, actor: User, claim: ExpenseClaim, values: dict[str, Any]) -> None:
@@ -614,9 +784,12 @@ FINANCE_WIDE = advances.FINANCE_WIDE
 
 
 def _scope(actor: User) -> Any:
+    """Finance staff and the leaders see every claim once it is submitted; a draft is the applicant's
+    own work until then (as a paper claim is not in the finance office before it is handed in)."""
+    mine = ExpenseClaim.applicant_id == actor.id
     if actor.has(*FINANCE_WIDE):
-        return None
-    return ExpenseClaim.applicant_id == actor.id
+        return or_(mine, ExpenseClaim.status != "draft")
+    return mine
 
 
 def _line_rows(session: Session, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
@@ -630,16 +803,19 @@ def _line_rows(session: Session, ids: list[int]) -> dict[int, list[dict[str, Any
 
 def _receipt_rows(session: Session, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     out: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
+    scanned = receipt_scans.scanned(session, ids)
     for r in session.scalars(select(ExpenseReceipt).where(ExpenseReceipt.claim_id.in_(ids))
                              .order_by(ExpenseReceipt.claim_id, ExpenseReceipt.position)):
         out[r.claim_id].append({"receipt_type": r.receipt_type, "invoice_number": r.invoice_number,
-                                "issued_on": r.issued_on, "amount": from_fen(r.amount_fen), "line_no": r.line_no})
+                                "issued_on": r.issued_on, "amount": from_fen(r.amount_fen), "line_no": r.line_no,
+                                "scan": receipt_scans.UPLOADED if r.position in scanned[r.claim_id]
+                                else receipt_scans.MISSING})
     return out
 
 
 CLAIM_LINES = LinesSpec("expense_lines", "费用明细", LINE_COLUMNS,
                         load=lambda s, i: _line_rows(s, [i])[i], load_many=_line_rows)
-CLAIM_RECEIPTS = LinesSpec("receipt_rows", "原始票据", RECEIPT_COLUMNS,
+CLAIM_RECEIPTS = LinesSpec("receipt_rows", "原始票据", (*RECEIPT_COLUMNS, receipt_scans.SCAN_COLUMN),
                            load=lambda s, i: _receipt_rows(s, [i])[i], load_many=_receipt_rows)
 
 
@@ -716,5 +892,7 @@ CLAIM_REGISTER = RegisterSpec(
     act=service_act(ClaimService),
     edit=CLAIM_EDIT,
     lines=(CLAIM_LINES, CLAIM_RECEIPTS),
+    notices=_notices,
+    commands=(SEND_BATCH,),
 )
 

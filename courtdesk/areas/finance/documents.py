@@ -2,7 +2,8 @@
 
 * 支出报销单 / 差旅费报销单 (``expense_claim``): one kind for every claim past its draft, the form chosen
   by the claim's kind — header (court, number, applicant, department, dates; for a trip the
-  travellers, places, dates and transport), the expense lines with their receipt counts, the total in
+  travellers, places, dates, transport, 住宿标准 class and the travel standards used), the expense
+  lines with their receipt counts (a travel line above its standard marked 超标准), the total in
   figures and in capitals (人民币…整), the advance it is set against, and the approval, check, payment
   and sign-off lines from the workflow history.
 * 报销票据粘贴单 (``receipt_paste_sheet``): the claim's receipts grouped by type and, inside a group,
@@ -24,11 +25,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from courtdesk.areas.finance.advances import ADVANCE_WORKFLOW
+from courtdesk.areas.finance import advances, standards
 from courtdesk.areas.finance.claims import CLAIM_WORKFLOW, KINDS, RECEIPT_TYPES
 from courtdesk.areas.finance.claims import REGISTER_KEY as CLAIM_ENTITY
 from courtdesk.areas.finance.models import Advance, ExpenseClaim
-from courtdesk.kernel import settings, workflow
+from courtdesk.kernel import clock, settings, workflow
 from courtdesk.kernel.documents.dates import CHINESE, court_date
 from courtdesk.kernel.documents.model import (
     SIZE_5HAO,
@@ -90,6 +91,8 @@ class LineContent:
     description: str
     amount_fen: int
     receipts: int
+    #: A travel line's remark: 「超标准」 above its standard, 「按标准」 an allowance within it.
+    remark: str = ""
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,11 @@ class ClaimContent:
     trip_end: dt.date | None = None
     places: str = ""
     transport: str = ""
+    #: Travel standards (.standards): the city class, the rates and days in words, and each flag.
+    city_class: str = ""
+    persons: int = 0
+    standards: str = ""
+    over_standard: tuple[str, ...] = ()
     advance_number: str = ""
     advance_fen: int = 0
     payable_fen: int | None = None
@@ -158,6 +166,8 @@ class AdvanceContent:
     difference_paid_fen: int = 0
     remarks: tuple[str, ...] = ()
     date_style: str = CHINESE
+    trip_start: dt.date | None = None
+    trip_end: dt.date | None = None
 
 
 # --- builders -------------------------------------------------------------------------------------
@@ -202,20 +212,29 @@ def claim_document(c: ClaimContent) -> Document:
             ("出差人", require(c.travellers, "出差人")), ("出差地点", require(c.places, "出差地点")),
             ("出发日期", _date(c.trip_start, style)), ("返回日期", _date(c.trip_end, style)),
             ("出差天数", f"{days}天"), ("交通工具", require(c.transport, "交通工具")),
+            ("出差人数", f"{c.persons}人"), ("住宿标准", f"{c.city_class}地区" if c.city_class else "未选择"),
         ]
-    head = "费用项目" if c.kind == "travel" else "费用类别"
-    rows: list[tuple[str, ...]] = [
-        (str(i), ln.category, ln.description, str(ln.receipts), yuan(ln.amount_fen))
-        for i, ln in enumerate(c.lines, 1)]
+    travel = c.kind == "travel"
     receipts = sum(ln.receipts for ln in c.lines)
+    columns = [Column("序号", 0.6), Column("费用项目" if travel else "费用类别", 1.6),
+               Column("摘要", 2.0 if travel else 2.6, "left"), Column("单据张数", 1.0), Column("金额", 1.6, "right")]
+    rows: list[tuple[str, ...]] = [
+        (str(i), ln.category, ln.description, str(ln.receipts), yuan(ln.amount_fen)) for i, ln in enumerate(c.lines, 1)]
     rows.append(("合计", "", "", str(receipts), yuan(c.total_fen)))
+    if travel:  # a remark column: 超标准 / 按标准
+        columns.append(Column("备注", 1.0))
+        rows = [(*row, ln.remark) for row, ln in zip(rows, c.lines, strict=False)] + [(*rows[-1], "")]
     blocks: list[Block] = [
         *_heading(c.court_name, c.title, c.number),
         _facts(pairs),
-        Paragraph(f"{'出差事由' if c.kind == 'travel' else '报销事由'}：{require(c.purpose, '报销事由')}",
+        Paragraph(f"{'出差事由' if travel else '报销事由'}：{require(c.purpose, '报销事由')}",
                   indent=False, align="left"),
-        Table((Column("序号", 0.6), Column(head, 1.6), Column("摘要", 2.6, "left"), Column("单据张数", 1.0),
-               Column("金额", 1.6, "right")), tuple(rows), size=_TABLE_SIZE),
+    ]
+    if travel and c.standards:
+        blocks.append(Paragraph(f"差旅费标准：{c.standards}", indent=False, align="left", size=_TABLE_SIZE))
+    blocks += [
+        Table(tuple(columns), tuple(rows), size=_TABLE_SIZE),
+        *(Paragraph(f"超标准：{flag}", indent=False, align="left", size=_TABLE_SIZE) for flag in c.over_standard),
         Paragraph(money_pair("合计金额", c.total_fen), indent=False, align="left"),
         Paragraph(f"附原始票据 {len(c.receipts) or receipts} 张", indent=False, align="left"),
     ]
@@ -318,6 +337,8 @@ def advance_document(c: AdvanceContent) -> Document:
         ("借款人", require(c.applicant, "借款人")), ("部门", c.department or "—"),
         ("申请日期", _date(c.requested_on, style)), ("状态", c.state),
     ]
+    if c.trip_start and c.trip_end:  # 出差借支: the trip it pays for, to be settled after it
+        pairs += [("出差开始日期", _date(c.trip_start, style)), ("出差结束日期", _date(c.trip_end, style))]
     blocks: list[Block] = [
         *_heading(c.court_name, "借支单", c.number),
         _facts(pairs),
@@ -360,6 +381,15 @@ def claim_content(session: Session, claim: ExpenseClaim) -> ClaimContent:
         if r.line_no is not None:
             per_line[r.line_no] = per_line.get(r.line_no, 0) + 1
     advance = claim.advance
+    remarks: dict[int, str] = {}
+    flags: list[standards.Flag] = []
+    described = ""
+    if claim.kind == "travel":
+        rates, trip = standards.rates(session), standards.Trip.of(claim)
+        described = standards.describe(rates, trip)
+        flags = standards.flags(session, claim)
+        remarks = {ln.position: "按标准" for ln in claim.lines if ln.category in standards.ALLOWANCES}
+        remarks.update({p: "超标准" if f.standard else "待核" for f in flags for p in f.positions})
     return ClaimContent(
         court_name=settings.get(session, "court_name"),
         number=claim.number,
@@ -369,8 +399,8 @@ def claim_content(session: Session, claim: ExpenseClaim) -> ClaimContent:
         purpose=claim.purpose,
         filed_on=claim.filed_at.date(),
         submitted_on=claim.submitted_at.date() if claim.submitted_at else None,
-        lines=tuple(LineContent(ln.category, ln.description, ln.amount_fen, per_line.get(ln.position, 0))
-                    for ln in claim.lines),
+        lines=tuple(LineContent(ln.category, ln.description, ln.amount_fen, per_line.get(ln.position, 0),
+                                remarks.get(ln.position, "")) for ln in claim.lines),
         receipts=tuple(ReceiptContent(r.receipt_type, r.invoice_number, r.issued_on, r.amount_fen, r.line_no,
                                       r.position) for r in claim.receipts),
         travellers=claim.travellers,
@@ -378,6 +408,10 @@ def claim_content(session: Session, claim: ExpenseClaim) -> ClaimContent:
         trip_end=claim.trip_end,
         places=claim.places,
         transport=claim.transport,
+        city_class=claim.city_class,
+        persons=standards.persons(claim.travellers),
+        standards=described,
+        over_standard=tuple(str(f) for f in flags),
         advance_number=advance.number if advance else "",
         advance_fen=advance.amount_fen if advance else 0,
         payable_fen=claim.payable_fen,
@@ -404,7 +438,7 @@ def advance_content(session: Session, advance: Advance) -> AdvanceContent:
         reasons=advance.reasons,
         amount_fen=advance.amount_fen,
         requested_on=advance.requested_at.date(),
-        state=ADVANCE_WORKFLOW.label(advance.status),
+        state=str(session.scalar(select(advances.live_status(clock.today())).where(Advance.id == advance.id))),
         approved=steps.get("approve", Signed()) if advance.approver_id else Signed(),
         paid=Signed(advance.payer.name, advance.paid_on) if advance.payer and advance.paid_on else Signed(),
         set_off=tuple((c.number, c.total_fen) for c in claims),
@@ -413,6 +447,8 @@ def advance_content(session: Session, advance: Advance) -> AdvanceContent:
         difference_paid_fen=advance.difference_paid_fen,
         remarks=tuple(advance.remarks.splitlines()),
         date_style=settings.date_style(session),
+        trip_start=advance.trip_start,
+        trip_end=advance.trip_end,
     )
 
 

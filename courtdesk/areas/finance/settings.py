@@ -10,16 +10,48 @@ from courtdesk.kernel.models.infra import Setting
 from courtdesk.kernel.settings import SettingSpec
 
 CLAIM_REMINDER_DAYS = "claim_reminder_days"
+ADVANCE_REMINDER_DAYS = "advance_reminder_days"
 DEFAULT_REMINDER_DAYS = 30
+
+#: 差旅费标准 (see .standards): whole yuan per person per day (allowances) or per night (accommodation
+#: cap by the destination's class). Defaults follow 《中央和国家机关差旅费管理办法》 (伙食补助费 100,
+#: 市内交通费 80 元/人·天) and its accommodation table for ordinary staff; a court changes them to its
+#: province's table.
+MEAL_RATE = "travel_meal_rate"
+LOCAL_RATE = "travel_local_rate"
+LODGING_CAPS: dict[str, str] = {"一类": "travel_lodging_1", "二类": "travel_lodging_2", "三类": "travel_lodging_3"}
+#: The classes as the claim form offers them (the stored ``ExpenseClaim.city_class`` is the key).
+CITY_CLASSES: dict[str, str] = {
+    "一类": "一类（北京、上海、广州、深圳）",
+    "二类": "二类（其他直辖市、省会城市、计划单列市）",
+    "三类": "三类（其他地区）",
+}
+_CENTRAL = "默认按《中央和国家机关差旅费管理办法》，可改为本省标准"
+TRAVEL_STANDARDS: tuple[SettingSpec, ...] = (
+    SettingSpec(MEAL_RATE, f"伙食补助费标准（元/人·天；{_CENTRAL}）", "100", 5, kind="int", minimum=1,
+                maximum=10000),
+    SettingSpec(LOCAL_RATE, f"市内交通费标准（元/人·天；{_CENTRAL}）", "80", 5, kind="int", minimum=1,
+                maximum=10000),
+    SettingSpec(LODGING_CAPS["一类"], "住宿费标准 一类地区（元/人·晚；北京、上海、广州、深圳）", "500", 5, kind="int",
+                minimum=1, maximum=10000),
+    SettingSpec(LODGING_CAPS["二类"], "住宿费标准 二类地区（元/人·晚；其他直辖市、省会城市、计划单列市）", "400", 5,
+                kind="int", minimum=1, maximum=10000),
+    SettingSpec(LODGING_CAPS["三类"], "住宿费标准 三类地区（元/人·晚；其他地区）", "300", 5, kind="int",
+                minimum=1, maximum=10000),
+)
 
 SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec(CLAIM_REMINDER_DAYS, "出差返回后提醒报销（天）", str(DEFAULT_REMINDER_DAYS), 3, kind="int",
                 minimum=1, maximum=365),
+    SettingSpec(ADVANCE_REMINDER_DAYS, "出差返回后借支未结清提醒（天）", str(DEFAULT_REMINDER_DAYS), 3, kind="int",
+                minimum=1, maximum=365),
+    *TRAVEL_STANDARDS,
 )
 
 
-def reminder_days_sql() -> Any:
-    """The setting as SQL (a scalar subquery), so a register filter — which gets no session — reads the
-    value of the day, as the dashboard and the list must agree."""
-    stored = select(cast(Setting.value, Integer)).where(Setting.key == CLAIM_REMINDER_DAYS).scalar_subquery()
-    return func.coalesce(stored, DEFAULT_REMINDER_DAYS)
+def reminder_days_sql(key: str = CLAIM_REMINDER_DAYS, default: int = DEFAULT_REMINDER_DAYS) -> Any:
+    """The whole-number setting ``key`` (a number of days; ``default`` until saved) as SQL — a scalar
+    subquery — so a register filter or live column, which gets no session, reads the value of the day,
+    as the dashboard and the list must agree."""
+    stored = select(cast(Setting.value, Integer)).where(Setting.key == key).scalar_subquery()
+    return func.coalesce(stored, default)

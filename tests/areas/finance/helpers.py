@@ -19,7 +19,7 @@ def travel_data(**over: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
         "kind": "travel", "purpose": "赴石家庄执行查控", "travellers": "黄磊",
         "trip_start": dt.date(2026, 11, 24), "trip_end": dt.date(2026, 11, 26), "places": "石家庄",
-        "transport": "火车",
+        "transport": "火车", "city_class": "二类",
         "expense_lines": [
             {"category": "城市间交通费", "description": "往返火车票", "amount": "356.00"},
             {"category": "住宿费", "description": "住宿 2 晚", "amount": "680.00"},

@@ -49,7 +49,7 @@ def _claim_against(db, users, aid: int, amount: str, who: str = "judge") -> int:
 
 def _pay_out(db, users, cid: int, who: str = "judge") -> None:
     claims = ClaimService(db)
-    claims.act(users["finance"], cid, "batch", batch_number="2026-12 第1批")
+    claims.send_batch(users["finance"], [cid])
     claims.act(users["finance"], cid, "reimburse")
     claims.act(users["cashier"], cid, "pay", pay_method="现金")
     claims.act(users[who], cid, "sign")
@@ -62,7 +62,7 @@ def test_second_advance_is_refused_naming_the_open_one_and_citing_article_14(db,
         number = s.get(Advance, aid).number
     with pytest.raises(ValidationError) as refused:
         AdvanceService(db).file(users["judge"], {**ESTIMATE, "amount": "500.00"})
-    assert str(refused.value) == (f"借支：您有一笔借支尚未结清（{number}，¥3,000.00，已 2 天，已借出未结清），"
+    assert str(refused.value) == (f"借支：您有一笔借支尚未结清（{number}，¥3,000.00，已借出 2 天），"
                                   "不能再次预支。依据《办公室财务管理办法》第14条。")
     assert refused.value.field == "借支"
     assert _count(db) == before

@@ -1,0 +1,72 @@
+"""票据扫描件: the scan of one original receipt of a claim, kept with the claim (留底).
+
+A scan is an attachment of the claim (``finance_claim``) whose purpose names the receipt's row
+(「票据扫描件·第2张」), so the detail panel lists it with the claim's other attachments and the
+receipt register shows 已上传 on that row. The step that adds it is a workflow transition of the
+claim that leaves its state as it is (see ``claims.CLAIM_WORKFLOW``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from courtdesk.areas.finance.models import ExpenseClaim
+from courtdesk.kernel import attachments
+from courtdesk.kernel.errors import ValidationError
+from courtdesk.kernel.forms import FormField
+from courtdesk.kernel.models.infra import Attachment
+from courtdesk.kernel.models.people import User
+
+ENTITY = "finance_claim"
+PURPOSE_PREFIX = "票据扫描件·第"
+UPLOADED, MISSING = "已上传", "—"
+
+SCAN_FIELDS: tuple[FormField, ...] = (
+    FormField("receipt_no", "票据序号", "int", minimum=1, maximum=200,
+              help="扫描件是原始票据登记中第几张票据的（行号）"),
+    FormField("scan", "扫描件", "file", purpose="票据扫描件",
+              help="原始票据的扫描件或照片（PDF、JPG、PNG、TIFF），随报销单留底"),
+)
+#: The read-only column of the receipts' rows that says whether the receipt's scan is kept.
+SCAN_COLUMN = FormField("scan", "扫描件", "text", required=False, max_len=4)
+
+
+def purpose_of(position: int) -> str:
+    return f"{PURPOSE_PREFIX}{position}张"
+
+
+_POSITION = re.compile(re.escape(PURPOSE_PREFIX) + r"(\d+)张")
+
+
+def scan_guard(session: Session, actor: User, claim: ExpenseClaim, values: dict[str, Any]) -> None:
+    number: int = values["receipt_no"]
+    if not any(r.position == number for r in claim.receipts):
+        have = f"只有 {len(claim.receipts)} 张票据" if claim.receipts else "还没有登记原始票据"
+        raise ValidationError(f"票据序号：本报销单{have}，没有第{number}张", field="票据序号")
+    filename, data = values["scan"]
+    attachments.check(session, filename, data, "扫描件")  # refused under the form's own field
+
+
+def scan_effect(session: Session, actor: User, claim: ExpenseClaim, values: dict[str, Any]) -> None:
+    filename, data = values["scan"]
+    attachments.add(session, actor, ENTITY, claim.id, filename, data, purpose=purpose_of(values["receipt_no"]))
+
+
+def scanned(session: Session, claim_ids: list[int]) -> dict[int, set[int]]:
+    """The receipt positions with a scan, per claim (one query for many claims)."""
+    out: dict[int, set[int]] = {i: set() for i in claim_ids}
+    if not claim_ids:
+        return out
+    rows = session.execute(
+        select(Attachment.entity_id, Attachment.purpose)
+        .where(Attachment.entity == ENTITY, Attachment.entity_id.in_(claim_ids),
+               Attachment.purpose.like(f"{PURPOSE_PREFIX}%")))
+    for claim_id, purpose in rows:
+        found = _POSITION.fullmatch(purpose or "")
+        if found:
+            out.setdefault(claim_id, set()).add(int(found.group(1)))
+    return out

@@ -1,0 +1,294 @@
+"""Finance end to end through real widgets (issue #10): an officer takes an advance for a trip, a second
+advance is refused naming the open one (第14条); the finance leader approves and the cashier pays it; back
+from the trip the officer files a 差旅费报销单 set against the advance (allowances computed by the
+travel standards, receipts for the rest); the leader approves, the finance clerk checks and registers it,
+sends it to the district finance bureau in a batch and records the bureau's reimbursement for the whole
+batch; the cashier pays the difference beyond the advance, the officer signs for the money from 我的待办,
+and the advance closes. Four different people take the steps.
+
+Set COURTDESK_SHOTS=<folder> to save screenshots of the screens along the way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QApplication, QComboBox, QDateEdit, QDialog
+from sqlalchemy import func, select
+
+from courtdesk.areas.finance.models import Advance, Batch, ExpenseClaim
+from courtdesk.kernel import clock
+from tests.ui.conftest import click_record, fill_cell, login, type_text, wait_ops, wait_table
+from tests.ui.test_enforcement_flow import choose, shot
+from tests.ui.test_letters_flow import act, wait_detail
+
+pytestmark = pytest.mark.ui
+
+OFFICER = "judge"
+FILED = dt.datetime(2026, 12, 1, 9, 0)
+TRIP = (dt.date(2026, 12, 2), dt.date(2026, 12, 4))  # 3 days, 2 nights
+BACK = dt.datetime(2026, 12, 7, 9, 0)
+
+
+def count(db, model) -> int:
+    with db.read() as s:
+        return int(s.scalar(select(func.count()).select_from(model)))
+
+
+def _cell_editor(qtbot: Any, lines: Any, row: int, key: str, kind: type) -> Any:
+    column = next(i for i, c in enumerate(lines.field.columns) if c.key == key)
+    index = lines.table.model().index(row, column)
+    lines.table.scrollTo(index)
+    qtbot.mouseDClick(lines.table.viewport(), Qt.MouseButton.LeftButton, pos=lines.table.visualRect(index).center())
+    editor = QApplication.focusWidget()
+    if not isinstance(editor, kind):
+        editor = next(e for e in lines.table.viewport().findChildren(kind) if e.isVisible())
+    return editor, column
+
+
+def choose_cell(qtbot: Any, lines: Any, row: int, key: str, text: str) -> None:
+    """Pick ``text`` in a choice cell of a lines table (double-click opens the drop-down editor)."""
+    combo, column = _cell_editor(qtbot, lines, row, key, QComboBox)
+    combo.setCurrentIndex(combo.findText(text))
+    qtbot.keyClick(combo, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: lines.table.item(row, column).text() == text, timeout=3000)
+
+
+def date_cell(qtbot: Any, lines: Any, row: int, key: str, day: dt.date) -> None:
+    editor, column = _cell_editor(qtbot, lines, row, key, QDateEdit)
+    editor.setDate(QDate(day.year, day.month, day.day))
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: lines.table.item(row, column).text() == f"{day:%Y-%m-%d}", timeout=3000)
+
+
+def fill_advance(form: Any) -> None:
+    type_text(form.widget("purpose"), "赴石家庄执行查控")
+    form.widget("amount").setText("1500")
+    type_text(form.widget("reasons"), "往返火车票约 360 元，住宿 2 晚约 760 元，补助约 380 元")
+    form.set_value("trip_start", TRIP[0])
+    form.set_value("trip_end", TRIP[1])
+
+
+def test_advance_trip_claim_batch_payout_signoff_and_the_advance_closes(qtbot, desk, users, tmp_path):
+    clock.set_now(FILED)
+    officer_name = users[OFFICER].name
+
+    # --- the officer asks for an advance; a second one is refused naming the first (第14条) ----------
+    officer = login(qtbot, desk, OFFICER)
+    officer.resize(1366, 768)
+    advances = officer.open_register("finance_advance")
+    wait_table(qtbot, advances)
+    qtbot.mouseClick(advances.new_button, Qt.MouseButton.LeftButton)
+    form = advances.active_dialog
+    fill_advance(form)
+    qtbot.mouseClick(form.ok_button, Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
+    assert form.result() == QDialog.DialogCode.Accepted, form.all_errors()
+    advance_id = form.result_value.id
+    with desk.read() as s:
+        advance_number = s.get(Advance, advance_id).number
+
+    before = count(desk, Advance)
+    qtbot.mouseClick(advances.new_button, Qt.MouseButton.LeftButton)
+    second = advances.active_dialog
+    fill_advance(second)
+    qtbot.mouseClick(second.ok_button, Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
+    assert second.isVisible()
+    refusal = "\n".join(second.all_errors())
+    assert advance_number in refusal and "¥1,500.00" in refusal and "第14条" in refusal, refusal
+    shot(second, "f1_second_advance_refused")
+    assert count(desk, Advance) == before
+    second.reject()
+
+    # --- the finance leader approves, the cashier pays it out ---------------------------------------
+    leader = login(qtbot, desk, "finance_leader")
+    page = leader.open_register("finance_advance", "to_approve")
+    wait_table(qtbot, page)
+    click_record(qtbot, page, advance_id)
+    act(qtbot, page, "批准")
+    wait_detail(qtbot, page, "已批准待付款")
+
+    cashier = login(qtbot, desk, "cashier")
+    page = cashier.open_register("finance_advance", "to_pay")
+    wait_table(qtbot, page)
+    click_record(qtbot, page, advance_id)
+    act(qtbot, page, "付款", lambda d: d.set_value("paid_on", FILED.date()))
+    wait_detail(qtbot, page, "已借出未结清")
+
+    # --- back from the trip: a travel claim set against the advance ----------------------------------
+    clock.set_now(BACK)
+    claims = officer.open_register("finance_claim")
+    wait_table(qtbot, claims)
+    qtbot.mouseClick(claims.new_button, Qt.MouseButton.LeftButton)
+    form = claims.active_dialog
+    choose(form.widget("kind"), "差旅费报销单")
+    type_text(form.widget("purpose"), "赴石家庄执行查控")
+    type_text(form.widget("travellers"), officer_name)
+    form.set_value("trip_start", TRIP[0])
+    form.set_value("trip_end", TRIP[1])
+    type_text(form.widget("places"), "石家庄")
+    choose(form.widget("transport"), "火车")
+    choose(form.widget("city_class"), "二类")
+    choose(form.widget("advance_id"), advance_number)
+    lines = form.widget("expense_lines")
+    for row, (category, what, amount) in enumerate((
+            ("城市间交通费", "往返火车票", "356"), ("住宿费", "住宿 2 晚", "760"),
+            ("伙食补助费", "", ""), ("市内交通费", "", ""))):
+        if row >= lines.row_count():
+            qtbot.mouseClick(lines.add_button, Qt.MouseButton.LeftButton)
+        choose_cell(qtbot, lines, row, "category", category)
+        if what:
+            fill_cell(qtbot, lines, row, "description", what)
+        if amount:
+            fill_cell(qtbot, lines, row, "amount", amount)
+    receipts = form.widget("receipt_rows")
+    for row, (kind, number, day, amount, line) in enumerate((
+            ("火车票", "E81200011", TRIP[0], "178", "1"), ("火车票", "E81200012", TRIP[1], "178", "1"),
+            ("住宿发票", "13011200761", TRIP[1], "760", "2"))):
+        if row >= receipts.row_count():
+            qtbot.mouseClick(receipts.add_button, Qt.MouseButton.LeftButton)
+        choose_cell(qtbot, receipts, row, "receipt_type", kind)
+        fill_cell(qtbot, receipts, row, "invoice_number", number)
+        date_cell(qtbot, receipts, row, "issued_on", day)
+        fill_cell(qtbot, receipts, row, "amount", amount)
+        fill_cell(qtbot, receipts, row, "line_no", line)
+    shot(form, "f2_travel_claim_form")
+    qtbot.mouseClick(form.ok_button, Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
+    assert form.result() == QDialog.DialogCode.Accepted, form.all_errors()
+    claim_id = form.result_value.id
+    with desk.read() as s:
+        claim = s.get(ExpenseClaim, claim_id)
+        # allowances by the standards: 3 days × 100 元 meals, 3 days × 80 元 local transport
+        assert [ln.amount_fen for ln in claim.lines] == [35600, 76000, 30000, 24000]
+        assert claim.total_fen == 165600 and claim.advance_id == advance_id
+    wait_table(qtbot, claims)
+    click_record(qtbot, claims, claim_id)
+    act(qtbot, claims, "提交审批")
+    wait_detail(qtbot, claims, "待审批")
+
+    # --- the leader approves; no finding is shown on a claim within the rules and standards ----------
+    page = leader.open_register("finance_claim", "to_approve")
+    wait_table(qtbot, page)
+    click_record(qtbot, page, claim_id)
+    assert page.detail.notices.isHidden(), page.detail.notices.text()
+    act(qtbot, page, "审批同意")
+    wait_detail(qtbot, page, "已审批待审核")
+
+    # --- finance checks and registers it, sends it in a batch, records the bureau's reimbursement ----
+    clerk = login(qtbot, desk, "finance")
+    page = clerk.open_register("finance_claim", "to_register")
+    wait_table(qtbot, page)
+    click_record(qtbot, page, claim_id)
+    act(qtbot, page, "审核登记")
+    wait_detail(qtbot, page, "已审核登记")
+    assert "报送区财政局" not in page.detail.action_buttons  # a batch is made from the register
+    assert "选中此记录（可多选）后点「报送区财政局」" in page.detail.no_actions.text(), page.detail.no_actions.text()
+    page.set_filter("to_batch")
+    qtbot.waitUntil(lambda: page.model.query.filter_key == "to_batch" and not page.model.loading, timeout=15000)
+    click_record(qtbot, page, claim_id)
+    send = page.command_buttons["send_batch"]
+    assert send.isEnabled()
+    batches_before = count(desk, Batch)
+    qtbot.mouseClick(send, Qt.MouseButton.LeftButton)
+    dialog = page.active_dialog
+    assert dialog.value("sent_on") == BACK.date()
+    shot(dialog, "f3_send_batch")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
+    qtbot.waitUntil(lambda: page.last_result is not None, timeout=15000)
+    assert dialog.result() == QDialog.DialogCode.Accepted, dialog.all_errors()
+    assert count(desk, Batch) == batches_before + 1
+    with desk.read() as s:
+        claim = s.get(ExpenseClaim, claim_id)
+        assert claim.status == "batched"
+        batch_id, batch_number = claim.batch_id, claim.batch.number
+
+    batches = clerk.open_register("finance_batch")
+    wait_table(qtbot, batches)
+    click_record(qtbot, batches, batch_id)
+    qtbot.mouseClick(batches.command_buttons["reimburse_batch"], Qt.MouseButton.LeftButton)
+    dialog = batches.active_dialog
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
+    qtbot.waitUntil(lambda: batches.last_result is not None, timeout=15000)
+    assert dialog.result() == QDialog.DialogCode.Accepted, dialog.all_errors()
+    with desk.read() as s:
+        assert s.get(ExpenseClaim, claim_id).status == "reimbursed"
+    shot(clerk, "f4_batches")
+
+    # --- the cashier (not the clerk who checked it) pays: the difference beyond the advance ---------
+    page = clerk.open_register("finance_claim", "to_pay")
+    wait_table(qtbot, page)
+    assert page.model.row_of(claim_id) is None  # the checking clerk may not pay the claim she checked
+    page = cashier.open_register("finance_claim", "to_pay")
+    wait_table(qtbot, page)
+    click_record(qtbot, page, claim_id)
+    act(qtbot, page, "支付", lambda d: choose(d.widget("pay_method"), "转账"))
+    wait_detail(qtbot, page, "已支付待签收")
+    with desk.read() as s:
+        advance = s.get(Advance, advance_id)
+        claim = s.get(ExpenseClaim, claim_id)
+        assert claim.payable_fen == 15600  # 1,656.00 claimed against 1,500.00 lent
+        assert advance.status == "closed"
+        assert advance.amount_fen + advance.difference_paid_fen == advance.set_off_fen + advance.returned_fen
+
+    # --- the officer signs for the money from 我的待办; the advance shows 已结清 ----------------------
+    officer.show_page("home")
+    board = officer.dashboard
+    loaded: list[Any] = []
+    board.loaded.connect(loaded.append)
+    board.refresh()
+    qtbot.waitUntil(lambda: bool(loaded), timeout=15000)
+    qtbot.waitUntil(lambda: any(c.item.title == "待我签收的报销款" for c in board.cards), timeout=15000)
+    card = next(c for c in board.cards if c.item.title == "待我签收的报销款")
+    qtbot.mouseClick(card, Qt.MouseButton.LeftButton)
+    page = officer.current_page()
+    qtbot.waitUntil(lambda: page.model.query.filter_key == "to_sign" and not page.model.loading, timeout=15000)
+    click_record(qtbot, page, claim_id)
+    act(qtbot, page, "签收确认")
+    wait_detail(qtbot, page, "已签收")
+    shot(officer, "f5_signed")
+    with desk.read() as s:
+        assert s.get(ExpenseClaim, claim_id).signed_at == BACK
+        numbers = [s.get(ExpenseClaim, claim_id).batch.number]
+    assert numbers == [batch_number]
+
+    advances = officer.open_register("finance_advance")
+    wait_table(qtbot, advances)
+    click_record(qtbot, advances, advance_id)
+    wait_detail(qtbot, advances, "已结清")
+    # with the advance closed, a new one may be asked for
+    qtbot.mouseClick(advances.new_button, Qt.MouseButton.LeftButton)
+    again = advances.active_dialog
+    fill_advance(again)
+    qtbot.mouseClick(again.ok_button, Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
+    assert again.result() == QDialog.DialogCode.Accepted, again.all_errors()
+
+
+def test_finance_sees_an_over_standard_line_and_registers_it_only_with_a_reason(qtbot, desk, users):
+    """The demo's 赴邢台执行 claim waits for 审核登记 with 住宿费 above its cap: the detail panel says so
+    with the standard, and 审核登记 without a comment is refused naming the flag."""
+    with desk.read() as s:
+        claim_id = s.scalar(select(ExpenseClaim.id).where(ExpenseClaim.purpose == "赴邢台执行"))
+    clerk = login(qtbot, desk, "finance")
+    clerk.resize(1366, 768)
+    page = clerk.open_register("finance_claim", "to_register")
+    wait_table(qtbot, page)
+    click_record(qtbot, page, claim_id)
+    notice = page.detail.notices
+    assert notice.isVisible()
+    assert "住宿费" in notice.text() and "超过" in notice.text() and "标准" in notice.text(), notice.text()
+    shot(clerk, "f6_over_standard_notice")
+    qtbot.mouseClick(page.detail.action_buttons["审核登记"], Qt.MouseButton.LeftButton)
+    dialog = page.active_dialog
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
+    assert dialog.isVisible() and "住宿费" in "\n".join(dialog.all_errors()), dialog.all_errors()
+    with desk.read() as s:
+        assert s.get(ExpenseClaim, claim_id).status == "approved"
