@@ -2,7 +2,8 @@
 """CourtDesk developer entry point. Needs nothing but python3 (3.10+).
 
     python3 packaging/dev.py run  [app args…]     start the desktop app
-    python3 packaging/dev.py test [pytest args…]  ruff, mypy, then the test suite (Qt offscreen)
+    python3 packaging/dev.py test [pytest args…]  ruff, mypy, then the test suite (Qt offscreen,
+                                                  one process per core; -n 0: a single one)
 
 Both first make sure the environment is ready, and do only what is missing:
 

@@ -19,6 +19,25 @@ from courtdesk.kernel.models.people import User
 PG_ENV = "COURTDESK_TEST_PG_URL"
 
 
+def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
+    """With pytest-xdist switched off (``-p no:xdist``) or not installed, accept the ``-n``/``--dist``
+    that pyproject's addopts pass and run every test in this one process."""
+    if not pluginmanager.has_plugin("xdist"):
+        group = parser.getgroup("xdist", "pytest-xdist is off: these options are ignored")
+        group._addoption("-n", "--numprocesses", dest="numprocesses", default=None)  # as xdist does: "-n" is reserved
+        group.addoption("--dist", dest="dist", default="no")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """``-n auto`` (pyproject's addopts): one worker per core, but a single test file — the usual
+    edit-and-rerun loop — runs in this process, without the workers' start-up."""
+    files = {arg.split("::")[0] for arg in config.args}
+    if len(files) == 1 and Path(config.invocation_params.dir, next(iter(files))).is_file():
+        return 0
+    return None
+
+
 def pytest_report_header(config: pytest.Config) -> str:
     if os.environ.get(PG_ENV):
         return f"PostgreSQL tests: on ({PG_ENV} is set)"
@@ -29,6 +48,18 @@ def pytest_report_header(config: pytest.Config) -> str:
 def _real_clock_after_test() -> Iterator[None]:
     yield
     clock.set_now(None)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_output_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """What a command writes when no place was chosen goes to this test process's scratch folder, not
+    the shared ``<temp>/CourtDesk文书`` where parallel workers could pick the same free name."""
+    from courtdesk.kernel.registers import OUTPUT_DIR_ENV
+
+    patch = pytest.MonkeyPatch()
+    patch.setenv(OUTPUT_DIR_ENV, str(tmp_path_factory.mktemp("output")))
+    yield
+    patch.undo()
 
 
 @pytest.fixture(scope="session")
@@ -96,22 +127,103 @@ def _reset_pg(url: str) -> None:
     engine.dispose()
 
 
-@pytest.fixture
-def pg_db() -> Iterator[Database]:
-    """An empty, migrated PostgreSQL database (skipped without COURTDESK_TEST_PG_URL)."""
+def _worker_database(url: str, worker: str) -> str:
+    """The URL of ``<database>_<worker>`` on the same server, created (like the given database:
+    same encoding and locale) when it does not exist yet. Each pytest-xdist worker resets the
+    schema of a database of its own, so parallel workers never clobber each other's tables."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    given = make_url(url)
+    name = f"{given.database}_{worker}"
+    with create_engine(given).connect() as conn:
+        encoding, collate, ctype = conn.execute(text(
+            "SELECT pg_encoding_to_char(encoding), datcollate, datctype FROM pg_database"
+            " WHERE datname = current_database()")).one()
+    # CREATE DATABASE cannot run in a transaction, nor while connected to the template it copies.
+    engine = create_engine(given, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            if conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}) is None:
+                quote = conn.dialect.identifier_preparer.quote
+                conn.execute(text(
+                    f"CREATE DATABASE {quote(name)} TEMPLATE template0 ENCODING '{encoding}'"
+                    f" LC_COLLATE '{collate}' LC_CTYPE '{ctype}'"))
+    finally:
+        engine.dispose()
+    return given.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def pg_url(worker_id: str) -> str:
+    """The PostgreSQL database this test process may reset: the one in COURTDESK_TEST_PG_URL, or
+    under pytest-xdist ``<that database>_<worker id>`` (the role needs CREATEDB, as in CI)."""
     url = os.environ.get(PG_ENV)
     if not url:
         pytest.skip(f"PostgreSQL test skipped: {PG_ENV} is not set (CI sets it)")
+    return url if worker_id == "master" else _worker_database(url, worker_id)
+
+
+@pytest.fixture(scope="session")
+def worker_id(request: pytest.FixtureRequest) -> str:
+    """pytest-xdist's worker id (``gw0``, ``gw1`` …), ``master`` when not distributed — also when
+    xdist is not installed or is switched off (``-p no:xdist``)."""
+    workerinput = getattr(request.config, "workerinput", None)
+    return workerinput["workerid"] if workerinput else "master"
+
+
+@pytest.fixture
+def pg_db(pg_url: str) -> Iterator[Database]:
+    """An empty, migrated PostgreSQL database (skipped without COURTDESK_TEST_PG_URL)."""
+    url = pg_url
     _reset_pg(url)
     database = open_database(url)
     yield database
     database.dispose()
 
 
+def _copy_pg_database(url: str, source: str, target: str) -> str:
+    """Make database ``target`` on ``url``'s server a fresh copy of ``source`` (``CREATE DATABASE …
+    TEMPLATE``: a file copy on the server, far quicker than filling it again); its URL."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    engine = create_engine(make_url(url), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            quote = conn.dialect.identifier_preparer.quote
+            conn.execute(text(f"DROP DATABASE IF EXISTS {quote(target)} WITH (FORCE)"))
+            conn.execute(text(f"CREATE DATABASE {quote(target)} TEMPLATE {quote(source)}"))
+    finally:
+        engine.dispose()
+    return make_url(url).set(database=target).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def pg_demo_template(pg_url: str) -> str:
+    """The name of a PostgreSQL database of this test process filled once with the demo data (as
+    ``template_db`` is for SQLite); each ``pg_demo_db`` is a copy of it."""
+    from sqlalchemy.engine import make_url
+
+    name = f"{make_url(pg_url).database}_demo"
+    url = _copy_pg_database(pg_url, "template0", name)  # empty; open_database migrates it
+    filled = open_database(url)
+    demo.fill(filled)
+    filled.dispose()
+    return name
+
+
 @pytest.fixture
-def pg_demo_db(pg_db: Database) -> Database:
-    demo.fill(pg_db)
-    return pg_db
+def pg_demo_db(pg_url: str, pg_demo_template: str) -> Iterator[Database]:
+    """A demo PostgreSQL database of this test's own (a copy of the demo template; skipped without
+    COURTDESK_TEST_PG_URL)."""
+    from sqlalchemy.engine import make_url
+
+    base = make_url(pg_url).database
+    url = _copy_pg_database(pg_url, pg_demo_template, f"{base}_t")
+    database = open_database(url)
+    yield database
+    database.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -219,5 +219,5 @@ def test_audit_viewer_filters_shows_the_difference_exports_and_verifies(qtbot, d
     assert audit.report.ok
     assert audit.result.text().startswith("校验通过")
     page.resize(1360, 760)
-    page.grab().save("/tmp/admin.png")
+    page.grab().save(str(tmp_path / "admin.png"))
     idle(qtbot)
