@@ -26,6 +26,7 @@ def measurer(size: float = 16.0) -> Measurer:
 @example("000“ 00", 60.0, False)  # an opening quote before a space must not end the line
 @example("0《（0000", 60.0, False)  # carried opening brackets leave no room for the whole number
 @example("0”“《 （0", 60.0, False)  # a space between opening brackets does not stop the carrying
+@example("0- ””", 60.0, True)  # 「0-」 is one run, alone on the line: the quotes start the next
 def test_wrapping_keeps_every_character_and_fits_the_width(text: str, width: float, indent: bool) -> None:
     m = measurer()
     first = 2 * G.char_pitch if indent and width > 3 * G.char_pitch else 0.0
@@ -47,7 +48,8 @@ def test_wrapping_keeps_every_character_and_fits_the_width(text: str, width: flo
 
 
 def _one_run(chars: list[str]) -> bool:
-    return all(ch.isascii() and ch.isalnum() for ch in chars)
+    """Whether ``chars`` make one unbreakable run as the layout reads text (a number, a word, 「0-」)."""
+    return all(ch.isascii() and (ch.isalnum() or ch in ".@-/%") for ch in chars)
 
 
 def test_a_full_line_holds_28_characters() -> None:
