@@ -23,7 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 WIDTH, HEIGHT = 1366, 768
-ROLES = ("clerk", "office_head", "leader", "enforcer", "enforce_head", "admin")
+ROLES = ("clerk", "office_head", "leader", "enforcer", "enforce_head", "finance", "finance_leader", "admin")
 
 
 def _start_xvfb() -> subprocess.Popen[bytes] | None:

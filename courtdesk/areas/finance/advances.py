@@ -292,9 +292,8 @@ def _scope(actor: User) -> Any:
 
 
 def _age(today: dt.date) -> Any:
-    return case((Advance.status.in_(OPEN_STATES),
-                 days_between(case((Advance.paid_on.is_not(None), Advance.paid_on), else_=Advance.requested_at),
-                              literal(today, Date))), else_=None)
+    """已借天数: days since the cash was paid out, while it is out (blank before payment and once closed)."""
+    return case((Advance.status == "paid", days_between(Advance.paid_on, literal(today, Date))), else_=None)
 
 
 _OUTSTANDING = Advance.amount_fen - Advance.set_off_fen - Advance.returned_fen

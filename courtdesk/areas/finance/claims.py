@@ -826,6 +826,7 @@ def _dashboard(session: Session, actor: User) -> list[DashboardItem]:
     return [
         DashboardItem("待我审批的报销单", count("to_approve"), REGISTER_KEY, "to_approve", True),
         DashboardItem("待审核登记的报销单", count("to_register"), REGISTER_KEY, "to_register", False),
+        DashboardItem("待报送区财政局的报销单", count("to_batch"), REGISTER_KEY, "to_batch", False),
         DashboardItem("待支付的报销单", count("to_pay"), REGISTER_KEY, "to_pay", False),
         DashboardItem("退回待我修改的报销单", count("returned_mine"), REGISTER_KEY, "returned_mine", True),
         DashboardItem("待我签收的报销款", count("to_sign"), REGISTER_KEY, "to_sign", False),

@@ -198,3 +198,26 @@ def test_ledger_balances_through_the_services(db, users):
             assert a.difference_paid_fen == max(0, claimed - amount)
 
     run()
+
+
+def test_days_out_count_only_while_the_cash_is_out(db, users):
+    """已借天数 is blank for an advance not yet paid out, counts from the payment, and is blank again
+    once the advance is closed."""
+    service = AdvanceService(db)
+    clock.set_now(NOW - dt.timedelta(days=3))
+    aid = service.file(users["judge"], {**ESTIMATE, "amount": "800.00"}).id
+    keys = [c.key for c in ADVANCE_REGISTER.columns]
+
+    def days_out() -> str:
+        with db.read() as s:
+            row = RegisterQuery(ADVANCE_REGISTER).one(s, users["finance"], aid)
+        return dict(zip(keys, display_row(ADVANCE_REGISTER, row), strict=True))["age"]
+
+    assert days_out() == ""
+    service.act(users["finance_leader"], aid, "approve")
+    assert days_out() == ""
+    service.act(users["cashier"], aid, "pay")
+    clock.set_now(NOW)
+    assert days_out() == "3"
+    service.act(users["cashier"], aid, "return_cash", amount="800.00")
+    assert days_out() == ""

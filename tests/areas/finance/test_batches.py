@@ -259,3 +259,22 @@ def test_send_and_reimburse_a_batch_on_any_database(any_db):
     assert (row["reimbursed"], row["waiting"], row["status"]) == (2, 0, "已全部报销")
     with pytest.raises(ValidationError, match="以下不可"):
         _send(any_db, users, ids)  # none is 已审核登记 but the returned one
+
+
+def test_finance_is_reminded_of_registered_claims_waiting_for_a_batch(db, users):
+    """我的待办 of the finance clerk counts the claims 已审核登记 and not yet sent, as the 待报送区财政局
+    filter lists them; sending them clears the line."""
+    from courtdesk.areas.finance.claims import _dashboard
+
+    def waiting() -> tuple[int, int]:
+        with db.read() as s:
+            item = next(i for i in _dashboard(s, users["finance"]) if i.title == "待报送区财政局的报销单")
+            listed = RegisterQuery(CLAIM_REGISTER, filter_key="to_batch").count(s, users["finance"])
+        return item.count, listed
+
+    count, listed = waiting()
+    assert count == listed >= 1  # the demo's claim the bureau returned waits to be sent again
+    with db.read() as s:
+        ids = list(s.scalars(select(ExpenseClaim.id).where(ExpenseClaim.status == "registered")))
+    ClaimService(db).send_batch(users["finance"], ids, sent_on=clock.today())
+    assert waiting() == (0, 0)
