@@ -575,7 +575,8 @@ def adopt(conn: Connection, model: type, comment: str) -> int:
     does not call the upgrade a write behind the app's back. A row that also differs in a column
     both know is left alone: that change was not the upgrade's, and verification goes on
     reporting it. Rows of a table audited for the first time (no entries yet) are all taken in.
-    Returns the number of entries written."""
+    Only the columns the table has when this runs are read (the model may already know columns a later
+    upgrade adds). Returns the number of entries written."""
     mapper: Mapper[Any] = inspect(model)
     table = mapper.local_table
     name = table.name  # type: ignore[attr-defined]
@@ -588,9 +589,14 @@ def adopt(conn: Connection, model: type, comment: str) -> int:
         select(_entry.c.entity_id, _entry.c.action, _entry.c.after).join(latest, latest.c.mid == _entry.c.id))}
     writer = AuditWriter(conn)
     written = 0
-    for row in conn.execute(select(table).order_by(pk)).all():
+    # The columns the table has at this revision: a later upgrade may add more to the model, and an
+    # upgrade from an old file runs this revision's step before the later ones.
+    present = {c["name"] for c in inspect(conn).get_columns(name)}
+    pairs = [(key, col) for key, col in audited_columns(mapper) if col in present]
+    columns = [table.c[col] for _key, col in pairs]  # type: ignore[attr-defined]
+    for row in conn.execute(select(*columns).order_by(pk)).all():
         row_id = int(getattr(row, pk.name))
-        now = row_snapshot(mapper, row)
+        now = _normalise(mapper, {key: getattr(row, col) for key, col in pairs})
         last = audited.get(row_id)
         before = json.loads(last.after) if last is not None and last.after else None
         if last is not None:

@@ -87,7 +87,8 @@ def _carry_batches(bind: sa.Connection) -> None:
     """One finance_batch per distinct (batch_number, sent_on) of the claims sent before the upgrade."""
     now = dt.datetime.now().replace(microsecond=0)
     rows = bind.execute(sa.text(
-        "SELECT batch_number, sent_on, MIN(checker_id) AS sender FROM finance_claim "
+        "SELECT batch_number, sent_on, COALESCE(MIN(checker_id), MIN(approver_id), MIN(applicant_id)) AS sender "
+        "FROM finance_claim "
         "WHERE batch_number <> '' AND sent_on IS NOT NULL GROUP BY batch_number, sent_on "
         "ORDER BY sent_on, batch_number")).all()
     serials: dict[int, int] = {}
