@@ -392,6 +392,9 @@ def _submit_guard(session: Session, actor: User, claim: ExpenseClaim, values: di
 
 def _submit_effect(session: Session, actor: User, claim: ExpenseClaim, values: dict[str, Any]) -> None:
     claim.submitted_at = clock.now()
+    # The claim is judged and printed by the travel standards in force now (a resubmission after a
+    # return takes those of its own day, as its amounts may have been corrected to them).
+    claim.standard_rates = standards.frozen(standards.rates(session)) if claim.kind == "travel" else ""
 
 
 def _approve_guard(session: Session, actor: User, claim: ExpenseClaim, values: dict[str, Any]) -> None:

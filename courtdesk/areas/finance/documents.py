@@ -385,7 +385,7 @@ def claim_content(session: Session, claim: ExpenseClaim) -> ClaimContent:
     flags: list[standards.Flag] = []
     described = ""
     if claim.kind == "travel":
-        rates, trip = standards.rates(session), standards.Trip.of(claim)
+        rates, trip = standards.rates_of(session, claim), standards.Trip.of(claim)
         described = standards.describe(rates, trip)
         flags = standards.flags(session, claim)
         remarks = {ln.position: "按标准" for ln in claim.lines if ln.category in standards.ALLOWANCES}

@@ -136,6 +136,10 @@ class ExpenseClaim(VersionedMixin, Base):
     transport: Mapped[str] = mapped_column(String(40), default="")
     #: 住宿费标准地区类别 of the destination (the accommodation cap of a travel claim, see .standards).
     city_class: Mapped[str] = mapped_column(String(10), default="")
+    #: The travel standards in force when the claim was submitted (JSON of .standards.Rates; "" for a
+    #: draft, which follows the settings of the day): a claim is judged, and printed years later,
+    #: by the standards of its own time, not by whatever the settings say then.
+    standard_rates: Mapped[str] = mapped_column(Text, default="")
     total_fen: Mapped[int] = mapped_column(BigInteger, default=0)
     receipt_count: Mapped[int] = mapped_column(default=0)
     #: sha256 of the lines and receipts as saved (so an edit of the child rows alone is seen).

@@ -18,6 +18,7 @@ why the excess is accepted (the 审核登记 step of :mod:`.claims`).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -54,8 +55,25 @@ class Rates:
 
 
 def rates(session: Session) -> Rates:
+    """The standards the settings say today."""
     return Rates(meals=settings.get_int(session, MEAL_RATE), local=settings.get_int(session, LOCAL_RATE),
                  lodging={cls: settings.get_int(session, key) for cls, key in LODGING_CAPS.items()})
+
+
+def frozen(r: Rates) -> str:
+    """``r`` as kept on a submitted claim (``ExpenseClaim.standard_rates``)."""
+    return json.dumps({"meals": r.meals, "local": r.local, "lodging": dict(r.lodging)}, ensure_ascii=False,
+                      sort_keys=True)
+
+
+def rates_of(session: Session, claim: ExpenseClaim) -> Rates:
+    """The standards ``claim`` is judged and printed by: those kept when it was submitted, or — for a
+    draft, or a claim from before standards were kept — today's settings."""
+    if claim.standard_rates:
+        kept = json.loads(claim.standard_rates)
+        return Rates(meals=int(kept["meals"]), local=int(kept["local"]),
+                     lodging={str(k): int(v) for k, v in kept["lodging"].items()})
+    return rates(session)
 
 
 def trip_days(start: dt.date | None, end: dt.date | None) -> int:
@@ -200,7 +218,8 @@ def flags(session: Session, claim: ExpenseClaim) -> list[Flag]:
     """The over-standard flags of ``claim`` (none for a 支出报销单)."""
     if claim.kind != "travel":
         return []
-    return check(rates(session), Trip.of(claim), ((ln.position, ln.category, ln.amount_fen) for ln in claim.lines))
+    return check(rates_of(session, claim), Trip.of(claim),
+                 ((ln.position, ln.category, ln.amount_fen) for ln in claim.lines))
 
 
 def over_standard(session: Session, claim: ExpenseClaim) -> list[str]:

@@ -237,3 +237,26 @@ def test_the_printed_travel_form_shows_the_standards_and_marks_the_excess(db, us
                        "超标准：" + squash(MEALS_FLAG)):
             assert phrase in flat, phrase
         assert flat.count("超标准") == 4  # the two remark cells and the two notes under the table
+
+
+def test_a_submitted_claim_keeps_the_standards_of_its_day(db, users, tmp_path):
+    """The province raises its standards after a claim was submitted: that claim is still judged and
+    printed by the standards it was submitted under; a draft follows the new settings."""
+    cid = _approved(db, users, _over_data())
+    draft = ClaimService(db).file(users["judge"], _over_data()).id
+    settings.SettingsService(db).save(users["admin"], {"travel_lodging_2": "900", "travel_meal_rate": "500"})
+    assert ClaimService(db).problems(users["finance"], cid) == [LODGING_FLAG, MEALS_FLAG]
+    assert ClaimService(db).problems(users["judge"], draft) == []  # within the new standards
+    with db.read() as s:
+        claim = s.get(ExpenseClaim, cid)
+        pdf = tmp_path / "claim.pdf"
+        render_pdf(printing.kind("expense_claim").build(s, cid), pdf)
+        printed = squash("".join(pdf_page_texts(pdf)))
+        assert squash("伙食补助费 100 元/人·天") in printed and squash("住宿费 二类地区 400 元/人·晚") in printed
+        assert standards.rates_of(s, claim).lodging["二类"] == 400
+        assert standards.rates_of(s, s.get(ExpenseClaim, draft)).lodging["二类"] == 900
+    # a claim returned and resubmitted takes the standards of its resubmission
+    service = ClaimService(db)
+    service.act(users["finance"], cid, "return", "住宿费请核对", reason="金额不符")
+    service.act(users["enforcer"], cid, "submit")
+    assert service.problems(users["finance"], cid) == []
