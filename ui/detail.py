@@ -174,7 +174,7 @@ def waiting_text(flow: Any, record: Any, mine: list[Any], actor: Any = None) -> 
     by a register command that ``actor`` may take are left to :func:`command_hint`."""
     groups: dict[str, tuple[list[str], str | None]] = {}
     for t in flow.transitions:
-        if record.status in t.source and t not in mine:
+        if record.status in t.source and t not in mine and not t.system:
             if t.command and actor is not None and flow.may_take(t, actor, record):
                 continue
             labels = groups.setdefault(t.who, ([], t.rule))[0]
@@ -507,12 +507,8 @@ class RecordDetailPanel(QWidget):
                 text = f"您对本条记录暂无可办理的操作。下一步由{waiting}。"
             elif self.spec.workflow is not None:
                 text = "本条记录已办结，无需再办理。"
-            elif any(c.selection != "none" and c.allowed(self.ctx.user) for c in self.spec.commands):
-                names = "」「".join(c.label for c in self.spec.commands
-                                    if c.selection != "none" and c.allowed(self.ctx.user))
-                text = f"选中记录后可用登记簿上方的「{names}」办理。"
-            else:
-                text = "您对本条记录暂无可办理的操作"
+            # (a register without a workflow — a batch, a monthly summary — has no steps to speak of;
+            # its commands say for themselves whether they apply to the selected row)
         self.no_actions.setText(text)
         self.no_actions.setWordWrap(True)
         self.no_actions.setVisible(bool(text))

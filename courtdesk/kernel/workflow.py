@@ -66,6 +66,15 @@ class Transition:
     #: it only from that command (``by_command=True``); :meth:`Workflow.available_where` still gives
     #: the records it may take (the command's selection list, a 待办 filter).
     command: str = ""
+    #: A step the services take as part of another one (e.g. an advance settled by a claim is open
+    #: again when that claim goes back to its applicant): never a button, never anybody's pending
+    #: work, fired only with ``by_command=True``; ``system`` names the step it is part of.
+    system: str = ""
+
+    @property
+    def hidden(self) -> bool:
+        """Not offered as a button of one record (a command's or a system step)."""
+        return bool(self.command or self.system)
 
     def allows(self, actor: User, record: Any, session: Session | None = None) -> bool:
         """Whether ``may`` lets ``actor`` take this step on ``record`` (state and separations apart)."""
@@ -95,7 +104,7 @@ class Workflow:
     def available(self, actor: User, record: Any) -> list[Transition]:
         """Transitions the actor could try now (for buttons); guards are checked on fire. Steps taken
         by a register command (``Transition.command``) are not buttons and are left out."""
-        return [t for t in self.transitions if not t.command and self.may_take(t, actor, record)]
+        return [t for t in self.transitions if not t.hidden and self.may_take(t, actor, record)]
 
     def may_take(self, t: Transition, actor: User, record: Any) -> bool:
         """Whether ``actor`` may take step ``t`` on ``record`` now (state, rule and separations;
@@ -155,8 +164,11 @@ class Workflow:
             raise DomainError(
                 f"当前状态为「{self.label(current)}」，不能执行「{candidates[0].label}」", field="状态"
             )
+        if t.system and not by_command:
+            raise DomainError(f"「{t.label}」在办理「{t.system}」时自动进行，不能单独办理", field="操作")
         if t.command and not by_command:
-            raise DomainError(f"「{t.label}」请在登记簿中选中记录后用「{t.command}」办理", field="操作")
+            where = "选中记录后办理" if t.command == t.label else f"选中记录后用「{t.command}」办理"
+            raise DomainError(f"「{t.label}」请在登记簿中{where}", field="操作")
         if not t.allows(actor, record, session):
             if t.refusal:
                 t.refusal(session, actor, record)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Date, String, and_, case, cast, literal, select
+from sqlalchemy import Date, String, and_, case, cast, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from courtdesk.areas.finance.ledger import Ledger
@@ -43,6 +43,7 @@ from courtdesk.kernel.workflow import Separation, Transition, Workflow, src
 BOOK = "《办公室财务管理办法》"
 RULE_APPROVAL = f"{BOOK}第13条"
 RULE_ONE_OPEN = f"{BOOK}第14条"
+RULE_FLOW = f"{BOOK}第11条"
 REGISTER_KEY = "finance_advance"
 NUMBER_PATTERN = "{year}-{serial:04d}"
 #: States in which an advance is not yet cleared (第14条).
@@ -180,8 +181,22 @@ ADVANCE_WORKFLOW = Workflow(
                    fields=RETURN_FIELDS, defaults=lambda: {"returned_on": clock.today()}),
         Transition("close", "结清", src("paid"), "closed", may_handle, "财务人员",
                    guard=_close_guard, effect=_close_effect, separations=(SEPARATE_APPLICANT,)),
+        # Taken by the claims' 退回申请人 when the claim that settled the advance goes back: the cash it
+        # accounted for is unaccounted again.
+        Transition("reopen", "恢复未结清", src("closed"), "paid", may_handle, "财务人员",
+                   effect=lambda s, a, advance, v: setattr(advance, "closed_at", None),
+                   system="报销单退回申请人", rule=RULE_FLOW),
     ),
 )
+
+
+def take_back(session: Session, actor: User, advance: Advance, claim_total: int, note: str) -> None:
+    """Take back the set-off of a claim of ``claim_total`` that goes back to its applicant after it was
+    registered (nothing paid on it yet); an advance it had settled is open again (a recorded step)."""
+    _store(advance, ledger_of(advance).take_back(claim_total))
+    _note(advance, note)
+    if advance.status == "closed":
+        ADVANCE_WORKFLOW.fire(session, actor, advance, "reopen", note, by_command=True)
 
 
 def close_if_settled(session: Session, actor: User, advance: Advance) -> bool:
@@ -226,9 +241,20 @@ def check_trip(values: dict[str, Any]) -> None:
 
 
 def open_advance_of(session: Session, applicant_id: int) -> Advance | None:
-    return session.scalars(select(Advance).where(Advance.applicant_id == applicant_id,
-                                                 Advance.status.in_(OPEN_STATES))
+    """The advance that keeps ``applicant_id`` from a new one (第14条): asked for and not yet decided or
+    paid, or paid out and still not accounted for (未办理报销手续或未还清欠款). An advance whose claims
+    already cover it, waiting only for finance to pay the difference, does not count."""
+    return session.scalars(select(Advance).where(Advance.applicant_id == applicant_id, owing())
                            .order_by(Advance.id).limit(1)).first()
+
+
+def holds_cash() -> Any:
+    """已借出 and part of the cash neither set off by a registered claim nor handed back."""
+    return and_(Advance.status == "paid", Advance.amount_fen - Advance.set_off_fen - Advance.returned_fen > 0)
+
+
+def owing() -> Any:
+    return or_(Advance.status.in_(("submitted", "approved")), holds_cash())
 
 
 def _age_words(advance: Advance) -> str:
@@ -292,8 +318,9 @@ def _scope(actor: User) -> Any:
 
 
 def _age(today: dt.date) -> Any:
-    """已借天数: days since the cash was paid out, while it is out (blank before payment and once closed)."""
-    return case((Advance.status == "paid", days_between(Advance.paid_on, literal(today, Date))), else_=None)
+    """已借天数: days since the cash was paid out, while some of it is out (blank before payment and once
+    claims and returned cash account for it)."""
+    return case((holds_cash(), days_between(Advance.paid_on, literal(today, Date))), else_=None)
 
 
 _OUTSTANDING = Advance.amount_fen - Advance.set_off_fen - Advance.returned_fen
@@ -319,18 +346,18 @@ def _days_late(today: dt.date) -> Any:
 
 
 def overdue_clause(today: dt.date | None = None) -> Any:
-    """逾期未结清: the cash is out (已借出未结清 — an advance approved but not yet paid owes nothing
-    and is not counted; a closed one never) and more than ``advance_reminder_days`` (系统设置) have
+    """逾期未结清: cash is still out (:func:`holds_cash` — an advance approved but not yet paid owes
+    nothing and is not counted, nor one whose registered claims cover it, nor a closed one) and more than ``advance_reminder_days`` (系统设置) have
     passed since :func:`reminder_from`. The setting is read in SQL, so the register, the filters and
     the dashboard agree on the day's value."""
-    return and_(Advance.status == "paid", _days_late(today or clock.today()) > 0)
+    return and_(holds_cash(), _days_late(today or clock.today()) > 0)
 
 
 def live_status(today: dt.date) -> Any:
     """The status as of ``today``: 「逾期未结清（N 天）」 for an overdue advance, else the state's name."""
     late = _days_late(today)
     return case(
-        (and_(Advance.status == "paid", late > 0), literal(f"{OVERDUE}（") + cast(late, String) + literal(" 天）")),
+        (and_(holds_cash(), late > 0), literal(f"{OVERDUE}（") + cast(late, String) + literal(" 天）")),
         *((Advance.status == state, label) for state, label in ADVANCE_WORKFLOW.states.items()),
         else_=Advance.status,
     )

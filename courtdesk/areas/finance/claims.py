@@ -29,8 +29,8 @@ import json
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import Date, and_, case, literal, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import Date, and_, case, exists, literal, or_, select
+from sqlalchemy.orm import Session, aliased, object_session
 
 from courtdesk.areas.finance import advances, receipt_scans, standards, summary
 from courtdesk.areas.finance.categories import GENERAL_CATEGORIES, KINDS, TRAVEL_CATEGORIES
@@ -40,9 +40,9 @@ from courtdesk.areas.system import roles
 from courtdesk.kernel import clock, forms, numbering, rules, validation
 from courtdesk.kernel.db.engine import Database
 from courtdesk.kernel.editing import EditSpec, service_edit
-from courtdesk.kernel.errors import DomainError, ValidationError
+from courtdesk.kernel.errors import DomainError, PermissionDenied, ValidationError
 from courtdesk.kernel.forms import FormField, clean
-from courtdesk.kernel.models.people import Department, User
+from courtdesk.kernel.models.people import Department, User, UserRole
 from courtdesk.kernel.money import format_yuan, from_fen, to_fen
 from courtdesk.kernel.records import load_or_refuse
 from courtdesk.kernel.registers import (
@@ -235,12 +235,14 @@ def _apply(session: Session, actor: User, claim: ExpenseClaim, values: dict[str,
     claim.city_class = (values.get("city_class") or "") if travel else ""
     claim.advance_id = advance_id
     lines, receipts = values["expense_lines"], values["receipt_rows"]
+    before = {r.position: r.invoice_number for r in claim.receipts}
     _sync(session, claim.lines, ExpenseLine, [
         {"category": ln["category"], "description": ln["description"], "amount_fen": to_fen(ln["amount"])}
         for ln in lines])
     _sync(session, claim.receipts, ExpenseReceipt, [
         {"receipt_type": r["receipt_type"], "invoice_number": r["invoice_number"], "issued_on": r["issued_on"],
          "amount_fen": to_fen(r["amount"]), "line_no": r["line_no"]} for r in receipts])
+    receipt_scans.retire_changed(session, claim, before, {r.position: r.invoice_number for r in claim.receipts})
     claim.total_fen = sum(to_fen(ln["amount"]) for ln in lines)
     claim.receipt_count = len(receipts)
     claim.content_digest = _digest(lines, receipts)
@@ -362,6 +364,34 @@ def is_applicant(actor: User) -> Any:
     return ExpenseClaim.applicant_id == actor.id
 
 
+def _payers_left(actor: User) -> Any:
+    """Whether, once ``actor`` has checked the claim, an active finance person is left who may pay it:
+    not its applicant, not its approver and not ``actor`` (four people, 第5条)."""
+    return exists(
+        select(UserRole.id).join(User, User.id == UserRole.user_id)
+        .where(UserRole.role == roles.FINANCE, User.active.is_(True), User.id != actor.id,
+               User.id != ExpenseClaim.applicant_id,
+               or_(ExpenseClaim.approver_id.is_(None), User.id != ExpenseClaim.approver_id)))
+
+
+@_over
+def may_register(actor: User) -> Any:
+    """财务人员, when the claim can still be paid by somebody else afterwards (in a finance office of two,
+    the one who files a claim leaves nobody to pay it once the other has checked it)."""
+    return and_(rules.holds(actor.has(roles.FINANCE)), _payers_left(actor))
+
+
+def _register_refusal(session: Session, actor: User, claim: ExpenseClaim) -> None:
+    """Why 审核登记 allowed to a finance person is still refused: nobody would be left to pay."""
+    if not actor.has(roles.FINANCE) or actor.id in (claim.applicant_id, claim.approver_id):
+        return  # the usual message (not finance; separation of duties)
+    taken = [f"申请人{claim.applicant.name}"] + ([f"审批人{claim.approver.name}"] if claim.approver else [])
+    raise PermissionDenied(
+        f"审核人：财务人员中除{'、'.join(taken)}和您之外没有其他人，您审核登记后本报销单将无人可以支付"
+        "（申请人、审批人、审核人和支付人应为四人）。请系统管理员再为一名人员授予财务角色后办理。",
+        field="审核人", rule=RULE_FLOW)
+
+
 @_over
 def may_scan_early(actor: User) -> Any:
     """Before approval the applicant adds the scans of his receipts, and finance may too."""
@@ -417,10 +447,25 @@ def _reject_guard(session: Session, actor: User, claim: ExpenseClaim, values: di
 
 
 def _reject_effect(session: Session, actor: User, claim: ExpenseClaim, values: dict[str, Any]) -> None:
+    if claim.status == "registered":  # back from the bureau, or found wrong after checking
+        _unregister(session, actor, claim)
     claim.reject_reason = values["reason"]
     claim.reject_text = values["comment"]
     claim.approver_id = None
     claim.approved_at = None
+
+
+def _unregister(session: Session, actor: User, claim: ExpenseClaim) -> None:
+    """Undo 审核登记 of a claim going back to its applicant: the check and the payable amount go, and
+    the set-off against its advance is taken back (the advance is open again if it had closed)."""
+    advance = claim.advance
+    if advance is not None and claim.payable_fen is not None:
+        advances.take_back(session, actor, advance, claim.total_fen,
+                           f"{clock.today():%Y-%m-%d} 报销单 {claim.number} 退回申请人，撤销冲抵 "
+                           f"{format_yuan(from_fen(claim.total_fen))}")
+    claim.checker_id = None
+    claim.checked_at = None
+    claim.payable_fen = None
 
 
 def _register_guard(session: Session, actor: User, claim: ExpenseClaim, values: dict[str, Any]) -> None:
@@ -431,7 +476,8 @@ def _register_guard(session: Session, actor: User, claim: ExpenseClaim, values: 
     if claim.advance is not None and claim.advance.status != "paid":
         raise ValidationError(
             f"冲抵借支：借支 {claim.advance.number} 当前为「{advances.ADVANCE_WORKFLOW.label(claim.advance.status)}」，"
-            "不能冲抵", field="冲抵借支")
+            "本单不能再冲抵；请退回申请人，去掉「冲抵借支」后按普通报销办理", field="冲抵借支",
+            rule=advances.RULE_FLOW)
     refuse_over_standard(session, claim, values["comment"])
 
 
@@ -571,19 +617,20 @@ CLAIM_WORKFLOW = Workflow(
         Transition("reject", "退回修改", src("submitted"), "rejected", may_lead, "主管财务工作院领导",
                    guard=_reject_guard, effect=_reject_effect, separations=(SEPARATE_APPLICANT,),
                    fields=REJECT_FIELDS, rule=RULE_CHECK),
-        Transition("return", "退回申请人", src("approved"), "rejected", may_handle, "财务人员",
+        Transition("return", "退回申请人", src("approved", "registered"), "rejected", may_handle, "财务人员",
                    guard=_reject_guard, effect=_reject_effect, separations=(SEPARATE_APPLICANT,),
                    fields=REJECT_FIELDS, rule=RULE_CHECK),
-        Transition("register", "审核登记", src("approved"), "registered", may_handle, "财务人员",
-                   guard=_register_guard, effect=_register_effect,
+        Transition("register", "审核登记", src("approved"), "registered", may_register, "财务人员",
+                   guard=_register_guard, effect=_register_effect, refusal=_register_refusal,
                    separations=(SEPARATE_APPLICANT, SEPARATE_APPROVER), rule=RULE_CHECK),
         Transition("batch", "报送区财政局", src("registered"), "batched", may_handle, "财务人员",
                    guard=_batch_guard, effect=_batch_effect, separations=(SEPARATE_APPLICANT,),
                    fields=BATCH_FIELDS, rule=RULE_FLOW, command=SEND_LABEL),
         Transition("bureau_return", "区财政局退回", src("batched"), "registered", may_handle, "财务人员",
-                   effect=_bureau_return_effect, comment_required=True, rule=RULE_FLOW),
+                   effect=_bureau_return_effect, separations=(SEPARATE_APPLICANT,), comment_required=True,
+                   rule=RULE_FLOW),
         Transition("reimburse", "登记财政局已报销", src("batched"), "reimbursed", may_handle, "财务人员",
-                   guard=_reimburse_guard, effect=_reimburse_effect,
+                   guard=_reimburse_guard, effect=_reimburse_effect, separations=(SEPARATE_APPLICANT,),
                    fields=(FormField("reimbursed_on", "报销日期", "date"),),
                    defaults=lambda: {"reimbursed_on": clock.today()}, rule=RULE_FLOW),
         Transition("pay", "支付", src("reimbursed"), "paid", may_handle, "财务人员",
@@ -617,8 +664,22 @@ def claim_values(claim: ExpenseClaim) -> dict[str, Any]:
 
 
 def _line_dicts(claim: ExpenseClaim) -> list[dict[str, Any]]:
-    return [{"category": ln.category, "description": ln.description, "amount": from_fen(ln.amount_fen)}
+    """The lines as the edit form shows them. An allowance the service computed by the standard (its
+    amount and description are still the computation's) comes back blank, so it is computed again
+    from the trip as corrected — a longer trip is not left with the old days' allowance."""
+    computed = _computed_allowances(claim)
+    return [{"category": ln.category, "description": "", "amount": None} if ln.position in computed else
+            {"category": ln.category, "description": ln.description, "amount": from_fen(ln.amount_fen)}
             for ln in claim.lines]
+
+
+def _computed_allowances(claim: ExpenseClaim) -> set[int]:
+    session = object_session(claim)
+    if claim.kind != "travel" or session is None:
+        return set()
+    known = standards.standards(standards.rates_of(session, claim), standards.Trip.of(claim))
+    return {ln.position for ln in claim.lines if ln.category in standards.ALLOWANCES and ln.category in known
+            and ln.description == known[ln.category].basis and ln.amount_fen == known[ln.category].fen}
 
 
 def _receipt_dicts(claim: ExpenseClaim) -> list[dict[str, Any]]:
@@ -863,6 +924,7 @@ CLAIM_REGISTER = RegisterSpec(
         Column("department", "部门", Department.name, 10),
         Column("status", "状态", ExpenseClaim.status, 10, "status"),
         Column("total", "报销金额", ExpenseClaim.total_fen, 11, "money"),
+        Column("payable", "应付金额", ExpenseClaim.payable_fen, 11, "money"),
         Column("receipts", "票据张数", ExpenseClaim.receipt_count, 6, "int"),
         Column("purpose", "报销事由", ExpenseClaim.purpose, 18),
         Column("approver", "审批人", _Approver.name, 8),

@@ -42,6 +42,13 @@ class Ledger:
         payable = max(0, claim_total - self.outstanding)
         return replace(self, set_off=self.set_off + claim_total), payable
 
+    def take_back(self, claim_total: int) -> Ledger:
+        """Undo :meth:`set_against` for a claim of ``claim_total`` that goes back to its applicant
+        before anything was paid on it."""
+        if claim_total <= 0 or claim_total > self.set_off:
+            raise ValueError(f"claim_total {claim_total} not within what was set off ({self.set_off})")
+        return replace(self, set_off=self.set_off - claim_total)
+
     def give_back(self, cash: int, label: str = "交回金额") -> Ledger:
         """Record ``cash`` handed back; refused beyond what is still out."""
         if cash <= 0:

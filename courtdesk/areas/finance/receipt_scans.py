@@ -70,3 +70,23 @@ def scanned(session: Session, claim_ids: list[int]) -> dict[int, set[int]]:
         if found:
             out.setdefault(claim_id, set()).add(int(found.group(1)))
     return out
+
+
+#: A kept scan whose receipt row was changed or removed by an edit: still listed with the claim's
+#: attachments, no longer shown as the scan of whatever receipt now has that row number.
+FORMER_PREFIX = "原票据扫描件·"
+
+
+def retire_changed(session: Session, claim: ExpenseClaim, before: dict[int, str], after: dict[int, str]) -> None:
+    """After an edit of ``claim``'s receipts (row position → invoice number, before and after), the scan
+    of each row whose invoice number changed or which is gone is relabelled 「原票据扫描件·<old number>」:
+    it stays with the claim, but the new receipt on that row shows no scan until one is uploaded."""
+    changed = {pos for pos, number in before.items() if after.get(pos) != number}
+    if not changed or claim.id is None:
+        return
+    for att in session.scalars(select(Attachment).where(
+            Attachment.entity == ENTITY, Attachment.entity_id == claim.id,
+            Attachment.purpose.in_([purpose_of(pos) for pos in changed]))):
+        found = _POSITION.fullmatch(att.purpose)
+        if found:
+            att.purpose = f"{FORMER_PREFIX}{before[int(found.group(1))]}"[:40]

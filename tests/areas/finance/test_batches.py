@@ -104,7 +104,7 @@ def test_the_step_is_the_commands_not_a_button_of_one_claim(db, users):
         # …yet the claim is in the 待报送区财政局 list the command is taken from.
         waiting = RegisterQuery(CLAIM_REGISTER, filter_key="to_batch").ids(s, users["finance"])
     assert cid in waiting
-    with pytest.raises(DomainError, match="用「报送区财政局」"):
+    with pytest.raises(DomainError, match="「报送区财政局」请在登记簿中选中记录后办理"):
         ClaimService(db).act(users["finance"], cid, "batch", batch_id=1)
     with pytest.raises(PermissionDenied, match="只有财务人员可以执行「报送区财政局」"):
         run_command(db, users["judge"], CLAIM_REGISTER, SEND_BATCH, [cid], {"sent_on": TODAY})
@@ -125,8 +125,14 @@ def test_a_claim_that_may_not_go_refuses_the_whole_batch_and_nothing_is_written(
         _send(db, users, [*good, approved])
     assert _state(db) == before
 
-    # The finance clerk's own claim (registered by the cashier) may not be sent by herself: refused
-    # by the step itself after the batch was numbered — the number and the batch go with the rest.
+    # The finance clerk's own claim (registered by the cashier; a third finance person is there to pay
+    # it) may not be sent by herself: refused by the step itself after the batch was numbered — the
+    # number and the batch go with the rest.
+    from courtdesk.areas.system import roles
+    from courtdesk.kernel.people import PeopleService
+
+    PeopleService(db).create_user(users["admin"], username="accountant2", name="周敏", password="Demo2026x",
+                                  roles=[roles.FINANCE], department_id=users["finance"].department_id)
     own = _registered(db, users, "finance", general_data("88.00"), registrar="cashier")
     with db.read() as s:
         own_number = s.get(ExpenseClaim, own).number

@@ -242,3 +242,37 @@ def test_editing_a_draft_replaces_its_lines_and_receipts(db, users):
     service.edit(users["enforcer"], cid, travel_data(), "仍按差旅费报销")
     with db.read() as s:
         assert len(s.get(ExpenseClaim, cid).receipts) == 3
+
+
+def test_a_finance_persons_own_claim_is_not_checked_into_a_dead_end(db, users):
+    """In a finance office of two, when 孙丽 files a claim and 钱红 checked it nobody would be left to pay
+    it: 审核登记 is not offered to 钱红 and is refused saying why and what to do; with a third finance
+    person it goes through, and that person pays."""
+    from courtdesk.areas.finance.claims import CLAIM_WORKFLOW
+    from courtdesk.areas.system import roles
+    from courtdesk.kernel.people import PeopleService
+
+    service = ClaimService(db)
+    cid = _submitted(db, users, general_data(), who="finance")
+    service.act(users["finance_leader"], cid, "approve", "同意")
+    with db.read() as s:
+        claim = s.get(ExpenseClaim, cid)
+        assert "register" not in [t.action for t in CLAIM_WORKFLOW.available(users["cashier"], claim)]
+        assert RegisterQuery(CLAIM_REGISTER, filter_key="to_register").one(s, users["cashier"], cid) is None
+    with pytest.raises(PermissionDenied) as refused:
+        service.act(users["cashier"], cid, "register")
+    assert "除申请人孙丽、审批人陈静和您之外没有其他人" in str(refused.value)
+    assert refused.value.rule == "《办公室财务管理办法》第5条"
+    with db.read() as s:
+        assert s.get(ExpenseClaim, cid).status == "approved"
+
+    third = PeopleService(db).create_user(
+        users["admin"], username="accountant2", name="周敏", password="Demo2026x", roles=[roles.FINANCE],
+        department_id=users["finance"].department_id)
+    users = load_users(db)
+    service.act(users["cashier"], cid, "register")
+    service.send_batch(users["cashier"], [cid], sent_on=dt.date(2026, 12, 1))
+    service.act(users["cashier"], cid, "reimburse")
+    with pytest.raises(PermissionDenied):
+        service.act(users["cashier"], cid, "pay", pay_method="转账")
+    assert service.act(users["accountant2"], cid, "pay", pay_method="转账").payer_id == third.id

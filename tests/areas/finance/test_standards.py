@@ -260,3 +260,19 @@ def test_a_submitted_claim_keeps_the_standards_of_its_day(db, users, tmp_path):
     service.act(users["finance"], cid, "return", "住宿费请核对", reason="金额不符")
     service.act(users["enforcer"], cid, "submit")
     assert service.problems(users["finance"], cid) == []
+
+
+def test_an_edit_that_lengthens_the_trip_computes_the_allowances_again(db, users):
+    """The edit form brings computed allowances back blank: correcting the return date from the 26th
+    to the 28th gives 5 days' allowances, not the old 3 days'; an amount typed by hand stays."""
+    service = ClaimService(db)
+    data = _with_allowances()
+    data["expense_lines"][3]["amount"] = "150.00"  # 市内交通费 typed by hand
+    cid = service.file(users["enforcer"], data).id
+    with db.read() as s:
+        values = claim_values(s.get(ExpenseClaim, cid))
+    assert values["expense_lines"][2] == {"category": "伙食补助费", "description": "", "amount": None}
+    assert values["expense_lines"][3]["amount"] == 150
+    values["trip_end"] = dt.date(2026, 11, 28)
+    service.edit(users["enforcer"], cid, values, "返回日期填错")
+    assert _lines(db, cid)[2:] == [("伙食补助费", "5 天 × 100 元 × 1 人", 50000), ("市内交通费", "", 15000)]
