@@ -23,7 +23,7 @@ from courtdesk.areas.finance.models import Advance, Batch, ExpenseClaim
 from courtdesk.kernel import clock
 from tests.ui.conftest import click_record, fill_cell, login, type_text, wait_ops, wait_table
 from tests.ui.test_enforcement_flow import choose, shot
-from tests.ui.test_letters_flow import act, wait_detail
+from tests.ui.test_letters_flow import act, type_number, wait_detail
 
 pytestmark = pytest.mark.ui
 
@@ -168,6 +168,22 @@ def test_advance_trip_claim_batch_payout_signoff_and_the_advance_closes(qtbot, d
         assert claim.total_fen == 165600 and claim.advance_id == advance_id
     wait_table(qtbot, claims)
     click_record(qtbot, claims, claim_id)
+    # the hotel invoice's scan goes with the claim, on its receipt's row
+    scan = tmp_path / "住宿发票.pdf"
+    scan.write_bytes(b"%PDF-1.4\n% hotel invoice scan\n")
+
+    def upload(dialog: Any) -> None:
+        type_number(qtbot, dialog.widget("receipt_no"), 3)
+        dialog.widget("scan").set_file(scan)
+
+    act(qtbot, claims, "上传票据扫描件", upload)
+    receipts_table = claims.detail.lines_tables["receipt_rows"]
+    scan_column = [c.key for c in claims.spec.lines[1].columns].index("scan")
+    qtbot.waitUntil(lambda: receipts_table.rowCount() >= 3 and receipts_table.item(2, scan_column) is not None
+                    and receipts_table.item(2, scan_column).text() == "已上传", timeout=15000)
+    assert receipts_table.item(0, scan_column).text() == "—"
+    assert claims.detail.attachment_list.count() == 1
+    shot(officer, "f2b_receipt_scan")
     act(qtbot, claims, "提交审批")
     wait_detail(qtbot, claims, "待审批")
 
