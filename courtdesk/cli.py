@@ -182,6 +182,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--runs", type=int, default=5)
     p.add_argument("--letters", type=int, default=0)
     p.add_argument("--rows", type=int, default=100_000)
+    p.add_argument("--register", action="append",
+                   help="registers: 要测量的登记簿（可重复或逗号分隔，默认 seal_use）")
+    p.add_argument("--no-verify", action="store_true", help="registers: 不做整库留痕校验")
     p.set_defaults(func=cmd_bench)
 
     from courtdesk.commands import EXTRA  # render, print-register

@@ -27,10 +27,11 @@ from courtdesk.areas.enforcement.models import (
     RecipientUnit,
     Seizure,
 )
+from courtdesk.areas.enforcement.seizures import REGISTER_KEY as SEIZURE_KEY
 from courtdesk.areas.enforcement.seizures import SeizureService
 from courtdesk.areas.enforcement.units import UnitService
 from courtdesk.kernel import clock
-from courtdesk.kernel.demo import BulkWriter, DemoContext
+from courtdesk.kernel.demo import BulkWriter, DemoContext, fills
 from courtdesk.kernel.validation import id_check_digit
 
 
@@ -264,6 +265,7 @@ def _demo_case(ctx: DemoContext) -> EnforcementCase:
         return case
 
 
+@fills(LETTER_KEY)
 def bulk_letters(ctx: DemoContext, rows: int) -> None:
     """``rows`` replied letters of the first demo case, spread over the last three years."""
     case = _demo_case(ctx)
@@ -293,6 +295,7 @@ def bulk_letters(ctx: DemoContext, rows: int) -> None:
     _bulk(ctx, rows, InvestigationLetter, make)
 
 
+@fills(SEIZURE_KEY)
 def bulk_seizures(ctx: DemoContext, rows: int) -> None:
     """``rows`` seizures of the first demo case: mostly released or lapsed, some still running."""
     case = _demo_case(ctx)

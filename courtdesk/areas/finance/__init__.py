@@ -3,7 +3,7 @@
 from courtdesk.areas.finance.advances import ADVANCE_REGISTER, OPEN_ADVANCES_REGISTER
 from courtdesk.areas.finance.batches import BATCH_REGISTER
 from courtdesk.areas.finance.claims import CLAIM_REGISTER
-from courtdesk.areas.finance.demo import demo_finance
+from courtdesk.areas.finance.demo import bulk_finance, demo_finance
 from courtdesk.areas.finance.documents import DOCUMENTS
 from courtdesk.areas.finance.settings import SETTINGS
 from courtdesk.areas.finance.summary import SUMMARY_REGISTER
@@ -18,5 +18,6 @@ AREA = Area(
     settings=SETTINGS,
     registers=(CLAIM_REGISTER, BATCH_REGISTER, ADVANCE_REGISTER, OPEN_ADVANCES_REGISTER, SUMMARY_REGISTER),
     demo=(demo_finance,),
+    bulk_demo=(bulk_finance,),
     documents=DOCUMENTS,
 )

@@ -7,14 +7,29 @@ it, so the office has two finance people, as a court's finance office has.
 from __future__ import annotations
 
 import datetime as dt
+import random
 from collections.abc import Iterator
 from typing import Any
 
-from courtdesk.areas.finance import standards
+from sqlalchemy import func, select
+
+from courtdesk.areas.finance import advances, standards, summary
+from courtdesk.areas.finance import claims as claims_module
 from courtdesk.areas.finance.advances import AdvanceService
+from courtdesk.areas.finance.categories import GENERAL_CATEGORIES
 from courtdesk.areas.finance.claims import ClaimService
+from courtdesk.areas.finance.models import (
+    Advance,
+    Batch,
+    ExpenseClaim,
+    ExpenseLine,
+    ExpenseReceipt,
+    MonthTotal,
+)
 from courtdesk.areas.system import roles
-from courtdesk.kernel.demo import DEMO_PASSWORD, DemoContext
+from courtdesk.kernel import clock
+from courtdesk.kernel.demo import DEMO_PASSWORD, BulkWriter, DemoContext, fills
+from courtdesk.kernel.money import from_fen
 from courtdesk.kernel.people import PeopleService
 
 CASHIER = "cashier"
@@ -192,3 +207,212 @@ def demo_finance(ctx: DemoContext) -> Iterator[dt.datetime]:
     adv.file(u["civil_clerk"], {"purpose": "赴济南调查取证", "amount": "1200.00",
                                 "reasons": "往返火车票约 500 元，住宿 2 晚约 600 元，其他 100 元",
                                 "trip_start": dt.date(2026, 12, 7), "trip_end": dt.date(2026, 12, 9)})
+
+
+# --- bulk: scale data for ``bench registers`` -------------------------------------------------------
+
+#: The open states of the last few per cent of bulk claims (older ones are all 已签收).
+_OPEN = ("draft", "submitted", "rejected", "approved", "registered", "batched", "reimbursed", "paid")
+_SENT = ("batched", "reimbursed", "paid", "signed")
+_BULK_PLACES = (("石家庄", "二类", "赴石家庄执行查控"), ("北京", "一类", "赴北京调查取证"), ("保定", "三类", "赴保定调取档案"),
+                ("天津", "二类", "赴天津送达法律文书"), ("唐山", "三类", "赴唐山执行查控"), ("上海", "一类", "赴上海参加业务培训"))
+_BULK_GENERAL = {"办案费": ("调取证据费用", "增值税普通发票"), "办公费": ("打印耗材", "增值税普通发票"),
+                 "印刷费": ("印制送达回证", "增值税专用发票"), "邮电费": ("EMS 邮寄法律文书", "定额发票"),
+                 "维修费": ("维修复印机", "增值税普通发票"), "会议费": ("执行工作会议", "电子发票"),
+                 "培训费": ("业务培训报名费", "电子发票")}
+_BATCH_SIZE = 20
+
+
+@fills(claims_module.REGISTER_KEY, claims_module.BATCH_REGISTER_KEY, summary.REGISTER_KEY, advances.REGISTER_KEY)
+def bulk_finance(ctx: DemoContext, rows: int) -> None:
+    """``rows`` claims over the last three years with 2–4 expense lines and their receipts each: the
+    older ones 已签收, the newest few per cent in every open state; those sent to the bureau grouped
+    20 to a batch; every 40th travel claim set against an advance of its own (closed by it); the
+    reimbursed ones added to the monthly summary by the summary's own grouping, in SQL afterwards.
+    Written in batches through :class:`BulkWriter`, so every row has its audit entry (the audit chain
+    stays valid, as with the other areas' bulk fillers) — no service runs, so no rule is checked."""
+    rng = random.Random(13)
+    u = ctx.users
+    staff = [u[k] for k in ("enforcer", "judge", "civil_clerk", "enforce_clerk", "enforce_head", "clerk") if k in u]
+    leader, checker, cashier = u["finance_leader"], u["finance"], u[CASHIER]
+    with ctx.db.write() as s:
+        rates = standards.rates(s)
+        kept = standards.frozen(rates)
+        first_claim = (s.scalar(select(func.max(ExpenseClaim.id))) or 0) + 1
+        bulk = BulkWriter(s, Advance, Batch, ExpenseClaim, ExpenseLine, ExpenseReceipt)
+        end = clock.now() - dt.timedelta(days=20)  # the last step of the newest claim is still past
+        start = dt.datetime(end.year - 2, 1, 1, 8, 0)
+        step = (end - start) / max(rows, 1)
+        open_from = rows - max(1, rows * 3 // 100)
+        invoice = 40_000_000
+        waiting: list[dict[str, Any]] = []  # sent claims (with their children) until their batch is full
+
+        def send(pending: list[dict[str, Any]]) -> None:
+            """A batch for ``pending`` sent the day after the last was registered; then the claims."""
+            sent_on = max(c["claim"]["checked_at"] for c in pending).date() + dt.timedelta(days=1)
+            serial = bulk.serial(claims_module.BATCH_REGISTER_KEY, sent_on.year)
+            batch_id = bulk.next_id(Batch)
+            bulk.add(Batch, {"id": batch_id, "year": sent_on.year, "serial": serial, "version": 1,
+                             "number": claims_module.BATCH_PATTERN.format(year=sent_on.year, serial=serial),
+                             "sent_on": sent_on, "sender_id": checker.id, "remarks": "随附报送清单一份",
+                             "created_at": dt.datetime.combine(sent_on, dt.time(10)),
+                             "updated_at": dt.datetime.combine(sent_on, dt.time(10))})
+            for item in pending:
+                claim, status = item["claim"], item["claim"]["status"]
+                claim.update(batch_id=batch_id, sent_on=sent_on)
+                if status != "batched":
+                    claim["reimbursed_on"] = sent_on + dt.timedelta(days=7)
+                if status in ("paid", "signed"):
+                    claim.update(payer_id=cashier.id, paid_on=sent_on + dt.timedelta(days=9), pay_method="转账")
+                if status == "signed":
+                    claim["signed_at"] = dt.datetime.combine(sent_on + dt.timedelta(days=10), dt.time(15))
+                write(item)
+            pending.clear()
+
+        def write(item: dict[str, Any]) -> None:
+            for row in (item["advance"], item["claim"], *item["lines"], *item["receipts"]):
+                if row is not None:
+                    row.update(created_at=item["claim"]["filed_at"], updated_at=item["claim"]["filed_at"])
+            if item["advance"] is not None:
+                bulk.add(Advance, item["advance"])
+            bulk.add(ExpenseClaim, item["claim"])
+            for line in item["lines"]:
+                bulk.add(ExpenseLine, line)
+            for receipt in item["receipts"]:
+                bulk.add(ExpenseReceipt, receipt)
+
+        for i in range(rows):
+            when = start + step * i
+            applicant = staff[i % len(staff)]
+            status = "signed" if i < open_from else _OPEN[i % len(_OPEN)]
+            claim_id = bulk.next_id(ExpenseClaim)
+            travel = i % 5 < 3
+            lines: list[tuple[str, str, int]] = []  # (category, description, fen)
+            receipts: list[tuple[str, int, int]] = []  # (type, fen, line no)
+            if travel:
+                place, city_class, purpose = _BULK_PLACES[i % len(_BULK_PLACES)]
+                days = 2 + rng.randrange(3)
+                trip_end = when.date() - dt.timedelta(days=1 + rng.randrange(5))
+                trip_start = trip_end - dt.timedelta(days=days - 1)
+                fare = 100_00 + rng.randrange(400) * 100
+                room = min(rates.lodging.get(city_class, 350), 200 + rng.randrange(250)) * 100 * (days - 1)
+                lines = [("城市间交通费", "往返火车票", fare * 2), ("住宿费", f"住宿 {days - 1} 晚", room),
+                         (standards.MEALS, "", rates.meals * 100 * days)]
+                if i % 2:
+                    lines.append((standards.LOCAL, "", rates.local * 100 * days))
+                receipts = [("火车票", fare, 1), ("火车票", fare, 1), ("住宿发票", room, 2)]
+            else:
+                purpose = "购买办公用品及办案支出"
+                for category in rng.sample(GENERAL_CATEGORIES[:-1], 2 + rng.randrange(3)):
+                    description, kind = _BULK_GENERAL[category]
+                    amount = (20 + rng.randrange(980)) * 100 + rng.randrange(100)
+                    lines.append((category, description, amount))
+                    receipts.append((kind, amount, len(lines)))
+            issued = (trip_start if travel else when.date() - dt.timedelta(days=1))
+            line_dicts = [{"category": c, "description": d, "amount": from_fen(f)} for c, d, f in lines]
+            receipt_dicts = []
+            for kind, fen, line_no in receipts:
+                invoice += 1
+                receipt_dicts.append({"receipt_type": kind, "invoice_number": f"{invoice:08d}", "issued_on": issued,
+                                      "amount": from_fen(fen), "line_no": line_no})
+            total = sum(f for _c, _d, f in lines)
+            year = when.year
+            serial = bulk.serial(claims_module.REGISTER_KEY, year)
+            reached = _OPEN.index(status) if status in _OPEN else len(_OPEN)
+            claim: dict[str, Any] = {
+                "id": claim_id, "year": year, "serial": serial, "version": 1,
+                "number": claims_module.NUMBER_PATTERN.format(year=year, serial=serial), "status": status,
+                "kind": "travel" if travel else "general", "applicant_id": applicant.id,
+                "department_id": applicant.department_id, "purpose": purpose,
+                "travellers": applicant.name if travel else "", "trip_start": trip_start if travel else None,
+                "trip_end": trip_end if travel else None, "places": place if travel else "",
+                "transport": "火车" if travel else "", "city_class": city_class if travel else "",
+                "standard_rates": kept if travel and status != "draft" else "",
+                "total_fen": total, "receipt_count": len(receipts),
+                "content_digest": claims_module._digest(line_dicts, receipt_dicts),
+                "advance_id": None, "payable_fen": total if reached >= _OPEN.index("registered") else None,
+                "filed_at": when, "submitted_at": when + dt.timedelta(hours=1) if status != "draft" else None,
+                "approver_id": leader.id if reached >= _OPEN.index("approved") else None,
+                "approved_at": when + dt.timedelta(days=1) if reached >= _OPEN.index("approved") else None,
+                "reject_reason": "金额不符" if status == "rejected" else "",
+                "reject_text": "发票金额与申报金额请核对" if status == "rejected" else "",
+                "checker_id": checker.id if reached >= _OPEN.index("registered") else None,
+                "checked_at": when + dt.timedelta(days=2) if reached >= _OPEN.index("registered") else None,
+                "batch_id": None, "sent_on": None, "reimbursed_on": None, "bureau_return": "",
+                "payer_id": None, "paid_on": None, "pay_method": "", "signed_at": None,
+            }
+            advance = None
+            if travel and status == "signed" and i % 40 == 0:  # set against an advance, which it closes
+                amount = (total // 100_00 + rng.choice((-3, 2, 5))) * 100_00
+                payable = max(0, total - amount)
+                a_serial = bulk.serial(advances.REGISTER_KEY, year)
+                a_id = bulk.next_id(Advance)
+                paid_on = trip_start - dt.timedelta(days=2)
+                advance = {
+                    "id": a_id, "year": year, "serial": a_serial, "version": 1,
+                    "number": advances.NUMBER_PATTERN.format(year=year, serial=a_serial), "status": "closed",
+                    "applicant_id": applicant.id, "department_id": applicant.department_id, "purpose": purpose,
+                    "reasons": "往返车费、住宿及其他", "amount_fen": amount, "trip_start": trip_start,
+                    "trip_end": trip_end, "requested_at": dt.datetime.combine(paid_on, dt.time(9)) - dt.timedelta(days=1),
+                    "approver_id": leader.id, "approved_at": dt.datetime.combine(paid_on, dt.time(9)) - dt.timedelta(hours=20),
+                    "payer_id": cashier.id, "paid_on": paid_on, "set_off_fen": total,
+                    "returned_fen": max(0, amount - total), "difference_paid_fen": payable,
+                    "closed_at": when + dt.timedelta(days=2 if payable == 0 else 12), "remarks": f"报销单 {claim['number']} 冲抵",
+                }
+                claim.update(advance_id=a_id, payable_fen=payable)
+            item = {
+                "claim": claim, "advance": advance,
+                "lines": [{"id": bulk.next_id(ExpenseLine), "claim_id": claim_id, "position": n, "category": c,
+                           "description": d, "amount_fen": f, "version": 1} for n, (c, d, f) in enumerate(lines, 1)],
+                "receipts": [{"id": bulk.next_id(ExpenseReceipt), "claim_id": claim_id, "position": n,
+                              "receipt_type": r["receipt_type"], "invoice_number": r["invoice_number"],
+                              "issued_on": r["issued_on"], "amount_fen": f, "line_no": r["line_no"], "version": 1}
+                             for n, (r, (_k, f, _l)) in enumerate(zip(receipt_dicts, receipts, strict=True), 1)],
+            }
+            if status in _SENT:
+                waiting.append(item)
+                if len(waiting) >= _BATCH_SIZE:
+                    send(waiting)
+            else:
+                write(item)
+        if waiting:
+            send(waiting)
+        bulk.finish()
+        _bulk_month_totals(s, first_claim)
+
+
+def _bulk_month_totals(s: Any, first_claim: int) -> None:
+    """Add the reimbursed bulk claims (ids from ``first_claim``) to 月度报销汇总 as the 登记财政局已报销
+    step does (:func:`summary.add_reimbursed`: month of ``reimbursed_on``, the claim's department,
+    each line under its category), grouped in SQL by day and folded into months here; rows the demo
+    already has are added to (an audited update), new ones created (audited)."""
+    per_day = s.execute(
+        select(ExpenseClaim.reimbursed_on, ExpenseClaim.department_id, ExpenseLine.category,
+               func.count(func.distinct(ExpenseClaim.id)), func.count(ExpenseLine.id), func.sum(ExpenseLine.amount_fen))
+        .join(ExpenseLine, ExpenseLine.claim_id == ExpenseClaim.id)
+        .where(ExpenseClaim.id >= first_claim, ExpenseClaim.reimbursed_on.is_not(None))
+        .group_by(ExpenseClaim.reimbursed_on, ExpenseClaim.department_id, ExpenseLine.category))
+    totals: dict[tuple[str, int | None, str], list[Any]] = {}
+    for day, department_id, category, n_claims, n_lines, amount in per_day:
+        entry = totals.setdefault((f"{day:%Y-%m}", department_id, category), [day.replace(day=1), 0, 0, 0])
+        entry[1] += n_claims
+        entry[2] += n_lines
+        entry[3] += int(amount)
+    existing = {(m.month, m.department_id, m.category): m for m in s.scalars(select(MonthTotal))}
+    bulk = BulkWriter(s, MonthTotal)
+    for (month, department_id, category), (month_start, n_claims, n_lines, amount) in sorted(
+            totals.items(), key=lambda kv: (kv[0][0], kv[0][1] or 0, kv[0][2])):
+        known = existing.get((month, department_id, category))
+        if known is None:
+            bulk.add(MonthTotal, {"id": bulk.next_id(MonthTotal), "month": month, "month_start": month_start,
+                                  "department_id": department_id, "category": category, "claim_count": n_claims,
+                                  "line_count": n_lines, "amount_fen": amount, "version": 1,
+                                  "created_at": clock.now(), "updated_at": clock.now()})
+    bulk.finish()
+    for key, known in existing.items():  # through the session: its audit hook records the update
+        if key in totals:
+            _start, n_claims, n_lines, amount = totals[key]
+            known.claim_count += n_claims
+            known.line_count += n_lines
+            known.amount_fen += amount
+    s.flush()

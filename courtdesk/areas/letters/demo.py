@@ -16,7 +16,7 @@ from courtdesk.areas.seals import service as seal_service
 from courtdesk.areas.seals.models import Seal, SealUse
 from courtdesk.areas.seals.service import SealService
 from courtdesk.kernel import clock
-from courtdesk.kernel.demo import BulkWriter, DemoContext, tiny_png
+from courtdesk.kernel.demo import BulkWriter, DemoContext, fills, tiny_png
 from courtdesk.kernel.validation import id_check_digit
 
 
@@ -227,6 +227,7 @@ def demo_letterhead(ctx: DemoContext) -> Iterator[dt.datetime]:
     batch("enforcer", 3, "赴内蒙古异地执行，需出具补充说明材料", dt.date(2026, 12, 20))
 
 
+@fills(REGISTER_KEY)  # its stamped court-seal uses come along; seal_use's own filler is seals'
 def bulk_letters(ctx: DemoContext, rows: int) -> None:
     """``rows`` used letters over the last three years, each with its bearers and its stamped court-seal
     use, written in batches with their audit entries."""

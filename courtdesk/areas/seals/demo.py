@@ -11,7 +11,7 @@ from sqlalchemy import select
 from courtdesk.areas.seals.models import Seal, SealUse
 from courtdesk.areas.seals.service import NUMBER_PATTERN, REGISTER_KEY, SealService
 from courtdesk.kernel import clock
-from courtdesk.kernel.demo import BulkWriter, DemoContext, tiny_png
+from courtdesk.kernel.demo import BulkWriter, DemoContext, fills, tiny_png
 
 TITLES = (
     ("关于报送2026年度司法统计报表的函", "报送上级法院"),
@@ -99,6 +99,7 @@ def demo_seals(ctx: DemoContext) -> Iterator[dt.datetime]:
     request("clerk", court, 0, signer="张国华", original=True)
 
 
+@fills(REGISTER_KEY)
 def bulk_seal_uses(ctx: DemoContext, rows: int) -> None:
     """``rows`` finished seal uses spread over the last three years, written in batches."""
     rng = random.Random(7)
