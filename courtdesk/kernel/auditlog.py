@@ -30,9 +30,6 @@ from courtdesk.kernel.models.people import ADMIN, User, UserRole
 
 PAGE = 200
 _EXPORT_BATCH = 2000
-#: One workbook sheet holds at most this many rows (Excel's limit, less the headers).
-MAX_EXPORT_ROWS = 1_048_000
-
 ACTION_LABELS = {"create": "新建", "update": "修改", "delete": "删除", "edit": "修改"}
 
 
@@ -222,38 +219,25 @@ HEADERS = ("序号", "时间", "操作人", "操作", "登记簿", "记录号", 
 def export_xlsx(session: Session, actor: User, flt: AuditFilter, path: str | Path, *,
                 progress: Callable[[int, int], None] | None = None,
                 cancel: threading.Event | None = None) -> int:
-    """Write the filtered entries (newest first) to ``path``; returns how many. A cancelled export
-    leaves no file behind."""
+    """Write the filtered entries (newest first) to ``path``; returns how many (past Excel's row
+    limit they go on in continuation sheets). A cancelled export leaves no file behind."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Alignment
 
     from courtdesk.kernel import settings
+    from courtdesk.kernel.exporting import Sheets
 
     require_admin_now(session, actor)
     conds = flt.where()
     total = session.scalar(select(func.count()).select_from(AuditEntry).where(*conds)) or 0
-    if total > MAX_EXPORT_ROWS:
-        raise ValidationError(f"导出范围：共 {total} 条，超过一张工作表的上限，请缩小时间范围", field="导出范围")
     users = {u.id: u.name for u in session.scalars(select(User))}
     path = Path(path)
     tmp = path.with_name(path.name + ".part")
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet("留痕")
-    for letter, width in zip("ABCDEFGH", (7, 20, 12, 10, 16, 10, 70, 30), strict=True):
-        ws.column_dimensions[letter].width = width
-    title = WriteOnlyCell(ws, value=f"{settings.get(session, 'court_name')}　操作留痕")
-    title.font = Font(bold=True, size=14)
-    ws.append([title])
-    ws.append([f"范围：{flt.describe(users)}　导出时间：{clock.now():%Y-%m-%d %H:%M}　导出人：{actor.name}"])
-    bold = Font(bold=True)
-    heads = []
-    for text in HEADERS:
-        cell = WriteOnlyCell(ws, value=text)
-        cell.font = bold
-        cell.alignment = Alignment(horizontal="center")
-        heads.append(cell)
-    ws.append(heads)
+    sheets = Sheets(wb, "留痕", f"{settings.get(session, 'court_name')}　操作留痕",
+                    f"范围：{flt.describe(users)}　导出时间：{clock.now():%Y-%m-%d %H:%M}　导出人：{actor.name}",
+                    list(HEADERS), [7, 20, 12, 10, 16, 10, 70, 30], freeze="A4")
     wrap = Alignment(wrap_text=True, vertical="top")
     done = 0
     before_id: int | None = None
@@ -267,13 +251,17 @@ def export_xlsx(session: Session, actor: User, flt: AuditFilter, path: str | Pat
             for row in rows:
                 line = _line(row)
                 done += 1
-                diff = WriteOnlyCell(ws, value=line.difference)
-                diff.alignment = wrap
-                ws.append([done, line.at.strftime("%Y-%m-%d %H:%M:%S"), line.user_name, line.action_label,
-                           line.entity_label, line.entity_id, diff, line.comment])
+                def make(ws: Any, n: int = done, line: Any = line) -> list[Any]:
+                    diff = WriteOnlyCell(ws, value=line.difference)
+                    diff.alignment = wrap
+                    return [n, line.at.strftime("%Y-%m-%d %H:%M:%S"), line.user_name, line.action_label,
+                            line.entity_label, line.entity_id, diff, line.comment]
+
+                sheets.append(make)
             before_id = rows[-1].id
             if progress is not None:
                 progress(done, total)
+        sheets.finish()
         wb.save(tmp)
         tmp.replace(path)
     except BaseException:

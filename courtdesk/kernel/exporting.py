@@ -59,25 +59,11 @@ def export_xlsx(
     path = Path(path)
     tmp = path.with_name(path.name + ".part")
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(spec.title[:31])
-    ws.freeze_panes = "B4"  # the headers and the 序号 stay in view (set before the first row: write-only)
-    ws.column_dimensions["A"].width = 6
-    for i, col in enumerate(spec.columns):
-        letter = _col_letter(i + 2)
-        ws.column_dimensions[letter].width = max(6, col.width * 1.6)
-    bold = Font(bold=True)
-    title = WriteOnlyCell(ws, value=f"{settings.get(session, 'court_name')}　{spec.title}")
-    title.font = Font(bold=True, size=14)
-    ws.append([title])
-    ws.append([f"范围：{query.describe()}　导出时间：{clock.now():%Y-%m-%d %H:%M}　导出人：{actor.name}"])
-    headers = []
-    for label in ["序号", *[c.label for c in spec.columns]]:
-        cell = WriteOnlyCell(ws, value=label)
-        cell.font = bold
-        cell.alignment = Alignment(horizontal="center")
-        headers.append(cell)
-    ws.append(headers)
-    line_sheets = [_LineSheet(wb, session, actor, spec, lines, query) for lines in spec.lines]
+    heading = f"{settings.get(session, 'court_name')}　{spec.title}"
+    scope = f"范围：{query.describe()}　导出时间：{clock.now():%Y-%m-%d %H:%M}　导出人：{actor.name}"
+    main = Sheets(wb, spec.title, heading, scope, ["序号", *[c.label for c in spec.columns]],
+                   [6, *(max(6, col.width * 1.6) for col in spec.columns)], freeze="B4")
+    line_sheets = [_LineSheet(wb, session, spec, lines, scope) for lines in spec.lines]
     pending: list[tuple[int, int, str]] = []  # (序号, record id, number) whose child rows are not written yet
     written = 0
     for row in query.stream(session, actor):
@@ -87,7 +73,8 @@ def export_xlsx(
             raise DomainError("导出已取消，未生成文件", field="导出")
         written += 1
         shown = display_row(spec, row)
-        ws.append([written, *(_typed(ws, c, v, text) for c, v, text in zip(spec.columns, row[1:], shown, strict=True))])
+        main.append(lambda ws, n=written, r=row, s=shown: [
+            n, *(_typed(ws, c, v, text) for c, v, text in zip(spec.columns, r[1:], s, strict=True))])
         if line_sheets:
             pending.append((written, int(row[0]), shown[0] if shown else ""))
             if len(pending) >= _LINES_BATCH:
@@ -98,8 +85,8 @@ def export_xlsx(
             progress(written, total)
     for sheet in line_sheets:
         sheet.write(pending)
-        sheet.finish()
-    ws.auto_filter.ref = f"A{HEADER_ROW}:{_col_letter(len(spec.columns) + 1)}{HEADER_ROW + max(written, 1)}"
+        sheet.sheets.finish()
+    main.finish()
     wb.save(tmp)
     tmp.replace(path)
     if progress is not None:
@@ -138,36 +125,71 @@ def _typed(ws: Any, column: Column | Any, value: Any, text: str) -> Any:
     return cell
 
 
+#: Rows of data a sheet holds under its three heading rows: Excel's limit is 1,048,576 rows a sheet.
+SHEET_ROWS = 1_048_576 - HEADER_ROW
+
+
+class Sheets:
+    """One sheet of rows under the title, scope and header rows — continued on 「<name>（续2）」 … when it
+    reaches Excel's row limit, each continuation with the same heading rows, so nothing is cut."""
+
+    def __init__(self, wb: Workbook, name: str, heading: str, scope: str, headers: list[str],
+                 widths: list[float], freeze: str) -> None:
+        self.wb, self.name, self.heading, self.scope = wb, name, heading, scope
+        self.headers, self.widths, self.freeze = headers, widths, freeze
+        self.done: list[tuple[Any, int]] = []  # (sheet, rows) of the full sheets
+        self.parts = 0
+        self.ws: Any = None
+        self.rows = 0
+        self._open()
+
+    def _open(self) -> None:
+        self.parts += 1
+        suffix = "" if self.parts == 1 else f"（续{self.parts}）"
+        name = self.name[:31 - len(suffix)] + suffix
+        ws = self.wb.create_sheet(name)
+        ws.freeze_panes = self.freeze  # (set before the first row: write-only)
+        for i, width in enumerate(self.widths):
+            ws.column_dimensions[_col_letter(i + 1)].width = width
+        title = WriteOnlyCell(ws, value=self.heading + suffix)
+        title.font = Font(bold=True, size=14)
+        ws.append([title])
+        ws.append([self.scope])
+        cells = []
+        for label in self.headers:
+            cell = WriteOnlyCell(ws, value=label)
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(horizontal="center")
+            cells.append(cell)
+        ws.append(cells)
+        self.ws, self.rows = ws, 0
+
+    def append(self, make: Any) -> None:
+        """Append the row ``make(ws)`` builds (its typed cells belong to the sheet they go on)."""
+        if self.rows >= SHEET_ROWS:
+            self.done.append((self.ws, self.rows))
+            self._open()
+        self.ws.append(make(self.ws))
+        self.rows += 1
+
+    def finish(self) -> None:
+        last = _col_letter(len(self.headers))
+        for ws, rows in [*self.done, (self.ws, self.rows)]:
+            ws.auto_filter.ref = f"A{HEADER_ROW}:{last}{HEADER_ROW + max(rows, 1)}"
+
+
 class _LineSheet:
     """The sheet of one kind of child rows, written in step with the register's rows."""
 
-    def __init__(self, wb: Workbook, session: Session, actor: User, spec: RegisterSpec, lines: LinesSpec,
-                 query: RegisterQuery) -> None:
+    def __init__(self, wb: Workbook, session: Session, spec: RegisterSpec, lines: LinesSpec, scope: str) -> None:
         self.session, self.lines = session, lines
         sheet = lines.label if lines.label.endswith("明细") else f"{lines.label}明细"
-        self.ws = wb.create_sheet(sheet[:31])
-        self.ws.freeze_panes = "A4"
         number_label = spec.columns[0].label if spec.columns else "编号"
         widths = [6, max(6, (spec.columns[0].width if spec.columns else 10) * 1.6), 8, 6]
         widths += [max(8, min(40, c.max_len * 1.2 if c.kind in ("text", "multiline") else 20)) for c in lines.columns]
-        for i, width in enumerate(widths):
-            self.ws.column_dimensions[_col_letter(i + 1)].width = width
-        title = WriteOnlyCell(self.ws, value=f"{settings.get(session, 'court_name')}　{spec.title}　{sheet}")
-        title.font = Font(bold=True, size=14)
-        self.ws.append([title])
-        self.ws.append([f"范围：{query.describe()}　导出时间：{clock.now():%Y-%m-%d %H:%M}　导出人：{actor.name}"])
-        headers = []
-        for label in ["登记簿序号", number_label, "记录ID", "行号", *[c.label for c in lines.columns]]:
-            cell = WriteOnlyCell(self.ws, value=label)
-            cell.font = Font(bold=True)
-            cell.alignment = Alignment(horizontal="center")
-            headers.append(cell)
-        self.ws.append(headers)
-        self.columns = len(headers)
-        self.written = 0
-
-    def finish(self) -> None:
-        self.ws.auto_filter.ref = f"A{HEADER_ROW}:{_col_letter(self.columns)}{HEADER_ROW + max(self.written, 1)}"
+        self.sheets = Sheets(wb, sheet, f"{settings.get(session, 'court_name')}　{spec.title}　{sheet}", scope,
+                              ["登记簿序号", number_label, "记录ID", "行号", *[c.label for c in lines.columns]],
+                              widths, freeze="A4")
 
     def write(self, parents: list[tuple[int, int, str]]) -> None:
         if not parents:
@@ -175,10 +197,8 @@ class _LineSheet:
         rows = self.lines.rows_of(self.session, [record_id for _n, record_id, _number in parents])
         for seq, record_id, number in parents:
             for position, line in enumerate(rows.get(record_id, []), 1):
-                self.ws.append([seq, number, record_id, position,
-                                *[_typed(self.ws, c, line.get(c.key), display(c, line.get(c.key)))
-                                  for c in self.lines.columns]])
-                self.written += 1
+                self.sheets.append(lambda ws, s=seq, n=number, r=record_id, p=position, ln=line: [
+                    s, n, r, p, *[_typed(ws, c, ln.get(c.key), display(c, ln.get(c.key))) for c in self.lines.columns]])
 
 
 def _col_letter(index: int) -> str:
