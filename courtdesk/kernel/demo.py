@@ -41,7 +41,7 @@ BulkFiller = Callable[[DemoContext, int], None]
 
 
 def fills(*registers: str) -> Callable[[BulkFiller], BulkFiller]:
-    """Declare the registers a bulk filler fills (``@fills("seal_use")``), so :func:`fill` with
+    """Declare the registers a bulk filler fills (``@fills("<register key>")``), so :func:`fill` with
     ``only=`` runs just the fillers a benchmark of those registers needs."""
 
     def mark(fn: BulkFiller) -> BulkFiller:
