@@ -36,6 +36,7 @@ def test_a_file_that_is_not_a_database_is_refused_without_a_traceback(tmp_path: 
     _refused(_run("verify-audit", "--db", str(notes)), "不是")
     _refused(_run("init", "--db", str(notes)), "不是")
     assert not (tmp_path / "b.sqlite3").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.sqlite3"]  # no empty notes.sqlite3.lock left
 
 
 def test_a_file_that_is_not_a_backup_is_refused(db_path: Path, tmp_path: Path) -> None:

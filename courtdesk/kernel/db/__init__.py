@@ -12,12 +12,16 @@ def open_database(db: str | None = None, *, upgrade: bool = True) -> Database:
 
     area.discover()  # every area's tables and rules, before anything is read or written
     database = Database(resolve_url(db))
-    if migrate.is_current(database):
-        return database
-    if upgrade:
-        migrate.upgrade(database)
-    else:
-        migrate.check_not_newer(database)
+    try:
+        if migrate.is_current(database):
+            return database
+        if upgrade:
+            migrate.upgrade(database)
+        else:
+            migrate.check_not_newer(database)
+    except BaseException:
+        database.abandon()
+        raise
     return database
 
 

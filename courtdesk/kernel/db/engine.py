@@ -172,6 +172,7 @@ class Database:
         self.url = url
         self.busy_timeout_s = busy_timeout_s
         self._lock: lockfile.DatabaseLock | None = None
+        self._lock_was_there = True
         parsed = make_url(url)
         self.dialect = parsed.get_backend_name()
         kwargs: dict[str, Any] = {"echo": echo, "future": True}
@@ -180,6 +181,7 @@ class Database:
             if db_path and db_path != ":memory:":
                 Path(db_path).parent.mkdir(parents=True, exist_ok=True)
                 if lock:
+                    self._lock_was_there = lockfile.lock_path(Path(db_path)).exists()
                     self._lock = lockfile.shared(Path(db_path), wait_s=busy_timeout_s)
             kwargs["connect_args"] = {"timeout": busy_timeout_s, "check_same_thread": False}
         else:
@@ -244,6 +246,13 @@ class Database:
         self.engine.dispose()
         if self._lock is not None:
             self._lock.release()
+
+    def abandon(self) -> None:
+        """Dispose of a database that could not be opened (not a database, newer schema …): a lock
+        file this opening created is removed again unless somebody else holds it."""
+        self.dispose()
+        if self._lock is not None and not self._lock_was_there:
+            lockfile.remove_unused(Path(self._lock.path.with_suffix("")))
 
 
 def domain_error(exc: BaseException) -> DomainError | None:

@@ -16,6 +16,7 @@ mandatory, but nobody reads or writes the lock file, and locking beyond its end 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
@@ -141,6 +142,24 @@ def try_lock(db_path: Path, *, exclusive: bool) -> DatabaseLock | None:
         raise
     os.close(fd)
     return None
+
+
+def remove_unused(db_path: Path) -> None:
+    """Remove ``db_path``'s lock file if nobody holds it (after opening a file that turned out not to
+    be a database, so no empty ``<file>.lock`` is left beside it). Never removes a held one: a restore
+    waiting on it would otherwise lock a new file while an app holds the old one."""
+    lock = try_lock(db_path, exclusive=True)
+    if lock is None:
+        return
+    if os.name == "nt":  # an open file cannot be removed there: let go first
+        lock.release()
+        with contextlib.suppress(OSError):
+            lock.path.unlink()
+        return
+    try:
+        lock.path.unlink(missing_ok=True)
+    finally:
+        lock.release()
 
 
 def shared(db_path: Path, *, wait_s: float = 15.0) -> DatabaseLock | None:
