@@ -106,7 +106,7 @@ SUMMARY_REGISTER = RegisterSpec(
         Column("month", "月份", MonthTotal.month, 8),
         Column("department", "部门", Department.name, 12),
         Column("category", "费用类别", MonthTotal.category, 10),
-        Column("claims", "报销单数", MonthTotal.claim_count, 7, "int"),
+        Column("claims", "含该类的报销单数", MonthTotal.claim_count, 9, "int"),
         Column("lines", "明细笔数", MonthTotal.line_count, 7, "int"),
         Column("amount", "金额", MonthTotal.amount_fen, 12, "money"),
     ),

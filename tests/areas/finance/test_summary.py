@@ -136,7 +136,7 @@ def test_summary_exports_yuan_numbers_and_prints(db, users, tmp_path):
     expected = _totals(db, "2026-12")
     ws = load_workbook(path).worksheets[0]
     header = [c.value for c in ws[3]]
-    assert header == ["序号", "月份", "部门", "费用类别", "报销单数", "明细笔数", "金额"]
+    assert header == ["序号", "月份", "部门", "费用类别", "含该类的报销单数", "明细笔数", "金额"]
     rows = [r for r in ws.iter_rows(min_row=4, values_only=True) if r[1]]
     assert written == len(rows) == len(expected)
     for _n, month, department, category, claims, lines, amount in rows:
