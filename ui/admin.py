@@ -147,6 +147,27 @@ class _ListTab(QWidget):
         table.verticalHeader().hide()
         return table
 
+    @staticmethod
+    def _button_bar(buttons: Any) -> QHBoxLayout:
+        """A row of (button, slot) pairs, left-aligned."""
+        bar = QHBoxLayout()
+        for button, slot in buttons:
+            button.clicked.connect(slot)
+            bar.addWidget(button)
+        bar.addStretch(1)
+        return bar
+
+    def _lay_out(self, bar: QHBoxLayout) -> None:
+        """The tab: its buttons, the error line, the status line and the table; then the first read."""
+        self.error = ErrorLabel()
+        self.status = _status_label()
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.error)
+        layout.addWidget(self.status)
+        layout.addWidget(self.table, 1)
+        self.reload()
+
     def selected(self) -> Any:
         row = self.table.currentRow()
         items = self._items()
@@ -177,32 +198,22 @@ class UsersTab(_ListTab):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
-        buttons = QHBoxLayout()
         self.new_button = QPushButton("新建用户…")
         self.reset_button = QPushButton("重置密码…")
         self.unlock_button = QPushButton("解锁")
         self.roles_button = QPushButton("角色…")
         self.deactivate_button = QPushButton("停用账号")
         self.reactivate_button = QPushButton("启用账号")
-        for b, slot in ((self.new_button, self.new_user), (self.reset_button, self.reset_password),
-                        (self.unlock_button, self.unlock), (self.roles_button, self.edit_roles),
-                        (self.deactivate_button, lambda: self.set_active(False)),
-                        (self.reactivate_button, lambda: self.set_active(True))):
-            b.clicked.connect(slot)
-            buttons.addWidget(b)
-        buttons.addStretch(1)
+        buttons = self._button_bar((
+            (self.new_button, self.new_user), (self.reset_button, self.reset_password),
+            (self.unlock_button, self.unlock), (self.roles_button, self.edit_roles),
+            (self.deactivate_button, lambda: self.set_active(False)),
+            (self.reactivate_button, lambda: self.set_active(True))))
         self.show_inactive = QCheckBox("显示已停用的账号")
         self.show_inactive.setToolTip("账号从不删除：停用后不能登录，其经办记录和留痕照旧保留")
         self.show_inactive.toggled.connect(lambda _on: self.reload())
         buttons.addWidget(self.show_inactive)
-        self.error = ErrorLabel()
-        self.status = _status_label()
-        layout = QVBoxLayout(self)
-        layout.addLayout(buttons)
-        layout.addWidget(self.error)
-        layout.addWidget(self.status)
-        layout.addWidget(self.table, 1)
-        self.reload()
+        self._lay_out(buttons)
 
     def reload(self) -> None:
         from courtdesk.kernel.people import PeopleService
@@ -440,25 +451,14 @@ class DepartmentsTab(_ListTab):
         self.table = self._list_table(DEPARTMENT_COLUMNS)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        buttons = QHBoxLayout()
         self.new_button = QPushButton("新增部门…")
         self.rename_button = QPushButton("改名…")
         self.deactivate_button = QPushButton("停用")
         self.reactivate_button = QPushButton("启用")
-        for b, slot in ((self.new_button, self.new_department), (self.rename_button, self.rename),
-                        (self.deactivate_button, lambda: self.set_active(False)),
-                        (self.reactivate_button, lambda: self.set_active(True))):
-            b.clicked.connect(slot)
-            buttons.addWidget(b)
-        buttons.addStretch(1)
-        self.error = ErrorLabel()
-        self.status = _status_label()
-        layout = QVBoxLayout(self)
-        layout.addLayout(buttons)
-        layout.addWidget(self.error)
-        layout.addWidget(self.status)
-        layout.addWidget(self.table, 1)
-        self.reload()
+        self._lay_out(self._button_bar((
+            (self.new_button, self.new_department), (self.rename_button, self.rename),
+            (self.deactivate_button, lambda: self.set_active(False)),
+            (self.reactivate_button, lambda: self.set_active(True)))))
 
     def reload(self) -> None:
         from courtdesk.kernel.people import PeopleService
