@@ -98,3 +98,14 @@ def over(base: Callable[[], Select[Any]]) -> Callable[[Condition], Rule]:
         return Rule(where, base, getattr(where, "__name__", ""))
 
     return wrap
+
+
+def holding(base: Callable[[], Select[Any]], *roles: Any, name: str = "") -> Rule:
+    """The rule 「holds one of ``roles``」 over ``base``'s rows (who the record is about does not matter):
+    财务人员, 分管财务院领导 …"""
+    return Rule(lambda actor: actor.has(*roles), base, name)
+
+
+def owning(base: Callable[[], Select[Any]], column: Any, name: str = "") -> Rule:
+    """The rule 「the record's ``column`` is the actor」 (申请人本人) over ``base``'s rows."""
+    return Rule(lambda actor: column == actor.id, base, name)

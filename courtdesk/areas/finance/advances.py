@@ -60,24 +60,9 @@ def _base() -> Any:
             .outerjoin(Department, Department.id == Advance.department_id))
 
 
-_over = rules.over(_base)
-
-
-@_over
-def may_lead(actor: User) -> bool:
-    """分管财务院领导 (第13条)."""
-    return actor.has(roles.FINANCE_LEADER)
-
-
-@_over
-def may_handle(actor: User) -> bool:
-    """财务人员."""
-    return actor.has(roles.FINANCE)
-
-
-@_over
-def is_applicant(actor: User) -> Any:
-    return Advance.applicant_id == actor.id
+may_lead = rules.holding(_base, roles.FINANCE_LEADER, name="may_lead")  # 分管财务院领导 (第13条)
+may_handle = rules.holding(_base, roles.FINANCE, name="may_handle")  # 财务人员
+is_applicant = rules.owning(_base, Advance.applicant_id, name="is_applicant")  # 申请人本人
 
 
 def ledger_of(advance: Advance) -> Ledger:

@@ -348,20 +348,9 @@ def _base() -> Any:
 _over = rules.over(_base)
 
 
-@_over
-def may_lead(actor: User) -> bool:
-    """主管财务工作院领导 (第5条, 第9条(6))."""
-    return actor.has(roles.FINANCE_LEADER)
-
-
-@_over
-def may_handle(actor: User) -> bool:
-    return actor.has(roles.FINANCE)
-
-
-@_over
-def is_applicant(actor: User) -> Any:
-    return ExpenseClaim.applicant_id == actor.id
+may_lead = rules.holding(_base, roles.FINANCE_LEADER, name="may_lead")  # 主管财务工作院领导 (第5条, 第9条(6))
+may_handle = rules.holding(_base, roles.FINANCE, name="may_handle")  # 财务人员
+is_applicant = rules.owning(_base, ExpenseClaim.applicant_id, name="is_applicant")  # 申请人本人
 
 
 def _payers_left(actor: User) -> Any:
