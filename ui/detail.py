@@ -476,6 +476,7 @@ class RecordDetailPanel(QWidget):
     def _set_actions(self, actions: list[Any]) -> None:
         for button in self.action_buttons.values():
             self.actions_row.removeWidget(button)
+            button.hide()  # gone from the screen at once, not only when the event loop deletes it
             button.deleteLater()
         self.action_buttons = {}
         while self.actions_row.count():

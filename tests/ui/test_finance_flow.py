@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QApplication, QComboBox, QDateEdit, QDialog
+from PySide6.QtWidgets import QApplication, QComboBox, QDateEdit, QDialog, QPushButton
 from sqlalchemy import func, select
 
 from courtdesk.areas.finance.models import Advance, Batch, ExpenseClaim
@@ -204,6 +204,10 @@ def test_advance_trip_claim_batch_payout_signoff_and_the_advance_closes(qtbot, d
     wait_detail(qtbot, page, "已审核登记")
     assert "报送区财政局" not in page.detail.action_buttons  # a batch is made from the register
     assert "选中此记录（可多选）后点「报送区财政局」" in page.detail.no_actions.text(), page.detail.no_actions.text()
+    shown = {b.text() for b in page.detail.actions_box.findChildren(QPushButton) if b.isVisible()}
+    assert "审核登记" not in shown  # the buttons of the step just taken are gone at once
+    assert shown <= set(page.detail.action_buttons) <= {"上传票据扫描件", "退回申请人"}
+    shot(clerk, "f3a_registered_claim")
     page.set_filter("to_batch")
     qtbot.waitUntil(lambda: page.model.query.filter_key == "to_batch" and not page.model.loading, timeout=15000)
     click_record(qtbot, page, claim_id)
