@@ -118,7 +118,7 @@ def _carry_month_totals(bind: sa.Connection) -> None:
     rows = bind.execute(sa.text(
         "SELECT c.id, c.reimbursed_on, c.department_id, l.category, l.amount_fen FROM finance_claim c "
         "JOIN finance_claim_line l ON l.claim_id = c.id WHERE c.reimbursed_on IS NOT NULL "
-        "ORDER BY c.id, l.position")).all()
+        "ORDER BY c.id, l.position"))  # streamed: only the totals are held
     totals: dict[tuple[str, int | None, str], list[Any]] = {}
     for claim_id, day, department_id, category, amount in rows:
         day = day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day)[:10])
