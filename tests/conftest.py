@@ -7,6 +7,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -182,6 +183,23 @@ def pg_db(pg_url: str) -> Iterator[Database]:
     database.dispose()
 
 
+def _drop_pg_database(conn: Any, quoted: str) -> None:
+    """``DROP DATABASE IF EXISTS`` on an AUTOCOMMIT connection. A plain drop first: the server
+    itself stops an autovacuum worker busy in that database, while ``WITH (FORCE)`` would have to
+    signal it and, for a role that is not superuser, fails ("must be a member of the role whose
+    process is being terminated") — CI saw that once. Only a session still open there (ours,
+    which this role may end) makes the plain drop fail; then force it."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import OperationalError
+
+    try:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {quoted}"))
+    except OperationalError as error:  # ObjectInUse: "is being accessed by other users"
+        if getattr(error.orig, "sqlstate", None) != "55006":
+            raise
+        conn.execute(text(f"DROP DATABASE IF EXISTS {quoted} WITH (FORCE)"))
+
+
 def _copy_pg_database(url: str, source: str, target: str) -> str:
     """Make database ``target`` on ``url``'s server a fresh copy of ``source`` (``CREATE DATABASE …
     TEMPLATE``: a file copy on the server, far quicker than filling it again); its URL."""
@@ -192,7 +210,7 @@ def _copy_pg_database(url: str, source: str, target: str) -> str:
     try:
         with engine.connect() as conn:
             quote = conn.dialect.identifier_preparer.quote
-            conn.execute(text(f"DROP DATABASE IF EXISTS {quote(target)} WITH (FORCE)"))
+            _drop_pg_database(conn, quote(target))
             conn.execute(text(f"CREATE DATABASE {quote(target)} TEMPLATE {quote(source)}"))
     finally:
         engine.dispose()
