@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.exc import SQLAlchemyError
 
 from courtdesk.kernel import clock
 from courtdesk.kernel.errors import DomainError
@@ -51,6 +52,7 @@ from courtdesk.kernel.registers import (
     create_record,
     edit_record,
     run_command,
+    unfit_count,
 )
 from ui import state, workers
 from ui.detail import RecordDetailPanel
@@ -59,6 +61,9 @@ from ui.register_model import RegisterTableModel
 from ui.widgets import guard_wheel, message
 
 SEARCH_DELAY_MS = 300
+#: Above this many selected rows the command buttons are not checked row by row (``Command.applies``);
+#: the run itself refuses rows that do not fit.
+FIT_CHECK_LIMIT = 2000
 #: The detail panel's width until the user drags it (then remembered per user and register).
 DETAIL_WIDTH = 380
 _NO_DATE = QDate(2000, 1, 1)
@@ -439,8 +444,10 @@ class RegisterPage(QWidget):
             self.detail.clear()  # the record shown is not among what the new filter finds
             self._show_detail(False)
         self._query_changed = False
+        self._selection_changed()  # the rows may have changed state (a step taken, another workstation)
 
     def _page_loaded(self, _page: int) -> None:
+        self._selection_changed()  # a selected row just read can now be checked against the commands
         if self._pending_row is not None and self.model.is_loaded(self._pending_row):
             row, self._pending_row = self._pending_row, None
             self._row_selected(row)
@@ -583,10 +590,31 @@ class RegisterPage(QWidget):
         return len({row for r in ranges for row in range(r.top(), r.bottom() + 1)})
 
     def _selection_changed(self) -> None:
+        """Enable each command whose selection fits: the right number of rows and, for a command
+        with ``applies``, every selected row one it can be run on now (say how many cannot)."""
         count = self.selected_count()
+        notes: list[str] = []
+        ids: list[int] | None = None
         for key, button in self.command_buttons.items():
-            button.setEnabled(self.commands[key].accepts(count))
-        self.selection_label.setText(f"已选 {count} 条" if count > 1 else "")
+            command = self.commands[key]
+            enabled = command.accepts(count)
+            if enabled and command.applies is not None and count <= FIT_CHECK_LIMIT:
+                ids = self.selected_ids() if ids is None else ids
+                unfit = self._unfit(command, ids) if ids else 0
+                if unfit:
+                    enabled = False
+                    notes.append(f"所选记录现在不能「{command.label}」" if count == 1
+                                 else f"其中 {unfit} 条现在不能「{command.label}」")
+            button.setEnabled(enabled)
+        shown = [f"已选 {count} 条"] if count > 1 else []
+        self.selection_label.setText("；".join(shown + notes))
+
+    def _unfit(self, command: Command, ids: list[int]) -> int:
+        try:
+            with self.ctx.db.read() as s:
+                return unfit_count(s, self.ctx.user, self.spec, command, ids)
+        except SQLAlchemyError:
+            return 0  # the file is busy: leave the button to the run, which refuses with its reason
 
     def start_command(self, command: Command) -> FormDialog | None:
         """Open the command's form for the current selection (refusals of the selection in a message)."""

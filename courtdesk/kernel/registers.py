@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, DateTime, Integer, Select, and_, func, or_
+from sqlalchemy import ColumnElement, DateTime, Integer, Select, and_, func, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
@@ -242,6 +242,11 @@ class Command:
     #: where to save it *before* the command runs and passes the chosen path as ``data[OUTPUT_KEY]``
     #: (``command_output`` returns it).
     output: Callable[[Session, User, list[int]], str] | None = None
+    #: ``actor -> SQL`` on the register's model: the rows the command can be run on by this actor
+    #: now (for a workflow step, ``Workflow.available_where``). The UI enables the button only when
+    #: every selected row meets it and says how many do not; the run still refuses with its own
+    #: message (another workstation may have moved a row meanwhile).
+    applies: Where | None = None
 
     def allowed(self, actor: User) -> bool:
         return bool(self.may(actor))
@@ -328,6 +333,22 @@ def check_command(session: Session, actor: User, spec: RegisterSpec, command: Co
             raise ValidationError(f"所选记录：有 {len(missing)} 条记录不存在或不在您的查看范围内",
                                   field="所选记录")
     return chosen
+
+
+def unfit_count(session: Session, actor: User, spec: RegisterSpec, command: Command,
+                ids: Sequence[int]) -> int:
+    """How many of the selected ``ids`` the command cannot be run on now (``Command.applies``;
+    0 for a command without it). One indexed query on the selected ids."""
+    chosen = {int(i) for i in ids}
+    if command.applies is None or not chosen:
+        return 0
+    condition = command.applies(actor)
+    if condition is None:
+        return 0
+    model_id = spec.model.id  # type: ignore[attr-defined]
+    fit = session.scalar(select(func.count()).select_from(spec.model)
+                         .where(model_id.in_(sorted(chosen)), condition))
+    return len(chosen) - int(fit or 0)
 
 
 def command_fields(session: Session, actor: User, spec: RegisterSpec, command: Command,

@@ -200,6 +200,9 @@ def test_advance_trip_claim_batch_payout_signoff_and_the_advance_closes(qtbot, d
     page = clerk.open_register("finance_claim", "to_register")
     wait_table(qtbot, page)
     click_record(qtbot, page, claim_id)
+    send = page.command_buttons["send_batch"]
+    assert not send.isEnabled()  # not registered yet: the batch command does not fit it
+    assert "所选记录现在不能「报送区财政局」" in page.selection_label.text()
     act(qtbot, page, "审核登记")
     wait_detail(qtbot, page, "已审核登记")
     assert "报送区财政局" not in page.detail.action_buttons  # a batch is made from the register
@@ -211,8 +214,7 @@ def test_advance_trip_claim_batch_payout_signoff_and_the_advance_closes(qtbot, d
     page.set_filter("to_batch")
     qtbot.waitUntil(lambda: page.model.query.filter_key == "to_batch" and not page.model.loading, timeout=15000)
     click_record(qtbot, page, claim_id)
-    send = page.command_buttons["send_batch"]
-    assert send.isEnabled()
+    assert send.isEnabled() and "不能" not in page.selection_label.text()
     batches_before = count(desk, Batch)
     qtbot.mouseClick(send, Qt.MouseButton.LeftButton)
     dialog = page.active_dialog
@@ -239,6 +241,9 @@ def test_advance_trip_claim_batch_payout_signoff_and_the_advance_closes(qtbot, d
     assert dialog.result() == QDialog.DialogCode.Accepted, dialog.all_errors()
     with desk.read() as s:
         assert s.get(ExpenseClaim, claim_id).status == "reimbursed"
+    # Still selected: the register's reload after the command finds nothing left in the batch.
+    qtbot.waitUntil(lambda: not batches.command_buttons["reimburse_batch"].isEnabled(), timeout=15000)
+    assert "所选记录现在不能「登记财政局已报销」" in batches.selection_label.text()  # nothing left in it
     shot(clerk, "f4_batches")
 
     # --- the cashier (not the clerk who checked it) pays: the difference beyond the advance ---------

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy import ColumnElement, and_, case, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from courtdesk.areas.finance import advances, claims
@@ -186,6 +186,14 @@ def _reimburse_run(db: Database, actor: User, ids: list[int], data: dict[str, An
     return CommandResult(f"已登记区财政局报销 {count} 份报销单", record_ids=(ids[0],))
 
 
+def _reimbursable(actor: User) -> ColumnElement[bool]:
+    """Batches with a claim still 已报区财政局 and none of those that the actor may not record
+    (the step's own rule and separations: not the applicant of one of them)."""
+    waiting = and_(ExpenseClaim.batch_id == Batch.id, ExpenseClaim.status == WAITING)
+    may = claims.CLAIM_WORKFLOW.available_where("reimburse")(actor)
+    return and_(exists().where(waiting), ~exists().where(waiting, ~may))
+
+
 REIMBURSE_BATCH = Command(
     key="reimburse_batch",
     label=REIMBURSE_LABEL,
@@ -196,6 +204,7 @@ REIMBURSE_BATCH = Command(
     run=_reimburse_run,
     intro=_reimburse_intro,
     ok_text="登记已报销",
+    applies=_reimbursable,
     help="选中一个批次，登记区财政局已报销其中尚待报销的全部报销单（单份报销单也可在报销单登记簿中逐份登记）",
 )
 

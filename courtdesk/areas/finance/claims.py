@@ -804,6 +804,7 @@ SEND_BATCH = Command(
     run=_send_run,
     intro=_send_intro,
     ok_text="报送",
+    applies=CLAIM_WORKFLOW.available_where("batch"),
     help="选中「已审核登记」的报销单，编为一个批次报送区财政局（批次号自动编号，全部报送或全部不报送）",
 )
 

@@ -19,7 +19,7 @@ from courtdesk.kernel import clock
 from courtdesk.kernel.errors import DomainError, PermissionDenied, ValidationError
 from courtdesk.kernel.exporting import export_xlsx
 from courtdesk.kernel.models.infra import Counter
-from courtdesk.kernel.registers import RegisterQuery, command_fields, run_command
+from courtdesk.kernel.registers import RegisterQuery, command_fields, run_command, unfit_count
 from tests.areas.finance.helpers import general_data, travel_data
 from tests.conftest import load_users
 
@@ -198,6 +198,40 @@ def test_the_bureau_reimburses_a_whole_batch_all_or_none(db, users):
                     ids[2]: ("reimbursed", dt.date(2026, 12, 4))}
     with pytest.raises(ValidationError, match="没有「已报区财政局」待报销的报销单"):
         run_command(db, users["finance"], BATCH_REGISTER, REIMBURSE_BATCH, [batch.id], {})
+
+
+def test_the_commands_are_enabled_only_for_rows_they_can_be_run_on(db, users):
+    """Every button works: 报送区财政局 and 登记财政局已报销 fit only rows that can take the step now,
+    by the step's own states, rule and separations (what the register's buttons are enabled by)."""
+    from courtdesk.areas.system import roles
+    from courtdesk.kernel.people import PeopleService
+
+    def unfit(who, spec, command, ids) -> int:
+        with db.read() as s:
+            return unfit_count(s, users[who], spec, command, ids)
+
+    ids = _three(db, users)
+    service = ClaimService(db)
+    approved = service.file(users["civil_clerk"], general_data()).id
+    service.act(users["civil_clerk"], approved, "submit")
+    service.act(users["finance_leader"], approved, "approve")
+    assert unfit("finance", CLAIM_REGISTER, SEND_BATCH, ids) == 0
+    assert unfit("finance", CLAIM_REGISTER, SEND_BATCH, [*ids, approved]) == 1  # 已审批待审核, not registered
+    # The finance clerk's own registered claim: the cashier may send it, she may not.
+    PeopleService(db).create_user(users["admin"], username="accountant2", name="周敏", password="Demo2026x",
+                                  roles=[roles.FINANCE], department_id=users["finance"].department_id)
+    own = _registered(db, users, "finance", general_data("88.00"), registrar="cashier")
+    assert unfit("finance", CLAIM_REGISTER, SEND_BATCH, [*ids, own]) == 1
+    assert unfit("cashier", CLAIM_REGISTER, SEND_BATCH, [*ids, own]) == 0
+
+    run_command(db, users["cashier"], CLAIM_REGISTER, SEND_BATCH, [ids[0], own], {"sent_on": TODAY})
+    _send(db, users, ids[1:])
+    with_own, other = _batch_of(db, own).id, _batch_of(db, ids[1]).id
+    assert unfit("finance", BATCH_REGISTER, REIMBURSE_BATCH, [other]) == 0
+    assert unfit("finance", BATCH_REGISTER, REIMBURSE_BATCH, [with_own]) == 1  # her own claim is in it
+    assert unfit("cashier", BATCH_REGISTER, REIMBURSE_BATCH, [with_own]) == 0
+    run_command(db, users["finance"], BATCH_REGISTER, REIMBURSE_BATCH, [other], {"reimbursed_on": TODAY})
+    assert unfit("finance", BATCH_REGISTER, REIMBURSE_BATCH, [other]) == 1  # nothing left to reimburse
 
 
 def test_the_batch_register_reads_counts_totals_and_state_from_its_claims(db, users, tmp_path):
