@@ -548,6 +548,27 @@ def _reimburse_effect(session: Session, actor: User, claim: ExpenseClaim, values
     summary.add_reimbursed(session, claim)  # 月度报销汇总, in the same transaction
 
 
+def _correct_guard(session: Session, actor: User, claim: ExpenseClaim, values: dict[str, Any]) -> None:
+    day: dt.date = values["reimbursed_on"]
+    _reimburse_guard(session, actor, claim, values)
+    if day == claim.reimbursed_on:
+        raise ValidationError(f"报销日期：与已登记的报销日期（{day:%Y-%m-%d}）相同，无需更正", field="报销日期")
+    if claim.paid_on and day > claim.paid_on:
+        raise ValidationError(f"报销日期：不能晚于已支付的日期（{claim.paid_on:%Y-%m-%d}）", field="报销日期")
+
+
+def _correct_effect(session: Session, actor: User, claim: ExpenseClaim, values: dict[str, Any]) -> None:
+    summary.move_reimbursed(session, claim, values["reimbursed_on"])  # 月度报销汇总 follows, same transaction
+
+
+def _correct_step(state: str) -> Transition:
+    """更正报销日期 in ``state`` (a date typed wrong at 登记财政局已报销), leaving the claim in it."""
+    return Transition("correct_reimbursed_on", "更正报销日期", src(state), state, may_handle, "财务人员",
+                      guard=_correct_guard, effect=_correct_effect, separations=(SEPARATE_APPLICANT,),
+                      comment_required=True, fields=(FormField("reimbursed_on", "报销日期", "date"),),
+                      rule=RULE_FLOW)
+
+
 PAY_FIELDS: tuple[FormField, ...] = (
     FormField("paid_on", "支付日期", "date"),
     FormField("pay_method", "支付方式", "choice", choices=_pairs(PAY_METHODS), default="转账"),
@@ -630,6 +651,7 @@ CLAIM_WORKFLOW = Workflow(
                    effect=_sign_effect, rule=RULE_FLOW),
         *(_scan_step(state) for state in ("draft", "rejected", "submitted", "approved", "registered", "batched",
                                           "reimbursed")),
+        *(_correct_step(state) for state in ("reimbursed", "paid", "signed")),
     ),
 )
 

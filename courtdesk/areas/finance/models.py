@@ -86,7 +86,7 @@ class Batch(VersionedMixin, Base):
 
 class MonthTotal(VersionedMixin, Base):
     """月度报销汇总: what the bureau reimbursed in one month, for one department and one expense
-    category. Added to by the 登记财政局已报销 step in the same transaction (a reimbursement is final),
+    category. Added to by the 登记财政局已报销 step in the same transaction (and moved by 更正报销日期),
     so the summary register pages like any other register at any size."""
 
     __tablename__ = "finance_month_total"

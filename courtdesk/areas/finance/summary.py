@@ -1,8 +1,10 @@
 """月度报销汇总（按部门、类别）— what the district finance bureau reimbursed, month by month.
 
 The register reads :class:`MonthTotal` rows, which the 登记财政局已报销 step adds to in its own
-transaction (:func:`add_reimbursed`): a reimbursement is final, so a total once added never changes
-again, and the summary pages like any other register whatever the number of claims behind it.
+transaction (:func:`add_reimbursed`), so the summary pages like any other register whatever the
+number of claims behind it. A reimbursement date typed wrong is put right by 更正报销日期, which
+takes the claim out of the old month and adds it to the new one in one transaction
+(:func:`move_reimbursed`); a total that falls to no claim at all leaves the register.
 The month of a claim is the month the bureau reimbursed it (``reimbursed_on``); its department is
 the department it was filed for; each expense line counts under its own category.
 """
@@ -10,9 +12,10 @@ the department it was filed for; each expense line counts under its own category
 from __future__ import annotations
 
 import datetime as dt
+import zlib
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, lazyload
 
@@ -32,6 +35,21 @@ TRAVEL_ONLY = tuple(c for c in TRAVEL_CATEGORIES if c not in GENERAL_CATEGORIES)
 def add_reimbursed(session: Session, claim: ExpenseClaim) -> None:
     """Add ``claim`` (just reimbursed: ``reimbursed_on`` set) to the month's totals of its department:
     per category of its lines, one more claim, its lines and their amount."""
+    _count(session, claim, +1)
+
+
+def move_reimbursed(session: Session, claim: ExpenseClaim, day: dt.date) -> None:
+    """Move ``claim`` from the month of its ``reimbursed_on`` to the month of ``day`` (and set it)."""
+    old = claim.reimbursed_on
+    if old is not None and (old.year, old.month) == (day.year, day.month):
+        claim.reimbursed_on = day  # the same month's totals
+        return
+    _count(session, claim, -1)
+    claim.reimbursed_on = day
+    _count(session, claim, +1)
+
+
+def _count(session: Session, claim: ExpenseClaim, sign: int) -> None:
     day = claim.reimbursed_on
     if day is None:
         raise ValueError(f"{claim.number}: not reimbursed")
@@ -42,9 +60,11 @@ def add_reimbursed(session: Session, claim: ExpenseClaim) -> None:
         entry[1] += line.amount_fen
     for category, (lines, amount) in sorted(per_category.items()):
         row = _locked_row(session, f"{day:%Y-%m}", day.replace(day=1), claim.department_id, category)
-        row.claim_count += 1
-        row.line_count += lines
-        row.amount_fen += amount
+        row.claim_count += sign
+        row.line_count += sign * lines
+        row.amount_fen += sign * amount
+        if row.claim_count <= 0:  # taken out of a month: a total of no claim is no line of the summary
+            session.delete(row)
     session.flush()
 
 
@@ -55,7 +75,12 @@ def _locked_row(session: Session, month: str, start: dt.date, department_id: int
     On SQLite the write transaction already holds the database's write lock. On PostgreSQL ``FOR
     UPDATE`` serialises two workstations adding to the same row; when both find it missing, the
     second insert hits the unique key inside a savepoint and that workstation adds to the row the
-    first one created instead."""
+    first one created instead. The unique key does not catch two rows *without* a department (NULLs
+    are distinct to it), so on PostgreSQL the first insert of such a row is serialised by a
+    transaction-scoped advisory lock on (month, category)."""
+    if department_id is None and session.get_bind().dialect.name == "postgresql":
+        key = zlib.crc32(f"{MonthTotal.__tablename__}:{month}:{category}".encode())
+        session.execute(select(func.pg_advisory_xact_lock(key)))
     department = (MonthTotal.department_id.is_(None) if department_id is None
                   else MonthTotal.department_id == department_id)
     stmt = (select(MonthTotal)

@@ -164,3 +164,80 @@ def test_filters_and_who_may_open_it(db, users, tmp_path):
         assert not SUMMARY_REGISTER.can_open(users["enforcer"])
         with pytest.raises(DomainError):
             export_xlsx(s, users["enforcer"], RegisterQuery(SUMMARY_REGISTER), tmp_path / "x.xlsx")
+
+
+def test_a_reimbursement_date_typed_wrong_is_corrected_and_the_summary_follows(db, users):
+    """更正报销日期: the claim leaves the wrong month's totals and joins the right one's, in one step
+    that needs a reason; a wrong correction is refused naming the field and changes nothing."""
+    service = ClaimService(db)
+    cid = service.file(users["enforcer"], travel_data()).id
+    service.act(users["enforcer"], cid, "submit")
+    service.act(users["finance_leader"], cid, "approve", "同意")
+    service.act(users["finance"], cid, "register")
+    sent = clock.today()
+    service.send_batch(users["finance"], [cid])
+    clock.set_now(dt.datetime(2027, 1, 4, 9, 0))
+    service.act(users["finance"], cid, "reimburse", reimbursed_on=dt.date(2027, 1, 4))  # really 2026-12-31
+    december, january = _totals(db, "2026-12"), _totals(db, "2027-01")
+    assert january[("执行局", "住宿费")][0] >= 1
+
+    def refused(who, match, comment="财政局回单日期为 2026-12-31", **params):
+        with db.read() as s:
+            before = (_kept(s), s.get(ExpenseClaim, cid).reimbursed_on)
+        with pytest.raises(DomainError, match=match):
+            service.act(users[who], cid, "correct_reimbursed_on", comment, **params)
+        with db.read() as s:
+            assert (_kept(s), s.get(ExpenseClaim, cid).reimbursed_on) == before
+
+    refused("finance", "必须填写意见或理由", comment="", reimbursed_on=dt.date(2026, 12, 31))
+    refused("finance", "报销日期：与已登记的报销日期（2027-01-04）相同", reimbursed_on=dt.date(2027, 1, 4))
+    refused("finance", f"报销日期：不能早于报送日期（{sent:%Y-%m-%d}）", reimbursed_on=sent - dt.timedelta(days=1))
+    refused("finance", "报销日期：不能晚于当前时间", reimbursed_on=dt.date(2027, 1, 5))
+    refused("enforcer", "只有财务人员", reimbursed_on=dt.date(2026, 12, 31))
+
+    service.act(users["finance"], cid, "correct_reimbursed_on", "财政局回单日期为 2026-12-31",
+                reimbursed_on=dt.date(2026, 12, 31))
+    assert _grown(december, _totals(db, "2026-12")) == {
+        ("执行局", "城市间交通费"): (1, 1, 35600), ("执行局", "住宿费"): (1, 1, 68000)}
+    assert _grown(_totals(db, "2027-01"), january) == {  # what January lost
+        ("执行局", "城市间交通费"): (1, 1, 35600), ("执行局", "住宿费"): (1, 1, 68000)}
+    assert ("执行局", "住宿费") not in _totals(db, "2027-01") or january[("执行局", "住宿费")][0] > 1
+    with db.read() as s:
+        assert s.get(ExpenseClaim, cid).reimbursed_on == dt.date(2026, 12, 31)
+        assert _kept(s) == _aggregate(s)
+
+    # Once paid, the bureau's date may not be put after the payment.
+    service.act(users["cashier"], cid, "pay", paid_on=dt.date(2027, 1, 2), pay_method="转账")
+    refused("finance", "报销日期：不能晚于已支付的日期（2027-01-02）", reimbursed_on=dt.date(2027, 1, 3))
+
+
+def test_two_workstations_adding_the_first_total_without_a_department_add_to_one_row(db, users):
+    """The unique key does not hold for rows without a department (NULLs differ): while one
+    workstation has just created such a month's row, another adding to the same month and category
+    waits for it and adds to that row instead of creating a second one."""
+    import threading
+
+    from courtdesk.areas.finance import summary
+
+    month, start, got = "2031-05", dt.date(2031, 5, 1), {}
+
+    def second() -> None:
+        with db.write(users["cashier"]) as s2:
+            row = summary._locked_row(s2, month, start, None, "办公费")
+            row.claim_count += 1
+            s2.flush()
+            got["second"] = row.id
+
+    with db.write(users["finance"]) as s:
+        row = summary._locked_row(s, month, start, None, "办公费")
+        row.claim_count += 1
+        s.flush()
+        got["first"] = row.id
+        other = threading.Thread(target=second)
+        other.start()
+        other.join(0.5)  # the other workstation is at the same step meanwhile
+    other.join(30)
+    assert got["second"] == got["first"]
+    with db.read() as s:
+        rows = s.scalars(select(MonthTotal).where(MonthTotal.month == month)).all()
+    assert [(r.department_id, r.category, r.claim_count) for r in rows] == [(None, "办公费", 2)]
