@@ -78,15 +78,23 @@ FORMER_PREFIX = "原票据扫描件·"
 
 
 def retire_changed(session: Session, claim: ExpenseClaim, before: dict[int, str], after: dict[int, str]) -> None:
-    """After an edit of ``claim``'s receipts (row position → invoice number, before and after), the scan
-    of each row whose invoice number changed or which is gone is relabelled 「原票据扫描件·<old number>」:
-    it stays with the claim, but the new receipt on that row shows no scan until one is uploaded."""
+    """After an edit of ``claim``'s receipts (row position → invoice number, before and after), each
+    scan follows its receipt: a receipt that only moved to another row keeps its scan on the new row;
+    the scan of a receipt that is gone (or was replaced by another number) is relabelled
+    「原票据扫描件·<old number>」 — it stays with the claim, but the receipt now on that row shows no
+    scan until one is uploaded."""
     changed = {pos for pos, number in before.items() if after.get(pos) != number}
     if not changed or claim.id is None:
         return
+    now_at = {number: pos for pos, number in after.items() if number}
+    relabel: dict[Attachment, str] = {}  # all new labels worked out from the old ones first: rows may swap
     for att in session.scalars(select(Attachment).where(
             Attachment.entity == ENTITY, Attachment.entity_id == claim.id,
             Attachment.purpose.in_([purpose_of(pos) for pos in changed]))):
         found = _POSITION.fullmatch(att.purpose)
         if found:
-            att.purpose = f"{FORMER_PREFIX}{before[int(found.group(1))]}"[:40]
+            number = before[int(found.group(1))]
+            moved = now_at.get(number) if number else None
+            relabel[att] = purpose_of(moved) if moved is not None else f"{FORMER_PREFIX}{number}"[:40]
+    for att, purpose in relabel.items():
+        att.purpose = purpose

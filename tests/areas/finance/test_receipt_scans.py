@@ -84,3 +84,23 @@ def test_finance_uploads_until_paid_the_applicant_only_before_approval(db, users
     with pytest.raises(DomainError, match="不能执行「上传票据扫描件」"):
         service.act(users["finance"], cid, "upload_scan", receipt_no=2, scan=("b.png", PNG))
     assert CLAIM_REGISTER.lines[1] is CLAIM_RECEIPTS
+
+
+def test_a_scan_follows_its_receipt_when_an_edit_reorders_the_receipts(db, users):
+    from courtdesk.areas.finance.claims import claim_values
+
+    service = ClaimService(db)
+    cid = service.file(users["enforcer"], travel_data()).id
+    service.act(users["enforcer"], cid, "upload_scan", receipt_no=1, scan=("去程.png", PNG))
+    service.act(users["enforcer"], cid, "upload_scan", receipt_no=2, scan=("回程.png", PNG))
+    with db.read() as s:
+        values = claim_values(s.get(ExpenseClaim, cid))
+    numbers = [r["invoice_number"] for r in values["receipt_rows"]]
+    values["receipt_rows"].reverse()  # the first receipt is now the third, and the third the first
+    service.edit(users["enforcer"], cid, values, "按票据顺序重排")
+    assert _scans(db, cid) == ["—", "已上传", "已上传"]
+    with db.read() as s:
+        kept = {a.filename: a.purpose for a in attachments.list_for(s, "finance_claim", cid)}
+        after = [r["invoice_number"] for r in claim_values(s.get(ExpenseClaim, cid))["receipt_rows"]]
+    assert after == numbers[::-1]
+    assert kept == {"去程.png": "票据扫描件·第3张", "回程.png": "票据扫描件·第2张"}
