@@ -207,6 +207,7 @@ class RegisterPage(QWidget):
         # --- action bar: 新建 and the register's commands ---
         self.command_buttons: dict[str, QPushButton] = {}
         self.commands: dict[str, Command] = {}
+        self.command_tips: dict[str, str] = {}
         actions = QHBoxLayout()
         actions.addWidget(self.new_button)
         for command in spec.commands:
@@ -215,7 +216,9 @@ class RegisterPage(QWidget):
             button = QPushButton(command.label)
             tip = command.help or command.label
             need = {"one": "选中一条记录后可用", "many": "选中一条或多条记录后可用（Ctrl/Shift 多选）"}
-            button.setToolTip(tip + (f"\n{need[command.selection]}" if command.selection in need else ""))
+            tip += f"\n{need[command.selection]}" if command.selection in need else ""
+            button.setToolTip(tip)
+            self.command_tips[command.key] = tip
             button.clicked.connect(lambda _c=False, c=command: self.start_command(c))
             actions.addWidget(button)
             self.command_buttons[command.key] = button
@@ -603,9 +606,12 @@ class RegisterPage(QWidget):
                 unfit = self._unfit(command, ids) if ids else 0
                 if unfit:
                     enabled = False
-                    notes.append(f"所选记录现在不能「{command.label}」" if count == 1
-                                 else f"其中 {unfit} 条现在不能「{command.label}」")
+                    if count > 1:  # one record's own next steps are in its detail panel
+                        notes.append(f"其中 {unfit} 条现在不能「{command.label}」")
             button.setEnabled(enabled)
+            tip = self.command_tips[key]
+            button.setToolTip(tip if enabled or not command.accepts(count)
+                              else f"{tip}\n所选记录现在不能「{command.label}」")
         shown = [f"已选 {count} 条"] if count > 1 else []
         self.selection_label.setText("；".join(shown + notes))
 

@@ -202,7 +202,7 @@ def test_advance_trip_claim_batch_payout_signoff_and_the_advance_closes(qtbot, d
     click_record(qtbot, page, claim_id)
     send = page.command_buttons["send_batch"]
     assert not send.isEnabled()  # not registered yet: the batch command does not fit it
-    assert "所选记录现在不能「报送区财政局」" in page.selection_label.text()
+    assert "所选记录现在不能「报送区财政局」" in send.toolTip() and page.selection_label.text() == ""
     act(qtbot, page, "审核登记")
     wait_detail(qtbot, page, "已审核登记")
     assert "报送区财政局" not in page.detail.action_buttons  # a batch is made from the register
@@ -243,7 +243,7 @@ def test_advance_trip_claim_batch_payout_signoff_and_the_advance_closes(qtbot, d
         assert s.get(ExpenseClaim, claim_id).status == "reimbursed"
     # Still selected: the register's reload after the command finds nothing left in the batch.
     qtbot.waitUntil(lambda: not batches.command_buttons["reimburse_batch"].isEnabled(), timeout=15000)
-    assert "所选记录现在不能「登记财政局已报销」" in batches.selection_label.text()  # nothing left in it
+    assert "所选记录现在不能「登记财政局已报销」" in batches.command_buttons["reimburse_batch"].toolTip()
     shot(clerk, "f4_batches")
 
     # --- the cashier (not the clerk who checked it) pays: the difference beyond the advance ---------
@@ -317,3 +317,56 @@ def test_finance_sees_an_over_standard_line_and_registers_it_only_with_a_reason(
     assert dialog.isVisible() and "住宿费" in "\n".join(dialog.all_errors()), dialog.all_errors()
     with desk.read() as s:
         assert s.get(ExpenseClaim, claim_id).status == "approved"
+
+
+def test_finance_corrects_a_reimbursement_date_and_a_command_says_which_rows_it_does_not_fit(qtbot, desk, users):
+    """In the claims register the batch command stays disabled for a selection with a claim that is not
+    registered, and says how many do not fit; from a reimbursed claim's detail panel finance corrects
+    the bureau's date (a reason required), and the claim moves to that month's summary."""
+    from PySide6.QtCore import QItemSelection, QItemSelectionModel
+
+    from courtdesk.areas.finance.models import MonthTotal
+
+    with desk.read() as s:
+        registered = s.scalar(select(ExpenseClaim.id).where(ExpenseClaim.status == "registered",
+                                                            ExpenseClaim.applicant_id != users["finance"].id))
+        reimbursed = s.scalars(select(ExpenseClaim).where(ExpenseClaim.status == "reimbursed",
+                                                          ExpenseClaim.applicant_id != users["finance"].id)).first()
+        assert registered and reimbursed is not None and reimbursed.sent_on < reimbursed.reimbursed_on
+        claim_id, was, sent = reimbursed.id, reimbursed.reimbursed_on, reimbursed.sent_on
+    clerk = login(qtbot, desk, "finance")
+    clerk.resize(1366, 768)
+    page = clerk.open_register("finance_claim")
+    wait_table(qtbot, page)
+    send = page.command_buttons["send_batch"]
+    click_record(qtbot, page, registered)
+    qtbot.waitUntil(send.isEnabled, timeout=5000)
+    qtbot.waitUntil(lambda: page.model.row_of(claim_id) is not None, timeout=15000)
+    both = QItemSelection()
+    for rid in (registered, claim_id):
+        index = page.model.index(page.model.row_of(rid), 0)
+        both.select(index, index)
+    page.table.selectionModel().select(both, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                                       | QItemSelectionModel.SelectionFlag.Rows)
+    assert not send.isEnabled()
+    assert page.selection_label.text() == "已选 2 条；其中 1 条现在不能「报送区财政局」"
+    shot(clerk, "f7_selection_does_not_fit", qtbot, settle_ms=100)
+
+    click_record(qtbot, page, claim_id)
+    assert not send.isEnabled()
+    right = sent  # the day the bureau really reimbursed it, typed wrong at first
+
+    def fill(dialog: Any) -> None:
+        dialog.set_value("reimbursed_on", right)
+        type_text(dialog.widget("comment"), "按区财政局回单更正")
+        shot(dialog, "f8_correct_reimbursed_on")
+
+    act(qtbot, page, "更正报销日期", fill)
+    with desk.read() as s:
+        assert s.get(ExpenseClaim, claim_id).reimbursed_on == right
+        months = set(s.scalars(select(MonthTotal.month)))
+    assert f"{right:%Y-%m}" in months
+    qtbot.waitUntil(lambda: page.detail.details.history[-1].action == "更正报销日期", timeout=15000)
+    assert page.detail.details.history[-1].comment == "按区财政局回单更正" and was != right
+    shot(clerk, "f9_corrected", qtbot, settle_ms=200)
+    assert "更正报销日期" in page.detail.action_buttons  # the step may be taken again if still wrong

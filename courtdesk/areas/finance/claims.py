@@ -942,6 +942,7 @@ CLAIM_REGISTER = RegisterSpec(
         Column("approver", "审批人", _Approver.name, 8),
         Column("checker", "审核人", _Checker.name, 8),
         Column("batch", "报送批次", Batch.number, 10),
+        Column("reimbursed_on", "报销日期", ExpenseClaim.reimbursed_on, 10, "date"),
         Column("paid_on", "支付日期", ExpenseClaim.paid_on, 10, "date"),
         Column("reject", "退回原因", ExpenseClaim.reject_reason, 10),
     ),
