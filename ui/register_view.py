@@ -15,6 +15,7 @@ progress dialog and 取消 (``long``), then shows its message and previews what 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -61,6 +62,16 @@ from ui.register_model import RegisterTableModel
 from ui.widgets import guard_wheel, message
 
 SEARCH_DELAY_MS = 300
+
+
+def header_state_key(spec: RegisterSpec) -> str:
+    """Where a user's column widths and sort of a register are kept. Qt restores them by position,
+    so the key names the register's columns: after an upgrade adds or moves a column, a layout saved
+    for the old columns is not put on the wrong ones (the register opens with its default layout)."""
+    columns = hashlib.sha1("|".join(c.key for c in spec.columns).encode()).hexdigest()[:10]
+    return f"registers/{spec.key}/header/{columns}"
+
+
 #: Above this many selected rows the command buttons are not checked row by row (``Command.applies``);
 #: the run itself refuses rows that do not fit.
 FIT_CHECK_LIMIT = 2000
@@ -292,7 +303,7 @@ class RegisterPage(QWidget):
     # --- what this user's layout was last time (ui.state) -----------------------------------------
 
     def _restore_columns(self) -> None:
-        saved = state.load_bytes(self.ctx.user, f"registers/{self.spec.key}/header")
+        saved = state.load_bytes(self.ctx.user, header_state_key(self.spec))
         header = self.table.horizontalHeader()
         if saved is not None and header.restoreState(saved):
             self._columns_fitted = True  # the user's own widths, not fitted to the first rows
@@ -306,7 +317,7 @@ class RegisterPage(QWidget):
             self._columns_timer.setSingleShot(True)
             self._columns_timer.setInterval(400)
             self._columns_timer.timeout.connect(
-                lambda: state.save_bytes(self.ctx.user, f"registers/{self.spec.key}/header",
+                lambda: state.save_bytes(self.ctx.user, header_state_key(self.spec),
                                          self.table.horizontalHeader().saveState()))
         self._columns_timer.start()
 
@@ -450,7 +461,6 @@ class RegisterPage(QWidget):
         self._selection_changed()  # the rows may have changed state (a step taken, another workstation)
 
     def _page_loaded(self, _page: int) -> None:
-        self._selection_changed()  # a selected row just read can now be checked against the commands
         if self._pending_row is not None and self.model.is_loaded(self._pending_row):
             row, self._pending_row = self._pending_row, None
             self._row_selected(row)
@@ -576,13 +586,13 @@ class RegisterPage(QWidget):
 
     # --- commands -------------------------------------------------------------------------------
 
-    def selected_ids(self) -> list[int] | None:
-        """Ids of the selected rows in table order; None while a selected row is not loaded yet."""
-        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
-        ids = [self.model.record_id(r) for r in rows]
-        if any(i is None for i in ids):
-            return None
-        return [int(i) for i in ids if i is not None]
+    def selected_ids(self) -> list[int]:
+        """Ids of the selected rows in table order, from the view's id snapshot (a selected row whose
+        page is not read yet counts too; a record gone since is refused by the command's checks)."""
+        ids = self.model.ids
+        ranges = self.table.selectionModel().selection()
+        rows = sorted({row for r in ranges for row in range(r.top(), r.bottom() + 1)})
+        return [int(ids[row]) for row in rows if row < len(ids)]
 
     def selected_count(self) -> int:
         """Selected rows, counted from the selection's ranges (Ctrl+A on a million rows stays quick)."""
@@ -603,7 +613,7 @@ class RegisterPage(QWidget):
             enabled = command.accepts(count)
             if enabled and command.applies is not None and count <= FIT_CHECK_LIMIT:
                 ids = self.selected_ids() if ids is None else ids
-                unfit = self._unfit(command, ids) if ids else 0
+                unfit = self._unfit(command, ids)
                 if unfit:
                     enabled = False
                     if count > 1:  # one record's own next steps are in its detail panel
@@ -625,9 +635,6 @@ class RegisterPage(QWidget):
     def start_command(self, command: Command) -> FormDialog | None:
         """Open the command's form for the current selection (refusals of the selection in a message)."""
         ids = self.selected_ids()
-        if ids is None:
-            message(self, command.label, "所选的行还在读取中，请稍候再试")
-            return None
         user = self.ctx.user
         try:
             with self.ctx.db.read() as s:

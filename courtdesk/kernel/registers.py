@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, DateTime, Integer, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, DateTime, Integer, Select, and_, distinct, func, or_
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
@@ -346,9 +346,10 @@ def unfit_count(session: Session, actor: User, spec: RegisterSpec, command: Comm
     if condition is None:
         return 0
     model_id = spec.model.id  # type: ignore[attr-defined]
-    fit = session.scalar(select(func.count()).select_from(spec.model)
-                         .where(model_id.in_(sorted(chosen)), condition))
-    return len(chosen) - int(fit or 0)
+    # Over the register's own base (its joins): a rule may name a joined table's column.
+    stmt = (spec.base().with_only_columns(func.count(distinct(model_id)))
+            .where(model_id.in_(sorted(chosen)), condition))
+    return len(chosen) - int(session.scalar(stmt) or 0)
 
 
 def command_fields(session: Session, actor: User, spec: RegisterSpec, command: Command,

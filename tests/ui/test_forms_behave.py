@@ -7,7 +7,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QPoint, QPointF, Qt
+from PySide6.QtCore import QByteArray, QCoreApplication, QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication, QComboBox, QDateEdit, QLineEdit, QSpinBox
 
@@ -174,3 +174,38 @@ def test_each_user_gets_back_their_column_widths_sort_and_detail_width(qtbot: An
     other.open_register("seal_use")
     wait_table(qtbot, other.pages["seal_use"])
     assert other.pages["seal_use"].table.horizontalHeader().sectionSize(2) != 333
+
+
+def test_a_layout_saved_for_other_columns_is_not_put_on_the_wrong_ones(qtbot: Any, desk: Any) -> None:
+    """Qt restores a header by position: a layout saved before an upgrade added a column would give
+    the old widths and sort to the columns after it. It is kept under the register's columns."""
+    import dataclasses
+
+    from tests.ui.conftest import login, wait_table
+    from ui import state
+    from ui.register_view import header_state_key
+
+    window = login(qtbot, desk, "clerk")
+    window.open_register("seal_use")
+    page = window.pages["seal_use"]
+    wait_table(qtbot, page)
+    page.table.horizontalHeader().resizeSection(2, 333)
+    page.table.sortByColumn(3, Qt.SortOrder.AscendingOrder)
+    qtbot.wait(600)  # saved 0.4 s after the last change
+    spec = page.spec
+    saved = state.load_bytes(page.ctx.user, header_state_key(spec))
+    assert saved is not None
+    window.close()
+    # The same bytes as if saved by the version before a column was added, and nothing for today's.
+    older = dataclasses.replace(spec, columns=spec.columns[:-1])
+    assert header_state_key(older) != header_state_key(spec)
+    state.save_bytes(page.ctx.user, header_state_key(older), saved)
+    state.save_bytes(page.ctx.user, header_state_key(spec), QByteArray())
+
+    again = login(qtbot, desk, "clerk")
+    again.open_register("seal_use")
+    page = again.pages["seal_use"]
+    wait_table(qtbot, page)
+    header = page.table.horizontalHeader()
+    assert header.sectionSize(2) != 333
+    assert header.sortIndicatorSection() != 3  # the register's own default sort

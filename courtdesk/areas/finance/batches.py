@@ -191,7 +191,7 @@ def _reimbursable(actor: User) -> ColumnElement[bool]:
     (the step's own rule and separations: not the applicant of one of them)."""
     waiting = and_(ExpenseClaim.batch_id == Batch.id, ExpenseClaim.status == WAITING)
     may = claims.CLAIM_WORKFLOW.available_where("reimburse")(actor)
-    return and_(exists().where(waiting), ~exists().where(waiting, ~may))
+    return and_(exists().where(waiting).correlate(Batch), ~exists().where(waiting, ~may).correlate(Batch))
 
 
 REIMBURSE_BATCH = Command(
