@@ -26,7 +26,8 @@ from courtdesk.kernel.rules import Rule
 #: Who may take a step: a :class:`~courtdesk.kernel.rules.Rule` (one definition for the button and
 #: for SQL filters, see :meth:`Workflow.available_where`) or a plain ``(actor, record) -> bool``.
 Check = Rule | Callable[[User, Any], bool]
-#: Guards and effects get ``values``: the transition's ``fields`` cleaned (typed) plus ``comment``.
+#: Guards and effects get ``values``: the transition's ``fields`` cleaned (typed) plus ``comment``; an
+#: effect may rewrite ``values["comment"]`` to record with the step what it changed (old → new).
 Hook = Callable[[Session, User, Any, dict[str, Any]], None]
 
 
@@ -188,6 +189,7 @@ class Workflow:
             t.guard(session, actor, record, values)
         if t.effect:
             t.effect(session, actor, record, values)
+        comment = str(values.get("comment") or "")  # an effect may say what it changed (a 更正 step)
         record.status = t.target
         audit.hint(session, record, t.action, comment)
         step = WorkflowStep(

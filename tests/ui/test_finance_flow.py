@@ -367,6 +367,6 @@ def test_finance_corrects_a_reimbursement_date_and_a_command_says_which_rows_it_
         months = set(s.scalars(select(MonthTotal.month)))
     assert f"{right:%Y-%m}" in months
     qtbot.waitUntil(lambda: page.detail.details.history[-1].action == "更正报销日期", timeout=15000)
-    assert page.detail.details.history[-1].comment == "按区财政局回单更正" and was != right
+    assert page.detail.details.history[-1].comment == f"报销日期由 {was:%Y-%m-%d} 更正为 {right:%Y-%m-%d}；按区财政局回单更正"
     shot(clerk, "f9_corrected", qtbot, settle_ms=200)
     assert "更正报销日期" in page.detail.action_buttons  # the step may be taken again if still wrong

@@ -558,7 +558,9 @@ def _correct_guard(session: Session, actor: User, claim: ExpenseClaim, values: d
 
 
 def _correct_effect(session: Session, actor: User, claim: ExpenseClaim, values: dict[str, Any]) -> None:
-    summary.move_reimbursed(session, claim, values["reimbursed_on"])  # 月度报销汇总 follows, same transaction
+    was, day = claim.reimbursed_on, values["reimbursed_on"]
+    summary.move_reimbursed(session, claim, day)  # 月度报销汇总 follows, same transaction
+    values["comment"] = f"报销日期由 {was:%Y-%m-%d} 更正为 {day:%Y-%m-%d}；{values['comment']}"
 
 
 def _correct_step(state: str) -> Transition:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from courtdesk.kernel.models.base import Base, VersionedMixin
@@ -93,6 +93,10 @@ class MonthTotal(VersionedMixin, Base):
     __label__ = "月度报销汇总"
     __table_args__ = (
         UniqueConstraint("month", "department_id", "category"),
+        # The key above does not hold where department_id is NULL (NULLs differ): one row per month
+        # and category for the claims without a department, too.
+        Index("uq_finance_month_total_no_department", "month", "category", unique=True,
+              sqlite_where=text("department_id IS NULL"), postgresql_where=text("department_id IS NULL")),
         Index("ix_finance_month_total_month", "month_start", "id"),
     )
 

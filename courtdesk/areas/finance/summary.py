@@ -12,10 +12,9 @@ the department it was filed for; each expense line counts under its own category
 from __future__ import annotations
 
 import datetime as dt
-import zlib
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, lazyload
 
@@ -23,7 +22,7 @@ from courtdesk.areas.finance import advances
 from courtdesk.areas.finance.categories import GENERAL_CATEGORIES, TRAVEL_CATEGORIES
 from courtdesk.areas.finance.models import ExpenseClaim, MonthTotal
 from courtdesk.kernel import clock
-from courtdesk.kernel.errors import Busy
+from courtdesk.kernel.errors import Busy, DomainError
 from courtdesk.kernel.models.people import Department
 from courtdesk.kernel.registers import Column, Filter, RegisterSpec
 
@@ -35,52 +34,74 @@ TRAVEL_ONLY = tuple(c for c in TRAVEL_CATEGORIES if c not in GENERAL_CATEGORIES)
 def add_reimbursed(session: Session, claim: ExpenseClaim) -> None:
     """Add ``claim`` (just reimbursed: ``reimbursed_on`` set) to the month's totals of its department:
     per category of its lines, one more claim, its lines and their amount."""
-    _count(session, claim, +1)
-
-
-def move_reimbursed(session: Session, claim: ExpenseClaim, day: dt.date) -> None:
-    """Move ``claim`` from the month of its ``reimbursed_on`` to the month of ``day`` (and set it)."""
-    old = claim.reimbursed_on
-    if old is not None and (old.year, old.month) == (day.year, day.month):
-        claim.reimbursed_on = day  # the same month's totals
-        return
-    _count(session, claim, -1)
-    claim.reimbursed_on = day
-    _count(session, claim, +1)
-
-
-def _count(session: Session, claim: ExpenseClaim, sign: int) -> None:
-    day = claim.reimbursed_on
-    if day is None:
-        raise ValueError(f"{claim.number}: not reimbursed")
-    per_category: dict[str, list[int]] = {}
-    for line in claim.lines:
-        entry = per_category.setdefault(line.category, [0, 0])
-        entry[0] += 1
-        entry[1] += line.amount_fen
-    for category, (lines, amount) in sorted(per_category.items()):
-        row = _locked_row(session, f"{day:%Y-%m}", day.replace(day=1), claim.department_id, category)
-        row.claim_count += sign
-        row.line_count += sign * lines
-        row.amount_fen += sign * amount
-        if row.claim_count <= 0:  # taken out of a month: a total of no claim is no line of the summary
-            session.delete(row)
+    day = _day(claim)
+    for category, (lines, amount) in _per_category(claim).items():
+        row = _locked_row(session, day, claim.department_id, category)
+        row.claim_count += 1
+        row.line_count += lines
+        row.amount_fen += amount
     session.flush()
 
 
-def _locked_row(session: Session, month: str, start: dt.date, department_id: int | None,
-                category: str) -> MonthTotal:
-    """The total of (month, department, category), created if missing, locked for this transaction.
+def move_reimbursed(session: Session, claim: ExpenseClaim, day: dt.date) -> None:
+    """Move ``claim`` from the month of its ``reimbursed_on`` to the month of ``day`` (and set it).
+
+    The rows of both months are locked first, in (month, category) order, so two corrections in
+    opposite directions at two workstations wait for each other instead of deadlocking. A total
+    left with no claim leaves the register; one that would go below zero (it never held the claim)
+    refuses the correction."""
+    old = _day(claim)
+    if (old.year, old.month) == (day.year, day.month):
+        claim.reimbursed_on = day  # the same month's totals
+        return
+    per_category = _per_category(claim)
+    locked = {(start, category): _locked_row(session, start, claim.department_id, category,
+                                             create=start != old.replace(day=1))
+              for start, category in sorted((d.replace(day=1), c) for d in (old, day) for c in per_category)}
+    for category, (lines, amount) in per_category.items():
+        was = locked[(old.replace(day=1), category)]
+        was.claim_count -= 1
+        was.line_count -= lines
+        was.amount_fen -= amount
+        if min(was.claim_count, was.line_count) < 0:
+            raise DomainError(f"报销日期：{was.month} 的月度报销汇总（{category}）中没有报销单 {claim.number}，"
+                              "不能更正；请系统管理员核对汇总", field="报销日期")
+        if (was.claim_count, was.line_count, was.amount_fen) == (0, 0, 0):
+            session.delete(was)  # a total of no claim is no line of the summary
+        now = locked[(day.replace(day=1), category)]
+        now.claim_count += 1
+        now.line_count += lines
+        now.amount_fen += amount
+    claim.reimbursed_on = day
+    session.flush()
+
+
+def _day(claim: ExpenseClaim) -> dt.date:
+    if claim.reimbursed_on is None:
+        raise ValueError(f"{claim.number}: not reimbursed")
+    return claim.reimbursed_on
+
+
+def _per_category(claim: ExpenseClaim) -> dict[str, tuple[int, int]]:
+    """Category → (lines, amount in fen) of the claim's lines, in category order."""
+    out: dict[str, tuple[int, int]] = {}
+    for line in claim.lines:
+        lines, amount = out.get(line.category, (0, 0))
+        out[line.category] = (lines + 1, amount + line.amount_fen)
+    return dict(sorted(out.items()))
+
+
+def _locked_row(session: Session, day: dt.date, department_id: int | None, category: str, *,
+                create: bool = True) -> MonthTotal:
+    """The total of (the month of ``day``, department, category), created if missing (``create``;
+    else a missing total is refused), locked for this transaction.
 
     On SQLite the write transaction already holds the database's write lock. On PostgreSQL ``FOR
     UPDATE`` serialises two workstations adding to the same row; when both find it missing, the
-    second insert hits the unique key inside a savepoint and that workstation adds to the row the
-    first one created instead. The unique key does not catch two rows *without* a department (NULLs
-    are distinct to it), so on PostgreSQL the first insert of such a row is serialised by a
-    transaction-scoped advisory lock on (month, category)."""
-    if department_id is None and session.get_bind().dialect.name == "postgresql":
-        key = zlib.crc32(f"{MonthTotal.__tablename__}:{month}:{category}".encode())
-        session.execute(select(func.pg_advisory_xact_lock(key)))
+    second insert waits on the unique key (for rows without a department, the partial unique index)
+    and, inside a savepoint, fails once the first commits; that workstation then adds to the row
+    the first one created instead."""
+    month, start = f"{day:%Y-%m}", day.replace(day=1)
     department = (MonthTotal.department_id.is_(None) if department_id is None
                   else MonthTotal.department_id == department_id)
     stmt = (select(MonthTotal)
@@ -92,6 +113,9 @@ def _locked_row(session: Session, month: str, start: dt.date, department_id: int
         row = session.scalars(stmt).first()
         if row is not None:
             return row
+        if not create:
+            raise DomainError(f"报销日期：{month} 的月度报销汇总中没有「{category}」一项，不能从中扣除；"
+                              "请系统管理员核对汇总", field="报销日期")
         row = MonthTotal(month=month, month_start=start, department_id=department_id, category=category,
                          claim_count=0, line_count=0, amount_fen=0)
         try:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from courtdesk.areas.finance.claims import ClaimService
 from courtdesk.areas.finance.models import ExpenseClaim, ExpenseLine, MonthTotal
 from courtdesk.areas.finance.summary import SUMMARY_REGISTER
-from courtdesk.kernel import clock, printing
+from courtdesk.kernel import clock, printing, workflow
 from courtdesk.kernel.errors import DomainError
 from courtdesk.kernel.exporting import export_xlsx
 from courtdesk.kernel.models.people import Department
@@ -205,6 +205,15 @@ def test_a_reimbursement_date_typed_wrong_is_corrected_and_the_summary_follows(d
     with db.read() as s:
         assert s.get(ExpenseClaim, cid).reimbursed_on == dt.date(2026, 12, 31)
         assert _kept(s) == _aggregate(s)
+        step = workflow.history(s, "finance_claim", cid)[-1]
+    assert (step.action, step.comment) == ("correct_reimbursed_on",
+                                           "报销日期由 2027-01-04 更正为 2026-12-31；财政局回单日期为 2026-12-31")
+
+    # A summary that never held the claim (changed behind the app's back) refuses to go below zero.
+    with db.write(users["admin"]) as s:
+        for row in s.scalars(select(MonthTotal).where(MonthTotal.month == "2026-12")):
+            s.delete(row)
+    refused("finance", "报销日期：2026-12 的月度报销汇总中没有", reimbursed_on=dt.date(2027, 1, 2))
 
     # Once paid, the bureau's date may not be put after the payment.
     service.act(users["cashier"], cid, "pay", paid_on=dt.date(2027, 1, 2), pay_method="转账")
@@ -219,17 +228,17 @@ def test_two_workstations_adding_the_first_total_without_a_department_add_to_one
 
     from courtdesk.areas.finance import summary
 
-    month, start, got = "2031-05", dt.date(2031, 5, 1), {}
+    month, day, got = "2031-05", dt.date(2031, 5, 20), {}
 
     def second() -> None:
         with db.write(users["cashier"]) as s2:
-            row = summary._locked_row(s2, month, start, None, "办公费")
+            row = summary._locked_row(s2, day, None, "办公费")
             row.claim_count += 1
             s2.flush()
             got["second"] = row.id
 
     with db.write(users["finance"]) as s:
-        row = summary._locked_row(s, month, start, None, "办公费")
+        row = summary._locked_row(s, day, None, "办公费")
         row.claim_count += 1
         s.flush()
         got["first"] = row.id
