@@ -294,6 +294,11 @@ NOTICE_FIELDS: tuple[FormField, ...] = (
 NOTIFY_FIELDS: tuple[FormField, ...] = (FormField("notified_on", "告知日期", "date", required=False),)
 
 
+def in_force_clause() -> ColumnElement[bool]:
+    """Measures still in force today (在控, term not over): the SQL side of :func:`_check_notifiable`."""
+    return and_(Seizure.status == "active", Seizure.end_date >= clock.today())
+
+
 def _check_notifiable(seizure: Seizure) -> None:
     """Only a measure still in force can be told to the applicant (who may still apply for renewal)."""
     if seizure.status != "active":
@@ -495,6 +500,7 @@ NOTICE_COMMAND = Command(
     run=_notice_run,
     intro=_notice_intro,
     ok_text="生成并预览",
+    applies=lambda actor: in_force_clause(),
     help="把选中的同一案件在控的查封、扣押、冻结写入一份查封措施告知笔录（按住 Ctrl 或 Shift 多选）",
 )
 
@@ -694,8 +700,7 @@ SEIZURE_REGISTER = RegisterSpec(
         Filter("my_within_15", "我的 15 天内到期", _mine(lambda: within_clause(rules.RENEWAL_NOTICE_DAYS))),
         Filter("my_within_30", "我的 30 天内到期", _mine(lambda: within_clause(rules.RADAR_DAYS))),
         Filter("my_expired", f"我的{EXPIRED}", _mine(expired_clause)),
-        Filter("active", "在控（未到期）", lambda a: and_(Seizure.status == "active",
-                                                      Seizure.end_date >= clock.today())),
+        Filter("active", "在控（未到期）", lambda a: in_force_clause()),
         Filter("not_notified", "在控未告知", lambda a: and_(Seizure.status == "active", Seizure.notified_on.is_(None))),
         Filter("renewed", "已续行", lambda a: Seizure.renewals > 0),
         Filter("released", "已解除", lambda a: Seizure.status == "released"),

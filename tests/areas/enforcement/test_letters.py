@@ -253,6 +253,14 @@ def test_recording_several_sends_is_all_or_nothing(db, users, today, case):
     with pytest.raises(ValidationError, match=r"执调字第\d{4}号（.+）— 邮寄单号：邮寄的调查函须登记邮寄单号"):
         service.record_sent(users["enforcer"], ids, receipts={ids[0]: "1150000000009", ids[1]: "1150000000010"})
     assert row_counts(db) == before
+    # 批量登记寄出 fits letters waiting to be sent, for enforcement staff only; not one already sent.
+    from courtdesk.areas.enforcement.letters import BATCH_SEND
+
+    spec = registers.get("outgoing_letter")
+    service.record_sent(users["enforcer"], [ids[0]], receipts={ids[0]: "1150000000009"})
+    with db.read() as s:
+        assert registers.unfit_count(s, users["enforcer"], spec, BATCH_SEND, ids[1:]) == 0
+        assert registers.unfit_count(s, users["enforcer"], spec, BATCH_SEND, ids) == 1
 
 
 def test_the_reference_list_of_units_loads_once_and_units_are_editable(db, users):

@@ -266,3 +266,10 @@ def test_bad_transcripts_are_refused(db, users, today, case):
     with pytest.raises(ValidationError, match="查封措施：「被执行人名下财产」已解除，不能再告知"):
         service.create_notice(users["enforcer"], case.id, [gone.id])
     assert row_counts(db) == before
+    # The 生成告知笔录 button is not enabled for a selection with the released measure in it.
+    from courtdesk.areas.enforcement.seizures import NOTICE_COMMAND
+
+    spec = registers.get("seizure")
+    with db.read() as s:
+        assert registers.unfit_count(s, users["enforcer"], spec, NOTICE_COMMAND, [mine.id]) == 0
+        assert registers.unfit_count(s, users["enforcer"], spec, NOTICE_COMMAND, [mine.id, gone.id]) == 1
