@@ -214,8 +214,9 @@ REIMBURSE_BATCH = Command(
 def _dashboard(session: Session, actor: User) -> list[DashboardItem]:
     if not _may_reimburse(actor):
         return []
-    count = RegisterQuery(BATCH_REGISTER, filter_key="waiting").count(session, actor)
-    return [DashboardItem("待区财政局报销的批次", count, REGISTER_KEY, "waiting", False)]
+    # The batches whose 登记财政局已报销 this user can take (not one with their own claim in it).
+    count = RegisterQuery(BATCH_REGISTER, filter_key="to_reimburse").count(session, actor)
+    return [DashboardItem("待区财政局报销的批次", count, REGISTER_KEY, "to_reimburse", False)]
 
 
 BATCH_REGISTER = RegisterSpec(
@@ -239,6 +240,7 @@ BATCH_REGISTER = RegisterSpec(
     default_sort=("id", True),
     filters=(
         Filter("waiting", "待财政局报销", lambda a: _waiting() > 0),
+        Filter("to_reimburse", "待我登记已报销", _reimbursable),
         Filter("done", DONE, lambda a: and_(_claims() > 0, _waiting() == 0)),
     ),
     visible_to=advances.FINANCE_WIDE,

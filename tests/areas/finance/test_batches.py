@@ -230,6 +230,12 @@ def test_the_commands_are_enabled_only_for_rows_they_can_be_run_on(db, users):
     assert unfit("finance", BATCH_REGISTER, REIMBURSE_BATCH, [other]) == 0
     assert unfit("finance", BATCH_REGISTER, REIMBURSE_BATCH, [with_own]) == 1  # her own claim is in it
     assert unfit("cashier", BATCH_REGISTER, REIMBURSE_BATCH, [with_own]) == 0
+    with db.read() as s:  # and her 待办 lists only the batch she can record
+        listed = {who: set(RegisterQuery(BATCH_REGISTER, filter_key="to_reimburse").ids(s, users[who]))
+                  for who in ("finance", "cashier")}
+        counts = {who: next(i.count for i in BATCH_REGISTER.dashboard(s, users[who])) for who in listed}
+    assert {with_own, other} & listed["finance"] == {other} and {with_own, other} <= listed["cashier"]
+    assert counts["cashier"] == counts["finance"] + 1
     run_command(db, users["finance"], BATCH_REGISTER, REIMBURSE_BATCH, [other], {"reimbursed_on": TODAY})
     assert unfit("finance", BATCH_REGISTER, REIMBURSE_BATCH, [other]) == 1  # nothing left to reimburse
 
