@@ -9,6 +9,7 @@ a million rows never has to fit in memory.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import threading
 from array import array
 from collections.abc import Callable, Iterator, Sequence
@@ -419,6 +420,7 @@ def _escape_like(term: str) -> str:
 #: Ids fetched per round trip by :meth:`RegisterQuery.ids`; ids per ``IN (…)`` in :meth:`RegisterQuery.rows_for`
 #: (well under SQLite's and PostgreSQL's bound-parameter limits).
 _ID_BATCH = 20_000
+_first = operator.itemgetter(0)
 _IN_BATCH = 500
 
 
@@ -511,10 +513,22 @@ class RegisterQuery:
         model_id = self.spec.model.id  # type: ignore[attr-defined]
         stmt = self.statement(actor).with_only_columns(model_id, maintain_column_froms=True)
         out: array[int] = array("q")
+        conn = session.connection()
+        if conn.dialect.name == "sqlite":
+            # Straight from the DBAPI cursor (SQLAlchemy binds the parameters; an integer column needs
+            # no result processing): building a result row per id cost ~4× the query itself (200,000
+            # claims: 0.2 s instead of 0.8 s). SQLite has no server-side result to stream.
+            result = conn.execute(stmt)
+            try:
+                cursor = result.cursor
+                while chunk := cursor.fetchmany(_ID_BATCH):
+                    out.extend(map(_first, chunk))
+            finally:
+                result.close()
+            return out
         # Core, not ORM execution: a million plain integers come back ~4× faster without ORM rows;
         # streamed, so PostgreSQL does not buffer the whole result first.
-        result = session.connection().execute(
-            stmt, execution_options={"stream_results": True, "yield_per": _ID_BATCH})
+        result = conn.execute(stmt, execution_options={"stream_results": True, "yield_per": _ID_BATCH})
         try:
             for chunk in result.scalars().partitions(_ID_BATCH):
                 out.extend(chunk)
