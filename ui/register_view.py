@@ -606,6 +606,10 @@ class RegisterPage(QWidget):
         """Enable each command whose selection fits: the right number of rows and, for a command
         with ``applies``, every selected row one it can be run on now (say how many cannot)."""
         count = self.selected_count()
+        if self.command_progress is not None:  # a long command is running: no second one meanwhile
+            for button in self.command_buttons.values():
+                button.setEnabled(False)
+            return
         notes: list[str] = []
         ids: list[int] | None = None
         for key, button in self.command_buttons.items():
