@@ -238,6 +238,7 @@ class RecordDetailPanel(QWidget):
         self.details: RecordDetails | None = None
         self.last_document: str | None = None
         self._generation = 0
+        self._answered = 0  # the last generation whose load came back (loaded or failed)
         self.setMinimumWidth(300)
 
         self.heading = QLabel("请在左侧表格中选择一条记录")
@@ -364,6 +365,11 @@ class RecordDetailPanel(QWidget):
 
     # --- showing a record -----------------------------------------------------------------------
 
+    @property
+    def loading(self) -> bool:
+        """Whether the record shown is still being (re)read: ``details`` may be the previous read."""
+        return self.record_id is not None and self._answered != self._generation
+
     def clear(self) -> None:
         self.record_id = None
         self.details = None
@@ -405,11 +411,13 @@ class RecordDetailPanel(QWidget):
 
     def _failed(self, gen: int, exc: BaseException) -> None:
         if gen == self._generation:
+            self._answered = gen
             self.error.show_message(f"读取记录失败：{exc}")
 
     def _loaded(self, gen: int, details: RecordDetails | None) -> None:
         if gen != self._generation:
             return
+        self._answered = gen
         if details is None:
             self.heading.setText("该记录已不存在")
             self.details = None

@@ -126,8 +126,11 @@ def click_record(qtbot: Any, page: Any, record_id: int) -> None:
     """Click the row of a record and wait until the detail panel has loaded it."""
     qtbot.waitUntil(lambda: page.model.row_of(record_id) is not None, timeout=15000)
     click_row(qtbot, page, page.model.row_of(record_id))
+    # Not just any details of this record: the read the click started (the panel may still hold an
+    # earlier read of the same record, with the buttons of its state then).
     qtbot.waitUntil(
-        lambda: page.detail.details is not None and page.detail.details.record_id == record_id, timeout=15000
+        lambda: not page.detail.loading and page.detail.details is not None
+        and page.detail.details.record_id == record_id, timeout=15000
     )
 
 

@@ -107,8 +107,8 @@ def act(qtbot: Any, page: Any, label: str, fill: Any = None) -> Any:
 
 
 def wait_detail(qtbot: Any, page: Any, status: str) -> None:
-    qtbot.waitUntil(lambda: page.detail.details is not None and page.detail.details.status == status,
-                    timeout=15000)
+    qtbot.waitUntil(lambda: not page.detail.loading and page.detail.details is not None
+                    and page.detail.details.status == status, timeout=15000)
 
 
 def dashboard_counts(qtbot: Any, window: Any) -> dict[str, int]:
