@@ -38,7 +38,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.exc import SQLAlchemyError
 
 from courtdesk.kernel import clock
 from courtdesk.kernel.errors import DomainError
@@ -75,6 +74,12 @@ def header_state_key(spec: RegisterSpec) -> str:
 #: Above this many selected rows the command buttons are not checked row by row (``Command.applies``);
 #: the run itself refuses rows that do not fit.
 FIT_CHECK_LIMIT = 2000
+
+
+def _unfit_counts(db: Any, actor: Any, spec: RegisterSpec, commands: list[Command], ids: list[int]) -> dict[str, int]:
+    """Worker side: per command, how many of the selected rows it cannot be run on now."""
+    with db.read() as s:
+        return {c.key: unfit_count(s, actor, spec, c, ids) for c in commands}
 #: The detail panel's width until the user drags it (then remembered per user and register).
 DETAIL_WIDTH = 380
 _NO_DATE = QDate(2000, 1, 1)
@@ -149,6 +154,7 @@ class RegisterPage(QWidget):
         self._select_id: int | None = None
         self._query_changed = False
         self._pending_row: int | None = None
+        self._fit_generation = 0  # the selection whose command check is awaited
         self._columns_fitted = False
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -604,37 +610,46 @@ class RegisterPage(QWidget):
 
     def _selection_changed(self) -> None:
         """Enable each command whose selection fits: the right number of rows and, for a command
-        with ``applies``, every selected row one it can be run on now (say how many cannot)."""
+        with ``applies``, every selected row one it can be run on now. That check is a query, run in
+        a worker; such a button waits disabled for its answer (and the page says how many rows do
+        not fit)."""
         count = self.selected_count()
+        self._fit_generation += 1
         if self.command_progress is not None:  # a long command is running: no second one meanwhile
             for button in self.command_buttons.values():
                 button.setEnabled(False)
             return
-        notes: list[str] = []
-        ids: list[int] | None = None
+        checks: list[Command] = []
         for key, button in self.command_buttons.items():
             command = self.commands[key]
             enabled = command.accepts(count)
             if enabled and command.applies is not None and count <= FIT_CHECK_LIMIT:
-                ids = self.selected_ids() if ids is None else ids
-                unfit = self._unfit(command, ids)
-                if unfit:
-                    enabled = False
-                    if count > 1:  # one record's own next steps are in its detail panel
-                        notes.append(f"其中 {unfit} 条现在不能「{command.label}」")
+                checks.append(command)
+                enabled = False  # until the check answers
             button.setEnabled(enabled)
-            tip = self.command_tips[key]
-            button.setToolTip(tip if enabled or not command.accepts(count)
-                              else f"{tip}\n所选记录现在不能「{command.label}」")
+            button.setToolTip(self.command_tips[key])
+        self.selection_label.setText(f"已选 {count} 条" if count > 1 else "")
+        if checks:
+            gen = self._fit_generation
+            workers.run_task(
+                _unfit_counts, self.ctx.db, self.ctx.user, self.spec, checks, self.selected_ids(), owner=self,
+                on_done=lambda unfit: self._fitted(gen, count, unfit),
+                # the file is busy: leave the buttons to the run, which refuses with its reason
+                on_error=lambda _exc: self._fitted(gen, count, {c.key: 0 for c in checks}))
+
+    def _fitted(self, gen: int, count: int, unfit: dict[str, int]) -> None:
+        if gen != self._fit_generation or self.command_progress is not None:
+            return  # the selection changed meanwhile, or a command started
+        notes: list[str] = []
+        for key, n in unfit.items():
+            command, button = self.commands[key], self.command_buttons[key]
+            button.setEnabled(n == 0)
+            if n:
+                button.setToolTip(f"{self.command_tips[key]}\n所选记录现在不能「{command.label}」")
+                if count > 1:  # one record's own next steps are in its detail panel
+                    notes.append(f"其中 {n} 条现在不能「{command.label}」")
         shown = [f"已选 {count} 条"] if count > 1 else []
         self.selection_label.setText("；".join(shown + notes))
-
-    def _unfit(self, command: Command, ids: list[int]) -> int:
-        try:
-            with self.ctx.db.read() as s:
-                return unfit_count(s, self.ctx.user, self.spec, command, ids)
-        except SQLAlchemyError:
-            return 0  # the file is busy: leave the button to the run, which refuses with its reason
 
     def start_command(self, command: Command) -> FormDialog | None:
         """Open the command's form for the current selection (refusals of the selection in a message)."""

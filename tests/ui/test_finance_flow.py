@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 
 from courtdesk.areas.finance.models import Advance, Batch, ExpenseClaim
 from courtdesk.kernel import clock
-from tests.ui.conftest import click_record, fill_cell, login, type_text, wait_ops, wait_table
+from tests.ui.conftest import click_record, fill_cell, idle, login, type_text, wait_ops, wait_table
 from tests.ui.test_enforcement_flow import choose, shot
 from tests.ui.test_letters_flow import act, type_number, wait_detail
 
@@ -201,6 +201,7 @@ def test_advance_trip_claim_batch_payout_signoff_and_the_advance_closes(qtbot, d
     wait_table(qtbot, page)
     click_record(qtbot, page, claim_id)
     send = page.command_buttons["send_batch"]
+    idle(qtbot)  # the selection is checked against the command in a worker
     assert not send.isEnabled()  # not registered yet: the batch command does not fit it
     assert "所选记录现在不能「报送区财政局」" in send.toolTip() and page.selection_label.text() == ""
     act(qtbot, page, "审核登记")
@@ -214,6 +215,7 @@ def test_advance_trip_claim_batch_payout_signoff_and_the_advance_closes(qtbot, d
     page.set_filter("to_batch")
     qtbot.waitUntil(lambda: page.model.query.filter_key == "to_batch" and not page.model.loading, timeout=15000)
     click_record(qtbot, page, claim_id)
+    idle(qtbot)  # the selection is checked against the command in a worker
     assert send.isEnabled() and "不能" not in page.selection_label.text()
     batches_before = count(desk, Batch)
     qtbot.mouseClick(send, Qt.MouseButton.LeftButton)
@@ -348,11 +350,13 @@ def test_finance_corrects_a_reimbursement_date_and_a_command_says_which_rows_it_
         both.select(index, index)
     page.table.selectionModel().select(both, QItemSelectionModel.SelectionFlag.ClearAndSelect
                                        | QItemSelectionModel.SelectionFlag.Rows)
+    idle(qtbot)  # the selection is checked against the command in a worker
     assert not send.isEnabled()
     assert page.selection_label.text() == "已选 2 条；其中 1 条现在不能「报送区财政局」"
     shot(clerk, "f7_selection_does_not_fit", qtbot, settle_ms=100)
 
     click_record(qtbot, page, claim_id)
+    idle(qtbot)
     assert not send.isEnabled()
     right = sent  # the day the bureau really reimbursed it, typed wrong at first
 
