@@ -244,8 +244,9 @@ def test_advance_trip_claim_batch_payout_signoff_and_the_advance_closes(qtbot, d
     with desk.read() as s:
         assert s.get(ExpenseClaim, claim_id).status == "reimbursed"
     # Still selected: the register's reload after the command finds nothing left in the batch.
-    qtbot.waitUntil(lambda: not batches.command_buttons["reimburse_batch"].isEnabled(), timeout=15000)
-    assert "所选记录现在不能「登记财政局已报销」" in batches.command_buttons["reimburse_batch"].toolTip()
+    reimburse = batches.command_buttons["reimburse_batch"]
+    qtbot.waitUntil(lambda: "所选记录现在不能「登记财政局已报销」" in reimburse.toolTip(), timeout=15000)
+    assert not reimburse.isEnabled()
     shot(clerk, "f4_batches")
 
     # --- the cashier (not the clerk who checked it) pays: the difference beyond the advance ---------
