@@ -235,6 +235,7 @@ def test_advance_trip_claim_batch_payout_signoff_and_the_advance_closes(qtbot, d
     batches = clerk.open_register("finance_batch")
     wait_table(qtbot, batches)
     click_record(qtbot, batches, batch_id)
+    qtbot.waitUntil(batches.command_buttons["reimburse_batch"].isEnabled, timeout=15000)  # its check answered
     qtbot.mouseClick(batches.command_buttons["reimburse_batch"], Qt.MouseButton.LeftButton)
     dialog = batches.active_dialog
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
