@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from courtdesk.areas.letters import document
@@ -465,9 +465,20 @@ def _to_sign(actor: User) -> Any:
     return and_(LETTER_WORKFLOW.available_where("sign")(actor), IntroductionLetter.handler_signed_at.is_(None))
 
 
-def _expired(actor: User) -> Any:
+#: 状态 as read today (the words of the filter; the dashboard's 已过有效期未登记使用或交回): an issued
+#: letter past its 有效期 that is still out. Derived where the register is read, never stored.
+EXPIRED = "已过有效期未交回"
+
+
+def expired_clause(today: dt.date | None = None) -> Any:
     """Issued, past the validity, and neither registered as used nor returned."""
-    return and_(IntroductionLetter.status == "issued", IntroductionLetter.valid_until < clock.today())
+    return and_(IntroductionLetter.status == "issued", IntroductionLetter.valid_until < (today or clock.today()))
+
+
+def live_status(today: dt.date) -> Any:
+    """The letter's status as of ``today``: 已过有效期未交回 once the last valid day has passed while it
+    is still out, else its state (已开具 …)."""
+    return case((expired_clause(today), EXPIRED), else_=IntroductionLetter.status)
 
 
 def _dashboard(session: Session, actor: User) -> list[DashboardItem]:
@@ -482,7 +493,7 @@ def _dashboard(session: Session, actor: User) -> list[DashboardItem]:
         DashboardItem("待我签名确认的介绍信申请", listed("to_sign"), REGISTER_KEY, "to_sign", True),
         DashboardItem("待开具的介绍信", listed("to_issue"), REGISTER_KEY, "to_issue", True),
     ]
-    expired = and_(_expired(actor), _party_or_keeper.sql(actor))
+    expired = and_(expired_clause(), _party_or_keeper.sql(actor))
     items.append(DashboardItem("已过有效期未登记使用或交回的介绍信", count(expired), REGISTER_KEY, "expired", True))
     return items
 
@@ -517,7 +528,8 @@ LETTER_REGISTER = RegisterSpec(
         Column("recipient", "收件单位", IntroductionLetter.recipient, 18),
         Column("bearers", "持信人", IntroductionLetter.bearer_names, 12),
         Column("purpose", "事由", IntroductionLetter.purpose, 18),
-        Column("status", "状态", IntroductionLetter.status, 8, "status"),
+        Column("status", "状态", IntroductionLetter.status, 8, "status", live=live_status,
+               tone={EXPIRED: "overdue"}.get),
         Column("handler", "承办人", _Handler.name, 8),
         Column("signer", "签发领导", _Signer.name, 8),
         Column("bearer_count", "人数", IntroductionLetter.bearer_count, 5, "int"),
@@ -536,7 +548,7 @@ LETTER_REGISTER = RegisterSpec(
         Filter("to_sign", "待我签名确认", _to_sign),
         Filter("mine", "我承办或申请的", _is_party.sql),
         Filter("issued", "已开具（在外）", lambda a: IntroductionLetter.status == "issued"),
-        Filter("expired", "已过有效期未交回", _expired),
+        Filter("expired", EXPIRED, lambda a: expired_clause()),
         Filter("finished", "已使用或已交回", lambda a: IntroductionLetter.status.in_(["used", "returned"])),
         Filter("voided", "已作废", lambda a: IntroductionLetter.status == "voided"),
     ),
@@ -549,4 +561,5 @@ LETTER_REGISTER = RegisterSpec(
     act=service_act(LetterService),
     edit=LETTER_EDIT,
     lines=(BEARER_LINES,),
+    live_status="status",
 )
