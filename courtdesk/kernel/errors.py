@@ -7,6 +7,8 @@ field and the rule (and the article of the rule book where a rule comes from). T
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 
 class DomainError(Exception):
     """A refusal the user can understand and act on."""
@@ -39,6 +41,13 @@ class ValidationError(DomainError):
     def every(self) -> tuple[ValidationError, ...]:
         """This refusal and the others found with it, in the form's order."""
         return (self, *self.also)
+
+    @classmethod
+    def joined(cls, refusals: Iterable[ValidationError]) -> ValidationError:
+        """One refusal carrying every one of ``refusals`` (and those each already carries), in order:
+        what a check that goes on past the first bad field raises at its end."""
+        first, *others = [one for refusal in refusals for one in refusal.every]
+        return cls(first.message, field=first.field, rule=first.rule, also=tuple(others))
 
 
 class PermissionDenied(DomainError):

@@ -22,7 +22,17 @@ from sqlalchemy.orm import Session
 from courtdesk.kernel import clock, validation
 from courtdesk.kernel.db.engine import Database, note_check
 from courtdesk.kernel.errors import DomainError, PermissionDenied, ValidationError
-from courtdesk.kernel.models.people import ADMIN, Department, LoginThrottle, Role, User, UserRole, all_roles
+from courtdesk.kernel.models.people import (
+    ADMIN,
+    BUSINESS,
+    DEPARTMENT_KINDS,
+    Department,
+    LoginThrottle,
+    Role,
+    User,
+    UserRole,
+    all_roles,
+)
 from courtdesk.kernel.records import load_or_refuse
 
 MAX_FAILED_LOGINS = 5
@@ -219,9 +229,11 @@ class PeopleService:
 
     # --- administration --------------------------------------------------------------------------
 
-    def create_department(self, actor: User, name: str, kind: str = "business") -> Department:
+    def create_department(self, actor: User, name: str, kind: str = BUSINESS) -> Department:
         require(actor, ADMIN, action="管理部门")
         name = validation.text(name, "部门名称", max_len=40)
+        if kind not in DEPARTMENT_KINDS:
+            raise ValidationError(f"类别：没有「{kind}」这个部门类别", field="类别")
         with self.db.write(actor) as s:
             if s.scalar(select(func.count()).where(Department.name == name)):
                 raise ValidationError(f"部门名称：「{name}」已存在", field="部门名称")
@@ -340,9 +352,13 @@ class PeopleService:
             _clear_throttle(s, user.username)
 
     def unlock(self, actor: User, user_id: int) -> None:
+        """Lift the lock-out of a login name locked now (after five wrong passwords); a name that is
+        not locked is refused, not "unlocked"."""
         require(actor, ADMIN, action="解锁账号")
         with self.db.write(actor) as s:
             user = load_user(s, user_id)
+            if user.username not in self.lockouts(s):
+                raise ValidationError(f"解锁：账号「{user.name}（{user.username}）」未被锁定", field="解锁")
             _clear_throttle(s, user.username)
 
     def users(self, session: Session, *, include_inactive: bool = False) -> list[User]:

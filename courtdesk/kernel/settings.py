@@ -22,7 +22,9 @@ class SettingSpec:
     (``kind="choice"``). Areas add theirs in ``Area.settings``.
 
     ``ask``: the court must check this value before its documents go out (the address a unit replies
-    to …); the settings page asks for it, with this reason, until an administrator has saved it."""
+    to …); the settings page asks for it, with this reason, until it holds a real value
+    (:func:`to_confirm`). ``placeholder``: the factory value is a stand-in, not the court's (a phone
+    number of zeros), so it is asked for as long as it is the value, saved or not."""
 
     key: str
     label: str
@@ -34,6 +36,16 @@ class SettingSpec:
     digits: int = 0
     choices: tuple[str, ...] = ()
     ask: str = ""
+    placeholder: bool = False
+
+    def is_real(self, value: str, saved: bool) -> bool:
+        """Whether ``value`` is one the court has given (for ``ask``): not empty, not a stand-in
+        factory value, and (a factory value that may be right) checked and saved."""
+        if not value.strip():
+            return False
+        if value == self.default:
+            return saved and not self.placeholder
+        return True
 
     def clean(self, raw: object) -> str:
         value = validation.text(raw, self.label, max_len=self.max_len, required=False)
@@ -59,7 +71,7 @@ KERNEL_SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("address", "法院地址", "河北省廊坊经济技术开发区华祥路118号", 120,
                 ask="复函按此地址寄回，请写到街道门牌号"),
     SettingSpec("postcode", "邮政编码", "065001", 6, kind="digits", digits=6, ask="与法院地址一致"),
-    SettingSpec("phone", "联系电话", "0316-0000000", 40, ask="文书上印的本院电话"),
+    SettingSpec("phone", "联系电话", "0316-0000000", 40, ask="文书上印的本院电话", placeholder=True),
     # 人民法院诉讼文书样式: 二〇二六年一月十四日; or 2026年1月14日
     SettingSpec("document_date_style", "文书日期写法", dates.CHINESE, 10, kind="choice", choices=dates.STYLES),
     SettingSpec("attachment_max_mb", "附件大小上限（MB）", "20", 3, kind="int", minimum=1, maximum=365),
@@ -103,10 +115,11 @@ def date_style(session: Session) -> str:
 
 
 def to_confirm(session: Session) -> list[SettingSpec]:
-    """Settings the court must check (``ask``) that no administrator has saved yet: the first-run
-    settings ask for them."""
-    saved = set(session.scalars(select(Setting.key)))
-    return [s for s in specs() if s.ask and s.key not in saved]
+    """Settings the court must check (``ask``) whose value is not yet a real one
+    (:meth:`SettingSpec.is_real`): the settings page asks for them. Decided by the values, so saving
+    the page unchanged does not silence the question while a stand-in would still be printed."""
+    saved = {row.key: row.value for row in session.scalars(select(Setting))}
+    return [s for s in specs() if s.ask and not s.is_real(saved.get(s.key, s.default), s.key in saved)]
 
 
 def get_int(session: Session, key: str) -> int:
@@ -120,7 +133,17 @@ class SettingsService:
     def save(self, actor: User, values: dict[str, str]) -> None:
         require(actor, ADMIN, action="修改系统设置")
         known = _by_key()
-        cleaned = {key: known[key].clean(raw) for key, raw in values.items() if key in known}
+        cleaned: dict[str, str] = {}
+        refused: list[validation.ValidationError] = []
+        for key, raw in values.items():
+            if key not in known:
+                continue
+            try:
+                cleaned[key] = known[key].clean(raw)
+            except validation.ValidationError as exc:  # go on: every bad field is reported at once
+                refused.append(exc)
+        if refused:
+            raise validation.ValidationError.joined(refused)
         with self.db.write(actor) as s:
             for key, value in cleaned.items():
                 row = s.scalar(select(Setting).where(Setting.key == key))

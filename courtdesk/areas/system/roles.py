@@ -7,7 +7,7 @@ administrators assign them today.
 
 from __future__ import annotations
 
-from courtdesk.kernel.models.people import ADMIN, Role, declare_role
+from courtdesk.kernel.models.people import ADMIN, Role, declare_department_kind, declare_role
 
 CLERK = declare_role("clerk", "办公室文员")
 OFFICE_HEAD = declare_role("office_head", "办公室负责人")
@@ -19,8 +19,14 @@ PRESIDENT = declare_role("president", "院长")
 SECRECY = declare_role("secrecy", "保密办")
 IT_OPS = declare_role("it_ops", "网络运维主管")
 
+#: The court-wide department categories (``Department.kind``; 业务部门 is the kernel's default):
+#: 办公室 keeps the court and office seals, 政治处 the party-group seal.
+OFFICE_DEPARTMENT = declare_department_kind("office", "办公室")
+POLITICAL_DEPARTMENT = declare_department_kind("political", "政治处")
+LEADERS_DEPARTMENT = declare_department_kind("leaders", "院领导")
+
 #: Roles that see the office's registers (seal use, blank letterhead) whole, not only their own part.
 OFFICE_WIDE_ROLES: tuple[Role, ...] = (CLERK, OFFICE_HEAD, LEADER, PRESIDENT, ADMIN)
 
-__all__ = ["ADMIN", "CLERK", "DEPT_HEAD", "FINANCE", "FINANCE_LEADER", "IT_OPS", "LEADER", "OFFICE_HEAD",
-           "OFFICE_WIDE_ROLES", "PRESIDENT", "SECRECY"]
+__all__ = ["ADMIN", "CLERK", "DEPT_HEAD", "FINANCE", "FINANCE_LEADER", "IT_OPS", "LEADER", "LEADERS_DEPARTMENT",
+           "OFFICE_DEPARTMENT", "OFFICE_HEAD", "OFFICE_WIDE_ROLES", "POLITICAL_DEPARTMENT", "PRESIDENT", "SECRECY"]

@@ -28,15 +28,35 @@ class Role(str):
 
 #: Every declared role and its Chinese name, in declaration order.
 ROLE_LABELS: dict[str, str] = {}
+#: Every declared department category (``Department.kind``) and its Chinese name, in declaration
+#: order. The kernel knows only the default, 业务部门; the area that gives a category a meaning
+#: declares it with :func:`declare_department_kind`, as areas declare their roles.
+DEPARTMENT_KINDS: dict[str, str] = {}
+
+
+def _declare(labels: dict[str, str], what: str, code: str, label: str) -> None:
+    """Name ``code`` once in ``labels`` (the same name again is no change)."""
+    known = labels.get(code)
+    if known is not None and known != label:
+        raise ValueError(f"{what} {code!r} declared twice with different names: {known} / {label}")
+    labels[code] = label
 
 
 def declare_role(code: str, label: str) -> Role:
     """Declare a role once (an area's module does this at import); returns the role."""
-    known = ROLE_LABELS.get(code)
-    if known is not None and known != label:
-        raise ValueError(f"role {code!r} declared twice with different names: {known} / {label}")
-    ROLE_LABELS[code] = label
+    _declare(ROLE_LABELS, "role", code, label)
     return Role(code)
+
+
+def declare_department_kind(code: str, label: str) -> str:
+    """Declare a department category once (an area's module does this at import); returns the code."""
+    _declare(DEPARTMENT_KINDS, "department kind", code, label)
+    return code
+
+
+def department_kind_label(code: str) -> str:
+    """The Chinese name of a department category (one no installed area declares: its code)."""
+    return DEPARTMENT_KINDS.get(code, code)
 
 
 def all_roles() -> list[Role]:
@@ -44,6 +64,8 @@ def all_roles() -> list[Role]:
 
 
 ADMIN = declare_role("admin", "系统管理员")
+#: The category of a department no area gives a meaning to (a court division, the finance room …).
+BUSINESS = declare_department_kind("business", "业务部门")
 
 
 class Department(VersionedMixin, Base):
@@ -52,8 +74,9 @@ class Department(VersionedMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(40), unique=True)
-    #: 政治处 keeps the party-group seal; the office keeps the court and office seals.
-    kind: Mapped[str] = mapped_column(String(20), default="business")
+    #: A declared category (:data:`DEPARTMENT_KINDS`): 政治处 keeps the party-group seal; the office
+    #: keeps the court and office seals.
+    kind: Mapped[str] = mapped_column(String(20), default=BUSINESS)
     active: Mapped[bool] = mapped_column(default=True)
 
 
