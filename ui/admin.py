@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QTableWidget,
@@ -29,12 +30,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from courtdesk.kernel.errors import DomainError
+from courtdesk.kernel.errors import DomainError, ValidationError
 from courtdesk.kernel.forms import FormField
-from courtdesk.kernel.models.people import Role, all_roles
+from courtdesk.kernel.models.people import BUSINESS, DEPARTMENT_KINDS, Role, all_roles, department_kind_label
 from ui import ops
 from ui.forms import FormDialog
-from ui.widgets import ErrorLabel
+from ui.widgets import ErrorLabel, mark_invalid
 
 HINT_STYLE = "color: #5f6368;"
 
@@ -54,21 +55,45 @@ USER_COLUMNS = ("用户名", "姓名", "部门", "职务", "角色", "状态")
 
 
 def _button_op(tab: Any, button: QPushButton, work: Any, done_text: str) -> None:
-    """Run one administrator's change from ``button`` through the operations runner: the button is
-    disabled meanwhile, a refusal shows in the tab's error line, success reloads the tab and says
+    """Run one administrator's change from ``button`` through the operations runner: the tab's buttons
+    wait meanwhile, a refusal shows in the tab's error line, success reloads the tab and says
     ``done_text``."""
     tab.error.clear_message()
+    tab.busy = True
     button.setEnabled(False)
 
-    def refused(exc: BaseException) -> None:
+    def finished() -> None:
+        tab.busy = False
         button.setEnabled(True)
+        tab.update_buttons()
+
+    def refused(exc: BaseException) -> None:
+        finished()
         tab.error.show_message(ops.failure_text(exc))
 
     def done(_result: Any) -> None:
-        button.setEnabled(True)
+        finished()
         tab._done(done_text)
 
     ops.run_op(tab, work, done, refused, status=lambda text: _show(tab.status, text))
+
+
+def _confirm(parent: QWidget, title: str, text: str, yes_text: str, on_yes: Any) -> QMessageBox:
+    """A non-blocking question (window-modal, deleted on close) answered by ``yes_text`` or 取消 (the
+    default, also Esc); ``on_yes`` runs only on ``yes_text``. Returned for tests."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle(title)
+    box.setText(text)
+    box.addButton(yes_text, QMessageBox.ButtonRole.AcceptRole)
+    cancel = box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(cancel)
+    box.setEscapeButton(cancel)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.buttonClicked.connect(
+        lambda clicked: on_yes() if box.buttonRole(clicked) == QMessageBox.ButtonRole.AcceptRole else None)
+    box.open()
+    return box
 
 
 class RolesDialog(QDialog):
@@ -121,20 +146,40 @@ class RolesDialog(QDialog):
 
 
 class _ListTab(QWidget):
-    """A tab listing rows (``self.rows``) in ``self.table``, with an error line and a reload: what the
-    users and the departments tabs share."""
+    """A tab listing rows (``_items()``) in ``self.table``, with an error line and a reload that keeps
+    the selected row's record selected: what the users and the departments tabs share."""
 
     changed = Signal(str)
     #: What a row is, for 「请先在列表中选择一个…」.
     noun = "记录"
     table: QTableWidget
     error: ErrorLabel
+    #: A change started from the tab is being saved (its buttons wait).
+    busy = False
 
     def _items(self) -> list[Any]:
         raise NotImplementedError
 
-    def reload(self) -> None:
+    def _fill(self) -> None:
+        """Read the rows and put them in the table."""
         raise NotImplementedError
+
+    def update_buttons(self) -> None:
+        """Offer the buttons that fit the selected row (none by default)."""
+
+    def reload(self) -> None:
+        """Read the rows again. The record selected before stays selected, wherever its row is now;
+        when it is no longer listed nothing is selected — a change never moves the selection onto
+        another record for the next click to act on."""
+        before = self.current()
+        self._fill()
+        row = next((i for i, item in enumerate(self._items()) if before is not None and item.id == before.id), -1)
+        if row >= 0:
+            self.table.selectRow(row)
+        else:
+            self.table.clearSelection()
+            self.table.setCurrentCell(-1, -1)
+        self.update_buttons()
 
     @staticmethod
     def _list_table(columns: Any) -> QTableWidget:
@@ -166,15 +211,22 @@ class _ListTab(QWidget):
         layout.addWidget(self.error)
         layout.addWidget(self.status)
         layout.addWidget(self.table, 1)
+        self.table.itemSelectionChanged.connect(self.update_buttons)
         self.reload()
 
-    def selected(self) -> Any:
+    def current(self) -> Any:
+        """The selected row's record, or None."""
         row = self.table.currentRow()
         items = self._items()
-        if 0 <= row < len(items):
-            return items[row]
-        self.error.show_message(f"请先在列表中选择一个{self.noun}")
-        return None
+        cell = self.table.item(row, 0) if 0 <= row < len(items) else None
+        return items[row] if cell is not None and cell.isSelected() else None
+
+    def selected(self) -> Any:
+        """The selected row's record; without one, the tab asks for one and this is None."""
+        item = self.current()
+        if item is None:
+            self.error.show_message(f"请先在列表中选择一个{self.noun}")
+        return item
 
     def _done(self, text: str) -> None:
         self.error.clear_message()
@@ -192,6 +244,8 @@ class UsersTab(_ListTab):
         super().__init__(parent)
         self.ctx = ctx
         self.users: list[Any] = []
+        #: Login name → locked until, for the names locked when the list was read.
+        self.locked: dict[str, Any] = {}
         self.active_dialog: QWidget | None = None
         self.table = self._list_table(USER_COLUMNS)
         self.table.setAlternatingRowColors(True)
@@ -201,6 +255,7 @@ class UsersTab(_ListTab):
         self.new_button = QPushButton("新建用户…")
         self.reset_button = QPushButton("重置密码…")
         self.unlock_button = QPushButton("解锁")
+        self.unlock_button.setToolTip("因连续多次密码错误而暂停登录的账号，可在此提前解锁")
         self.roles_button = QPushButton("角色…")
         self.deactivate_button = QPushButton("停用账号")
         self.reactivate_button = QPushButton("启用账号")
@@ -215,14 +270,14 @@ class UsersTab(_ListTab):
         buttons.addWidget(self.show_inactive)
         self._lay_out(buttons)
 
-    def reload(self) -> None:
+    def _fill(self) -> None:
         from courtdesk.kernel.people import PeopleService
 
         with self.ctx.db.read() as s:
             self.users = PeopleService(self.ctx.db).users(s, include_inactive=self.show_inactive.isChecked())
             for u in self.users:
                 _ = u.roles, u.department
-            locked = PeopleService(self.ctx.db).lockouts(s)
+            self.locked = locked = PeopleService(self.ctx.db).lockouts(s)
         self.table.setRowCount(len(self.users))
         for row, u in enumerate(self.users):
             roles = "、".join(r.label for r in sorted(u.roles, key=lambda r: (all_roles() + [r]).index(r))) or "一般工作人员"
@@ -239,6 +294,14 @@ class UsersTab(_ListTab):
                 if col == 5 and state != "正常":
                     item.setForeground(Qt.GlobalColor.darkRed)
                 self.table.setItem(row, col, item)
+
+    def update_buttons(self) -> None:
+        """解锁 only for a selected account locked now; 停用 for an active one, 启用 for a deactivated one."""
+        user = self.current()
+        free = user is not None and not self.busy
+        self.unlock_button.setEnabled(free and user.username in self.locked)
+        self.deactivate_button.setEnabled(free and user.active)
+        self.reactivate_button.setEnabled(free and not user.active)
 
     def select_username(self, username: str) -> None:
         for row, u in enumerate(self.users):
@@ -270,7 +333,8 @@ class UsersTab(_ListTab):
         _button_op(self, self.unlock_button, lambda: people.unlock(actor, user.id), f"已解锁 {user.name}")
 
     def set_active(self, active: bool) -> None:
-        """停用 / 启用 the selected account (never deleted: its history stays)."""
+        """停用 (after the administrator confirms, naming the person) / 启用 the selected account (never
+        deleted: its history stays); the person stays selected."""
         from courtdesk.kernel.people import PeopleService
 
         user = self.selected()
@@ -278,8 +342,17 @@ class UsersTab(_ListTab):
         if user is None or not button.isEnabled():
             return
         people, actor = PeopleService(self.ctx.db), self.ctx.user
-        _button_op(self, button, lambda: people.set_user_active(actor, user.id, active),
-                   f"已{'启用' if active else '停用'} {user.name} 的账号")
+
+        def change() -> None:
+            _button_op(self, button, lambda: people.set_user_active(actor, user.id, active),
+                       f"已{'启用' if active else '停用'} {user.name} 的账号")
+
+        if active:
+            change()
+            return
+        self.active_dialog = _confirm(
+            self, "停用账号", f"确定停用账号「{user.name}（{user.username}）」吗？"
+            "停用后该用户将无法登录，当前会话在其下一次操作时结束。", "停用", change)
 
     def edit_roles(self) -> None:
         user = self.selected()
@@ -338,7 +411,9 @@ class SettingsTab(QWidget):
         self.specs = settings.specs()
         self.edits: dict[str, QLineEdit] = {}
         self.choices: dict[str, QComboBox] = {}
+        #: Each setting's error line and its input, by the label its refusals name.
         self.errors: dict[str, ErrorLabel] = {}
+        self.inputs: dict[str, QWidget] = {}
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         for spec in self.specs:
@@ -359,6 +434,7 @@ class SettingsTab(QWidget):
             box.addWidget(error)
             self.edits[spec.key] = edit
             self.errors[spec.label] = error
+            self.inputs[spec.label] = self.choices.get(spec.key, edit)
             form.addRow(f"{spec.label}：", holder)
         self.error = ErrorLabel()
         self.status = _status_label()
@@ -384,6 +460,7 @@ class SettingsTab(QWidget):
         scroll = QScrollArea()
         scroll.setWidget(body)
         scroll.setWidgetResizable(True)
+        self.scroll = scroll
         layout = QVBoxLayout(self)
         layout.addWidget(scroll)
         self.reload()
@@ -398,7 +475,7 @@ class SettingsTab(QWidget):
             edit.setText(values.get(key, ""))
             if key in self.choices:
                 self.choices[key].setCurrentText(values.get(key, ""))
-        self.ask.setText("请按本院实际核对以下设置并保存（现为出厂默认值）：\n" + "\n".join(
+        self.ask.setText("请按本院实际核对以下设置并保存（现为出厂默认值或空白）：\n" + "\n".join(
             f"· {spec.label}：{spec.ask}" for spec in unconfirmed))
         self.ask.setVisible(bool(unconfirmed))
 
@@ -408,9 +485,7 @@ class SettingsTab(QWidget):
 
         if not self.save_button.isEnabled():
             return False
-        for label in self.errors.values():
-            label.clear_message()
-        self.error.clear_message()
+        self.show_refusal(None)
         values = {key: edit.text() for key, edit in self.edits.items()}
         values.update({key: combo.currentText() for key, combo in self.choices.items()})
         service, actor = SettingsService(self.ctx.db), self.ctx.user
@@ -418,21 +493,45 @@ class SettingsTab(QWidget):
 
         def refused(exc: BaseException) -> None:
             self.save_button.setEnabled(True)
-            target = self.errors.get(exc.field or "") if isinstance(exc, DomainError) else None
-            (target or self.error).show_message(ops.failure_text(exc))
+            self.show_refusal(exc)
 
         def saved(_result: Any) -> None:
             self.save_button.setEnabled(True)
-            self.ask.hide()
+            self.reload()  # the values as saved, and the question for those still not real
             self.changed.emit("系统设置已保存")
 
         ops.run_op(self, lambda: service.save(actor, values), saved, refused,
                    status=lambda text: _show(self.status, text))
         return True
 
+    def show_refusal(self, exc: BaseException | None) -> None:
+        """Every refusal of one save under its setting, the setting framed in red, the first one
+        scrolled into view, and a line by 保存设置 saying how many; ``None`` clears them all."""
+        for label in self.errors.values():
+            label.clear_message()
+        for widget in self.inputs.values():
+            mark_invalid(widget, False)
+        self.error.clear_message()
+        if exc is None:
+            return
+        general: list[str] = []
+        marked: list[QWidget] = []
+        for one in exc.every if isinstance(exc, ValidationError) else (exc,):
+            text = one.own if isinstance(one, ValidationError) else ops.failure_text(one)
+            field = one.field if isinstance(one, DomainError) else None
+            if field not in self.errors:
+                general.append(text)
+                continue
+            self.errors[field].show_message(text)
+            mark_invalid(self.inputs[field], True)
+            marked.append(self.inputs[field])
+        if marked:
+            general.insert(0, f"未保存：有 {len(marked)} 项设置需要更正（见标红处）")
+            self.scroll.ensureWidgetVisible(marked[0])
+        self.error.show_message("\n".join(general))
+
 
 DEPARTMENT_COLUMNS = ("部门名称", "类别", "状态")
-DEPARTMENT_KINDS = {"business": "业务部门", "office": "办公室", "political": "政治处", "leadership": "院领导"}
 
 
 class DepartmentsTab(_ListTab):
@@ -460,14 +559,14 @@ class DepartmentsTab(_ListTab):
             (self.deactivate_button, lambda: self.set_active(False)),
             (self.reactivate_button, lambda: self.set_active(True)))))
 
-    def reload(self) -> None:
+    def _fill(self) -> None:
         from courtdesk.kernel.people import PeopleService
 
         with self.ctx.db.read() as s:
             self.departments = PeopleService(self.ctx.db).departments(s, include_inactive=True)
         self.table.setRowCount(len(self.departments))
         for row, d in enumerate(self.departments):
-            texts = (d.name, DEPARTMENT_KINDS.get(d.kind, d.kind), "正常" if d.active else "已停用")
+            texts = (d.name, department_kind_label(d.kind), "正常" if d.active else "已停用")
             for col, text in enumerate(texts):
                 item = QTableWidgetItem(text)
                 if col == 2 and not d.active:
@@ -482,9 +581,12 @@ class DepartmentsTab(_ListTab):
     def new_department(self) -> None:
         from courtdesk.kernel.people import PeopleService
 
-        fields = (FormField("name", "部门名称", "text", max_len=40),)
+        fields = (FormField("name", "部门名称", "text", max_len=40),
+                  FormField("kind", "类别", "choice", default=BUSINESS,
+                            choices=lambda _s, _a: list(DEPARTMENT_KINDS.items())))
         dialog = FormDialog(self.ctx, "新增部门", fields,
-                            lambda d: PeopleService(self.ctx.db).create_department(self.ctx.user, d["name"]),
+                            lambda d: PeopleService(self.ctx.db).create_department(self.ctx.user, d["name"],
+                                                                                     d["kind"]),
                             self, ok_text="新增")
         dialog.accepted.connect(lambda: self._done("已新增部门"))
         self.active_dialog = dialog

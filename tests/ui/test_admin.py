@@ -56,7 +56,9 @@ def test_deactivating_a_logged_in_user_ends_their_session_at_the_next_save(qtbot
     admin, page = _admin_page(qtbot, desk)
     users = page.users
     users.select_username("clerk")
-    _click(qtbot, users.deactivate_button)
+    qtbot.mouseClick(users.deactivate_button, Qt.MouseButton.LeftButton)
+    confirm = users.active_dialog  # 「确定停用账号「王芳（clerk）」吗？…」
+    _click(qtbot, next(b for b in confirm.buttons() if b.text() == "停用"))
     assert users.error.text() == ""
     assert not any(u.username == "clerk" for u in users.users)  # deactivated accounts are hidden …
     users.show_inactive.setChecked(True)
