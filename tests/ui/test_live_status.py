@@ -1,6 +1,7 @@
 """Statuses follow the clock (issue 9 item 3): with the clock past a freeze's last day the seizure reads
 已到期未续行 in the register (with 剩余天数 and a red row), the detail panel, the printed 登记簿 and the
-Excel export alike, and 续行 is not offered — only 补登续行 for a renewal made in time."""
+Excel export alike, and 续行 is not offered — only 补登续行 for a renewal made in time. So do an introduction
+letter past its 有效期 and blank sealed letterhead past its 交回期限 while still out (issue 15)."""
 
 from __future__ import annotations
 
@@ -96,3 +97,23 @@ def test_an_overdue_letter_says_so_with_its_days_on_its_own_row(qtbot: Any, desk
     wait_table(qtbot, page)
     assert page.model.row_values(page.model.row_of(letter.id))[
         [c.key for c in page.spec.columns].index("status")] == "待回复"
+
+
+@pytest.mark.parametrize(("key", "filter_key", "word"), [
+    ("introduction_letter", "expired", "已过有效期未交回"),  # issued 11-09, valid 3 days, still out
+    ("blank_letterhead", "overdue", "逾期未交回"),  # due back 11-05, 3 sheets still out
+])
+def test_a_letter_or_letterhead_still_out_past_its_day_reads_overdue_on_screen(qtbot: Any, desk: Any, key: str,
+                                                                                filter_key: str, word: str) -> None:
+    clock.set_now(dt.datetime(2026, 11, 23, 9, 0))
+    window = login(qtbot, desk, "clerk")
+    page = window.open_register(key, filter_key)
+    wait_table(qtbot, page)
+    assert page.model.rowCount() == 1  # the filter the dashboard's card opens
+    record_id = page.model.record_id(0)
+    assert record_id is not None
+    click_record(qtbot, page, record_id)
+    row = page.model.row_of(record_id)
+    assert page.model.row_values(row)[[c.key for c in page.spec.columns].index("status")] == word
+    assert page.model.row_tone(row) == "overdue"
+    assert page.detail.status.text() == f"状态：{word}"

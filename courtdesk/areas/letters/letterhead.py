@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from courtdesk.areas.letters.models import BlankLetterhead, BlankLetterheadReport
@@ -313,12 +313,20 @@ def _scope(actor: User) -> Any:
     return BlankLetterhead.holder_id == actor.id
 
 
-def _overdue(actor: User) -> Any:
-    return and_(BlankLetterhead.status == "issued", BlankLetterhead.return_by < clock.today())
+#: 状态 as read today (the words of the 逾期未交回 filter and dashboard line): sheets still out after
+#: the 交回期限 (第二十条(3): 未使用的，应及时交回). Derived where the register is read, never stored.
+OVERDUE = "逾期未交回"
 
 
-def _in_period(actor: User) -> Any:
-    return and_(BlankLetterhead.status == "issued", BlankLetterhead.return_by >= clock.today())
+def overdue_clause(today: dt.date | None = None) -> Any:
+    """Issued, not closed (sheets still out), and the return day has passed."""
+    return and_(BlankLetterhead.status == "issued", BlankLetterhead.return_by < (today or clock.today()))
+
+
+def live_status(today: dt.date) -> Any:
+    """The batch's status as of ``today``: 逾期未交回 once the return day has passed with sheets still
+    out, else its state (已发放（使用中） …)."""
+    return case((overdue_clause(today), OVERDUE), else_=BlankLetterhead.status)
 
 
 def _listed(session: Session, actor: User, filter_key: str) -> int:
@@ -331,10 +339,11 @@ def _dashboard(session: Session, actor: User) -> list[DashboardItem]:
         return int(session.scalar(select(func.coalesce(func.sum(outstanding_expr()), 0)).where(where)) or 0)
 
     mine = _holder.sql(actor)
+    in_period = and_(BlankLetterhead.status == "issued", BlankLetterhead.return_by >= clock.today())
     items = [
-        DashboardItem("我领用的盖章空白信笺待交回（张）", sheets(and_(_in_period(actor), mine)),
+        DashboardItem("我领用的盖章空白信笺待交回（张）", sheets(and_(in_period, mine)),
                       REGISTER_KEY, "mine_open"),
-        DashboardItem("我领用的盖章空白信笺已逾期未交回（张）", sheets(and_(_overdue(actor), mine)),
+        DashboardItem("我领用的盖章空白信笺已逾期未交回（张）", sheets(and_(overdue_clause(), mine)),
                       REGISTER_KEY, "overdue", True),
     ]
     items.append(DashboardItem("待我审批的盖章空白信笺申请", _listed(session, actor, "to_approve"), REGISTER_KEY,
@@ -343,8 +352,8 @@ def _dashboard(session: Session, actor: User) -> list[DashboardItem]:
         items += [
             DashboardItem("待发放的盖章空白信笺", _listed(session, actor, "to_issue"), REGISTER_KEY,
                           "to_issue", True),
-            DashboardItem("在外未交回的盖章空白信笺（张）", sheets(_in_period(actor)), REGISTER_KEY, "outstanding"),
-            DashboardItem("逾期未交回的盖章空白信笺（张）", sheets(_overdue(actor)), REGISTER_KEY, "overdue", True),
+            DashboardItem("在外未交回的盖章空白信笺（张）", sheets(in_period), REGISTER_KEY, "outstanding"),
+            DashboardItem("逾期未交回的盖章空白信笺（张）", sheets(overdue_clause()), REGISTER_KEY, "overdue", True),
         ]
     return items
 
@@ -362,7 +371,8 @@ LETTERHEAD_REGISTER = RegisterSpec(
         Column("quantity", "数量", BlankLetterhead.quantity, 5, "int"),
         Column("outstanding", "未交回", outstanding_expr(), 6, "int"),
         Column("return_by", "交回期限", BlankLetterhead.return_by, 10, "date"),
-        Column("status", "状态", BlankLetterhead.status, 10, "status"),
+        Column("status", "状态", BlankLetterhead.status, 10, "status", live=live_status,
+               tone={OVERDUE: "overdue"}.get),
         Column("requested_at", "申请日期", BlankLetterhead.requested_at, 10, "date"),
         Column("approver", "审批人", _Approver.name, 8),
         Column("issuer", "发放人", _Issuer.name, 8),
@@ -381,7 +391,7 @@ LETTERHEAD_REGISTER = RegisterSpec(
         Filter("mine_open", "我领用未办结", lambda a: and_(BlankLetterhead.holder_id == a.id,
                                                       BlankLetterhead.status.in_(OPEN_STATES))),
         Filter("outstanding", "在外未交回", lambda a: BlankLetterhead.status == "issued"),
-        Filter("overdue", "逾期未交回", _overdue),
+        Filter("overdue", OVERDUE, lambda a: overdue_clause()),
         Filter("closed", "已办结", lambda a: BlankLetterhead.status == "closed"),
         Filter("mine", "我的申请", lambda a: BlankLetterhead.holder_id == a.id),
     ),
@@ -391,4 +401,5 @@ LETTERHEAD_REGISTER = RegisterSpec(
     create_label="申请领用盖章空白信笺",
     dashboard=_dashboard,
     act=service_act(LetterheadService),
+    live_status="status",
 )

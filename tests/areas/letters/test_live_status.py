@@ -1,6 +1,7 @@
 """Statuses follow the clock (issue 15): an introduction letter past its 有效期 and still out reads
-「已过有效期未交回」 in the register, the detail panel's row, its filters, the .xlsx export and the printed
-登记簿 alike, as the dashboard already says."""
+「已过有效期未交回」, a batch of blank sealed letterhead still out after its 交回期限 reads 「逾期未交回」 —
+in the register, the detail panel's row, its filters, the .xlsx export and the printed 登记簿 alike, as
+the dashboard already says."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from typing import Any
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from courtdesk.areas.letters.models import IntroductionLetter
+from courtdesk.areas.letters.letterhead import LetterheadService
+from courtdesk.areas.letters.models import BlankLetterhead, IntroductionLetter
 from courtdesk.areas.letters.service import LetterService
 from courtdesk.kernel import clock, printing, registers
 from courtdesk.kernel.exporting import export_xlsx
@@ -53,6 +55,15 @@ def _statuses(db: Any, actor: Any, key: str, filter_key: str | None = None) -> d
     with db.read() as s:
         rows = registers.RegisterQuery(spec, filter_key=filter_key).page(s, actor, 0, 1000)
     return {r[0]: registers.display_row(spec, r)[at] for r in rows}
+
+
+def _issued_batch(db: Any, users: dict[str, Any], holder: str, quantity: int, days: int) -> BlankLetterhead:
+    """A batch the president approved and the clerk handed out today, due back in ``days`` days."""
+    service = LetterheadService(db)
+    batch = service.request(users[holder], {"quantity": quantity, "purpose": "赴外地送达，需出具补充说明",
+                                            "return_by": TODAY + dt.timedelta(days=days)})
+    service.act(users["president"], batch.id, "approve", "同意")
+    return service.act(users["clerk"], batch.id, "issue")
 
 
 def test_a_letter_past_its_validity_reads_so_everywhere_and_only_those_are_in_the_filter(db, users, tmp_path):
@@ -98,3 +109,27 @@ def test_sorting_by_status_puts_the_expired_letters_together(db, users):
     assert expired and shown.count("已过有效期未交回") == len(expired)
     first = shown.index("已过有效期未交回")
     assert shown[first:first + len(expired)] == ["已过有效期未交回"] * len(expired)
+
+
+def test_letterhead_overdue_for_return_reads_so_everywhere_and_only_those_are_in_the_filter(db, users, tmp_path):
+    clerk = users["clerk"]
+    batch = _issued_batch(db, users, "civil_clerk", 4, 20)
+
+    clock.set_now(NOW + dt.timedelta(days=20))  # the return day itself
+    seen = _status_everywhere(db, clerk, "blank_letterhead", batch.id, batch.number, tmp_path / "a")
+    assert (seen["table"], seen["tone"]) == ("已发放（使用中）", None)
+
+    clock.set_now(NOW + dt.timedelta(days=21))
+    seen = _status_everywhere(db, clerk, "blank_letterhead", batch.id, batch.number, tmp_path / "b")
+    assert (seen["table"], seen["detail"], seen["export"], seen["tone"]) == (
+        "逾期未交回", "逾期未交回", "逾期未交回", "overdue")
+    due = TODAY + dt.timedelta(days=20)
+    assert f"44{due:%Y-%m-%d}逾期未交回" in seen["print"]  # the printed row: 数量, 未交回, 交回期限, 状态
+
+    everything = _statuses(db, clerk, "blank_letterhead")
+    overdue = _statuses(db, clerk, "blank_letterhead", "overdue")
+    assert batch.id in overdue and len(overdue) >= 2  # the demo's batch due back on 11-05 too
+    assert set(overdue) == {i for i, status in everything.items() if status == "逾期未交回"}
+
+    LetterheadService(db).give_back(clerk, batch.id, 4, NOW.date() + dt.timedelta(days=21))
+    assert _statuses(db, clerk, "blank_letterhead")[batch.id] == "已办结"
