@@ -334,26 +334,33 @@ def _listed(session: Session, actor: User, filter_key: str) -> int:
     return RegisterQuery(LETTERHEAD_REGISTER, filter_key=filter_key).count(session, actor)
 
 
-def _dashboard(session: Session, actor: User) -> list[DashboardItem]:
-    def sheets(where: Any) -> int:
-        return int(session.scalar(select(func.coalesce(func.sum(outstanding_expr()), 0)).where(where)) or 0)
+def _sheets(session: Session, actor: User, filter_key: str) -> int:
+    """The sheets not yet returned (未交回) of the batches the register's list behind a dashboard card
+    shows: the card counts exactly what it opens."""
+    listed = RegisterQuery(LETTERHEAD_REGISTER, filter_key=filter_key).statement(actor).order_by(None).subquery()
+    return int(session.scalar(select(func.coalesce(func.sum(listed.c.outstanding), 0))) or 0)
 
-    mine = _holder.sql(actor)
-    in_period = and_(BlankLetterhead.status == "issued", BlankLetterhead.return_by >= clock.today())
+
+def _dashboard(session: Session, actor: User) -> list[DashboardItem]:
+    # A holder has one open batch at a time: it is either still within its return day or overdue.
+    mine_overdue = _sheets(session, actor, "my_overdue")
     items = [
-        DashboardItem("我领用的盖章空白信笺待交回（张）", sheets(and_(in_period, mine)),
+        DashboardItem("我领用的盖章空白信笺已逾期未交回（张）", mine_overdue, REGISTER_KEY, "my_overdue", True)
+        if mine_overdue else
+        DashboardItem("我领用的盖章空白信笺待交回（张）", _sheets(session, actor, "mine_open"),
                       REGISTER_KEY, "mine_open"),
-        DashboardItem("我领用的盖章空白信笺已逾期未交回（张）", sheets(and_(overdue_clause(), mine)),
-                      REGISTER_KEY, "overdue", True),
+        DashboardItem("待我审批的盖章空白信笺申请", _listed(session, actor, "to_approve"), REGISTER_KEY,
+                      "to_approve", True),
     ]
-    items.append(DashboardItem("待我审批的盖章空白信笺申请", _listed(session, actor, "to_approve"), REGISTER_KEY,
-                               "to_approve", True))
     if actor.has(*KEEPING_ROLES):
         items += [
             DashboardItem("待发放的盖章空白信笺", _listed(session, actor, "to_issue"), REGISTER_KEY,
                           "to_issue", True),
-            DashboardItem("在外未交回的盖章空白信笺（张）", sheets(in_period), REGISTER_KEY, "outstanding"),
-            DashboardItem("逾期未交回的盖章空白信笺（张）", sheets(overdue_clause()), REGISTER_KEY, "overdue", True),
+            # every sheet out, overdue ones included; those also on the urgent line below
+            DashboardItem("在外未交回的盖章空白信笺（张）", _sheets(session, actor, "outstanding"), REGISTER_KEY,
+                          "outstanding"),
+            DashboardItem("逾期未交回的盖章空白信笺（张）", _sheets(session, actor, "overdue"), REGISTER_KEY,
+                          "overdue", True),
         ]
     return items
 
@@ -392,6 +399,7 @@ LETTERHEAD_REGISTER = RegisterSpec(
                                                       BlankLetterhead.status.in_(OPEN_STATES))),
         Filter("outstanding", "在外未交回", lambda a: BlankLetterhead.status == "issued"),
         Filter("overdue", OVERDUE, lambda a: overdue_clause()),
+        Filter("my_overdue", f"我领用{OVERDUE}", lambda a: and_(_holder.sql(a), overdue_clause())),
         Filter("closed", "已办结", lambda a: BlankLetterhead.status == "closed"),
         Filter("mine", "我的申请", lambda a: BlankLetterhead.holder_id == a.id),
     ),

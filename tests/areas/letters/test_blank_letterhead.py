@@ -211,7 +211,7 @@ def test_outstanding_sheets_on_the_dashboards_until_closed_and_urgent_when_overd
 
     clock.set_now(NOW + dt.timedelta(days=21))  # past the return day
     holder = _items(db, users["civil_clerk"])
-    assert holder["我领用的盖章空白信笺已逾期未交回（张）"] == (3, True, "overdue")
+    assert holder["我领用的盖章空白信笺已逾期未交回（张）"] == (3, True, "my_overdue")
     assert "我领用的盖章空白信笺待交回（张）" not in holder
     clerk = _items(db, users["clerk"])
     assert clerk["逾期未交回的盖章空白信笺（张）"][1] is True
@@ -225,7 +225,7 @@ def test_outstanding_sheets_on_the_dashboards_until_closed_and_urgent_when_overd
         judges = sum(b.outstanding for b in s.scalars(select(BlankLetterhead).where(
             BlankLetterhead.holder_id == users["judge"].id, BlankLetterhead.status == "issued")))
     assert judges > 0
-    assert _items(db, users["judge"])["我领用的盖章空白信笺已逾期未交回（张）"] == (judges, True, "overdue")
+    assert _items(db, users["judge"])["我领用的盖章空白信笺已逾期未交回（张）"] == (judges, True, "my_overdue")
 
 
 def test_demo_overdue_batch_is_on_the_clerks_dashboard_and_in_the_overdue_filter(db, users):

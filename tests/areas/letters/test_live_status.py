@@ -1,7 +1,7 @@
 """Statuses follow the clock (issue 15): an introduction letter past its 有效期 and still out reads
 「已过有效期未交回」, a batch of blank sealed letterhead still out after its 交回期限 reads 「逾期未交回」 —
 in the register, the detail panel's row, its filters, the .xlsx export and the printed 登记簿 alike, as
-the dashboard already says."""
+the dashboard already says; and the dashboard's lines of letterhead sheets count exactly what they open."""
 
 from __future__ import annotations
 
@@ -130,6 +130,52 @@ def test_letterhead_overdue_for_return_reads_so_everywhere_and_only_those_are_in
     overdue = _statuses(db, clerk, "blank_letterhead", "overdue")
     assert batch.id in overdue and len(overdue) >= 2  # the demo's batch due back on 11-05 too
     assert set(overdue) == {i for i, status in everything.items() if status == "逾期未交回"}
+    # the holder's own list of what is overdue
+    assert set(_statuses(db, users["civil_clerk"], "blank_letterhead", "my_overdue")) == {batch.id}
 
     LetterheadService(db).give_back(clerk, batch.id, 4, NOW.date() + dt.timedelta(days=21))
     assert _statuses(db, clerk, "blank_letterhead")[batch.id] == "已办结"
+
+
+def _letterhead_cards(db: Any, actor: Any) -> dict[str, registers.DashboardItem]:
+    with db.read() as s:
+        return {i.title: i for i in registers.dashboard(s, actor) if i.register == "blank_letterhead"}
+
+
+def _listed_sheets(db: Any, actor: Any, filter_key: str) -> dict[str, int]:
+    """The batches the register lists under ``filter_key``: number → 未交回 sheets."""
+    spec = registers.get("blank_letterhead")
+    keys = [c.key for c in spec.columns]
+    with db.read() as s:
+        rows = registers.RegisterQuery(spec, filter_key=filter_key).page(s, actor, 0, 1000)
+    return {r[keys.index("number") + 1]: int(r[keys.index("outstanding") + 1]) for r in rows}
+
+
+def test_sheets_out_count_every_sheet_out_and_equal_what_the_card_opens(db, users):
+    batch = _issued_batch(db, users, "civil_clerk", 4, 20)
+    with db.read() as s:  # every sheet handed out and not yet back, the overdue ones included
+        out = {b.number: b.outstanding for b in s.scalars(select(BlankLetterhead).where(
+            BlankLetterhead.status == "issued"))}
+        overdue = {b.number for b in s.scalars(select(BlankLetterhead).where(
+            BlankLetterhead.status == "issued", BlankLetterhead.return_by < TODAY))}
+    assert overdue and batch.number in out  # an overdue batch (the demo's, due 11-05) and an in-time one
+
+    card = _letterhead_cards(db, users["clerk"])["在外未交回的盖章空白信笺（张）"]
+    listed = _listed_sheets(db, users["clerk"], card.filter)
+    assert listed == out
+    assert card.count == sum(listed.values()) == sum(out.values())
+
+    # every sheet count on anyone's dashboard is the sum of 未交回 over the batches its card opens
+    for who in ("clerk", "civil_clerk", "judge", "enforce_head", "president"):
+        for title, item in _letterhead_cards(db, users[who]).items():
+            if title.endswith("（张）"):
+                assert item.count == sum(_listed_sheets(db, users[who], item.filter).values()), (who, title)
+
+
+def test_an_office_holders_overdue_card_opens_only_her_own_batch(db, users):
+    """The office head sees every batch in the register; her overdue card lists only hers."""
+    batch = _issued_batch(db, users, "office_head", 2, 5)
+    clock.set_now(NOW + dt.timedelta(days=6))
+    card = _letterhead_cards(db, users["office_head"])["我领用的盖章空白信笺已逾期未交回（张）"]
+    assert _listed_sheets(db, users["office_head"], card.filter) == {batch.number: 2}
+    assert card.count == 2
