@@ -8,8 +8,9 @@
 Both first make sure the environment is ready, and do only what is missing:
 
 1. Debian/Ubuntu system packages: the shared libraries the PySide6 wheels link against (for the
-   offscreen and the X11/xcb platform plugins), poppler-utils (``pdftoppm``, used by tests) and,
-   when the interpreter has no ``ensurepip``, ``python3.X-venv``. Checked with one dpkg-query
+   offscreen and the X11/xcb platform plugins), poppler-utils (``pdftoppm``, used by tests), for
+   ``test`` also xvfb, openbox and x11-utils (the real-window test at 1366x768) and, when the
+   interpreter has no ``ensurepip``, ``python3.X-venv``. Checked with one dpkg-query
    call; ``apt-get`` runs only when something is missing (as root, else through sudo).
 2. ``.venv`` in the repository root, created with ``python3 -m venv``.
 3. ``pip install -e '.[test]'``, only when pyproject.toml changed since the last install (a hash
@@ -77,6 +78,9 @@ QT_XCB_PACKAGES = [  # a real window on X11 (`run`, or tests under Xvfb)
 ]
 QT_WAYLAND_PACKAGES = ["libwayland-client0", "libwayland-cursor0", "libwayland-egl1"]  # `run` on Wayland
 TOOL_PACKAGES = ["poppler-utils"]  # pdftoppm renders produced PDFs to PNG in tests
+# `test` only: a virtual 1366x768 X screen and a window manager, for the real-window test
+# (tests/ui/test_real_window.py: nothing may lie below a real screen's edge or its taskbar).
+TEST_SCREEN_PACKAGES = ["xvfb", "openbox", "x11-utils"]
 
 
 def say(message: str) -> None:
@@ -124,10 +128,12 @@ def _privilege_prefix() -> list[str] | None:
     return None
 
 
-def ensure_system_packages() -> None:
+def ensure_system_packages(*, testing: bool = False) -> None:
     if not sys.platform.startswith("linux") or not shutil.which("dpkg-query"):
         return  # not Debian-like: the PySide6 wheels usually run, and pdftoppm tests skip
     wanted = QT_OFFSCREEN_PACKAGES + QT_XCB_PACKAGES + QT_WAYLAND_PACKAGES + TOOL_PACKAGES
+    if testing:
+        wanted += TEST_SCREEN_PACKAGES
     venv_package = _venv_package()
     if venv_package:
         wanted.append(venv_package)
@@ -241,12 +247,12 @@ def _bootstrap_lock() -> Iterator[None]:
         yield  # closing the file releases the lock, so the exec'd child does not hold it
 
 
-def ensure_environment() -> None:
+def ensure_environment(*, testing: bool = False) -> None:
     if sys.version_info < (3, 10):  # noqa: UP036 - this file runs under any python3
         fail(f"Python 3.10 or newer is needed, this is {sys.version.split()[0]}")
     started = time.monotonic()
     with _bootstrap_lock():
-        ensure_system_packages()
+        ensure_system_packages(testing=testing)
         ensure_venv()
         ensure_python_dependencies()
     say(f"environment ready ({time.monotonic() - started:.2f} s)")
@@ -302,7 +308,7 @@ def run_static_checks(env: dict[str, str]) -> bool:
 
 
 def command_test(args: list[str]) -> None:
-    ensure_environment()
+    ensure_environment(testing=True)
     cwd = Path.cwd().resolve()
     if cwd != ROOT and ROOT not in cwd.parents:
         os.chdir(ROOT)  # pytest finds its configuration from the working directory

@@ -174,9 +174,10 @@ def create_app(argv0: str = "courtdesk") -> Any:
     app.setOrganizationName("CourtDesk")
     setup_fonts(app)
     install_translations(app)
-    from ui import gcguard, workers
+    from ui import gcguard, screen, workers
 
     gcguard.install(app)  # Qt objects are only ever freed on the UI thread
+    screen.install(app)  # every window and dialog inside the screen's available area
 
     app.aboutToQuit.connect(lambda: workers.pool().waitForDone(5000))  # no reads cut off at exit
     from ui import ops

@@ -51,6 +51,9 @@ from ui.widgets import ErrorLabel, guard_wheel, mark_invalid
 
 _NO_DATE = QDate(1900, 1, 1)
 HINT_STYLE = "color: #5f6368;"
+#: What a form dialog shows besides its scrolling fields: margins, the 必填 note, an error of two
+#: lines, the status line and the button row.
+FORM_CHROME_PX = 170
 
 
 def _qdate(value: dt.date) -> QDate:
@@ -437,9 +440,13 @@ class FormDialog(QDialog):
         return FileInput(f)
 
     def _fit(self) -> None:
-        """Grow with the error lines shown (up to a screenful, then scroll)."""
+        """Grow with the error lines shown (up to what the screen has room for, then scroll): the
+        fields scroll, the error, the status and the buttons below them stay in view."""
+        from ui import screen
+
         self._body.adjustSize()
-        self._scroll.setMinimumHeight(min(620, self._body.sizeHint().height() + 8))
+        room = screen.room(self).height() - FORM_CHROME_PX
+        self._scroll.setMinimumHeight(max(120, min(620, room, self._body.sizeHint().height() + 8)))
 
     def eventFilter(self, obj: Any, event: Any) -> bool:
         # An empty (不填) date would open its calendar in 1900: open it at this month instead.

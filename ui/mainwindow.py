@@ -27,6 +27,8 @@ from ui import state
 from ui.dashboard import DashboardPage
 
 HOME = "home"
+#: The main window's size on a screen with room for it (on smaller ones it opens maximised).
+DESIGNED_SIZE = (1360, 820)
 ADMIN = "admin"
 _KEY = Qt.ItemDataRole.UserRole
 
@@ -40,10 +42,7 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         user = ctx.user
         self.setWindowTitle(f"CourtDesk 法院办公桌面系统 — {ctx.court_name} — {user.name}")
-        self.resize(1360, 820)
-        saved = state.load_bytes(user, "main/geometry")
-        if saved is not None:
-            self.restoreGeometry(saved)
+        self._place(state.load_bytes(user, "main/geometry"))
         self.specs: dict[str, RegisterSpec] = {s.key: s for s in all_registers() if s.can_open(user)}
         self.pages: dict[str, QWidget] = {}
         self.is_admin = user.has(ADMIN_ROLE)
@@ -83,6 +82,19 @@ class MainWindow(QMainWindow):
 
         ops.events().account_disabled.connect(self.end_session)
 
+    def _place(self, saved: Any) -> None:
+        """This user's size and place from last time, shrunk to the screen when it has less room now
+        (another workstation, a taskbar); the first time, maximised on screens up to 1440 px wide and
+        the designed 1360 × 820 (or what fits) on larger ones. The screen fitter (``ui.screen``) keeps
+        whatever results inside the available area."""
+        from ui import screen
+
+        screen.size_within(self, *DESIGNED_SIZE)
+        if saved is not None and self.restoreGeometry(saved):
+            screen.fit(self)
+        elif screen.available(self).width() <= screen.MAXIMISE_UP_TO:
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+
     @staticmethod
     def warm() -> None:
         """Run, once and off screen, the Qt code paths a main window's first build and paint take
@@ -101,7 +113,7 @@ class MainWindow(QMainWindow):
         action.setShortcut(QKeySequence(QKeySequence.StandardKey.Find))
         action.triggered.connect(lambda: None)
         shell.menuBar().addMenu("账号(&A)").addAction(action)
-        shell.resize(1360, 820)
+        shell.resize(*DESIGNED_SIZE)
         shell.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)  # a platform window, never on screen
         shell.show()
         shell.grab()  # layout, polish and one paint, into a pixmap

@@ -84,7 +84,9 @@ class PdfPreviewDialog(QDialog):
         if temporary:
             self.finished.connect(self._discard)
         self.setWindowTitle(f"预览 — {title}")
-        self.resize(860, 980)
+        from ui import screen
+
+        screen.size_within(self, 860, 980)  # an A4 page at a readable width, never below the taskbar
         self.document = QPdfDocument(self)
         self.document.load(path)
         self.view = QPdfView(self)
