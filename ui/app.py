@@ -42,6 +42,7 @@ UI_FONT_FAMILY = "WenQuanYi Micro Hei"
 FONT_SUFFIXES = (".ttf", ".ttc", ".otf")
 EXIT_DB_ERROR = 2
 SMOKE_USER = ("admin", "Demo2026")
+DEMO_FILLED_TEXT = "已创建演示数据库：可用 admin、clerk、judge 等演示账号登录，密码 Demo2026"
 
 
 def fonts_dir() -> Path:
@@ -147,14 +148,44 @@ def setup_fonts(app: Any) -> str | None:
 QT_TRANSLATIONS = ("qtbase_zh_CN",)
 
 
+#: Strings of Qt's own dialogs that ``qtbase_zh_CN`` does not translate (its file dialog's labels
+#: carry a mnemonic the catalogue lacks; the file type of a folder comes from another context).
+QT_GAPS = {
+    "&Look in:": "查找范围(&L)：",
+    "Files of &type:": "文件类型(&T)：",
+    "Folder": "文件夹",
+    "File Folder": "文件夹",
+    "Shortcut": "快捷方式",
+}
+
+
+def _gap_translator(app: Any) -> Any:
+    from PySide6.QtCore import QTranslator
+
+    class GapTranslator(QTranslator):
+        """Asked last (installed first): only for what the shipped catalogue left in English."""
+
+        def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str:
+            return QT_GAPS.get(source, "")
+
+        def isEmpty(self) -> bool:
+            return False
+
+    return GapTranslator(app)
+
+
 def install_translations(app: Any) -> list[Any]:
-    """Load Qt's ``zh_CN`` translations shipped with PySide6 and make the locale Chinese (month and
-    day names in the calendar). Returns the installed translators (kept alive on the app)."""
+    """Load Qt's ``zh_CN`` translations shipped with PySide6 (and :data:`QT_GAPS` under them) and
+    make the locale Chinese (month and day names in the calendar). Returns the installed translators
+    (kept alive on the app)."""
     from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     installed = []
+    gaps = _gap_translator(app)
+    if app.installTranslator(gaps):  # searched after the ones installed later
+        installed.append(gaps)
     for name in QT_TRANSLATIONS:
         translator = QTranslator(app)
         if translator.load(name, folder) and app.installTranslator(translator):
@@ -242,8 +273,7 @@ class Shell:
 
         QTimer.singleShot(0, warm_main_window)  # while the password is typed
         if self.loader.demo_filled:
-            self.login.status.setText("已创建演示数据库：可用 admin、clerk、judge 等演示账号登录，密码 Demo2026")
-            self.login.status.show()
+            self.login.say(DEMO_FILLED_TEXT)
         try:
             return self.app.exec()
         finally:

@@ -225,9 +225,85 @@ def _attachment_for_viewer(db: Any, attachment_id: int, folder: Path) -> Path:
     return path
 
 
+#: Line columns of free text: they take the width left over and wrap; the others (amounts, dates,
+#: choices, numbers) keep the width of their content.
+TEXT_KINDS = ("text", "multiline")
+
+
+class LinesTable(QTableWidget):
+    """A record's child rows (费用明细, 原始票据 …) in the narrow detail panel: every row shown (the
+    panel scrolls, the table never does) and every column inside the panel's width — a long 摘要
+    wraps onto more lines instead of pushing 金额 out of view."""
+
+    def __init__(self, labels: list[str], text_columns: list[int], parent: QWidget | None = None) -> None:
+        super().__init__(0, len(labels), parent)
+        self.text_columns = text_columns
+        self.setHorizontalHeaderLabels(labels)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.setWordWrap(True)
+        self.setTextElideMode(Qt.TextElideMode.ElideNone)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header.setStretchLastSection(False)
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+
+    def show_rows(self, rows: list[list[str]], total: list[str] | None) -> None:
+        shown = rows + ([total] if total is not None and rows else [])
+        self.setRowCount(len(shown))
+        bold = QFont(self.font())
+        bold.setBold(True)
+        for r, cells in enumerate(shown):
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                if total is not None and r == len(rows):
+                    item.setFont(bold)
+                self.setItem(r, c, item)
+        self.setVerticalHeaderLabels([str(i + 1) for i in range(len(rows))] + (["合计"] if len(shown) > len(rows) else []))
+        self.fit()
+
+    def fit(self) -> None:
+        """Widths: each column its content where all fit; else the fixed columns their content and
+        the text columns the rest, shared by content, at least four characters each. Then every row
+        as tall as its wrapped text, and the table as tall as all its rows."""
+        header = self.horizontalHeader()
+        room = self.viewport().width()
+        wanted = [max(header.sectionSizeFromContents(c).width(), self.sizeHintForColumn(c)) + 4
+                  for c in range(self.columnCount())]
+        widths = list(wanted)
+        if sum(wanted) > room and self.text_columns:
+            fixed = sum(w for c, w in enumerate(wanted) if c not in self.text_columns)
+            least = self.fontMetrics().horizontalAdvance("摘要摘要") + 8
+            share = max(0, room - fixed)
+            text_total = sum(wanted[c] for c in self.text_columns) or 1
+            for c in self.text_columns:
+                widths[c] = max(least, share * wanted[c] // text_total)
+        elif sum(wanted) < room:  # room to spare: the widest text column (else the last) takes it
+            grow = max(self.text_columns, key=lambda c: wanted[c]) if self.text_columns else len(widths) - 1
+            widths[grow] += room - sum(wanted)
+        for c, width in enumerate(widths):
+            header.resizeSection(c, width)
+        self.resizeRowsToContents()
+        height = header.sizeHint().height() + 2 * self.frameWidth() + 2
+        height += sum(self.rowHeight(r) for r in range(self.rowCount())) or self.verticalHeader().defaultSectionSize()
+        if sum(widths) > room:  # fixed columns wider than the panel: the scroll bar must not hide a row
+            height += self.horizontalScrollBar().sizeHint().height()
+        self.setFixedHeight(height)
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        if event.oldSize().width() != event.size().width():
+            self.fit()
+
+
 class RecordDetailPanel(QWidget):
     action_requested = Signal(object)  # a Transition
     edit_requested = Signal()  # 修改 the shown record
+    #: 「在全部记录中显示」: the record shown has left the list the user is looking at.
+    show_in_all_requested = Signal()
     info = Signal(str)  # a line for the page's status
 
     def __init__(self, ctx: Any, spec: RegisterSpec, parent: QWidget | None = None) -> None:
@@ -261,6 +337,19 @@ class RecordDetailPanel(QWidget):
         self.notices.setStyleSheet("QLabel { background: #fef7e0; border: 1px solid #f9ab00; border-radius: 3px;"
                                    " padding: 4px 6px; color: #3c4043; }")
         self.error = ErrorLabel()
+        # Said when a step (or another workstation) moved the record out of the current filter: the
+        # hints below would otherwise point to a row the user cannot see.
+        self.outside_box = QWidget()
+        outside = QHBoxLayout(self.outside_box)
+        outside.setContentsMargins(0, 0, 0, 0)
+        self.outside_label = QLabel()
+        self.outside_label.setWordWrap(True)
+        self.outside_label.setStyleSheet("color: #174ea6;")
+        self.show_in_all_button = QPushButton("在全部记录中显示")
+        self.show_in_all_button.clicked.connect(self.show_in_all_requested)
+        outside.addWidget(self.outside_label, 1)
+        outside.addWidget(self.show_in_all_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.outside_box.hide()
 
         self.fields_box = QGroupBox("登记信息")
         self.fields_form = QFormLayout(self.fields_box)
@@ -285,16 +374,11 @@ class RecordDetailPanel(QWidget):
 
         # one small table per kind of child rows (spec.lines), e.g. the people named on a record
         self.lines_boxes: dict[str, QGroupBox] = {}
-        self.lines_tables: dict[str, QTableWidget] = {}
+        self.lines_tables: dict[str, LinesTable] = {}
         for lines in spec.lines:
             box = QGroupBox(lines.label)
-            table = QTableWidget(0, len(lines.columns))
-            table.setHorizontalHeaderLabels([c.label for c in lines.columns])
-            table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-            table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-            table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-            table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-            table.horizontalHeader().setStretchLastSection(True)
+            table = LinesTable([c.label for c in lines.columns],
+                               [i for i, c in enumerate(lines.columns) if c.kind in TEXT_KINDS])
             QVBoxLayout(box).addWidget(table)
             self.lines_boxes[lines.key] = box
             self.lines_tables[lines.key] = table
@@ -354,6 +438,7 @@ class RecordDetailPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 0, 0, 0)
         layout.addWidget(self.heading)
+        layout.addWidget(self.outside_box)
         layout.addWidget(self.status)
         layout.addWidget(self.actions_box)
         layout.addWidget(self.no_actions)
@@ -370,9 +455,17 @@ class RecordDetailPanel(QWidget):
         """Whether the record shown is still being (re)read: ``details`` may be the previous read."""
         return self.record_id is not None and self._answered != self._generation
 
+    def set_outside(self, where: str | None) -> None:
+        """Say that the record shown is not in the list the user is looking at (``where``: the list's
+        description, e.g. 筛选「待我审批」), or nothing (None)."""
+        if where:
+            self.outside_label.setText(f"此记录已不在当前列表（{where}）中，表格里看不到它。")
+        self.outside_box.setVisible(bool(where))
+
     def clear(self) -> None:
         self.record_id = None
         self.details = None
+        self.outside_box.hide()
         self._generation += 1
         self.heading.setText("请在表格中选择一条记录")
         self.status.hide()
@@ -386,6 +479,7 @@ class RecordDetailPanel(QWidget):
         """Show the table's values at once, then load history, attachments and actions."""
         if record_id != self.record_id:
             self.document_box.hide()  # until the worker says this record has a document
+            self.outside_box.hide()
         self.record_id = record_id
         self.error.clear_message()
         if values is not None:
@@ -461,25 +555,13 @@ class RecordDetailPanel(QWidget):
         self.no_attachments.setVisible(not has)
         if has:
             self.attachment_list.setCurrentRow(0)
+            # every attachment in view: no list that scrolls inside the scrolling panel
             rows = sum(self.attachment_list.sizeHintForRow(i) for i in range(self.attachment_list.count()))
-            self.attachment_list.setFixedHeight(min(110, rows + 2 * self.attachment_list.frameWidth() + 2))
+            self.attachment_list.setFixedHeight(rows + 2 * self.attachment_list.frameWidth() + 2)
+            self.attachment_list.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
-    def _show_lines(self, table: QTableWidget, rows: list[list[str]], total: list[str] | None) -> None:
-        shown = rows + ([total] if total is not None and rows else [])
-        table.setRowCount(len(shown))
-        bold = QFont(table.font())
-        bold.setBold(True)
-        for r, cells in enumerate(shown):
-            for c, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setToolTip(text)
-                if total is not None and r == len(rows):
-                    item.setFont(bold)
-                table.setItem(r, c, item)
-        table.setVerticalHeaderLabels([str(i + 1) for i in range(len(rows))] + (["合计"] if len(shown) > len(rows) else []))
-        height = table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth() + 2
-        height += sum(table.rowHeight(r) for r in range(len(shown))) or table.verticalHeader().defaultSectionSize()
-        table.setFixedHeight(height)
+    def _show_lines(self, table: LinesTable, rows: list[list[str]], total: list[str] | None) -> None:
+        table.show_rows(rows, total)
 
     def _set_actions(self, actions: list[Any]) -> None:
         for button in self.action_buttons.values():

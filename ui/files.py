@@ -1,8 +1,15 @@
-"""Where generated files go: every PDF, Word file and export the client writes is saved where the
-user chooses in a save dialog. The dialog opens in the folder the user saved to last (remembered per
-user, ``ui.state``), at first in ``<documents>/CourtDesk`` (created when first used).
+"""Where generated files go, and where uploaded ones come from.
 
-The dialog itself is :func:`ask_save_path` alone, so a test can replace it and drive everything
+Every PDF, Word file and export the client writes is saved where the user chooses in a save dialog.
+The dialog opens in the folder the user saved to last (remembered per user, ``ui.state``), at first
+in ``<documents>/CourtDesk`` (created when first used). A scan to upload is chosen in an open dialog
+that starts where the user last took one from, at first in their documents folder — never in the
+program's working directory.
+
+Both dialogs are built by :func:`file_dialog`: Qt's own dialog (where the platform has no native one)
+is Chinese throughout — the few strings ``qtbase_zh_CN`` lacks are filled in by ``ui.app``'s gap
+translator, and dates and sizes read 2026-12-07 14:05 and 12 KB whatever the system's locale.
+The save dialog itself is :func:`ask_save_path` alone, so a test can replace it and drive everything
 else — the folder remembered, the file written — for real.
 """
 
@@ -11,12 +18,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QStandardPaths
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtCore import QIdentityProxyModel, QModelIndex, QStandardPaths, Qt
+from PySide6.QtWidgets import QFileDialog, QFileSystemModel, QWidget
 
 from ui import state
 
 FOLDER_KEY = "files/last_folder"
+OPEN_FOLDER_KEY = "files/last_open_folder"
 APP_FOLDER = "CourtDesk"
 PDF_FILTER = "PDF 文件 (*.pdf)"
 DOCX_FILTER = "Word 文档 (*.docx)"
@@ -54,9 +62,73 @@ def safe_name(name: str, fallback: str = "文书") -> str:
     return cleaned or fallback
 
 
+def documents_folder() -> Path:
+    docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(docs) if docs and Path(docs).is_dir() else Path.home()
+
+
+def open_folder(user: Any) -> Path:
+    """Where the next open dialog starts: the folder this user last took a file from while it still
+    exists, else their documents folder (else their home folder)."""
+    saved = state.load_text(user, OPEN_FOLDER_KEY)
+    return Path(saved) if saved and Path(saved).is_dir() else documents_folder()
+
+
+class _ChineseFileColumns(QIdentityProxyModel):
+    """The file dialog's 大小 and 修改日期 columns as a Chinese clerk reads them (Qt formats them
+    with the system locale, which on many machines is C: 「7 12 2026」, 「0 bytes」)."""
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and index.column() in (1, 3):
+            source = self.sourceModel()
+            if isinstance(source, QFileSystemModel):
+                info = source.fileInfo(self.mapToSource(index))
+                if index.column() == 3:
+                    return info.lastModified().toString("yyyy-MM-dd HH:mm")
+                if info.isDir():
+                    return ""
+                return size_text(info.size())
+        return super().data(index, role)
+
+
+def size_text(size: int) -> str:
+    """A file's size in words: 512 字节, 12 KB, 3.4 MB."""
+    if size < 1024:
+        return f"{size} 字节"
+    if size < 1048576:
+        return f"{size // 1024} KB"
+    return f"{size / 1048576:.1f} MB"
+
+
+def file_dialog(parent: QWidget | None, title: str, start: str, file_filter: str, *,
+                save: bool) -> QFileDialog:
+    """Qt's file dialog for saving (asks before overwriting) or opening one existing file."""
+    dialog = QFileDialog(parent, title, start, file_filter)
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave if save else QFileDialog.AcceptMode.AcceptOpen)
+    dialog.setFileMode(QFileDialog.FileMode.AnyFile if save else QFileDialog.FileMode.ExistingFile)
+    if save and Path(start).suffix:
+        dialog.selectFile(start)
+    dialog.setProxyModel(_ChineseFileColumns(dialog))
+    return dialog
+
+
+def _ask(dialog: QFileDialog) -> str:
+    if dialog.exec() != QFileDialog.DialogCode.Accepted or not dialog.selectedFiles():
+        return ""
+    return dialog.selectedFiles()[0]
+
+
 def ask_save_path(parent: QWidget | None, title: str, start: str, file_filter: str) -> str:
-    """The save dialog (Qt's own, asks before overwriting); ``""`` when the user cancels."""
-    path, _ = QFileDialog.getSaveFileName(parent, title, start, file_filter)
+    """The save dialog; ``""`` when the user cancels."""
+    return _ask(file_dialog(parent, title, start, file_filter, save=True))
+
+
+def ask_open_path(parent: QWidget | None, user: Any, title: str, file_filter: str) -> str:
+    """The open dialog, starting in :func:`open_folder`; the folder is remembered for next time.
+    ``""`` when the user cancels."""
+    path = _ask(file_dialog(parent, title, str(open_folder(user)), file_filter, save=False))
+    if path:
+        state.save_text(user, OPEN_FOLDER_KEY, str(Path(path).parent))
     return path
 
 

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -51,6 +50,7 @@ from ui.widgets import ErrorLabel, guard_wheel, mark_invalid
 
 _NO_DATE = QDate(1900, 1, 1)
 HINT_STYLE = "color: #5f6368;"
+SCAN_FILTER = "扫描件或照片 (*.pdf *.jpg *.jpeg *.png *.tif *.tiff);;所有文件 (*)"
 #: What a form dialog shows besides its scrolling fields: margins, the 必填 note, an error of two
 #: lines, the status line and the button row.
 FORM_CHROME_PX = 170
@@ -67,9 +67,10 @@ def _qdatetime(value: dt.datetime) -> QDateTime:
 class FileInput(QWidget):
     """「选择文件…」 + the chosen file's name; the value is ``(filename, bytes)`` or None."""
 
-    def __init__(self, field: FormField, parent: QWidget | None = None) -> None:
+    def __init__(self, field: FormField, user: Any = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.field = field
+        self.user = user
         self.value: tuple[str, bytes] | None = None
         self.button = QPushButton("选择文件…")
         self.button.clicked.connect(self.choose)
@@ -85,9 +86,9 @@ class FileInput(QWidget):
         row.addWidget(self.clear_button)
 
     def choose(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, f"选择{self.field.label}", "", "扫描件或照片 (*.pdf *.jpg *.jpeg *.png *.tif *.tiff);;所有文件 (*)"
-        )
+        from ui import files
+
+        path = files.ask_open_path(self, self.user, f"选择{self.field.label}", SCAN_FILTER)
         if path:
             self.set_file(path)
 
@@ -437,7 +438,7 @@ class FormDialog(QDialog):
             table = LinesInput(f, with_choices)
             table.changed.connect(lambda key=f.key: self._check(key))
             return table
-        return FileInput(f)
+        return FileInput(f, self.ctx.user)
 
     def _fit(self) -> None:
         """Grow with the error lines shown (up to what the screen has room for, then scroll): the

@@ -99,6 +99,16 @@ class LoginDialog(QDialog):
             self.court_label.setText(court_name)
             self.court_label.show()
 
+    def say(self, text: str) -> None:
+        """A line under the fields (e.g. that a demo database was created); the dialog grows for it."""
+        from PySide6.QtCore import QTimer
+
+        from ui import screen
+
+        self.status.setText(text)
+        self.status.setVisible(bool(text))
+        QTimer.singleShot(0, self, lambda: screen.grow_to_content(self))
+
     def try_login(self) -> bool:
         """Start checking the password (True when started); the dialog accepts when it is right."""
         if self.db is None or self.busy:

@@ -283,6 +283,7 @@ class RegisterPage(QWidget):
         self.detail.action_requested.connect(self.start_action)
         self.detail.edit_requested.connect(self.start_edit)
         self.detail.info.connect(self.show_info)
+        self.detail.show_in_all_requested.connect(self.show_in_all)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.table)
         self.splitter.addWidget(self.detail)
@@ -456,10 +457,13 @@ class RegisterPage(QWidget):
             header.blockSignals(False)
         if self._select_id is not None:
             row = self.model.row_of(self._select_id)
-            self._select_id = None
+            wanted, self._select_id = self._select_id, None
             if row is not None:
                 self.table.selectRow(row)
                 self.table.scrollTo(self.model.index(row, 0))
+                self.detail.set_outside(None)
+            elif wanted == self.detail.record_id:  # a step moved it out of what this list finds
+                self.detail.set_outside(self.model.query.describe())
         elif self._query_changed and self.detail.record_id is not None and self.model.row_of(self.detail.record_id) is None:
             self.detail.clear()  # the record shown is not among what the new filter finds
             self._show_detail(False)
@@ -488,6 +492,22 @@ class RegisterPage(QWidget):
         # Always reload: someone else may have acted on this record since it was last shown.
         self._show_detail(True)
         self.detail.show_record(record_id, self.model.row_values(row))
+
+    def show_in_all(self) -> None:
+        """「在全部记录中显示」: no search, no filter, no dates; the record shown selected again."""
+        record_id = self.detail.record_id
+        if record_id is None:
+            return
+        for widget in (self.search, self.filter_combo, self.date_from, self.date_to):
+            widget.blockSignals(True)
+        self.search.clear()
+        self.filter_combo.setCurrentIndex(0)
+        self.date_from.setDate(_NO_DATE)
+        self.date_to.setDate(_NO_DATE)
+        for widget in (self.search, self.filter_combo, self.date_from, self.date_to):
+            widget.blockSignals(False)
+        self.apply_query()
+        self._select_id = record_id  # after apply_query, which forgets a pending selection
 
     def select_record(self, record_id: int) -> bool:
         """Select a record's row if it is among the loaded rows."""

@@ -74,7 +74,8 @@ def fit(widget: QWidget) -> None:
         return  # the window manager sizes those
     space = room(widget)
     minimum = widget.minimumSize()
-    width = max(minimum.width(), min(widget.width(), space.width()))
+    # a dialog at least as wide as its title (「角色 — 郑洁（judge）」 was cut to 「角色 —…udge）」)
+    width = max(minimum.width(), min(max(widget.width(), _title_width(widget)), space.width()))
     height = max(minimum.height(), min(widget.height(), space.height()))
     if (width, height) != (widget.width(), widget.height()):
         widget.resize(width, height)
@@ -90,6 +91,39 @@ def fit(widget: QWidget) -> None:
                 handle.setFramePosition(target)
             else:
                 widget.move(target)
+
+
+#: What a title bar needs besides its text: the window icon and the minimise/maximise/close buttons.
+TITLE_CHROME_PX = 140
+
+
+def grow_to_content(window: QWidget) -> None:
+    """Make a dialog tall enough for what it shows now (an error line that appeared, a message that
+    wrapped), up to its screen's room. Qt does not grow a window for word-wrapped text by itself:
+    without this the dialog kept its size and squeezed its text boxes to a few pixels."""
+    from PySide6.QtWidgets import QDialog
+
+    if not isinstance(window, QDialog) or not window.isVisible():
+        return
+    layout = window.layout()
+    if layout is not None:
+        layout.activate()
+    width = window.width()
+    need = window.heightForWidth(width) if window.hasHeightForWidth() else -1
+    need = max(need, window.minimumSizeHint().height(), window.sizeHint().height() if need < 0 else 0)
+    space = room(window)
+    if need > window.height():
+        window.resize(width, min(need, space.height()))
+        fit(window)
+
+
+def _title_width(widget: QWidget) -> int:
+    """Width a dialog needs so that the window manager shows its whole title."""
+    from PySide6.QtWidgets import QDialog
+
+    if not isinstance(widget, QDialog) or not widget.windowTitle():
+        return 0
+    return widget.fontMetrics().horizontalAdvance(widget.windowTitle()) + TITLE_CHROME_PX
 
 
 def _fits_windows(widget: Any) -> bool:

@@ -37,6 +37,15 @@ class ErrorLabel(QLabel):
     def show_message(self, text: str) -> None:
         self.setText(text)
         self.setVisible(bool(text))
+        if text:  # a dialog grows for the message instead of squeezing its fields (ui.screen)
+            from PySide6.QtCore import QTimer
+
+            QTimer.singleShot(0, self, self._grow_window)
+
+    def _grow_window(self) -> None:
+        from ui import screen
+
+        screen.grow_to_content(self.window())
 
     def clear_message(self) -> None:
         self.show_message("")
