@@ -340,6 +340,7 @@ class RegisterPage(QWidget):
             total = sum(self.splitter.sizes())
             self.detail.show()
             self.splitter.setSizes([max(200, total - self.detail_width), self.detail_width])
+            self.update()  # X left a sliver of the wider table's header at the page's edge unpainted
         else:
             self.detail.hide()
 
