@@ -76,8 +76,8 @@ class RecordDetails:
     edit_values: dict[str, Any] = field(default_factory=dict)
     #: The record's child rows per ``spec.lines`` key: (rows as text, the 合计 row or None).
     lines: dict[str, tuple[list[list[str]], list[str] | None]] = field(default_factory=dict)
-    #: Whether the record has a document (the register's document kind lists it): 预览/打印 shows only then.
-    has_document: bool = False
+    #: The documents the user may print for the record now: (kind name, title), in declared order.
+    documents: list[tuple[str, str]] = field(default_factory=list)
     #: Where the user takes a next step that is a register command (报送区财政局 for several at once).
     command_hint: str = ""
     #: Findings the register points out on this record for this user (``RegisterSpec.notices``).
@@ -151,22 +151,13 @@ def load_details(db: Any, actor: Any, spec: RegisterSpec, record_id: int) -> Rec
             from courtdesk.kernel.forms import display_lines
 
             details.lines[lines.key] = display_lines(lines.field, lines.load(s, record_id))
-        details.has_document = has_document(s, spec, record_id)
+        if spec.documents:
+            from courtdesk.kernel import recorddocs
+
+            details.documents = [(k.name, k.title) for k in recorddocs.record_documents(s, actor, spec, record_id)]
         if spec.notices is not None:
             details.notices = list(spec.notices(s, actor, record))
     return details
-
-
-def has_document(session: Any, spec: RegisterSpec, record_id: int) -> bool:
-    """Whether the record is one of those the register's document kind declares (``ids()``)."""
-    if spec.document_kind is None:
-        return False
-    from sqlalchemy import select
-
-    from courtdesk.kernel import printing
-
-    ids = printing.kind(spec.document_kind).ids().subquery()
-    return session.execute(select(ids.c[0]).where(ids.c[0] == record_id)).first() is not None
 
 
 def waiting_text(flow: Any, record: Any, mine: list[Any], actor: Any = None) -> str:
@@ -403,16 +394,15 @@ class RecordDetailPanel(QWidget):
         att_layout.addWidget(self.attachment_list)
         att_layout.addLayout(buttons)
 
+        # one row per document the register prints that applies to the record and the user may print:
+        # its title, 预览/打印 (the preview has 打印… and 另存为PDF…) and 导出Word…
         self.document_box = QGroupBox("文书")
-        doc_layout = QHBoxLayout(self.document_box)
-        self.preview_button = QPushButton("预览/打印")
-        self.preview_button.clicked.connect(lambda: self.render_document("pdf"))
-        self.docx_button = QPushButton("导出Word…")
-        self.docx_button.clicked.connect(lambda: self.render_document("docx"))
-        doc_layout.addWidget(self.preview_button)
-        doc_layout.addWidget(self.docx_button)
-        doc_layout.addStretch(1)
-        self.document_box.hide()  # shown once the record is known to have a document (has_document)
+        self.document_rows = QFormLayout(self.document_box)
+        self.document_rows.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        #: kind name → (预览/打印, 导出Word…) of the record shown
+        self.document_buttons: dict[str, tuple[QPushButton, QPushButton]] = {}
+        self.document_box.hide()  # shown once the record is known to have a document
+        self._documents_shown: list[tuple[str, str]] = []
         self.preview: QWidget | None = None
 
         body = QWidget()
@@ -520,7 +510,7 @@ class RecordDetailPanel(QWidget):
             return
         self.details = details
         self._show_values(details.values)
-        self.document_box.setVisible(details.has_document)
+        self._set_documents(details.documents)
         self.status.setText(f"状态：{details.status}" if details.status else "")
         self.status.setVisible(bool(details.status))
         self._set_actions(details.actions)
@@ -606,15 +596,47 @@ class RecordDetailPanel(QWidget):
 
     # --- documents ------------------------------------------------------------------------------
 
-    def render_document(self, fmt: str, target: str | None = None) -> Any:
-        """Build and render this record's document in a worker; PDF opens in the preview dialog."""
+    def _set_documents(self, documents: list[tuple[str, str]]) -> None:
+        if documents == self._documents_shown and self.document_buttons:
+            self.document_box.setVisible(bool(documents))
+            return
+        self._documents_shown = list(documents)
+        while self.document_rows.rowCount():
+            self.document_rows.removeRow(0)
+        self.document_buttons = {}
+        for name, title in documents:
+            preview = QPushButton("预览/打印")
+            preview.setToolTip(f"预览「{title}」，可在预览中打印或另存为PDF")
+            preview.clicked.connect(lambda _c=False, k=name: self.render_document("pdf", kind=k))
+            word = QPushButton("导出Word…")
+            word.setToolTip(f"把「{title}」导出为 Word 文档")
+            word.clicked.connect(lambda _c=False, k=name: self.render_document("docx", kind=k))
+            row = QHBoxLayout()
+            row.addWidget(preview)
+            row.addWidget(word)
+            row.addStretch(1)
+            label = QLabel(f"{title}：")
+            label.setWordWrap(True)
+            self.document_rows.addRow(label, row)
+            self.document_buttons[name] = (preview, word)
+        self.document_box.setVisible(bool(documents))
+
+    @property
+    def documents(self) -> list[str]:
+        """The kind names of the documents offered for the record shown."""
+        return list(self.document_buttons)
+
+    def render_document(self, fmt: str, target: str | None = None, *, kind: str | None = None) -> Any:
+        """Build and render one of this record's documents (the first offered, unless ``kind``) in a
+        worker, checked against what this user may print; PDF opens in the preview dialog."""
         from ui import files
         from ui.preview import PdfPreviewDialog, discard_temp, render_document, temp_target
 
-        kind = self.spec.document_kind
-        if kind is None or self.record_id is None:
+        kind = kind or next(iter(self.document_buttons), None)
+        if kind is None or self.record_id is None or kind not in self.document_buttons:
             return None
-        stem = self.heading.text().strip("（）") or self.spec.title
+        titles = dict(self._documents_shown)
+        stem = f"{self.heading.text().strip('（）') or self.spec.title}_{titles.get(kind, '')}".rstrip("_")
         temporary = False
         if target is None:
             if fmt == "pdf":  # only to be looked at: 另存为PDF… in the preview keeps a copy
@@ -623,13 +645,20 @@ class RecordDetailPanel(QWidget):
                 target = files.choose_save_path(self, self.ctx.user, "导出Word", f"{stem}.docx", files.DOCX_FILTER)
                 if not target:
                     return None
-        self.preview_button.setEnabled(False)
-        self.docx_button.setEnabled(False)
-        title = self.heading.text()
+        buttons = self.document_buttons[kind]
+        for button in buttons:
+            button.setEnabled(False)
+        title = f"{titles.get(kind, '')} — {self.heading.text()}"
+
+        def enable() -> None:
+            for button in buttons:
+                try:
+                    button.setEnabled(True)
+                except RuntimeError:  # the row was rebuilt for another record meanwhile
+                    pass
 
         def done(path: str) -> None:
-            self.preview_button.setEnabled(True)
-            self.docx_button.setEnabled(True)
+            enable()
             if fmt == "pdf":
                 self.preview = PdfPreviewDialog(path, title, self, user=self.ctx.user, temporary=temporary)
                 self.preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -639,14 +668,13 @@ class RecordDetailPanel(QWidget):
                 self.info.emit(f"已导出Word：{path}")
 
         def failed(exc: BaseException) -> None:
-            self.preview_button.setEnabled(True)
-            self.docx_button.setEnabled(True)
+            enable()
             if temporary:
                 discard_temp(str(target))
             self.error.show_message(str(exc))
 
         return workers.run_task(render_document, self.ctx.db, kind, self.record_id, fmt, target,
-                                owner=self, on_done=done, on_error=failed)
+                                actor=self.ctx.user, spec=self.spec, owner=self, on_done=done, on_error=failed)
 
     # --- attachments ----------------------------------------------------------------------------
 

@@ -12,13 +12,18 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 
-def render_document(db: Any, kind_name: str, record_id: int, fmt: str, target: str) -> str:
+def render_document(db: Any, kind_name: str, record_id: int, fmt: str, target: str, *, actor: Any = None,
+                    spec: Any = None) -> str:
     """Worker side: build the document of one record and render it as ``pdf`` or ``docx``
-    (PDF with the fonts configured in the settings, else the bundled ones)."""
-    from courtdesk.kernel import printing
+    (PDF with the fonts configured in the settings, else the bundled ones). With ``actor`` and the
+    register ``spec``: only a document the register prints for that record and the actor may print."""
+    from courtdesk.kernel import printing, recorddocs
 
     with db.read() as s:
-        doc = printing.record_document(s, kind_name, record_id)
+        if spec is not None and actor is not None:
+            doc = recorddocs.printable_document(s, actor, spec, kind_name, record_id)
+        else:
+            doc = printing.record_document(s, kind_name, record_id)
         printing.render(doc, target, fmt, fonts=printing.fonts_for(s) if fmt == "pdf" else None)
     return target
 

@@ -4,8 +4,9 @@ panel with the workflow actions, 新建, the register's commands, 导出Excel an
 
 A register gets its page from its :class:`courtdesk.kernel.registers.RegisterSpec` alone: ``spec.act`` runs a
 workflow action through the area's service, and each transition's ``fields`` say what the action asks
-for (e.g. 盖章登记's time and count). Each of ``spec.commands`` the user may run is a button on the
-action bar, enabled when the table's selection fits it (the table allows selecting several rows with
+for (e.g. 盖章登记's time and count). Each of the register's commands the user may run
+(``recorddocs.commands``: the declared ones, then 打印… of each document printed for a selection) is a
+button on the action bar, enabled when the table's selection fits it (the table allows selecting several rows with
 Ctrl/Shift; the detail panel shows the current row). A command opens the same generic form with the
 command's fields, runs through the operations runner (``ui.ops``, quick ones) or in a worker with a
 progress dialog and 取消 (``long``), then shows its message and previews what it made. Every write
@@ -227,7 +228,9 @@ class RegisterPage(QWidget):
         self.command_tips: dict[str, str] = {}
         actions = QHBoxLayout()
         actions.addWidget(self.new_button)
-        for command in spec.commands:
+        from courtdesk.kernel import recorddocs
+
+        for command in recorddocs.commands(spec):
             if not command.allowed(ctx.user):
                 continue
             button = QPushButton(command.label)
@@ -667,7 +670,7 @@ class RegisterPage(QWidget):
             button.setEnabled(n == 0)
             if n:
                 button.setToolTip(f"{self.command_tips[key]}\n所选记录现在不能「{command.label}」")
-                if count > 1:  # one record's own next steps are in its detail panel
+                if count > 1 and command.note_unfit:  # one record's own next steps are in its detail panel
                     notes.append(f"其中 {n} 条现在不能「{command.label}」")
         shown = [f"已选 {count} 条"] if count > 1 else []
         self.selection_label.setText("；".join(shown + notes))
@@ -768,8 +771,8 @@ class RegisterPage(QWidget):
     def _command_done(self, command: Command, result: CommandResult) -> None:
         self.last_result = result
         self.show_info(result.message)
-        if result.pdf_path:  # saved where the user chose: the preview only shows it
-            self.open_preview(result.pdf_path, command.label)
+        if result.pdf_path:  # saved where the user chose (or a scratch file): the preview shows it
+            self.open_preview(result.pdf_path, command.label, temporary=result.temporary)
         elif result.document is not None:
             self._preview_document(command.label, *result.document)
         else:

@@ -101,6 +101,25 @@ class LinesSpec:
 
 
 @dataclass(frozen=True)
+class RegisterDocument:
+    """A document kind (:mod:`courtdesk.kernel.printing`) a register prints for its records.
+
+    It applies to the records its kind's ``ids()`` select (领款签收单: paid claims only); ``may``
+    narrows who may print it beyond those who see the record (``may(actor, record)``); ``batch``: the
+    selected records print into one PDF (a month's 领款签收单), a register command of its own
+    (:mod:`courtdesk.kernel.recorddocs`)."""
+
+    kind: str
+    may: Callable[[User], bool] | None = None
+    #: Who may print it, in words, for the refusal (「财务人员」).
+    who: str = ""
+    batch: bool = False
+
+    def allows(self, actor: User, record: Any = None) -> bool:
+        return self.may is None or bool(self.may(actor))
+
+
+@dataclass(frozen=True)
 class RegisterSpec:
     key: str
     title: str
@@ -121,8 +140,9 @@ class RegisterSpec:
     #: Run a workflow action through the area's service:
     #: ``act(db, actor, record_id, action, comment, params)`` (params from the transition's fields).
     act: Act | None = None
-    #: Name of the document kind (courtdesk.kernel.printing) that prints one record, if any.
-    document_kind: str | None = None
+    #: The documents printed for its records (报销单, 粘贴单, 领款签收单 …), each with when it applies
+    #: and who may print it, see :class:`RegisterDocument`.
+    documents: tuple[RegisterDocument, ...] = ()
     #: Work on the register or its selected rows (toolbar buttons), see :class:`Command`.
     commands: tuple[Command, ...] = ()
     #: Who may create records (the 新建 button; :func:`create_record` refuses others); None: anyone
@@ -191,6 +211,8 @@ class CommandResult:
     pdf_path: str | None = None
     #: Records the command created or changed (the UI may select the first).
     record_ids: tuple[int, ...] = ()
+    #: ``pdf_path`` was made only to be looked at: the preview removes it when it closes.
+    temporary: bool = False
 
 
 CommandRun = Callable[
@@ -248,6 +270,9 @@ class Command:
     #: every selected row meets it and says how many do not; the run still refuses with its own
     #: message (another workstation may have moved a row meanwhile).
     applies: Where | None = None
+    #: Whether the page names it when selected rows do not fit (「其中 2 条现在不能「报送区财政局」」);
+    #: a print command is only disabled, its tooltip says why.
+    note_unfit: bool = True
 
     def allowed(self, actor: User) -> bool:
         return bool(self.may(actor))

@@ -332,11 +332,14 @@ class Walker:
             _wait(250)
             self.check(f"{title}-{label}")
             self.close_dialogs(window)
-        if detail.document_box.isVisible() and self.once(f"doc:{page.spec.key}"):
-            detail.preview_button.click()
+        for kind, (preview, _word) in list(detail.document_buttons.items()):
+            if not preview.isVisible() or not self.once(f"doc:{page.spec.key}:{kind}"):
+                continue
+            detail.preview = None
+            preview.click()
             _wait_until(lambda: detail.preview is not None and detail.preview.isVisible(), 60)
             _idle()
-            self.check(f"{title}-预览")
+            self.check(f"{title}-预览-{kind}")
             self.close_dialogs(window)
 
     def admin(self, window: Any) -> None:

@@ -43,7 +43,7 @@ def test_word_and_excel_are_saved_where_the_user_chooses_and_the_folder_is_remem
     dialogs = save_dialogs(monkeypatch, tmp_path / "案卷材料")
 
     # 导出Word…: the first dialog opens in <documents>/CourtDesk, made for it
-    qtbot.mouseClick(page.detail.docx_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.detail.document_buttons["introduction_letter"][1], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.detail.last_document is not None, timeout=20000)
     title, start = dialogs.asked[-1]
     default = tmp_path / "我的文档" / "CourtDesk"
@@ -74,7 +74,7 @@ def test_the_preview_saves_a_copy_with_save_as_and_leaves_no_scratch_file(qtbot,
     click_record(qtbot, page, issued)
     dialogs = save_dialogs(monkeypatch, tmp_path / "存档")
 
-    qtbot.mouseClick(page.detail.preview_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.detail.document_buttons["introduction_letter"][0], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.detail.preview is not None and page.detail.preview.isVisible(), timeout=20000)
     preview = page.detail.preview
     scratch = Path(preview.path)
@@ -108,15 +108,15 @@ def test_preview_shows_only_for_a_record_that_has_a_document(qtbot, desk):
     issued, draft = _issued_and_unissued(page)
 
     click_record(qtbot, page, draft)  # not issued yet: no number, no letter to print
-    assert page.detail.details.has_document is False
-    assert not page.detail.document_box.isVisible() and not page.detail.preview_button.isVisible()
+    assert page.detail.details.documents == []
+    assert not page.detail.document_box.isVisible() and not page.detail.documents
 
     click_record(qtbot, page, issued)
-    assert page.detail.details.has_document is True
-    assert page.detail.document_box.isVisible() and page.detail.preview_button.isVisible()
+    assert page.detail.details.documents == [("introduction_letter", "介绍信（存根联及正本）")]
+    assert page.detail.document_box.isVisible() and page.detail.documents == ["introduction_letter"]
 
     click_record(qtbot, page, draft)
-    assert not page.detail.preview_button.isVisible()
+    assert not page.detail.document_box.isVisible()
     idle(qtbot)
 
 

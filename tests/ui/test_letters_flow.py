@@ -183,7 +183,7 @@ def test_letter_is_requested_issued_printed_exported_and_another_voided(qtbot, d
     # --- 预览/打印: the number on the stub, across the tear line and on the letter ----------------
     page.select_record(letter_id)
     qtbot.waitUntil(lambda: page.detail.record_id == letter_id and page.detail.details is not None)
-    qtbot.mouseClick(page.detail.preview_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.detail.document_buttons["introduction_letter"][0], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.detail.preview is not None and page.detail.preview.isVisible(), timeout=20000)
     preview = page.detail.preview
     assert preview.page_count() == 1  # stub and letter on one A4 sheet

@@ -205,7 +205,7 @@ def test_a_record_with_a_document_kind_previews_its_pdf_and_exports_word(qtbot, 
     number = page.model.row_values(issued)[0]
     click_record(qtbot, page, page.model.record_id(issued))
     assert page.detail.document_box.isVisible()
-    qtbot.mouseClick(page.detail.preview_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.detail.document_buttons["introduction_letter"][0], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.detail.preview is not None and page.detail.preview.isVisible(), timeout=20000)
     assert page.detail.preview.page_count() >= 1
     page.detail.preview.accept()

@@ -65,6 +65,7 @@ from courtdesk.kernel.registers import (
     CommandResult,
     DashboardItem,
     Filter,
+    RegisterDocument,
     RegisterSpec,
     command_output,
     days_between,
@@ -702,6 +703,6 @@ LETTER_REGISTER = RegisterSpec(
     may_create=lambda a: a.has(ENFORCEMENT),
     create_who="执行干警",
     dashboard=_dashboard,
-    document_kind=DOCUMENT_KIND,
+    documents=(RegisterDocument(DOCUMENT_KIND),),
     act=service_act(LetterService),
 )

@@ -73,6 +73,7 @@ from courtdesk.kernel.registers import (
     CommandResult,
     DashboardItem,
     Filter,
+    RegisterDocument,
     RegisterSpec,
     service_act,
 )
@@ -747,6 +748,6 @@ NOTICE_REGISTER = RegisterSpec(
         Filter("mine", "我承办案件的", my_cases),
     ),
     visible_to=VISIBLE_TO,
-    document_kind=DOCUMENT_KIND,
+    documents=(RegisterDocument(DOCUMENT_KIND),),
     act=service_act(SeizureService, "notice_act"),
 )

@@ -33,6 +33,7 @@ from courtdesk.kernel.registers import (
     Column,
     DashboardItem,
     Filter,
+    RegisterDocument,
     RegisterQuery,
     RegisterSpec,
     days_between,
@@ -372,6 +373,9 @@ def _dashboard(session: Session, actor: User) -> list[DashboardItem]:
 OVERDUE_FILTER = Filter("overdue", "出差返回逾期未结清", lambda a: overdue_clause())
 
 
+#: 借支单, built in ``documents.py``.
+ADVANCE_SLIP_KIND = "advance_slip"
+
 ADVANCE_REGISTER = RegisterSpec(
     key=REGISTER_KEY,
     title="借支登记簿",
@@ -412,6 +416,7 @@ ADVANCE_REGISTER = RegisterSpec(
     dashboard=_dashboard,
     act=service_act(AdvanceService),
     live_status="status",
+    documents=(RegisterDocument(ADVANCE_SLIP_KIND, batch=True),),
 )
 
 #: 未结清借支（按人）: the open advances sorted by person, with their age.
@@ -429,5 +434,6 @@ OPEN_ADVANCES_REGISTER = RegisterSpec(
     visible_to=FINANCE_WIDE,
     act=service_act(AdvanceService),
     live_status="status",
+    documents=(RegisterDocument(ADVANCE_SLIP_KIND),),
 )
 

@@ -52,6 +52,7 @@ from courtdesk.kernel.registers import (
     DashboardItem,
     Filter,
     LinesSpec,
+    RegisterDocument,
     RegisterQuery,
     RegisterSpec,
     days_between,
@@ -925,6 +926,12 @@ def _state_filter(state: str) -> Filter:
     return Filter(f"state_{state}", CLAIM_WORKFLOW.label(state), lambda a: ExpenseClaim.status == state)
 
 
+#: The forms printed for a claim (built in ``documents.py``): 报销单 and 粘贴单 once submitted, 领款签收单
+#: once paid, the cashier's paper.
+CLAIM_FORM_KIND = "expense_claim"
+PASTE_SHEET_KIND = "receipt_paste_sheet"
+PAYMENT_RECEIPT_KIND = "claim_payment_receipt"
+
 CLAIM_REGISTER = RegisterSpec(
     key=REGISTER_KEY,
     title="报销单登记簿",
@@ -975,5 +982,10 @@ CLAIM_REGISTER = RegisterSpec(
     lines=(CLAIM_LINES, CLAIM_RECEIPTS),
     notices=_notices,
     commands=(SEND_BATCH,),
+    documents=(
+        RegisterDocument(CLAIM_FORM_KIND, batch=True),
+        RegisterDocument(PASTE_SHEET_KIND, batch=True),
+        RegisterDocument(PAYMENT_RECEIPT_KIND, may=lambda a: a.has(roles.FINANCE), who="财务人员", batch=True),
+    ),
 )
 

@@ -26,7 +26,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from courtdesk.areas.finance import advances, standards
-from courtdesk.areas.finance.claims import CLAIM_WORKFLOW, KINDS, RECEIPT_TYPES
+from courtdesk.areas.finance.claims import (
+    CLAIM_FORM_KIND,
+    CLAIM_WORKFLOW,
+    KINDS,
+    PASTE_SHEET_KIND,
+    PAYMENT_RECEIPT_KIND,
+    RECEIPT_TYPES,
+)
 from courtdesk.areas.finance.claims import REGISTER_KEY as CLAIM_ENTITY
 from courtdesk.areas.finance.models import Advance, ExpenseClaim
 from courtdesk.kernel import clock, settings, workflow
@@ -478,27 +485,27 @@ PRINTABLE_CLAIM_STATES = tuple(s for s in CLAIM_WORKFLOW.states if s != "draft")
 PAID_STATES = ("paid", "signed")
 
 CLAIM_DOCUMENT = DocumentKind(
-    "expense_claim", "报销单（支出报销单／差旅费报销单）",
+    CLAIM_FORM_KIND, "报销单（支出报销单／差旅费报销单）",
     ids=lambda: select(ExpenseClaim.id).where(ExpenseClaim.status.in_(PRINTABLE_CLAIM_STATES))
     .order_by(ExpenseClaim.id),
     build=build_claim,
     missing="该报销单仍是草稿，提交后才能预览和打印",
 )
 PASTE_SHEET_DOCUMENT = DocumentKind(
-    "receipt_paste_sheet", "报销票据粘贴单",
+    PASTE_SHEET_KIND, "报销票据粘贴单",
     ids=lambda: select(ExpenseClaim.id).where(ExpenseClaim.status.in_(PRINTABLE_CLAIM_STATES),
                                               ExpenseClaim.receipt_count > 0).order_by(ExpenseClaim.id),
     build=build_paste_sheet,
     missing="该报销单仍是草稿或没有登记原始票据，不能打印粘贴单",
 )
 PAYMENT_RECEIPT_DOCUMENT = DocumentKind(
-    "claim_payment_receipt", "领款签收单",
+    PAYMENT_RECEIPT_KIND, "领款签收单",
     ids=lambda: select(ExpenseClaim.id).where(ExpenseClaim.status.in_(PAID_STATES)).order_by(ExpenseClaim.id),
     build=build_payment_receipt,
     missing="该报销单尚未支付，支付后才能打印领款签收单",
 )
 ADVANCE_DOCUMENT = DocumentKind(
-    "advance_slip", "借支单",
+    advances.ADVANCE_SLIP_KIND, "借支单",
     ids=lambda: select(Advance.id).where(Advance.status != "withdrawn").order_by(Advance.id),
     build=build_advance,
     missing="该借支申请已撤回，不能打印借支单",

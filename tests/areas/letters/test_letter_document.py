@@ -304,5 +304,5 @@ def test_the_cut_line_leaves_the_serial_number_clear(db, users, issued, tmp_path
 
 def test_register_names_its_document_kind():
     spec = registers.get("introduction_letter")
-    assert spec.document_kind == "introduction_letter"
-    assert printing.kind(spec.document_kind).title == "介绍信（存根联及正本）"
+    assert [d.kind for d in spec.documents] == ["introduction_letter"]
+    assert printing.kind(spec.documents[0].kind).title == "介绍信（存根联及正本）"
