@@ -32,7 +32,7 @@ from typing import Any
 from sqlalchemy import Date, and_, case, exists, literal, or_, select
 from sqlalchemy.orm import Session, aliased, object_session
 
-from courtdesk.areas.finance import advances, receipt_scans, standards, summary
+from courtdesk.areas.finance import advances, invoices, receipt_scans, standards, summary
 from courtdesk.areas.finance.categories import GENERAL_CATEGORIES, KINDS, TRAVEL_CATEGORIES
 from courtdesk.areas.finance.models import Advance, Batch, ExpenseClaim, ExpenseLine, ExpenseReceipt
 from courtdesk.areas.finance.settings import CITY_CLASSES, reminder_days_sql
@@ -95,7 +95,10 @@ LINES_FIELD = FormField("expense_lines", "费用明细", "lines", columns=LINE_C
 
 RECEIPT_COLUMNS: tuple[FormField, ...] = (
     FormField("receipt_type", "票据类型", "choice", choices=_pairs(RECEIPT_TYPES)),
-    FormField("invoice_number", "票据号码", "text", max_len=40),
+    FormField("invoice_code", "发票代码", "text", required=False, max_len=40,
+              help="发票左上方的 10–12 位数字；全电发票和车票、行程单没有，不填"),
+    FormField("invoice_number", "票据号码", "text", max_len=40,
+              help="发票号码 8 位；全电发票 20 位；车票、行程单按票面"),
     FormField("issued_on", "开票日期", "date"),
     FormField("amount", "金额", "money"),
     FormField("line_no", "对应明细行", "int", required=False, minimum=1, maximum=30,
@@ -177,7 +180,7 @@ def _check_content(values: dict[str, Any], data: dict[str, Any]) -> None:
             label = _cell(LINES_FIELD, pos, "category")
             refused.append(ValidationError(f"{label}：支出报销单的类别应为 {'、'.join(GENERAL_CATEGORIES)}",
                                            field=label))
-    seen: dict[str, int] = {}
+    seen: list[tuple[int, invoices.Identity]] = []
     receipt_pos = _positions(RECEIPTS_FIELD, data.get("receipt_rows"))
     for pos, receipt in zip(receipt_pos, values["receipt_rows"], strict=True):
         if receipt["amount"] <= 0:
@@ -186,12 +189,17 @@ def _check_content(values: dict[str, Any], data: dict[str, Any]) -> None:
         if receipt["issued_on"] > clock.today():
             label = _cell(RECEIPTS_FIELD, pos, "issued_on")
             refused.append(ValidationError(f"{label}：不能晚于今天（{clock.today():%Y-%m-%d}）", field=label))
-        number = receipt["invoice_number"]
-        if number in seen:
+        ident = invoices.identity(receipt.get("invoice_code"), receipt["invoice_number"])
+        problem = invoices.format_problem(receipt["receipt_type"], ident)
+        if problem is not None:
+            label = _cell(RECEIPTS_FIELD, pos, problem[0])
+            refused.append(ValidationError(f"{label}：{problem[1]}", field=label, rule=RULE_CHECK))
+        twin = next((at for at, other in seen if invoices.same(ident, other)), None)
+        if twin is not None:
             label = _cell(RECEIPTS_FIELD, pos, "invoice_number")
-            refused.append(ValidationError(f"{label}：与第{seen[number]}行的号码相同，同一张票据只能登记一次",
-                                           field=label, rule=RULE_CHECK))
-        seen.setdefault(number, pos)
+            refused.append(ValidationError(f"{label}：与第{twin}行是同一张票据（{ident.describe()}），"
+                                           "同一张票据只能登记一次", field=label, rule=RULE_CHECK))
+        seen.append((pos, ident))
     if refused:
         first = refused[0]
         raise ValidationError(first.message, field=first.field, rule=first.rule, also=tuple(refused[1:]))
@@ -240,9 +248,11 @@ def _apply(session: Session, actor: User, claim: ExpenseClaim, values: dict[str,
     _sync(session, claim.lines, ExpenseLine, [
         {"category": ln["category"], "description": ln["description"], "amount_fen": to_fen(ln["amount"])}
         for ln in lines])
+    idents = [invoices.identity(r.get("invoice_code"), r["invoice_number"]) for r in receipts]
     _sync(session, claim.receipts, ExpenseReceipt, [
-        {"receipt_type": r["receipt_type"], "invoice_number": r["invoice_number"], "issued_on": r["issued_on"],
-         "amount_fen": to_fen(r["amount"]), "line_no": r["line_no"]} for r in receipts])
+        {"receipt_type": r["receipt_type"], "invoice_code": ident.code, "invoice_number": ident.number,
+         "number_key": ident.key, "issued_on": r["issued_on"], "amount_fen": to_fen(r["amount"]),
+         "line_no": r["line_no"]} for r, ident in zip(receipts, idents, strict=True)])
     receipt_scans.retire_changed(session, claim, before, {r.position: r.invoice_number for r in claim.receipts})
     claim.total_fen = sum(to_fen(ln["amount"]) for ln in lines)
     claim.receipt_count = len(receipts)
@@ -258,7 +268,7 @@ def finance_problems(session: Session, claim: ExpenseClaim) -> list[ValidationEr
     by_line: dict[int, list[ExpenseReceipt]] = {}
     for r in claim.receipts:
         if r.line_no is None or r.line_no not in positions:
-            label = forms.line_label(RECEIPTS_FIELD, r.position, RECEIPT_COLUMNS[4])
+            label = _cell(RECEIPTS_FIELD, r.position, "line_no")
             what = "未填写" if r.line_no is None else f"本单没有第{r.line_no}行费用明细"
             out.append(ValidationError(
                 f"{label}：票据 {r.invoice_number}（{format_yuan(from_fen(r.amount_fen))}）未对应任何费用明细（{what}），"
@@ -281,22 +291,34 @@ def finance_problems(session: Session, claim: ExpenseClaim) -> list[ValidationEr
             out.append(ValidationError(
                 f"{label}：票据金额合计 {format_yuan(from_fen(total))} 与申报金额 "
                 f"{format_yuan(from_fen(ln.amount_fen))} 不符", field=label, rule=RULE_AMOUNT))
-    numbers = [r.invoice_number for r in claim.receipts]
-    if numbers:
-        used = session.execute(
-            select(ExpenseReceipt.invoice_number, ExpenseClaim.number)
+    out.extend(_used_elsewhere(session, claim))
+    return out
+
+
+def _used_elsewhere(session: Session, claim: ExpenseClaim) -> list[ValidationError]:
+    """Receipts of ``claim`` already on another claim, of any year (第6条): the same 代码 and 号码
+    (leading zeros, spaces, full-width digits, hyphens and invisible characters do not count) or
+    the same 全电发票 number. Each is named with the claim that has it."""
+    keys = sorted({r.number_key or invoices.number_key(r.invoice_number) for r in claim.receipts})
+    if not keys:
+        return []
+    candidates: list[tuple[invoices.Identity, str]] = []
+    for start in range(0, len(keys), 500):
+        rows = session.execute(
+            select(ExpenseReceipt.invoice_code, ExpenseReceipt.invoice_number, ExpenseClaim.number)
             .join(ExpenseClaim, ExpenseClaim.id == ExpenseReceipt.claim_id)
-            .where(ExpenseReceipt.invoice_number.in_(numbers), ExpenseReceipt.claim_id != claim.id)
+            .where(ExpenseReceipt.number_key.in_(keys[start:start + 500]), ExpenseReceipt.claim_id != claim.id)
             .order_by(ExpenseClaim.id)).all()
-        elsewhere: dict[str, str] = {}
-        for number, claim_number in used:
-            elsewhere.setdefault(number, claim_number)
-        for r in claim.receipts:
-            if r.invoice_number in elsewhere:
-                label = forms.line_label(RECEIPTS_FIELD, r.position, RECEIPT_COLUMNS[1])
-                out.append(ValidationError(
-                    f"{label}：票据 {r.invoice_number} 已登记在报销单 {elsewhere[r.invoice_number]} 中，"
-                    "同一张票据不能重复报销", field=label, rule=RULE_CHECK))
+        candidates.extend((invoices.Identity(code, number), other) for code, number, other in rows)
+    out: list[ValidationError] = []
+    for r in claim.receipts:
+        mine = invoices.Identity(r.invoice_code, r.invoice_number)
+        other = next((n for ident, n in candidates if invoices.same(mine, ident)), None)
+        if other is not None:
+            label = _cell(RECEIPTS_FIELD, r.position, "invoice_number")
+            out.append(ValidationError(
+                f"{label}：票据 {mine.describe()} 已登记在报销单 {other or '（草稿）'} 中，同一张票据不能重复报销",
+                field=label, rule=RULE_CHECK))
     return out
 
 
@@ -406,7 +428,7 @@ def _submit_guard(session: Session, actor: User, claim: ExpenseClaim, values: di
     today = clock.today()
     for r in claim.receipts:
         if r.issued_on > today:
-            label = forms.line_label(RECEIPTS_FIELD, r.position, RECEIPT_COLUMNS[2])
+            label = _cell(RECEIPTS_FIELD, r.position, "issued_on")
             raise ValidationError(f"{label}：{r.issued_on:%Y-%m-%d} 晚于提交日期（{today:%Y-%m-%d}）", field=label)
 
 
@@ -697,8 +719,9 @@ def _computed_allowances(claim: ExpenseClaim) -> set[int]:
 
 
 def _receipt_dicts(claim: ExpenseClaim) -> list[dict[str, Any]]:
-    return [{"receipt_type": r.receipt_type, "invoice_number": r.invoice_number, "issued_on": r.issued_on,
-             "amount": from_fen(r.amount_fen), "line_no": r.line_no} for r in claim.receipts]
+    return [{"receipt_type": r.receipt_type, "invoice_code": r.invoice_code, "invoice_number": r.invoice_number,
+             "issued_on": r.issued_on, "amount": from_fen(r.amount_fen), "line_no": r.line_no}
+            for r in claim.receipts]
 
 
 class ClaimService:
@@ -885,7 +908,8 @@ def _receipt_rows(session: Session, ids: list[int]) -> dict[int, list[dict[str, 
     scanned = receipt_scans.scanned(session, ids)
     for r in session.scalars(select(ExpenseReceipt).where(ExpenseReceipt.claim_id.in_(ids))
                              .order_by(ExpenseReceipt.claim_id, ExpenseReceipt.position)):
-        out[r.claim_id].append({"receipt_type": r.receipt_type, "invoice_number": r.invoice_number,
+        out[r.claim_id].append({"receipt_type": r.receipt_type, "invoice_code": r.invoice_code,
+                                "invoice_number": r.invoice_number,
                                 "issued_on": r.issued_on, "amount": from_fen(r.amount_fen), "line_no": r.line_no,
                                 "scan": receipt_scans.UPLOADED if r.position in scanned[r.claim_id]
                                 else receipt_scans.MISSING})

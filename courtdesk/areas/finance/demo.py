@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from courtdesk.areas.finance import advances, standards, summary
+from courtdesk.areas.finance import advances, invoices, standards, summary
 from courtdesk.areas.finance import claims as claims_module
 from courtdesk.areas.finance.advances import AdvanceService
 from courtdesk.areas.finance.categories import GENERAL_CATEGORIES
@@ -365,7 +365,9 @@ def bulk_finance(ctx: DemoContext, rows: int) -> None:
                 "lines": [{"id": bulk.next_id(ExpenseLine), "claim_id": claim_id, "position": n, "category": c,
                            "description": d, "amount_fen": f, "version": 1} for n, (c, d, f) in enumerate(lines, 1)],
                 "receipts": [{"id": bulk.next_id(ExpenseReceipt), "claim_id": claim_id, "position": n,
-                              "receipt_type": r["receipt_type"], "invoice_number": r["invoice_number"],
+                              "receipt_type": r["receipt_type"], "invoice_code": "",
+                              "invoice_number": r["invoice_number"],
+                              "number_key": invoices.number_key(str(r["invoice_number"])),
                               "issued_on": r["issued_on"], "amount_fen": f, "line_no": r["line_no"], "version": 1}
                              for n, (r, (_k, f, _l)) in enumerate(zip(receipt_dicts, receipts, strict=True), 1)],
             }

@@ -213,7 +213,12 @@ class ExpenseReceipt(VersionedMixin, Base):
     claim_id: Mapped[int] = mapped_column(ForeignKey("finance_claim.id", ondelete="CASCADE"), index=True)
     position: Mapped[int]
     receipt_type: Mapped[str] = mapped_column(String(20))
+    #: 发票代码 (10–12 digits; empty for a 全电发票 and for tickets), normalised (``invoices.normalise``).
+    invoice_code: Mapped[str] = mapped_column(String(20), default="")
     invoice_number: Mapped[str] = mapped_column(String(40), index=True)
+    #: The 号码 without leading zeros, indexed: finds the same receipt on any claim of any year
+    #: (``invoices.same`` then compares 代码 and 号码).
+    number_key: Mapped[str] = mapped_column(String(40), index=True, default="")
     issued_on: Mapped[dt.date]
     amount_fen: Mapped[int] = mapped_column(BigInteger)
     #: Position of the expense line this receipt supports (None: attached to no line).

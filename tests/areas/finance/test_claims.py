@@ -135,7 +135,7 @@ def test_the_same_invoice_twice_on_one_claim_is_refused_on_saving(db, users):
     before = _rows(db)
     with pytest.raises(ValidationError) as refused:
         ClaimService(db).file(users["enforcer"], data)
-    assert refused.value.field == "原始票据第2行 票据号码" and "与第1行的号码相同" in str(refused.value)
+    assert refused.value.field == "原始票据第2行 票据号码" and "与第1行是同一张票据" in str(refused.value)
     assert _rows(db) == before
 
 
