@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session, aliased, object_session
 from courtdesk.areas.finance import advances, invoices, receipt_scans, standards, summary
 from courtdesk.areas.finance.categories import GENERAL_CATEGORIES, KINDS, TRAVEL_CATEGORIES
 from courtdesk.areas.finance.models import Advance, Batch, ExpenseClaim, ExpenseLine, ExpenseReceipt
-from courtdesk.areas.finance.settings import CITY_CLASSES, reminder_days_sql
+from courtdesk.areas.finance.settings import CITY_CLASSES, claim_ceiling_fen, reminder_days_sql
 from courtdesk.areas.system import roles
 from courtdesk.kernel import clock, forms, numbering, rules, validation
 from courtdesk.kernel.db.engine import Database
@@ -145,9 +145,13 @@ def _cell(field: FormField, position: int, key: str) -> str:
     return forms.line_label(field, position, column)
 
 
-def _check_content(values: dict[str, Any], data: dict[str, Any]) -> None:
+def _check_content(values: dict[str, Any], data: dict[str, Any], ceiling_fen: int) -> None:
     """What every save of a claim must satisfy (the finance checks come before approval)."""
     refused: list[ValidationError] = []
+    ceiling = format_yuan(from_fen(ceiling_fen))
+
+    def over(amount: Any) -> bool:
+        return amount is not None and to_fen(amount) > ceiling_fen
     kind = values["kind"]
     if kind == "travel":
         for key, label in (("travellers", "出差人"), ("trip_start", "出发日期"), ("trip_end", "返回日期"),
@@ -172,6 +176,10 @@ def _check_content(values: dict[str, Any], data: dict[str, Any]) -> None:
         elif line["amount"] <= 0:
             label = _cell(LINES_FIELD, pos, "amount")
             refused.append(ValidationError(f"{label}：必须大于零", field=label))
+        elif over(line["amount"]):
+            label = _cell(LINES_FIELD, pos, "amount")
+            refused.append(ValidationError(f"{label}：超过单张报销单金额上限 {ceiling}（系统设置）", field=label,
+                                           rule=RULE_CHECK))
         if kind == "travel" and line["category"] not in TRAVEL_CATEGORIES:
             label = _cell(LINES_FIELD, pos, "category")
             refused.append(ValidationError(f"{label}：差旅费报销单的类别应为 {'、'.join(TRAVEL_CATEGORIES)}",
@@ -186,6 +194,10 @@ def _check_content(values: dict[str, Any], data: dict[str, Any]) -> None:
         if receipt["amount"] <= 0:
             label = _cell(RECEIPTS_FIELD, pos, "amount")
             refused.append(ValidationError(f"{label}：必须大于零", field=label))
+        elif over(receipt["amount"]):
+            label = _cell(RECEIPTS_FIELD, pos, "amount")
+            refused.append(ValidationError(f"{label}：超过单张报销单金额上限 {ceiling}（系统设置）", field=label,
+                                           rule=RULE_CHECK))
         if receipt["issued_on"] > clock.today():
             label = _cell(RECEIPTS_FIELD, pos, "issued_on")
             refused.append(ValidationError(f"{label}：不能晚于今天（{clock.today():%Y-%m-%d}）", field=label))
@@ -255,6 +267,12 @@ def _apply(session: Session, actor: User, claim: ExpenseClaim, values: dict[str,
          "line_no": r["line_no"]} for r, ident in zip(receipts, idents, strict=True)])
     receipt_scans.retire_changed(session, claim, before, {r.position: r.invoice_number for r in claim.receipts})
     claim.total_fen = sum(to_fen(ln["amount"]) for ln in lines)
+    ceiling_fen = claim_ceiling_fen(session)
+    if claim.total_fen > ceiling_fen:  # allowances are computed only now, so the total is checked here
+        raise ValidationError(
+            f"费用明细：合计 {format_yuan(from_fen(claim.total_fen))} 超过单张报销单金额上限 "
+            f"{format_yuan(from_fen(ceiling_fen))}（系统设置），请分开报销或请财务调整上限", field="费用明细",
+            rule=RULE_CHECK)
     claim.receipt_count = len(receipts)
     claim.content_digest = _digest(lines, receipts)
 
@@ -291,7 +309,32 @@ def finance_problems(session: Session, claim: ExpenseClaim) -> list[ValidationEr
             out.append(ValidationError(
                 f"{label}：票据金额合计 {format_yuan(from_fen(total))} 与申报金额 "
                 f"{format_yuan(from_fen(ln.amount_fen))} 不符", field=label, rule=RULE_AMOUNT))
+    out.extend(_outside_the_trip(claim))
     out.extend(_used_elsewhere(session, claim))
+    return out
+
+
+#: Receipts of a journey, which may be dated the day before the trip (a ticket bought in advance)
+#: or the day after it (a night train, a taxi home).
+TRANSPORT_RECEIPTS = ("火车票", "飞机行程单", "汽车票", "出租车票")
+
+
+def _outside_the_trip(claim: ExpenseClaim) -> list[ValidationError]:
+    """Receipts of a travel claim dated outside its trip (transport tickets ±1 day): a hotel
+    receipt from another year's trip is no receipt of this one (第8条)."""
+    if claim.kind != "travel" or claim.trip_start is None or claim.trip_end is None:
+        return []
+    out: list[ValidationError] = []
+    for r in claim.receipts:
+        slack = dt.timedelta(days=1 if r.receipt_type in TRANSPORT_RECEIPTS else 0)
+        first, last = claim.trip_start - slack, claim.trip_end + slack
+        if not first <= r.issued_on <= last:
+            label = _cell(RECEIPTS_FIELD, r.position, "issued_on")
+            allowed = "（交通票据可早一天或晚一天）" if slack else ""
+            out.append(ValidationError(
+                f"{label}：票据 {r.invoice_number} 开具于 {r.issued_on:%Y-%m-%d}，不在出差期间 "
+                f"{claim.trip_start:%Y-%m-%d} 至 {claim.trip_end:%Y-%m-%d} 内{allowed}", field=label,
+                rule=RULE_CHECK))
     return out
 
 
@@ -685,7 +728,7 @@ CLAIM_WORKFLOW = Workflow(
 
 def _clean(session: Session, actor: User, data: dict[str, Any]) -> dict[str, Any]:
     values = clean(CLAIM_FIELDS, data, session=session, actor=actor)
-    _check_content(values, data)
+    _check_content(values, data, claim_ceiling_fen(session))
     return values
 
 
@@ -858,7 +901,7 @@ SEND_BATCH = Command(
 
 
 def _edit_apply(session: Session, actor: User, claim: ExpenseClaim, values: dict[str, Any]) -> None:
-    _check_content(values, values)
+    _check_content(values, values, claim_ceiling_fen(session))
     _apply(session, actor, claim, values)
 
 

@@ -40,13 +40,30 @@ TRAVEL_STANDARDS: tuple[SettingSpec, ...] = (
                 minimum=1, maximum=10000),
 )
 
+#: The most one claim may ask (whole yuan): a claim of ¥999,999,999,999.99 once saved and could then
+#: never be printed. Each line, each receipt and the claim's total are refused above it.
+CLAIM_CEILING = "claim_ceiling_yuan"
+DEFAULT_CLAIM_CEILING = 1_000_000
+
 SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec(CLAIM_REMINDER_DAYS, "出差返回后提醒报销（天）", str(DEFAULT_REMINDER_DAYS), 3, kind="int",
                 minimum=1, maximum=365),
     SettingSpec(ADVANCE_REMINDER_DAYS, "出差返回后借支未结清提醒（天）", str(DEFAULT_REMINDER_DAYS), 3, kind="int",
                 minimum=1, maximum=365),
     *TRAVEL_STANDARDS,
+    SettingSpec(CLAIM_CEILING, "单张报销单金额上限（元）", str(DEFAULT_CLAIM_CEILING), 9, kind="int", minimum=1,
+                maximum=100_000_000),
 )
+
+
+def claim_ceiling_fen(session: Any) -> int:
+    """The ceiling of one claim (and of each of its lines and receipts), in fen."""
+    from courtdesk.kernel import settings
+
+    try:
+        return int(settings.get(session, CLAIM_CEILING)) * 100
+    except ValueError:
+        return DEFAULT_CLAIM_CEILING * 100
 
 
 def reminder_days_sql(key: str = CLAIM_REMINDER_DAYS, default: int = DEFAULT_REMINDER_DAYS) -> Any:

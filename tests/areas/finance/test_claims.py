@@ -276,3 +276,48 @@ def test_a_finance_persons_own_claim_is_not_checked_into_a_dead_end(db, users):
     with pytest.raises(PermissionDenied):
         service.act(users["cashier"], cid, "pay", pay_method="转账")
     assert service.act(users["accountant2"], cid, "pay", pay_method="转账").payer_id == third.id
+
+
+def test_a_receipt_dated_outside_the_trip_is_a_finding_at_its_date(db, users):
+    data = travel_data()
+    data["receipt_rows"][2]["issued_on"] = dt.date(2025, 6, 26)  # the hotel, 17 months before the trip
+    data["receipt_rows"][0]["issued_on"] = dt.date(2026, 11, 23)  # a train ticket bought the day before
+    cid = _submitted(db, users, data)
+    findings = ClaimService(db).problems(users["finance"], cid)
+    assert findings == ["原始票据第3行 开票日期：票据 " + data["receipt_rows"][2]["invoice_number"]
+                        + " 开具于 2025-06-26，不在出差期间 2026-11-24 至 2026-11-26 内（依据《办公室财务管理办法》第8条）"]
+    with pytest.raises(ValidationError) as refused:
+        ClaimService(db).act(users["finance_leader"], cid, "approve")
+    assert refused.value.field == "原始票据第3行 开票日期"
+
+
+def test_a_ticket_two_days_before_the_trip_is_a_finding(db, users):
+    data = travel_data()
+    data["receipt_rows"][0]["issued_on"] = dt.date(2026, 11, 22)
+    findings = ClaimService(db).problems(users["finance"], _submitted(db, users, data))
+    assert len(findings) == 1 and "（交通票据可早一天或晚一天）" in findings[0]
+
+
+def test_a_claim_above_the_ceiling_is_refused_at_the_field_and_the_ceiling_is_a_setting(db, users):
+    from courtdesk.areas.finance.settings import CLAIM_CEILING
+    from courtdesk.kernel.settings import SettingsService
+
+    service = ClaimService(db)
+    before = _rows(db)
+    huge = general_data("999999999999.99")
+    with pytest.raises(ValidationError) as refused:
+        service.file(users["judge"], huge)
+    fields = [refused.value.field, *(e.field for e in refused.value.also)]
+    assert fields == ["费用明细第1行 金额", "原始票据第1行 金额"]
+    assert "超过单张报销单金额上限 ¥1,000,000.00" in str(refused.value)
+    two = general_data("600000.00", expense_lines=[
+        {"category": "办公费", "description": "设备", "amount": "600000.00"},
+        {"category": "办公费", "description": "设备", "amount": "600000.00"}],
+        receipt_rows=[{"receipt_type": "增值税专用发票", "invoice_number": f"{n:08d}", "issued_on": dt.date(2026, 11, 28),
+                       "amount": "600000.00", "line_no": n} for n in (1, 2)])
+    with pytest.raises(ValidationError) as refused:
+        service.file(users["judge"], two)
+    assert refused.value.field == "费用明细" and "合计 ¥1,200,000.00 超过单张报销单金额上限" in str(refused.value)
+    assert _rows(db) == before  # nothing half-written
+    SettingsService(db).save(users["admin"], {CLAIM_CEILING: "2000000"})
+    assert service.file(users["judge"], two).total_fen == 120_000_000
