@@ -127,7 +127,11 @@ def test_advance_trip_claim_batch_payout_signoff_and_the_advance_closes(qtbot, d
     form = claims.active_dialog
     choose(form.widget("kind"), "差旅费报销单")
     type_text(form.widget("purpose"), "赴石家庄执行查控")
-    type_text(form.widget("travellers"), officer_name)
+    people = form.widget("traveller_ids")  # 本院出差人: the officer ticks himself, once
+    type_text(people.filter, officer_name)
+    qtbot.mouseClick(people.all_button, Qt.MouseButton.LeftButton)
+    people.filter.clear()
+    assert len(form.value("traveller_ids")) == 1
     form.set_value("trip_start", TRIP[0])
     form.set_value("trip_end", TRIP[1])
     type_text(form.widget("places"), "石家庄")
@@ -146,12 +150,14 @@ def test_advance_trip_claim_batch_payout_signoff_and_the_advance_closes(qtbot, d
         if amount:
             fill_cell(qtbot, lines, row, "amount", amount)
     receipts = form.widget("receipt_rows")
-    for row, (kind, number, day, amount, line) in enumerate((
-            ("火车票", "E81200011", TRIP[0], "178", "1"), ("火车票", "E81200012", TRIP[1], "178", "1"),
-            ("住宿发票", "13011200761", TRIP[1], "760", "2"))):
+    for row, (kind, code, number, day, amount, line) in enumerate((
+            ("火车票", "", "E81200011", TRIP[0], "178", "1"), ("火车票", "", "E81200012", TRIP[1], "178", "1"),
+            ("住宿发票", "130112007610", "0076 1234", TRIP[1], "760", "2"))):
         if row >= receipts.row_count():
             qtbot.mouseClick(receipts.add_button, Qt.MouseButton.LeftButton)
         choose_cell(qtbot, receipts, row, "receipt_type", kind)
+        if code:
+            fill_cell(qtbot, receipts, row, "invoice_code", code)
         fill_cell(qtbot, receipts, row, "invoice_number", number)
         date_cell(qtbot, receipts, row, "issued_on", day)
         fill_cell(qtbot, receipts, row, "amount", amount)

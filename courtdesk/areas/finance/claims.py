@@ -34,7 +34,14 @@ from sqlalchemy.orm import Session, aliased, object_session
 
 from courtdesk.areas.finance import advances, invoices, receipt_scans, standards, summary
 from courtdesk.areas.finance.categories import GENERAL_CATEGORIES, KINDS, TRAVEL_CATEGORIES
-from courtdesk.areas.finance.models import Advance, Batch, ExpenseClaim, ExpenseLine, ExpenseReceipt
+from courtdesk.areas.finance.models import (
+    Advance,
+    Batch,
+    ExpenseClaim,
+    ExpenseLine,
+    ExpenseReceipt,
+    Traveller,
+)
 from courtdesk.areas.finance.settings import CITY_CLASSES, claim_ceiling_fen, reminder_days_sql
 from courtdesk.areas.system import roles
 from courtdesk.kernel import clock, forms, numbering, rules, validation
@@ -116,10 +123,23 @@ def _advance_choices(session: Session, actor: Any) -> list[tuple[Any, str]]:
     return [(a.id, f"{a.number}（{format_yuan(from_fen(a.amount_fen))}，{a.purpose}）") for a in rows]
 
 
+def _staff_choices(session: Session, actor: Any) -> list[tuple[Any, str]]:
+    """The court's active members, 姓名（部门）, the applicant first."""
+    rows = session.execute(select(User.id, User.name, Department.name).outerjoin(Department, Department.id == User.department_id)
+                           .where(User.active.is_(True)).order_by(User.id)).all()
+    people = [(uid, f"{name}（{dept}）" if dept else name) for uid, name, dept in rows]
+    if actor is not None:
+        people.sort(key=lambda p: p[0] != actor.id)
+    return people
+
+
 CLAIM_FIELDS: tuple[FormField, ...] = (
     FormField("kind", "报销单类别", "choice", choices=lambda s, a: list(KINDS.items()), default="general"),
     FormField("purpose", "报销事由", "text", max_len=200),
-    FormField("travellers", "出差人", "text", required=False, max_len=100, help="差旅费报销单必填，多人以、分隔"),
+    FormField("traveller_ids", "本院出差人", "multichoice", required=False, choices=_staff_choices, maximum=30,
+              help="差旅费报销单：在本院人员中勾选，每人只计一次"),
+    FormField("travellers", "院外出差人", "text", required=False, max_len=100,
+              help="随行的院外人员姓名，多人以、分隔（没有则不填）"),
     FormField("trip_start", "出发日期", "date", required=False),
     FormField("trip_end", "返回日期", "date", required=False),
     FormField("places", "出差地点", "text", required=False, max_len=200),
@@ -154,11 +174,19 @@ def _check_content(values: dict[str, Any], data: dict[str, Any], ceiling_fen: in
         return amount is not None and to_fen(amount) > ceiling_fen
     kind = values["kind"]
     if kind == "travel":
-        for key, label in (("travellers", "出差人"), ("trip_start", "出发日期"), ("trip_end", "返回日期"),
+        if not values.get("traveller_ids") and not outsiders(values.get("travellers")):
+            refused.append(ValidationError("本院出差人：差旅费报销单必填（院外人员填在「院外出差人」）",
+                                           field="本院出差人"))
+        for key, label in (("trip_start", "出发日期"), ("trip_end", "返回日期"),
                            ("places", "出差地点"), ("transport", "交通工具"),
                            ("city_class", "住宿标准地区类别")):
             if values.get(key) in (None, ""):
                 refused.append(ValidationError(f"{label}：差旅费报销单必填", field=label))
+        for name in outsiders(values.get("travellers")):
+            if len(name) > 4 and "·" not in name and any(word in name for word in "和与及"):
+                refused.append(ValidationError(
+                    f"院外出差人：「{name}」像是几个人的名字，每人一个名字，以、分隔（每人只计一次）",
+                    field="院外出差人"))
         start, end = values.get("trip_start"), values.get("trip_end")
         if start and end and end < start:
             refused.append(ValidationError(f"返回日期：不能早于出发日期（{start:%Y-%m-%d}）", field="返回日期"))
@@ -236,9 +264,53 @@ def _sync(session: Session, rows: list[Any], model: type, wanted: list[dict[str,
             rows.append(model(position=position, **values))
 
 
+def outsiders(text: str | None) -> list[str]:
+    """The names typed in 院外出差人 (separated by 、，,；; or spaces), each once."""
+    return list(dict.fromkeys(n for n in standards.PERSON_SPLIT.split(text or "") if n))
+
+
+def trip_people(session: Session, values: dict[str, Any]) -> list[dict[str, Any]]:
+    """The trip's people — the chosen members, then the outsiders — each once. Refused: an outsider
+    who is also a chosen member."""
+    members = [session.get(User, int(i)) for i in values.get("traveller_ids") or ()]
+    people: list[dict[str, Any]] = [{"user_id": m.id, "name": m.name} for m in members if m is not None]
+    names = [p["name"] for p in people]
+    for name in outsiders(values.get("travellers")):
+        if name in names:
+            raise ValidationError(f"院外出差人：「{name}」已在本院出差人中勾选，每人只计一次", field="院外出差人")
+        names.append(name)
+        people.append({"user_id": None, "name": name[:40]})
+    return people
+
+
+def _trip_taken(session: Session, claim: ExpenseClaim) -> None:
+    """A person's trip days may not be on two claims: the same trip claimed twice (an allowance-only
+    claim needs no receipt, so nothing else would catch it). Refuses, naming the other claim."""
+    if claim.kind != "travel" or claim.trip_start is None or claim.trip_end is None or not claim.trip_people:
+        return
+    ids = [p.user_id for p in claim.trip_people if p.user_id is not None]
+    names = [p.name for p in claim.trip_people]
+    other = session.execute(
+        select(Traveller.name, ExpenseClaim.number, ExpenseClaim.trip_start, ExpenseClaim.trip_end)
+        .join(ExpenseClaim, ExpenseClaim.id == Traveller.claim_id)
+        .where(ExpenseClaim.id != claim.id, ExpenseClaim.kind == "travel",
+               ExpenseClaim.trip_start <= claim.trip_end, ExpenseClaim.trip_end >= claim.trip_start,
+               or_(Traveller.user_id.in_(ids), Traveller.name.in_(names)))
+        .order_by(ExpenseClaim.id).limit(1)).first()
+    if other is not None:
+        name, number, start, end = other
+        raise ValidationError(
+            f"出差人：{name} {start:%Y-%m-%d} 至 {end:%Y-%m-%d} 的出差已在报销单 {number} 中报销，"
+            "同一次出差不能重复报销（出差日期不能与本人另一张差旅费报销单重叠）", field="本院出差人",
+            rule=RULE_CHECK)
+
+
 def _apply(session: Session, actor: User, claim: ExpenseClaim, values: dict[str, Any]) -> None:
     """Write cleaned ``values`` into ``claim`` (its lines and receipts replaced)."""
-    standards.fill_allowances(session, values)  # blank allowance amounts by the travel standards
+    travel = values["kind"] == "travel"
+    people = trip_people(session, values) if travel else []
+    names = "、".join(p["name"] for p in people)
+    standards.fill_allowances(session, {**values, "travellers": names})  # blank allowances by the standards
     advance_id = values.get("advance_id") or None
     if advance_id is not None:
         advance = session.get(Advance, int(advance_id))
@@ -247,8 +319,8 @@ def _apply(session: Session, actor: User, claim: ExpenseClaim, values: dict[str,
         advance_id = advance.id
     claim.kind = values["kind"]
     claim.purpose = values["purpose"]
-    travel = values["kind"] == "travel"
-    claim.travellers = (values.get("travellers") or "") if travel else ""
+    _sync(session, claim.trip_people, Traveller, people)
+    claim.travellers = names[:100]
     claim.trip_start = values.get("trip_start") if travel else None
     claim.trip_end = values.get("trip_end") if travel else None
     claim.places = (values.get("places") or "") if travel else ""
@@ -267,6 +339,8 @@ def _apply(session: Session, actor: User, claim: ExpenseClaim, values: dict[str,
          "line_no": r["line_no"]} for r, ident in zip(receipts, idents, strict=True)])
     receipt_scans.retire_changed(session, claim, before, {r.position: r.invoice_number for r in claim.receipts})
     claim.total_fen = sum(to_fen(ln["amount"]) for ln in lines)
+    session.flush()  # the trip's people are rows the overlap check reads
+    _trip_taken(session, claim)
     ceiling_fen = claim_ceiling_fen(session)
     if claim.total_fen > ceiling_fen:  # allowances are computed only now, so the total is checked here
         raise ValidationError(
@@ -735,7 +809,9 @@ def _clean(session: Session, actor: User, data: dict[str, Any]) -> dict[str, Any
 def claim_values(claim: ExpenseClaim) -> dict[str, Any]:
     """The claim as the form shows it (for 修改)."""
     return {
-        "kind": claim.kind, "purpose": claim.purpose, "travellers": claim.travellers,
+        "kind": claim.kind, "purpose": claim.purpose,
+        "traveller_ids": [p.user_id for p in claim.trip_people if p.user_id is not None],
+        "travellers": "、".join(p.name for p in claim.trip_people if p.user_id is None),
         "trip_start": claim.trip_start, "trip_end": claim.trip_end, "places": claim.places,
         "transport": claim.transport, "city_class": claim.city_class, "advance_id": claim.advance_id,
         "expense_lines": _line_dicts(claim), "receipt_rows": _receipt_dicts(claim),

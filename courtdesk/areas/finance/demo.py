@@ -25,6 +25,7 @@ from courtdesk.areas.finance.models import (
     ExpenseLine,
     ExpenseReceipt,
     MonthTotal,
+    Traveller,
 )
 from courtdesk.areas.system import roles
 from courtdesk.kernel import clock
@@ -68,7 +69,7 @@ def demo_finance(ctx: DemoContext) -> Iterator[dt.datetime]:
         return claims.file(u[who], data).id
 
     def trip(who: str, start: dt.date, days: int, places: str) -> dict[str, Any]:
-        return {"travellers": u[who].name, "trip_start": start, "trip_end": start + dt.timedelta(days=days - 1),
+        return {"traveller_ids": [u[who].id], "trip_start": start, "trip_end": start + dt.timedelta(days=days - 1),
                 "places": places, "transport": "火车", "city_class": CITY_CLASS.get(places, "三类")}
 
     def travel_lines(days: int, fare: str, room: str) -> list[tuple[str, str, str]]:
@@ -239,7 +240,7 @@ def bulk_finance(ctx: DemoContext, rows: int) -> None:
         rates = standards.rates(s)
         kept = standards.frozen(rates)
         first_claim = (s.scalar(select(func.max(ExpenseClaim.id))) or 0) + 1
-        bulk = BulkWriter(s, Advance, Batch, ExpenseClaim, ExpenseLine, ExpenseReceipt)
+        bulk = BulkWriter(s, Advance, Batch, ExpenseClaim, ExpenseLine, ExpenseReceipt, Traveller)
         end = clock.now() - dt.timedelta(days=20)  # the last step of the newest claim is still past
         start = dt.datetime(end.year - 2, 1, 1, 8, 0)
         step = (end - start) / max(rows, 1)
@@ -270,7 +271,7 @@ def bulk_finance(ctx: DemoContext, rows: int) -> None:
             pending.clear()
 
         def write(item: dict[str, Any]) -> None:
-            for row in (item["advance"], item["claim"], *item["lines"], *item["receipts"]):
+            for row in (item["advance"], item["claim"], *item["lines"], *item["receipts"], *item["people"]):
                 if row is not None:
                     row.update(created_at=item["claim"]["filed_at"], updated_at=item["claim"]["filed_at"])
             if item["advance"] is not None:
@@ -280,6 +281,8 @@ def bulk_finance(ctx: DemoContext, rows: int) -> None:
                 bulk.add(ExpenseLine, line)
             for receipt in item["receipts"]:
                 bulk.add(ExpenseReceipt, receipt)
+            for person in item["people"]:
+                bulk.add(Traveller, person)
 
         for i in range(rows):
             when = start + step * i
@@ -362,6 +365,8 @@ def bulk_finance(ctx: DemoContext, rows: int) -> None:
                 claim.update(advance_id=a_id, payable_fen=payable)
             item = {
                 "claim": claim, "advance": advance,
+                "people": [{"id": bulk.next_id(Traveller), "claim_id": claim_id, "position": 1,
+                            "user_id": applicant.id, "name": applicant.name, "version": 1}] if travel else [],
                 "lines": [{"id": bulk.next_id(ExpenseLine), "claim_id": claim_id, "position": n, "category": c,
                            "description": d, "amount_fen": f, "version": 1} for n, (c, d, f) in enumerate(lines, 1)],
                 "receipts": [{"id": bulk.next_id(ExpenseReceipt), "claim_id": claim_id, "position": n,

@@ -183,6 +183,9 @@ class ExpenseClaim(VersionedMixin, Base):
     receipts: Mapped[list[ExpenseReceipt]] = relationship(
         back_populates="claim", cascade="all, delete-orphan", lazy="selectin",
         order_by="ExpenseReceipt.position")
+    #: Who travelled (a travel claim): each person once; ``travellers`` is their names joined.
+    trip_people: Mapped[list[Traveller]] = relationship(
+        back_populates="claim", cascade="all, delete-orphan", lazy="selectin", order_by="Traveller.position")
 
 
 class ExpenseLine(VersionedMixin, Base):
@@ -200,6 +203,25 @@ class ExpenseLine(VersionedMixin, Base):
     amount_fen: Mapped[int] = mapped_column(BigInteger)
 
     claim: Mapped[ExpenseClaim] = relationship(back_populates="lines")
+
+
+class Traveller(VersionedMixin, Base):
+    """One person on a travel claim's trip: a member of the court (``user_id``) or a named outsider.
+    A person's trips may not overlap on two claims (the same trip claimed twice)."""
+
+    __tablename__ = "finance_traveller"
+    __label__ = "出差人"
+    __table_args__ = (UniqueConstraint("claim_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("finance_claim.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    #: The person's name as printed (a member's name when the claim was saved); for an outsider, the
+    #: name typed, normalised (``invoices.normalise``-like: spaces out).
+    name: Mapped[str] = mapped_column(String(40), index=True)
+
+    claim: Mapped[ExpenseClaim] = relationship(back_populates="trip_people")
 
 
 class ExpenseReceipt(VersionedMixin, Base):

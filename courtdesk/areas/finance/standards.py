@@ -39,7 +39,7 @@ ALLOWANCES = (MEALS, LOCAL)
 CENTRAL = "《中央和国家机关差旅费管理办法》"
 RULE_STANDARD = "《办公室财务管理办法》第3条、第8条"
 
-_PERSON_SPLIT = re.compile(r"[、，,；;\s]+")
+PERSON_SPLIT = re.compile(r"[、，,；;\s]+")
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ def nights(days: int) -> int:
 
 def persons(travellers: str | None) -> int:
     """How many 出差人 are named (split on 、，, ; and spaces)."""
-    return len([p for p in _PERSON_SPLIT.split(travellers or "") if p])
+    return len([p for p in PERSON_SPLIT.split(travellers or "") if p])
 
 
 def city_class_label(city_class: str) -> str:

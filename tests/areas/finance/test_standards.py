@@ -82,8 +82,9 @@ def test_allowances_follow_the_settings_of_the_day(db, users):
     cid = ClaimService(db).file(users["enforcer"], _with_allowances()).id
     assert _lines(db, cid)[2:] == [("伙食补助费", "3 天 × 120 元 × 1 人", 36000),
                                    ("市内交通费", "3 天 × 60 元 × 1 人", 18000)]
-    # a typed description is kept; only the blank amount is computed
-    data = _with_allowances()
+    # a typed description is kept; only the blank amount is computed (another traveller: one trip,
+    # one claim)
+    data = _with_allowances(travellers="张伟")
     data["expense_lines"][2]["description"] = "出差伙食补助"
     other = ClaimService(db).file(users["enforcer"], data).id
     assert _lines(db, other)[2] == ("伙食补助费", "出差伙食补助", 36000)
@@ -188,7 +189,7 @@ def test_allowances_need_no_receipt_other_travel_lines_still_do(db, users):
     service = ClaimService(db)
     cid = _approved(db, users, _with_allowances())  # allowances without receipts pass approval
     assert service.problems(users["finance"], cid) == []
-    data = _with_allowances()
+    data = _with_allowances(travellers="张伟")  # another traveller: one trip is claimed once
     data["receipt_rows"] = [r for r in data["receipt_rows"] if r["line_no"] == 1]
     other = service.file(users["enforcer"], data).id
     service.act(users["enforcer"], other, "submit")
@@ -243,7 +244,7 @@ def test_a_submitted_claim_keeps_the_standards_of_its_day(db, users, tmp_path):
     """The province raises its standards after a claim was submitted: that claim is still judged and
     printed by the standards it was submitted under; a draft follows the new settings."""
     cid = _approved(db, users, _over_data())
-    draft = ClaimService(db).file(users["judge"], _over_data()).id
+    draft = ClaimService(db).file(users["judge"], {**_over_data(), "travellers": "王五、赵六、孙七"}).id  # others
     settings.SettingsService(db).save(users["admin"], {"travel_lodging_2": "900", "travel_meal_rate": "500"})
     assert ClaimService(db).problems(users["finance"], cid) == [LODGING_FLAG, MEALS_FLAG]
     assert ClaimService(db).problems(users["judge"], draft) == []  # within the new standards
