@@ -19,6 +19,20 @@ def load_or_refuse(session: Session, model: type[T], record_id: Any, label: str,
     return record
 
 
+def one_at_a_time(session: Session, user_id: int) -> None:
+    """Make a person's check-then-insert writes take turns (第14条: no second advance while one is
+    open): lock the person's account row until this transaction ends. On PostgreSQL a second
+    transaction for the same person waits here (``SELECT … FOR UPDATE``) and, the first committed,
+    its check then sees the first one's row (READ COMMITTED reads afresh per statement); without the
+    lock both checks ran before either insert and both requests were granted. On SQLite every write
+    already holds the database's write lock (``BEGIN IMMEDIATE``), which ``FOR UPDATE`` leaves as is."""
+    from sqlalchemy import select
+
+    from courtdesk.kernel.models.people import User
+
+    session.execute(select(User.id).where(User.id == user_id).with_for_update())
+
+
 def check_version(session: Session, record: Any, expected: Any, labels: Any = None) -> None:
     """Refuse to act on ``record`` when the user saw another version of it (optimistic lock).
 

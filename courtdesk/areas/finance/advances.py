@@ -28,7 +28,7 @@ from courtdesk.kernel.errors import ValidationError
 from courtdesk.kernel.forms import FormField, clean
 from courtdesk.kernel.models.people import Department, User
 from courtdesk.kernel.money import format_yuan, from_fen, to_fen
-from courtdesk.kernel.records import load_or_refuse
+from courtdesk.kernel.records import load_or_refuse, one_at_a_time
 from courtdesk.kernel.registers import (
     Column,
     DashboardItem,
@@ -268,6 +268,7 @@ class AdvanceService:
 
     def file(self, actor: User, data: dict[str, Any]) -> Advance:
         with self.db.write(actor) as s:
+            one_at_a_time(s, actor.id)  # two requests of one person at once: the second sees the first
             values = clean(FILE_FIELDS, data, session=s, actor=actor)
             if values["amount"] <= 0:
                 raise ValidationError("借支金额：必须大于零", field="借支金额")

@@ -51,7 +51,7 @@ from courtdesk.kernel.errors import DomainError, PermissionDenied, ValidationErr
 from courtdesk.kernel.forms import FormField, clean
 from courtdesk.kernel.models.people import Department, User, UserRole
 from courtdesk.kernel.money import format_yuan, from_fen, to_fen
-from courtdesk.kernel.records import load_or_refuse
+from courtdesk.kernel.records import load_or_refuse, one_at_a_time
 from courtdesk.kernel.registers import (
     Column,
     Command,
@@ -289,6 +289,8 @@ def _trip_taken(session: Session, claim: ExpenseClaim) -> None:
     if claim.kind != "travel" or claim.trip_start is None or claim.trip_end is None or not claim.trip_people:
         return
     ids = [p.user_id for p in claim.trip_people if p.user_id is not None]
+    for uid in sorted(set(ids)):  # two claims of one trip at once: the second waits and sees the first
+        one_at_a_time(session, uid)
     names = [p.name for p in claim.trip_people]
     other = session.execute(
         select(Traveller.name, ExpenseClaim.number, ExpenseClaim.trip_start, ExpenseClaim.trip_end)
