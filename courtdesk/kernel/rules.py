@@ -21,12 +21,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, false, inspect, true
+from sqlalchemy import ColumnElement, Select, and_, exists, false, inspect, or_, select, true
 from sqlalchemy.orm import Session, object_session
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import AsBoolean, False_, True_
 
-from courtdesk.kernel.models.people import User
+from courtdesk.kernel.models.people import User, UserRole
 
 Condition = Callable[[User], "ColumnElement[bool] | bool"]
 
@@ -109,3 +109,21 @@ def holding(base: Callable[[], Select[Any]], *roles: Any, name: str = "") -> Rul
 def owning(base: Callable[[], Select[Any]], column: Any, name: str = "") -> Rule:
     """The rule 「the record's ``column`` is the actor」 (申请人本人) over ``base``'s rows."""
     return Rule(lambda actor: column == actor.id, base, name)
+
+
+def person_holds(column: Any, *roles: Any) -> ColumnElement[bool]:
+    """SQL: the person in ``column`` (the record's applicant …) holds one of ``roles`` now."""
+    return exists(select(UserRole.id).where(UserRole.user_id == column,
+                                            UserRole.role.in_([str(r) for r in roles])))
+
+
+def approving(base: Callable[[], Select[Any]], roles: tuple[Any, ...], person: Any, superiors: tuple[Any, ...],
+              name: str = "") -> Rule:
+    """「holds one of ``roles``」, and for a record whose ``person`` holds one of ``roles`` too, also
+    「holds one of ``superiors``」: the approver's own records go to the one above (分管财务院领导's own
+    claims and advances to the 院长) instead of to nobody. The separation of duties still keeps anyone
+    from approving their own."""
+    def where(actor: User) -> ColumnElement[bool]:
+        return or_(holds(actor.has(*roles)), and_(holds(actor.has(*superiors)), person_holds(person, *roles)))
+
+    return Rule(where, base, name)

@@ -61,7 +61,10 @@ def _base() -> Any:
             .outerjoin(Department, Department.id == Advance.department_id))
 
 
-may_lead = rules.holding(_base, roles.FINANCE_LEADER, name="may_lead")  # 分管财务院领导 (第13条)
+#: 分管财务院领导 (第13条); the leader's own advances, which she may not approve, the 院长.
+may_lead = rules.approving(_base, (roles.FINANCE_LEADER,), Advance.applicant_id, (roles.PRESIDENT,),
+                           name="may_lead")
+LEADS = "分管财务院领导（其本人的借支由院长）"
 may_handle = rules.holding(_base, roles.FINANCE, name="may_handle")  # 财务人员
 is_applicant = rules.owning(_base, Advance.applicant_id, name="is_applicant")  # 申请人本人
 
@@ -151,9 +154,9 @@ ADVANCE_WORKFLOW = Workflow(
     },
     initial="submitted",
     transitions=(
-        Transition("approve", "批准", src("submitted"), "approved", may_lead, "分管财务院领导",
+        Transition("approve", "批准", src("submitted"), "approved", may_lead, LEADS,
                    effect=_approve_effect, separations=(SEPARATE_APPLICANT,), rule=RULE_APPROVAL),
-        Transition("reject", "不予批准", src("submitted"), "rejected", may_lead, "分管财务院领导",
+        Transition("reject", "不予批准", src("submitted"), "rejected", may_lead, LEADS,
                    separations=(SEPARATE_APPLICANT,), comment_required=True, rule=RULE_APPROVAL),
         Transition("withdraw", "撤回", src("submitted"), "withdrawn", is_applicant, "申请人本人"),
         Transition("pay", "付款", src("approved"), "paid", may_handle, "财务人员",

@@ -490,7 +490,10 @@ def _base() -> Any:
 _over = rules.over(_base)
 
 
-may_lead = rules.holding(_base, roles.FINANCE_LEADER, name="may_lead")  # 主管财务工作院领导 (第5条, 第9条(6))
+#: 主管财务工作院领导 (第5条, 第9条(6)); the leader's own claims, which she may not approve, the 院长.
+may_lead = rules.approving(_base, (roles.FINANCE_LEADER,), ExpenseClaim.applicant_id, (roles.PRESIDENT,),
+                           name="may_lead")
+LEADS = "主管财务工作院领导（其本人的报销单由院长）"
 may_handle = rules.holding(_base, roles.FINANCE, name="may_handle")  # 财务人员
 is_applicant = rules.owning(_base, ExpenseClaim.applicant_id, name="is_applicant")  # 申请人本人
 
@@ -765,10 +768,10 @@ CLAIM_WORKFLOW = Workflow(
     transitions=(
         Transition("submit", "提交审批", src("draft", "rejected"), "submitted", is_applicant, "申请人本人",
                    guard=_submit_guard, effect=_submit_effect, rule=RULE_FLOW),
-        Transition("approve", "审批同意", src("submitted"), "approved", may_lead, "主管财务工作院领导",
+        Transition("approve", "审批同意", src("submitted"), "approved", may_lead, LEADS,
                    guard=_approve_guard, effect=_approve_effect, separations=(SEPARATE_APPLICANT,),
                    rule=RULE_APPROVAL),
-        Transition("reject", "退回修改", src("submitted"), "rejected", may_lead, "主管财务工作院领导",
+        Transition("reject", "退回修改", src("submitted"), "rejected", may_lead, LEADS,
                    guard=_reject_guard, effect=_reject_effect, separations=(SEPARATE_APPLICANT,),
                    fields=REJECT_FIELDS, rule=RULE_CHECK),
         Transition("return", "退回申请人", src("approved", "registered"), "rejected", may_handle, "财务人员",

@@ -176,7 +176,7 @@ def test_applicant_approver_checker_and_payer_are_four_people(db, users):
     with pytest.raises(PermissionDenied, match="不能审批或经办自己的报销单"):
         service.act(users["finance_leader"], own, "approve")
     cid = _submitted(db, users)
-    with pytest.raises(PermissionDenied, match="只有主管财务工作院领导可以执行「审批同意」"):
+    with pytest.raises(PermissionDenied, match="只有主管财务工作院领导（其本人的报销单由院长）可以执行「审批同意」"):
         service.act(users["finance"], cid, "approve")
     service.act(users["finance_leader"], cid, "approve")
     with pytest.raises(PermissionDenied, match="只有财务人员可以执行「审核登记」"):

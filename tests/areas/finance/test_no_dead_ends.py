@@ -1,0 +1,58 @@
+"""No dead ends (issue 16 §4, 第5、13条): the finance leader's own claims and advances, which she may not
+approve herself, go to the 院长 — in the buttons, the 待我审批 list and the service alike — and nobody
+else's go to the 院长."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from courtdesk.areas.finance.advances import ADVANCE_REGISTER, AdvanceService
+from courtdesk.areas.finance.claims import CLAIM_REGISTER, CLAIM_WORKFLOW, ClaimService
+from courtdesk.kernel.errors import PermissionDenied
+from courtdesk.kernel.registers import RegisterQuery
+from tests.areas.finance.helpers import general_data
+
+
+def _listed(db, spec, user, filter_key: str) -> set[int]:
+    with db.read() as s:
+        return {row[0] for row in RegisterQuery(spec).with_(filter_key=filter_key).stream(s, user)}
+
+
+def test_the_finance_leaders_own_claim_is_approved_by_the_president(db, users):
+    service = ClaimService(db)
+    leader, president = users["finance_leader"], users["president"]
+    claim = service.file(leader, general_data())
+    service.act(leader, claim.id, "submit")
+    with db.read() as s:
+        record = s.get(type(claim), claim.id)
+        mine = {t.action for t in CLAIM_WORKFLOW.available(leader, record)}
+        assert not mine & {"approve", "reject"}  # not her own
+        assert {t.action for t in CLAIM_WORKFLOW.available(president, record)} == {"approve", "reject"}
+    assert claim.id in _listed(db, CLAIM_REGISTER, president, "to_approve")
+    assert claim.id not in _listed(db, CLAIM_REGISTER, leader, "to_approve")
+    with pytest.raises(PermissionDenied):
+        service.act(leader, claim.id, "approve")
+    assert service.act(president, claim.id, "approve").status == "approved"
+
+
+def test_the_president_does_not_approve_anyone_elses_claim(db, users):
+    service = ClaimService(db)
+    claim = service.file(users["judge"], general_data())
+    service.act(users["judge"], claim.id, "submit")
+    assert claim.id not in _listed(db, CLAIM_REGISTER, users["president"], "to_approve")
+    with pytest.raises(PermissionDenied):
+        service.act(users["president"], claim.id, "approve")
+    assert service.act(users["finance_leader"], claim.id, "approve").status == "approved"
+
+
+def test_the_finance_leaders_own_advance_is_approved_by_the_president(db, users):
+    service = AdvanceService(db)
+    leader = users["finance_leader"]
+    advance = service.file(leader, {"purpose": "赴省高院汇报", "reasons": "往返车费、住宿费", "amount": "1500.00",
+                                    "trip_start": dt.date(2026, 12, 14), "trip_end": dt.date(2026, 12, 15)})
+    with pytest.raises(PermissionDenied):
+        service.act(leader, advance.id, "approve")
+    assert advance.id in _listed(db, ADVANCE_REGISTER, users["president"], "to_approve")
+    assert service.act(users["president"], advance.id, "approve").status == "approved"
