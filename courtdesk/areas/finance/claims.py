@@ -295,7 +295,7 @@ def _trip_taken(session: Session, claim: ExpenseClaim) -> None:
     other = session.execute(
         select(Traveller.name, ExpenseClaim.number, ExpenseClaim.trip_start, ExpenseClaim.trip_end)
         .join(ExpenseClaim, ExpenseClaim.id == Traveller.claim_id)
-        .where(ExpenseClaim.id != claim.id, ExpenseClaim.kind == "travel",
+        .where(ExpenseClaim.id != claim.id, ExpenseClaim.kind == "travel", ExpenseClaim.status != "voided",
                ExpenseClaim.trip_start <= claim.trip_end, ExpenseClaim.trip_end >= claim.trip_start,
                or_(Traveller.user_id.in_(ids), Traveller.name.in_(names)))
         .order_by(ExpenseClaim.id).limit(1)).first()
@@ -426,7 +426,8 @@ def _used_elsewhere(session: Session, claim: ExpenseClaim) -> list[ValidationErr
         rows = session.execute(
             select(ExpenseReceipt.invoice_code, ExpenseReceipt.invoice_number, ExpenseClaim.number)
             .join(ExpenseClaim, ExpenseClaim.id == ExpenseReceipt.claim_id)
-            .where(ExpenseReceipt.number_key.in_(keys[start:start + 500]), ExpenseReceipt.claim_id != claim.id)
+            .where(ExpenseReceipt.number_key.in_(keys[start:start + 500]), ExpenseReceipt.claim_id != claim.id,
+                   ExpenseClaim.status != "voided")  # a voided claim releases its receipts
             .order_by(ExpenseClaim.id)).all()
         candidates.extend((invoices.Identity(code, number), other) for code, number, other in rows)
     out: list[ValidationError] = []
@@ -763,11 +764,19 @@ CLAIM_WORKFLOW = Workflow(
         "reimbursed": "已报销待支付",
         "paid": "已支付待签收",
         "signed": "已签收",
+        "voided": "已作废",
     },
     initial="draft",
     transitions=(
         Transition("submit", "提交审批", src("draft", "rejected"), "submitted", is_applicant, "申请人本人",
                    guard=_submit_guard, effect=_submit_effect, rule=RULE_FLOW),
+        # 撤回: back to the applicant's draft before anyone decided; 作废: ends a claim before it is
+        # registered (no set-off to undo), keeping its number and releasing its receipts and trip
+        Transition("withdraw", "撤回", src("submitted"), "draft", is_applicant, "申请人本人", rule=RULE_FLOW),
+        Transition("void", "作废", src("draft", "submitted", "rejected"), "voided", is_applicant, "申请人本人",
+                   comment_required=True, rule=RULE_FLOW),
+        Transition("void", "作废", src("approved"), "voided", may_handle, "财务人员", comment_required=True,
+                   separations=(SEPARATE_APPLICANT,), rule=RULE_FLOW),
         Transition("approve", "审批同意", src("submitted"), "approved", may_lead, LEADS,
                    guard=_approve_guard, effect=_approve_effect, separations=(SEPARATE_APPLICANT,),
                    rule=RULE_APPROVAL),

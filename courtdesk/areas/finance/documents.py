@@ -481,7 +481,7 @@ def build_advance(session: Session, advance_id: int) -> Document:
 
 
 #: Claims with a printable form: every claim past its draft (a draft is still the applicant's).
-PRINTABLE_CLAIM_STATES = tuple(s for s in CLAIM_WORKFLOW.states if s != "draft")
+PRINTABLE_CLAIM_STATES = tuple(s for s in CLAIM_WORKFLOW.states if s not in ("draft", "voided"))
 PAID_STATES = ("paid", "signed")
 
 CLAIM_DOCUMENT = DocumentKind(
@@ -489,7 +489,7 @@ CLAIM_DOCUMENT = DocumentKind(
     ids=lambda: select(ExpenseClaim.id).where(ExpenseClaim.status.in_(PRINTABLE_CLAIM_STATES))
     .order_by(ExpenseClaim.id),
     build=build_claim,
-    missing="该报销单仍是草稿，提交后才能预览和打印",
+    missing="该报销单仍是草稿或已作废：草稿提交后才能预览和打印，作废的不再打印",
 )
 PASTE_SHEET_DOCUMENT = DocumentKind(
     PASTE_SHEET_KIND, "报销票据粘贴单",

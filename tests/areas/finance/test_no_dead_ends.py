@@ -10,7 +10,7 @@ import pytest
 
 from courtdesk.areas.finance.advances import ADVANCE_REGISTER, AdvanceService
 from courtdesk.areas.finance.claims import CLAIM_REGISTER, CLAIM_WORKFLOW, ClaimService
-from courtdesk.kernel.errors import PermissionDenied
+from courtdesk.kernel.errors import DomainError, PermissionDenied
 from courtdesk.kernel.registers import RegisterQuery
 from tests.areas.finance.helpers import general_data
 
@@ -56,3 +56,48 @@ def test_the_finance_leaders_own_advance_is_approved_by_the_president(db, users)
         service.act(leader, advance.id, "approve")
     assert advance.id in _listed(db, ADVANCE_REGISTER, users["president"], "to_approve")
     assert service.act(users["president"], advance.id, "approve").status == "approved"
+
+
+def test_the_applicant_withdraws_a_claim_before_approval_and_can_change_it(db, users):
+    service = ClaimService(db)
+    claim = service.file(users["judge"], general_data())
+    service.act(users["judge"], claim.id, "submit")
+    withdrawn = service.act(users["judge"], claim.id, "withdraw")
+    assert withdrawn.status == "draft" and withdrawn.number == claim.number
+    with db.read() as s:
+        assert CLAIM_REGISTER.can_edit(users["judge"], s.get(type(claim), claim.id))
+    with pytest.raises(PermissionDenied):  # only the applicant
+        service.act(users["finance_leader"], service.act(users["judge"], claim.id, "submit").id, "withdraw")
+
+
+def test_a_voided_claim_keeps_its_number_and_releases_its_receipts_and_trip(db, users):
+    from courtdesk.kernel.errors import ValidationError
+    from tests.areas.finance.helpers import travel_data
+
+    service = ClaimService(db)
+    people = {"traveller_ids": [users["judge"].id], "travellers": ""}
+    first = service.file(users["judge"], travel_data(**people))
+    service.act(users["judge"], first.id, "submit")
+    again = travel_data(**people)
+    again["receipt_rows"] = [dict(r) for r in first_receipts(db, first.id)]
+    with pytest.raises(ValidationError, match="不能重复报销"):  # the same trip while the first stands
+        service.file(users["judge"], again)
+    with pytest.raises(ValidationError, match="意见"):  # 作废 needs its reason
+        service.act(users["judge"], first.id, "void")
+    voided = service.act(users["judge"], first.id, "void", "出差取消，改由他人报销")
+    assert voided.status == "voided" and voided.number == first.number
+    second = service.file(users["judge"], again)  # the trip and the receipts are free again
+    service.act(users["judge"], second.id, "submit")
+    assert service.act(users["finance_leader"], second.id, "approve").status == "approved"
+    with pytest.raises(DomainError, match="当前状态为「已作废」"):  # a voided claim is done
+        service.act(users["judge"], first.id, "submit")
+
+
+def first_receipts(db, claim_id: int) -> list[dict]:
+    from courtdesk.areas.finance.models import ExpenseClaim
+
+    with db.read() as s:
+        claim = s.get(ExpenseClaim, claim_id)
+        return [{"receipt_type": r.receipt_type, "invoice_code": r.invoice_code, "invoice_number": r.invoice_number,
+                 "issued_on": r.issued_on, "amount": str(r.amount_fen / 100), "line_no": r.line_no}
+                for r in claim.receipts]
