@@ -164,3 +164,12 @@ def test_a_record_a_step_moves_out_of_the_list_says_so_and_can_be_shown(qtbot, d
     assert page.filter_combo.currentData() is None  # 全部
     qtbot.waitUntil(lambda: page.table.currentIndex().row() == page.model.row_of(use_id))
     assert not page.detail.outside_box.isVisible()
+
+
+def test_a_signed_claim_names_no_next_step_and_reads_as_done(qtbot, desk):
+    window = login(qtbot, desk, "judge")
+    page = window.open_register("finance_claim", "state_signed")
+    wait_table(qtbot, page)
+    click_record(qtbot, page, page.model.record_id(0))
+    assert "更正报销日期" not in page.detail.no_actions.text()  # a correction is nobody's next step
+    assert page.detail.no_actions.text() == "本条记录已办结，无需再办理。"

@@ -61,6 +61,16 @@ def _base() -> Any:
             .outerjoin(Department, Department.id == Advance.department_id))
 
 
+def _balanced() -> Any:
+    """SQL: the advance's ledger balances (借出 + 补付 = 冲抵 + 交回), see :class:`.ledger.Ledger`."""
+    return Advance.amount_fen + Advance.difference_paid_fen == Advance.set_off_fen + Advance.returned_fen
+
+
+#: 结清 only once nothing is outstanding: the button was offered while money was still out (and
+#: then refused); the rule keeps the button, 待办 and the service in agreement.
+may_close = rules.Rule(lambda actor: and_(rules.holds(actor.has(roles.FINANCE)), _balanced()), _base,
+                       name="may_close")
+
 #: 分管财务院领导 (第13条); the leader's own advances, which she may not approve, the 院长.
 may_lead = rules.approving(_base, (roles.FINANCE_LEADER,), Advance.applicant_id, (roles.PRESIDENT,),
                            name="may_lead")
@@ -131,6 +141,12 @@ def _close_guard(session: Session, actor: User, advance: Advance, values: dict[s
             field="借支", rule=RULE_ONE_OPEN)
 
 
+def _close_refusal(session: Session, actor: User, advance: Advance) -> None:
+    """Finance asking to 结清 an advance with money outstanding is told what is outstanding."""
+    if actor.has(roles.FINANCE):
+        _close_guard(session, actor, advance, {})
+
+
 def _close_effect(session: Session, actor: User, advance: Advance, values: dict[str, Any]) -> None:
     advance.closed_at = clock.now()
 
@@ -168,8 +184,8 @@ ADVANCE_WORKFLOW = Workflow(
         Transition("return_cash", "登记交回现金", src("paid"), "paid", may_handle, "财务人员",
                    guard=_return_guard, effect=_return_effect, separations=(SEPARATE_APPLICANT,),
                    fields=RETURN_FIELDS, defaults=lambda: {"returned_on": clock.today()}),
-        Transition("close", "结清", src("paid"), "closed", may_handle, "财务人员",
-                   guard=_close_guard, effect=_close_effect, separations=(SEPARATE_APPLICANT,)),
+        Transition("close", "结清", src("paid"), "closed", may_close, "财务人员",
+                   guard=_close_guard, refusal=_close_refusal, effect=_close_effect, separations=(SEPARATE_APPLICANT,)),
         # Taken by the claims' 退回申请人 when the claim that settled the advance goes back: the cash it
         # accounted for is unaccounted again.
         Transition("reopen", "恢复未结清", src("closed"), "paid", may_handle, "财务人员",
@@ -265,6 +281,32 @@ def refuse_second_advance(session: Session, applicant: User) -> None:
         field="借支", rule=RULE_ONE_OPEN)
 
 
+def _clean_all(session: Session, actor: User, data: dict[str, Any]) -> dict[str, Any]:
+    """The request's values, every refusal at once: the fields, the amount and the trip's dates (the
+    date order was reported only on a second save, after the other errors were put right)."""
+    refused: list[ValidationError] = []
+    try:
+        values = clean(FILE_FIELDS, data, session=session, actor=actor)
+    except ValidationError as exc:
+        refused.append(exc)
+        values = {}
+        for f in FILE_FIELDS:  # what can be read field by field, for the checks across fields
+            try:
+                values.update(clean((f,), data, session=session, actor=actor))
+            except ValidationError:
+                pass  # already among the first refusal's
+    amount = values.get("amount")
+    if amount is not None and amount <= 0:
+        refused.append(ValidationError("借支金额：必须大于零", field="借支金额"))
+    try:
+        check_trip(values)
+    except ValidationError as exc:
+        refused.append(exc)
+    if refused:
+        raise ValidationError.joined(refused)
+    return values
+
+
 class AdvanceService:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -272,10 +314,7 @@ class AdvanceService:
     def file(self, actor: User, data: dict[str, Any]) -> Advance:
         with self.db.write(actor) as s:
             one_at_a_time(s, actor.id)  # two requests of one person at once: the second sees the first
-            values = clean(FILE_FIELDS, data, session=s, actor=actor)
-            if values["amount"] <= 0:
-                raise ValidationError("借支金额：必须大于零", field="借支金额")
-            check_trip(values)
+            values = _clean_all(s, actor, data)
             refuse_second_advance(s, actor)
             now = clock.now()
             advance = Advance(

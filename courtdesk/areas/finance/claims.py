@@ -714,7 +714,7 @@ def _correct_step(state: str) -> Transition:
     return Transition("correct_reimbursed_on", "更正报销日期", src(state), state, may_handle, "财务人员",
                       guard=_correct_guard, effect=_correct_effect, separations=(SEPARATE_APPLICANT,),
                       comment_required=True, fields=(FormField("reimbursed_on", "报销日期", "date"),),
-                      rule=RULE_FLOW)
+                      rule=RULE_FLOW, correction=True)
 
 
 PAY_FIELDS: tuple[FormField, ...] = (

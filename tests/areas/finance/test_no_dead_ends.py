@@ -101,3 +101,29 @@ def first_receipts(db, claim_id: int) -> list[dict]:
         return [{"receipt_type": r.receipt_type, "invoice_code": r.invoice_code, "invoice_number": r.invoice_number,
                  "issued_on": r.issued_on, "amount": str(r.amount_fen / 100), "line_no": r.line_no}
                 for r in claim.receipts]
+
+
+def test_an_advance_request_reports_every_error_at_once(db, users):
+    from courtdesk.kernel.errors import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        AdvanceService(db).file(users["judge"], {"purpose": "", "reasons": "车费", "amount": "0",
+                                                 "trip_start": dt.date(2026, 12, 16), "trip_end": dt.date(2026, 12, 14)})
+    fields = [one.field for one in refused.value.every]
+    assert "借支事由" in fields and "出差结束日期" in fields, fields  # the date order on the first save
+    assert "借支金额" in fields
+
+
+def test_settle_is_offered_only_when_nothing_is_outstanding(db, users):
+    from sqlalchemy import select
+
+    from courtdesk.areas.finance.advances import ADVANCE_WORKFLOW
+    from courtdesk.areas.finance.models import Advance
+
+    with db.read() as s:
+        held = s.scalars(select(Advance).where(Advance.status == "paid",
+                                               Advance.amount_fen > Advance.set_off_fen + Advance.returned_fen)).first()
+        assert held is not None
+        offered = {t.action for t in ADVANCE_WORKFLOW.available(users["finance"], held)}
+    assert "close" not in offered and "return_cash" in offered
+    assert held.id not in _listed(db, ADVANCE_REGISTER, users["finance"], "closed")
