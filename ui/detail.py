@@ -82,6 +82,8 @@ class RecordDetails:
     command_hint: str = ""
     #: Findings the register points out on this record for this user (``RegisterSpec.notices``).
     notices: list[str] = field(default_factory=list)
+    #: What a decision on the record rests on beyond its columns (``RegisterSpec.facts``).
+    facts: list[tuple[str, str]] = field(default_factory=list)
 
 
 def entity_of(spec: RegisterSpec) -> str:
@@ -157,6 +159,8 @@ def load_details(db: Any, actor: Any, spec: RegisterSpec, record_id: int) -> Rec
             details.documents = [(k.name, k.title) for k in recorddocs.record_documents(s, actor, spec, record_id)]
         if spec.notices is not None:
             details.notices = list(spec.notices(s, actor, record))
+        if spec.facts is not None:
+            details.facts = [(label, text) for label, text in spec.facts(s, record) if text]
     return details
 
 
@@ -354,6 +358,12 @@ class RecordDetailPanel(QWidget):
             self.value_labels[column.key] = value
             self.fields_form.addRow(f"{column.label}：", value)
 
+        # what a decision rests on beyond the columns (a claim's trip and advance …), rebuilt per record
+        self.facts_box = QGroupBox("办理依据")
+        self.facts_form = QFormLayout(self.facts_box)
+        self.facts_form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        self.facts_box.hide()
+
         self.history_box = QGroupBox("办理经过")
         self.history_layout = QVBoxLayout(self.history_box)
         self.history_label = QLabel()
@@ -410,6 +420,7 @@ class RecordDetailPanel(QWidget):
         body_layout.setContentsMargins(0, 0, 4, 0)
         body_layout.addWidget(self.document_box)
         body_layout.addWidget(self.fields_box)
+        body_layout.addWidget(self.facts_box)
         for box in self.lines_boxes.values():
             body_layout.addWidget(box)
         body_layout.addWidget(self.history_box)
@@ -514,6 +525,7 @@ class RecordDetailPanel(QWidget):
         self.status.setText(f"状态：{details.status}" if details.status else "")
         self.status.setVisible(bool(details.status))
         self._set_actions(details.actions)
+        self._show_facts(details.facts)
         self.notices.setText("\n".join(f"• {n}" for n in details.notices))
         self.notices.setVisible(bool(details.notices))
         if details.history:
@@ -549,6 +561,17 @@ class RecordDetailPanel(QWidget):
             rows = sum(self.attachment_list.sizeHintForRow(i) for i in range(self.attachment_list.count()))
             self.attachment_list.setFixedHeight(rows + 2 * self.attachment_list.frameWidth() + 2)
             self.attachment_list.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+    def _show_facts(self, facts: list[tuple[str, str]]) -> None:
+        while self.facts_form.rowCount():
+            self.facts_form.removeRow(0)
+        for label, text in facts:
+            value = QLabel(text)
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            value.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+            self.facts_form.addRow(f"{label}：", value)
+        self.facts_box.setVisible(bool(facts))
 
     def _show_lines(self, table: LinesTable, rows: list[list[str]], total: list[str] | None) -> None:
         table.show_rows(rows, total)

@@ -563,6 +563,9 @@ class RegisterPage(QWidget):
         intro = f"对「{heading}」执行「{transition.label}」。"
         if transition.rule:
             intro += f"\n依据：{transition.rule}"
+        facts = self.detail.details.facts if self.detail.details is not None else []
+        if facts:  # what the decision rests on, in the dialog where it is taken
+            intro += "\n\n" + "\n".join(f"{label}：{text}" for label, text in facts)
 
         def submit(data: dict[str, Any]) -> Any:
             text = data.pop("comment", "") or ""

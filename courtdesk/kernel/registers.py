@@ -160,6 +160,10 @@ class RegisterSpec:
     #: ``notices(session, actor, record)`` gives sentences (the finance checks' findings on a claim
     #: before it is approved, a line above its standard …); empty when there is nothing to say.
     notices: Callable[[Session, User, Any], list[str]] | None = None
+    #: What a decision on a record rests on that the columns do not show (a claim's trip, its
+    #: advance; an advance's 预算理由): ``facts(session, record)`` gives (label, text) pairs, shown in
+    #: the detail panel under 登记信息 and at the head of every step's dialog, so nobody decides blind.
+    facts: Callable[[Session, Any], list[tuple[str, str]]] | None = None
 
     @property
     def entity(self) -> str:

@@ -112,3 +112,44 @@ def test_a_selection_of_paid_claims_prints_their_payment_receipts_in_one_pdf(qtb
     qtbot.waitUntil(lambda: "不能" in button.toolTip(), timeout=15000)
     assert not button.isEnabled()
     idle(qtbot)
+
+
+def test_the_approver_sees_what_the_decision_rests_on_in_the_panel_and_the_dialog(qtbot, desk):
+    """Issue 16 §6: a claim's trip and an advance's 预算理由 were not shown to whoever decides."""
+    import datetime as dt
+
+    from courtdesk.areas.finance.advances import AdvanceService
+    from courtdesk.areas.finance.claims import ClaimService
+    from courtdesk.kernel import clock
+    from tests.areas.finance.helpers import travel_data
+    from tests.conftest import load_users
+
+    clock.set_now(dt.datetime(2026, 12, 1, 9, 0))
+    users = load_users(desk)
+    claims = ClaimService(desk)
+    claim = claims.file(users["enforcer"], travel_data(traveller_ids=[users["enforcer"].id], travellers="张伟"))
+    claims.act(users["enforcer"], claim.id, "submit")
+    advance = AdvanceService(desk).file(users["judge"], {
+        "purpose": "赴保定送达", "reasons": "往返车费 2×60 元、住宿 1 晚×300 元", "amount": "420.00",
+        "trip_start": dt.date(2026, 12, 14), "trip_end": dt.date(2026, 12, 15)})
+    window = login(qtbot, desk, "finance_leader")
+    page = window.open_register("finance_claim", "to_approve")
+    wait_table(qtbot, page)
+    click_record(qtbot, page, claim.id)
+    facts = dict(page.detail.details.facts)
+    assert facts["出差人"] == "黄磊、张伟（2 人）"
+    assert facts["出差日期"] == "2026-11-24 至 2026-11-26（3 天）"
+    assert (facts["出差地点"], facts["交通工具"]) == ("石家庄", "火车")
+    assert facts["住宿标准地区类别"].startswith("二类")
+    assert page.detail.facts_box.isVisible()
+    qtbot.mouseClick(page.detail.action_buttons["审批同意"], Qt.MouseButton.LeftButton)
+    dialog = page.active_dialog
+    intro = " ".join(label.text() for label in dialog.findChildren(type(page.detail.heading)))
+    assert "出差人：黄磊、张伟（2 人）" in intro and "出差日期：2026-11-24 至 2026-11-26（3 天）" in intro
+    dialog.reject()
+    advances = window.open_register("finance_advance", "to_approve")
+    wait_table(qtbot, advances)
+    click_record(qtbot, advances, advance.id)
+    assert dict(advances.detail.details.facts) == {"预算理由": "往返车费 2×60 元、住宿 1 晚×300 元",
+                                                   "出差日期": "2026-12-14 至 2026-12-15"}
+    idle(qtbot)

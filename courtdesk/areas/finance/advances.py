@@ -281,6 +281,15 @@ def refuse_second_advance(session: Session, applicant: User) -> None:
         field="借支", rule=RULE_ONE_OPEN)
 
 
+def _facts(session: Session, advance: Advance) -> list[tuple[str, str]]:
+    """What approving and paying an advance rest on besides its columns: the 第12条 estimate and
+    the trip it is for."""
+    out = [("预算理由", advance.reasons)]
+    if advance.trip_start and advance.trip_end:
+        out.append(("出差日期", f"{advance.trip_start:%Y-%m-%d} 至 {advance.trip_end:%Y-%m-%d}"))
+    return out
+
+
 def _clean_all(session: Session, actor: User, data: dict[str, Any]) -> dict[str, Any]:
     """The request's values, every refusal at once: the fields, the amount and the trip's dates (the
     date order was reported only on a second save, after the other errors were put right)."""
@@ -459,6 +468,7 @@ ADVANCE_REGISTER = RegisterSpec(
     dashboard=_dashboard,
     act=service_act(AdvanceService),
     live_status="status",
+    facts=_facts,
     documents=(RegisterDocument(ADVANCE_SLIP_KIND, batch=True),),
 )
 
@@ -477,6 +487,7 @@ OPEN_ADVANCES_REGISTER = RegisterSpec(
     visible_to=FINANCE_WIDE,
     act=service_act(AdvanceService),
     live_status="status",
+    facts=_facts,
     documents=(RegisterDocument(ADVANCE_SLIP_KIND),),
 )
 

@@ -460,6 +460,27 @@ def claim_findings(session: Session, claim: ExpenseClaim) -> list[str]:
 _FINDINGS_FOR = {"draft": "applicant", "rejected": "applicant", "submitted": "office", "approved": "office"}
 
 
+def _facts(session: Session, claim: ExpenseClaim) -> list[tuple[str, str]]:
+    """What approving, checking and paying a claim rest on besides its columns (issue 16 §6:
+    approvers decided blind): the trip, the advance it clears, how it was paid."""
+    out: list[tuple[str, str]] = []
+    if claim.kind == "travel":
+        days = standards.trip_days(claim.trip_start, claim.trip_end)
+        out += [("出差人", f"{claim.travellers}（{len(claim.trip_people)} 人）" if claim.trip_people else claim.travellers)]
+        if claim.trip_start and claim.trip_end:
+            out.append(("出差日期", f"{claim.trip_start:%Y-%m-%d} 至 {claim.trip_end:%Y-%m-%d}（{days} 天）"))
+        out += [("出差地点", claim.places), ("交通工具", claim.transport),
+                ("住宿标准地区类别", CITY_CLASSES.get(claim.city_class, claim.city_class))]
+    advance = claim.advance
+    if advance is not None:
+        ledger = advances.ledger_of(advance)
+        out.append(("冲抵借支", f"{advance.number}（借出 {format_yuan(from_fen(advance.amount_fen))}，"
+                                f"尚未冲抵或交回 {format_yuan(from_fen(ledger.outstanding))}，{advance.purpose}）"))
+    if claim.pay_method:
+        out.append(("支付方式", claim.pay_method))
+    return out
+
+
 def _notices(session: Session, actor: User, claim: ExpenseClaim) -> list[str]:
     """The detail panel's warning box on a claim (the register's ``notices``)."""
     who = _FINDINGS_FOR.get(claim.status)
@@ -1138,6 +1159,7 @@ CLAIM_REGISTER = RegisterSpec(
     edit=CLAIM_EDIT,
     lines=(CLAIM_LINES, CLAIM_RECEIPTS),
     notices=_notices,
+    facts=_facts,
     commands=(SEND_BATCH,),
     documents=(
         RegisterDocument(CLAIM_FORM_KIND, batch=True),
