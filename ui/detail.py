@@ -169,7 +169,7 @@ def waiting_text(flow: Any, record: Any, mine: list[Any], actor: Any = None) -> 
     by a register command that ``actor`` may take are left to :func:`command_hint`."""
     groups: dict[str, tuple[list[str], str | None]] = {}
     for t in flow.transitions:
-        if record.status in t.source and t not in mine and not t.system and not t.correction:
+        if record.status in t.source and t not in mine and not t.system and not t.aside:
             if t.command and actor is not None and flow.may_take(t, actor, record):
                 continue
             labels = groups.setdefault(t.who, ([], t.rule))[0]

@@ -71,10 +71,10 @@ class Transition:
     #: again when that claim goes back to its applicant): never a button, never anybody's pending
     #: work, fired only with ``by_command=True``; ``system`` names the step it is part of.
     system: str = ""
-    #: A correction of a record whose work is done or still going (更正报销日期 on a signed claim):
-    #: offered to who may take it, but nobody's next step — the panel does not say 「下一步由…办理」
-    #: for it, and a record with nothing else to do reads as 已办结.
-    correction: bool = False
+    #: A step aside from the flow — a correction (更正报销日期 on a signed claim), an exception (代签收
+    #: for an applicant who has left): offered to who may take it, but nobody's next step — the panel
+    #: does not say 「下一步由…办理」 for it, and a record with nothing else to do reads as 已办结.
+    aside: bool = False
 
     @property
     def hidden(self) -> bool:

@@ -735,7 +735,7 @@ def _correct_step(state: str) -> Transition:
     return Transition("correct_reimbursed_on", "更正报销日期", src(state), state, may_handle, "财务人员",
                       guard=_correct_guard, effect=_correct_effect, separations=(SEPARATE_APPLICANT,),
                       comment_required=True, fields=(FormField("reimbursed_on", "报销日期", "date"),),
-                      rule=RULE_FLOW, correction=True)
+                      rule=RULE_FLOW, aside=True)
 
 
 PAY_FIELDS: tuple[FormField, ...] = (
@@ -768,6 +768,16 @@ def _pay_effect(session: Session, actor: User, claim: ExpenseClaim, values: dict
 def _sign_effect(session: Session, actor: User, claim: ExpenseClaim, values: dict[str, Any]) -> None:
     claim.signed_at = clock.now()
 
+
+def _sign_for_effect(session: Session, actor: User, claim: ExpenseClaim, values: dict[str, Any]) -> None:
+    """代签收: who received the money, and why the applicant could not sign, go into the step."""
+    claim.signed_at = clock.now()
+    values["comment"] = f"代签收：领款人 {values['receiver']}（报销人 {claim.applicant.name} 账号已停用）；{values['comment']}"
+
+
+#: 代签收 only where the applicant can no longer sign: the account was deactivated (left the court).
+may_sign_for = rules.Rule(lambda actor: and_(rules.holds(actor.has(roles.FINANCE)), _Applicant.active.is_(False)),
+                          _base, name="may_sign_for")
 
 SEPARATE_APPLICANT = Separation("applicant_id", "不能审批或经办自己的报销单（职责分离）")
 SEPARATE_APPROVER = Separation("approver_id", "审批人不能同时审核登记或支付同一报销单（职责分离）")
@@ -826,6 +836,10 @@ CLAIM_WORKFLOW = Workflow(
                    fields=PAY_FIELDS, defaults=lambda: {"paid_on": clock.today()}, rule=RULE_FLOW),
         Transition("sign", "签收确认", src("paid"), "signed", is_applicant, "申请人本人",
                    effect=_sign_effect, rule=RULE_FLOW),
+        Transition("sign_for", "代签收", src("paid"), "signed", may_sign_for, "财务人员（报销人账号已停用时）",
+                   effect=_sign_for_effect, separations=(SEPARATE_APPLICANT,), comment_required=True,
+                   fields=(FormField("receiver", "领款人", "text", max_len=40,
+                                     help="实际领取这笔报销款的人的姓名"),), rule=RULE_FLOW, aside=True),
         *(_scan_step(state) for state in ("draft", "rejected", "submitted", "approved", "registered", "batched",
                                           "reimbursed")),
         *(_correct_step(state) for state in ("reimbursed", "paid", "signed")),

@@ -127,3 +127,35 @@ def test_settle_is_offered_only_when_nothing_is_outstanding(db, users):
         offered = {t.action for t in ADVANCE_WORKFLOW.available(users["finance"], held)}
     assert "close" not in offered and "return_cash" in offered
     assert held.id not in _listed(db, ADVANCE_REGISTER, users["finance"], "closed")
+
+
+def test_finance_records_sign_for_when_the_applicant_has_left(db, users):
+    from sqlalchemy import select
+
+    from courtdesk.areas.finance.models import ExpenseClaim
+    from courtdesk.kernel import workflow
+    from courtdesk.kernel.people import PeopleService
+
+    with db.read() as s:
+        paid = s.scalars(select(ExpenseClaim).where(ExpenseClaim.status == "paid")).first()
+        assert paid is not None
+        applicant = next(u for u in users.values() if u.id == paid.applicant_id)
+        offered = {t.action for t in CLAIM_WORKFLOW.available(users["finance"], paid)}
+    assert "sign_for" not in offered  # the applicant can still sign for himself
+    service = ClaimService(db)
+    with pytest.raises(PermissionDenied):
+        service.act(users["finance"], paid.id, "sign_for", "人在外地", receiver="张三")
+    PeopleService(db).set_user_active(users["admin"], applicant.id, False)
+    with db.read() as s:
+        record = s.get(ExpenseClaim, paid.id)
+        assert "sign_for" in {t.action for t in CLAIM_WORKFLOW.available(users["finance"], record)}
+    from courtdesk.kernel.errors import ValidationError
+
+    with pytest.raises(ValidationError, match="意见"):  # the reason is required
+        service.act(users["finance"], paid.id, "sign_for", receiver="张三")
+    signed = service.act(users["finance"], paid.id, "sign_for", "已调离本院，由其配偶代领", receiver="张三")
+    assert signed.status == "signed" and signed.signed_at is not None
+    with db.read() as s:
+        step = workflow.history(s, CLAIM_WORKFLOW.entity, paid.id)[-1]
+        assert step.comment.startswith(f"代签收：领款人 张三（报销人 {applicant.name} 账号已停用）")
+        assert step.comment.endswith("已调离本院，由其配偶代领")
