@@ -164,7 +164,10 @@ class Workflow:
         if not candidates:
             raise DomainError(f"没有名为「{action}」的操作")
         current = record.status
-        t = next((c for c in candidates if current in c.source), None)
+        here = [c for c in candidates if current in c.source]
+        # one action may be declared more than once for a state (支付 by another finance person, or by
+        # the checker when nobody else is left): take the declaration this actor may take
+        t = next((c for c in here if self.may_take(c, actor, record)), here[0] if here else None)
         if t is None:
             raise DomainError(
                 f"当前状态为「{self.label(current)}」，不能执行「{candidates[0].label}」", field="状态"

@@ -29,7 +29,7 @@ import json
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import Date, and_, case, exists, literal, or_, select
+from sqlalchemy import Date, and_, case, exists, literal, not_, or_, select
 from sqlalchemy.orm import Session, aliased, object_session
 
 from courtdesk.areas.finance import advances, invoices, receipt_scans, standards, summary
@@ -47,7 +47,7 @@ from courtdesk.areas.system import roles
 from courtdesk.kernel import clock, forms, numbering, rules, validation
 from courtdesk.kernel.db.engine import Database
 from courtdesk.kernel.editing import EditSpec, service_edit
-from courtdesk.kernel.errors import DomainError, PermissionDenied, ValidationError
+from courtdesk.kernel.errors import DomainError, ValidationError
 from courtdesk.kernel.forms import FormField, clean
 from courtdesk.kernel.models.people import Department, User, UserRole
 from courtdesk.kernel.money import format_yuan, from_fen, to_fen
@@ -531,21 +531,12 @@ def _payers_left(actor: User) -> Any:
 
 
 @_over
-def may_register(actor: User) -> Any:
-    """财务人员, when the claim can still be paid by somebody else afterwards (in a finance office of two,
-    the one who files a claim leaves nobody to pay it once the other has checked it)."""
-    return and_(rules.holds(actor.has(roles.FINANCE)), _payers_left(actor))
-
-
-def _register_refusal(session: Session, actor: User, claim: ExpenseClaim) -> None:
-    """Why 审核登记 allowed to a finance person is still refused: nobody would be left to pay."""
-    if not actor.has(roles.FINANCE) or actor.id in (claim.applicant_id, claim.approver_id):
-        return  # the usual message (not finance; separation of duties)
-    taken = [f"申请人{claim.applicant.name}"] + ([f"审批人{claim.approver.name}"] if claim.approver else [])
-    raise PermissionDenied(
-        f"审核人：财务人员中除{'、'.join(taken)}和您之外没有其他人，您审核登记后本报销单将无人可以支付"
-        "（申请人、审批人、审核人和支付人应为四人）。请系统管理员再为一名人员授予财务角色后办理。",
-        field="审核人", rule=RULE_FLOW)
+def may_pay_as_checker(actor: User) -> Any:
+    """The checker pays too, but only when no other active finance person could (a finance office of
+    two, one of whom filed the claim): never the applicant nor the approver (their separations stay),
+    and both roles print on the form under the one name."""
+    return and_(rules.holds(actor.has(roles.FINANCE)), ExpenseClaim.checker_id == actor.id,
+                not_(_payers_left(actor)))
 
 
 @_over
@@ -817,8 +808,8 @@ CLAIM_WORKFLOW = Workflow(
         Transition("return", "退回申请人", src("approved", "registered"), "rejected", may_handle, "财务人员",
                    guard=_reject_guard, effect=_reject_effect, separations=(SEPARATE_APPLICANT,),
                    fields=REJECT_FIELDS, rule=RULE_CHECK),
-        Transition("register", "审核登记", src("approved"), "registered", may_register, "财务人员",
-                   guard=_register_guard, effect=_register_effect, refusal=_register_refusal,
+        Transition("register", "审核登记", src("approved"), "registered", may_handle, "财务人员",
+                   guard=_register_guard, effect=_register_effect,
                    separations=(SEPARATE_APPLICANT, SEPARATE_APPROVER), rule=RULE_CHECK),
         Transition("batch", "报送区财政局", src("registered"), "batched", may_handle, "财务人员",
                    guard=_batch_guard, effect=_batch_effect, separations=(SEPARATE_APPLICANT,),
@@ -833,6 +824,9 @@ CLAIM_WORKFLOW = Workflow(
         Transition("pay", "支付", src("reimbursed"), "paid", may_handle, "财务人员",
                    guard=_pay_guard, effect=_pay_effect,
                    separations=(SEPARATE_APPLICANT, SEPARATE_APPROVER, SEPARATE_CHECKER),
+                   fields=PAY_FIELDS, defaults=lambda: {"paid_on": clock.today()}, rule=RULE_FLOW),
+        Transition("pay", "支付", src("reimbursed"), "paid", may_pay_as_checker, "审核人（没有其他财务人员可以支付时）",
+                   guard=_pay_guard, effect=_pay_effect, separations=(SEPARATE_APPLICANT, SEPARATE_APPROVER),
                    fields=PAY_FIELDS, defaults=lambda: {"paid_on": clock.today()}, rule=RULE_FLOW),
         Transition("sign", "签收确认", src("paid"), "signed", is_applicant, "申请人本人",
                    effect=_sign_effect, rule=RULE_FLOW),

@@ -244,28 +244,45 @@ def test_editing_a_draft_replaces_its_lines_and_receipts(db, users):
         assert len(s.get(ExpenseClaim, cid).receipts) == 3
 
 
-def test_a_finance_persons_own_claim_is_not_checked_into_a_dead_end(db, users):
-    """In a finance office of two, when 孙丽 files a claim and 钱红 checked it nobody would be left to pay
-    it: 审核登记 is not offered to 钱红 and is refused saying why and what to do; with a third finance
-    person it goes through, and that person pays."""
+def test_in_a_finance_office_of_two_the_checker_also_pays_a_colleagues_own_claim(db, users, tmp_path):
+    """孙丽 files a claim and only 钱红 is left in finance: 钱红 checks it and, nobody else being left,
+    pays it too — never 孙丽 — and the form prints both roles under her name. With a third finance
+    person the checker may not pay; the third does (four people, 第5条)."""
     from courtdesk.areas.finance.claims import CLAIM_WORKFLOW
+    from courtdesk.kernel import printing
+    from courtdesk.kernel.documents import render_pdf
+    from tests.support.readback import pdf_page_texts, squash
+
+    service = ClaimService(db)
+    cid = _submitted(db, users, general_data(), who="finance")
+    service.act(users["finance_leader"], cid, "approve", "同意")
+    with pytest.raises(PermissionDenied):  # never the applicant
+        service.act(users["finance"], cid, "register")
+    service.act(users["cashier"], cid, "register")
+    service.send_batch(users["cashier"], [cid], sent_on=dt.date(2026, 12, 1))
+    service.act(users["cashier"], cid, "reimburse")
+    with db.read() as s:
+        claim = s.get(ExpenseClaim, cid)
+        assert "pay" in [t.action for t in CLAIM_WORKFLOW.available(users["cashier"], claim)]
+        assert "pay" not in [t.action for t in CLAIM_WORKFLOW.available(users["finance"], claim)]
+        assert RegisterQuery(CLAIM_REGISTER, filter_key="to_pay").one(s, users["cashier"], cid) is not None
+    with pytest.raises(PermissionDenied):
+        service.act(users["finance"], cid, "pay", pay_method="转账")
+    paid = service.act(users["cashier"], cid, "pay", pay_method="转账")
+    assert paid.payer_id == paid.checker_id == users["cashier"].id
+    with db.read() as s:
+        render_pdf(printing.kind("expense_claim").build(s, cid), tmp_path / "claim.pdf")
+    printed = squash("".join(pdf_page_texts(tmp_path / "claim.pdf")))
+    assert squash("审核登记（财务）：钱红") in printed and squash("支付（出纳，转账）：钱红") in printed
+
+
+def test_with_a_third_finance_person_the_checker_does_not_pay(db, users):
     from courtdesk.areas.system import roles
     from courtdesk.kernel.people import PeopleService
 
     service = ClaimService(db)
     cid = _submitted(db, users, general_data(), who="finance")
     service.act(users["finance_leader"], cid, "approve", "同意")
-    with db.read() as s:
-        claim = s.get(ExpenseClaim, cid)
-        assert "register" not in [t.action for t in CLAIM_WORKFLOW.available(users["cashier"], claim)]
-        assert RegisterQuery(CLAIM_REGISTER, filter_key="to_register").one(s, users["cashier"], cid) is None
-    with pytest.raises(PermissionDenied) as refused:
-        service.act(users["cashier"], cid, "register")
-    assert "除申请人孙丽、审批人陈静和您之外没有其他人" in str(refused.value)
-    assert refused.value.rule == "《办公室财务管理办法》第5条"
-    with db.read() as s:
-        assert s.get(ExpenseClaim, cid).status == "approved"
-
     third = PeopleService(db).create_user(
         users["admin"], username="accountant2", name="周敏", password="Demo2026x", roles=[roles.FINANCE],
         department_id=users["finance"].department_id)
