@@ -81,6 +81,8 @@ RECEIPT_TYPES = ("增值税普通发票", "增值税专用发票", "电子发票
                  "定额发票", "住宿发票", "其他")
 REJECT_REASONS = ("金额不符", "项目与票据不符", "缺少审批", "票据不合规", "其他")
 PAY_METHODS = ("现金", "转账", "公务卡")
+#: How a claim the advance covered in full (应付 ¥0.00) is 支付: nothing changes hands.
+SET_OFF_ONLY = "冲抵借支，无需支付"
 TRANSPORTS = ("火车", "飞机", "长途汽车", "公务用车", "轮船", "其他")
 
 
@@ -476,6 +478,9 @@ def _facts(session: Session, claim: ExpenseClaim) -> list[tuple[str, str]]:
         ledger = advances.ledger_of(advance)
         out.append(("冲抵借支", f"{advance.number}（借出 {format_yuan(from_fen(advance.amount_fen))}，"
                                 f"尚未冲抵或交回 {format_yuan(from_fen(ledger.outstanding))}，{advance.purpose}）"))
+    if claim.status == "reimbursed":  # the pay dialog shows what is due
+        due = claim.payable_fen if claim.payable_fen is not None else claim.total_fen
+        out.append(("应付报销人", format_yuan(from_fen(due)) + ("（已全额冲抵借支，无需支付）" if due == 0 else "")))
     if claim.pay_method:
         out.append(("支付方式", claim.pay_method))
     return out
@@ -731,7 +736,8 @@ def _correct_step(state: str) -> Transition:
 
 PAY_FIELDS: tuple[FormField, ...] = (
     FormField("paid_on", "支付日期", "date"),
-    FormField("pay_method", "支付方式", "choice", choices=_pairs(PAY_METHODS), default="转账"),
+    FormField("pay_method", "支付方式", "choice", choices=_pairs((*PAY_METHODS, SET_OFF_ONLY)), default="转账",
+              help=f"已全额冲抵借支（应付 ¥0.00）的选「{SET_OFF_ONLY}」"),
 )
 
 
@@ -742,6 +748,13 @@ def _pay_guard(session: Session, actor: User, claim: ExpenseClaim, values: dict[
         raise ValidationError("支付日期：区财政局尚未报销，不能向申请人支付", field="支付日期", rule=RULE_FLOW)
     if day < claim.reimbursed_on:
         raise ValidationError(f"支付日期：不能早于区财政局报销日期（{claim.reimbursed_on:%Y-%m-%d}）", field="支付日期")
+    due = claim.payable_fen if claim.payable_fen is not None else claim.total_fen
+    if due == 0 and values["pay_method"] != SET_OFF_ONLY:
+        raise ValidationError(f"支付方式：本单应付 ¥0.00（已全额冲抵借支），请选「{SET_OFF_ONLY}」", field="支付方式",
+                              rule=RULE_FLOW)
+    if due > 0 and values["pay_method"] == SET_OFF_ONLY:
+        raise ValidationError(f"支付方式：本单应付 {format_yuan(from_fen(due))}，不是「{SET_OFF_ONLY}」", field="支付方式",
+                              rule=RULE_FLOW)
 
 
 def _pay_effect(session: Session, actor: User, claim: ExpenseClaim, values: dict[str, Any]) -> None:

@@ -88,6 +88,10 @@ def demo_finance(ctx: DemoContext) -> Iterator[dt.datetime]:
             if action == "batch":  # a batch of its own (the November claims below go together)
                 claims.send_batch(u[who], [claim_id])
                 continue
+            if action == "pay":  # a claim its advance covered in full is 支付 without money changing hands
+                with claims.db.read() as s:
+                    due = s.get(ExpenseClaim, claim_id).payable_fen  # type: ignore[union-attr]
+                params = {**params, "pay_method": claims_module.SET_OFF_ONLY} if due == 0 else params
             claims.act(u[who or applicant], claim_id, action, "同意" if action == "approve" else "", **params)
 
     # Finished claims through the year.
@@ -264,7 +268,8 @@ def bulk_finance(ctx: DemoContext, rows: int) -> None:
                 if status != "batched":
                     claim["reimbursed_on"] = sent_on + dt.timedelta(days=7)
                 if status in ("paid", "signed"):
-                    claim.update(payer_id=cashier.id, paid_on=sent_on + dt.timedelta(days=9), pay_method="转账")
+                    claim.update(payer_id=cashier.id, paid_on=sent_on + dt.timedelta(days=9),
+                                 pay_method=claims_module.SET_OFF_ONLY if claim.get("payable_fen") == 0 else "转账")
                 if status == "signed":
                     claim["signed_at"] = dt.datetime.combine(sent_on + dt.timedelta(days=10), dt.time(15))
                 write(item)

@@ -22,7 +22,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from courtdesk.areas.finance import advances, standards
@@ -500,9 +500,11 @@ PASTE_SHEET_DOCUMENT = DocumentKind(
 )
 PAYMENT_RECEIPT_DOCUMENT = DocumentKind(
     PAYMENT_RECEIPT_KIND, "领款签收单",
-    ids=lambda: select(ExpenseClaim.id).where(ExpenseClaim.status.in_(PAID_STATES)).order_by(ExpenseClaim.id),
+    ids=lambda: select(ExpenseClaim.id).where(ExpenseClaim.status.in_(PAID_STATES),
+                                              func.coalesce(ExpenseClaim.payable_fen, ExpenseClaim.total_fen) > 0)
+    .order_by(ExpenseClaim.id),
     build=build_payment_receipt,
-    missing="该报销单尚未支付，支付后才能打印领款签收单",
+    missing="该报销单尚未支付，或已全额冲抵借支（应付 ¥0.00，无款可领），没有领款签收单",
 )
 ADVANCE_DOCUMENT = DocumentKind(
     advances.ADVANCE_SLIP_KIND, "借支单",

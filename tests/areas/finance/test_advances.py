@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 from courtdesk.areas.finance.advances import ADVANCE_REGISTER, OPEN_ADVANCES_REGISTER, AdvanceService
-from courtdesk.areas.finance.claims import ClaimService
+from courtdesk.areas.finance.claims import SET_OFF_ONLY, ClaimService
 from courtdesk.areas.finance.ledger import Ledger
-from courtdesk.areas.finance.models import Advance
+from courtdesk.areas.finance.models import Advance, ExpenseClaim
 from courtdesk.kernel import clock
 from courtdesk.kernel.errors import PermissionDenied, ValidationError
 from courtdesk.kernel.registers import RegisterQuery, display_row
@@ -51,7 +51,9 @@ def _pay_out(db, users, cid: int, who: str = "judge") -> None:
     claims = ClaimService(db)
     claims.send_batch(users["finance"], [cid])
     claims.act(users["finance"], cid, "reimburse")
-    claims.act(users["cashier"], cid, "pay", pay_method="现金")
+    with db.read() as s:
+        due = s.get(ExpenseClaim, cid).payable_fen
+    claims.act(users["cashier"], cid, "pay", pay_method=SET_OFF_ONLY if due == 0 else "现金")
     claims.act(users[who], cid, "sign")
 
 
@@ -221,3 +223,33 @@ def test_days_out_count_only_while_the_cash_is_out(db, users):
     assert days_out() == "3"
     service.act(users["cashier"], aid, "return_cash", amount="800.00")
     assert days_out() == ""
+
+
+def test_a_claim_the_advance_covers_in_full_is_paid_as_set_off_and_has_no_payment_receipt(db, users):
+    from courtdesk.areas.finance.claims import CLAIM_REGISTER
+    from courtdesk.kernel import printing
+
+    aid = _paid(db, users)
+    cid = _claim_against(db, users, aid, "2700.00")  # within the advance: nothing more to pay
+    claims = ClaimService(db)
+    claims.send_batch(users["finance"], [cid])
+    claims.act(users["finance"], cid, "reimburse")
+    with db.read() as s:
+        facts = dict(CLAIM_REGISTER.facts(s, s.get(ExpenseClaim, cid)))
+    assert facts["应付报销人"] == "¥0.00（已全额冲抵借支，无需支付）"  # what the pay dialog shows
+    with pytest.raises(ValidationError, match="支付方式：本单应付 ¥0.00（已全额冲抵借支），请选「冲抵借支，无需支付」"):
+        claims.act(users["cashier"], cid, "pay", pay_method="转账")
+    paid = claims.act(users["cashier"], cid, "pay", pay_method=SET_OFF_ONLY)
+    assert paid.status == "paid" and paid.pay_method == SET_OFF_ONLY
+    with db.read() as s:
+        assert cid not in set(s.scalars(printing.kind("claim_payment_receipt").ids()))  # no receipt for ¥0
+
+
+def test_a_claim_with_money_due_is_not_closed_as_set_off(db, users):
+    aid = _paid(db, users, amount="2000.00")
+    cid = _claim_against(db, users, aid, "2546.00")
+    claims = ClaimService(db)
+    claims.send_batch(users["finance"], [cid])
+    claims.act(users["finance"], cid, "reimburse")
+    with pytest.raises(ValidationError, match="支付方式：本单应付 ¥546.00，不是「冲抵借支，无需支付」"):
+        claims.act(users["cashier"], cid, "pay", pay_method=SET_OFF_ONLY)

@@ -110,7 +110,9 @@ def test_ids_list_only_records_that_have_the_document(db):
         advances = {a.id: a for a in s.scalars(select(Advance))}
     assert forms == {i for i, c in claims.items() if c.status != "draft"}
     assert any(c.status == "draft" for c in claims.values())  # the demo has a draft: not printable
-    assert paid == {i for i, c in claims.items() if c.status in ("paid", "signed")}
+    # no 领款签收单 for ¥0.00: a claim its advance covered in full hands no money over
+    assert paid == {i for i, c in claims.items() if c.status in ("paid", "signed") and c.payable_fen != 0}
+    assert any(c.status in ("paid", "signed") and c.payable_fen == 0 for c in claims.values())
     assert paid and paid < forms
     assert slips == {i for i, a in advances.items() if a.status != "withdrawn"}
 
