@@ -151,6 +151,8 @@ CLAIM_FIELDS: tuple[FormField, ...] = (
               help="差旅费报销单必填：出差地的住宿费标准类别（标准见 系统管理 → 系统设置）"),
     FormField("advance_id", "冲抵借支", "choice", required=False, choices=_advance_choices,
               help="本次报销冲抵本人尚未结清的借支"),
+    FormField("set_off_reason", "冲抵说明", "text", required=False, max_len=200,
+              help="所冲抵借支的出差日期与本次出差不重叠（或本单不是该次出差的）时必填"),
     LINES_FIELD,
     RECEIPTS_FIELD,
 )
@@ -266,6 +268,20 @@ def _sync(session: Session, rows: list[Any], model: type, wanted: list[dict[str,
             rows.append(model(position=position, **values))
 
 
+def _check_set_off(advance: Advance, trip: dict[str, Any], reason: str) -> None:
+    """A claim clears an advance taken for a trip only when it is that trip's (the dates overlap) or
+    says why (a 12-04..06 trip cleared an advance for 12-10..12 without a word)."""
+    if advance.trip_start is None or advance.trip_end is None or reason.strip():
+        return
+    start, end = trip.get("trip_start"), trip.get("trip_end")
+    if start is not None and end is not None and start <= advance.trip_end and end >= advance.trip_start:
+        return
+    ours = f"本次出差（{start:%Y-%m-%d} 至 {end:%Y-%m-%d}）" if start and end else "本报销单（非该次出差）"
+    raise ValidationError(
+        f"冲抵说明：借支 {advance.number} 是为 {advance.trip_start:%Y-%m-%d} 至 {advance.trip_end:%Y-%m-%d} 的出差借的，"
+        f"与{ours}不重叠，请写明为何以本单冲抵该笔借支", field="冲抵说明", rule=RULE_CHECK)
+
+
 def outsiders(text: str | None) -> list[str]:
     """The names typed in 院外出差人 (separated by 、，,；; or spaces), each once."""
     return list(dict.fromkeys(n for n in standards.PERSON_SPLIT.split(text or "") if n))
@@ -321,6 +337,7 @@ def _apply(session: Session, actor: User, claim: ExpenseClaim, values: dict[str,
         if advance is None or advance.applicant_id != claim.applicant_id or advance.status != "paid":
             raise ValidationError("冲抵借支：只能冲抵申请人本人已借出、尚未结清的借支", field="冲抵借支")
         advance_id = advance.id
+        _check_set_off(advance, values if travel else {}, values.get("set_off_reason") or "")
     claim.kind = values["kind"]
     claim.purpose = values["purpose"]
     _sync(session, claim.trip_people, Traveller, people)
@@ -331,6 +348,7 @@ def _apply(session: Session, actor: User, claim: ExpenseClaim, values: dict[str,
     claim.transport = (values.get("transport") or "") if travel else ""
     claim.city_class = (values.get("city_class") or "") if travel else ""
     claim.advance_id = advance_id
+    claim.set_off_reason = (values.get("set_off_reason") or "") if advance_id is not None else ""
     lines, receipts = values["expense_lines"], values["receipt_rows"]
     before = {r.position: r.invoice_number for r in claim.receipts}
     _sync(session, claim.lines, ExpenseLine, [
@@ -478,6 +496,8 @@ def _facts(session: Session, claim: ExpenseClaim) -> list[tuple[str, str]]:
         ledger = advances.ledger_of(advance)
         out.append(("冲抵借支", f"{advance.number}（借出 {format_yuan(from_fen(advance.amount_fen))}，"
                                 f"尚未冲抵或交回 {format_yuan(from_fen(ledger.outstanding))}，{advance.purpose}）"))
+        if claim.set_off_reason:
+            out.append(("冲抵说明", claim.set_off_reason))
     if claim.status == "reimbursed":  # the pay dialog shows what is due
         due = claim.payable_fen if claim.payable_fen is not None else claim.total_fen
         out.append(("应付报销人", format_yuan(from_fen(due)) + ("（已全额冲抵借支，无需支付）" if due == 0 else "")))
@@ -870,6 +890,7 @@ def claim_values(claim: ExpenseClaim) -> dict[str, Any]:
         "travellers": "、".join(p.name for p in claim.trip_people if p.user_id is None),
         "trip_start": claim.trip_start, "trip_end": claim.trip_end, "places": claim.places,
         "transport": claim.transport, "city_class": claim.city_class, "advance_id": claim.advance_id,
+        "set_off_reason": claim.set_off_reason,
         "expense_lines": _line_dicts(claim), "receipt_rows": _receipt_dicts(claim),
     }
 

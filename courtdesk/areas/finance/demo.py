@@ -338,7 +338,7 @@ def bulk_finance(ctx: DemoContext, rows: int) -> None:
                 "standard_rates": kept if travel and status != "draft" else "",
                 "total_fen": total, "receipt_count": len(receipts),
                 "content_digest": claims_module._digest(line_dicts, receipt_dicts),
-                "advance_id": None, "payable_fen": total if reached >= _OPEN.index("registered") else None,
+                "advance_id": None, "set_off_reason": "", "payable_fen": total if reached >= _OPEN.index("registered") else None,
                 "filed_at": when, "submitted_at": when + dt.timedelta(hours=1) if status != "draft" else None,
                 "approver_id": leader.id if reached >= _OPEN.index("approved") else None,
                 "approved_at": when + dt.timedelta(days=1) if reached >= _OPEN.index("approved") else None,

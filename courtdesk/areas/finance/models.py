@@ -150,6 +150,8 @@ class ExpenseClaim(VersionedMixin, Base):
     content_digest: Mapped[str] = mapped_column(String(64), default="")
     #: The advance this claim is set against (冲抵借支), and what is paid out to the applicant.
     advance_id: Mapped[int | None] = mapped_column(ForeignKey("finance_advance.id"), index=True)
+    #: Why the claim clears an advance whose trip it does not share (required then; see claims).
+    set_off_reason: Mapped[str] = mapped_column(String(200), default="")
     payable_fen: Mapped[int | None] = mapped_column(BigInteger)
     filed_at: Mapped[dt.datetime]
     submitted_at: Mapped[dt.datetime | None]

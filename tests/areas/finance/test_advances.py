@@ -253,3 +253,31 @@ def test_a_claim_with_money_due_is_not_closed_as_set_off(db, users):
     claims.act(users["finance"], cid, "reimburse")
     with pytest.raises(ValidationError, match="支付方式：本单应付 ¥546.00，不是「冲抵借支，无需支付」"):
         claims.act(users["cashier"], cid, "pay", pay_method=SET_OFF_ONLY)
+
+
+def test_a_claim_clears_an_advance_for_another_trip_only_with_a_reason(db, users):
+    from courtdesk.areas.finance.claims import CLAIM_REGISTER
+    from tests.areas.finance.helpers import travel_data
+
+    clock.set_now(dt.datetime(2026, 12, 1, 9, 0))
+    service = AdvanceService(db)
+    aid = service.file(users["judge"], {**ESTIMATE, "trip_start": dt.date(2026, 12, 10),
+                                        "trip_end": dt.date(2026, 12, 12)}).id
+    service.act(users["finance_leader"], aid, "approve")
+    service.act(users["cashier"], aid, "pay")
+    clock.set_now(dt.datetime(2026, 12, 15, 9, 0))
+    other_trip = travel_data(traveller_ids=[users["judge"].id], travellers="", advance_id=aid,
+                             trip_start=dt.date(2026, 12, 4), trip_end=dt.date(2026, 12, 6))
+    for r in other_trip["receipt_rows"]:
+        r["issued_on"] = dt.date(2026, 12, 4) if r["issued_on"] == dt.date(2026, 11, 24) else dt.date(2026, 12, 6)
+    claims = ClaimService(db)
+    with pytest.raises(ValidationError) as refused:
+        claims.file(users["judge"], other_trip)
+    assert refused.value.field == "冲抵说明"
+    assert "2026-12-10 至 2026-12-12 的出差借的，与本次出差（2026-12-04 至 2026-12-06）不重叠" in str(refused.value)
+    with pytest.raises(ValidationError, match="与本报销单（非该次出差）不重叠"):
+        claims.file(users["judge"], general_data("300.00", advance_id=aid))
+    cid = claims.file(users["judge"], {**other_trip, "set_off_reason": "12 月 10 日出差取消，借款用于本次出差"}).id
+    with db.read() as s:
+        facts = dict(CLAIM_REGISTER.facts(s, s.get(ExpenseClaim, cid)))
+    assert facts["冲抵说明"] == "12 月 10 日出差取消，借款用于本次出差"
