@@ -41,11 +41,12 @@ def _request(url: str, username: str, start: Any, out: Any) -> None:
         db.dispose()
 
 
-def _race(db: Database, username: str) -> list[tuple[str, str]]:
+def _race(db: Database, username: str, target: Any = None) -> list[tuple[str, str]]:
+    """``target(url, username, start, out)`` in :data:`PROCESSES` processes at once; their answers."""
     ctx = mp.get_context("spawn")
     out = ctx.Queue()
     start = ctx.Barrier(PROCESSES)
-    procs = [ctx.Process(target=_request, args=(db.url, username, start, out)) for _ in range(PROCESSES)]
+    procs = [ctx.Process(target=target or _request, args=(db.url, username, start, out)) for _ in range(PROCESSES)]
     for p in procs:
         p.start()
     answers = [out.get(timeout=180) for _ in procs]
@@ -106,16 +107,7 @@ def _claim_trip(url: str, username: str, start: Any, out: Any) -> None:
 
 
 def _trip_race(db: Database) -> None:
-    ctx = mp.get_context("spawn")
-    out = ctx.Queue()
-    start = ctx.Barrier(PROCESSES)
-    procs = [ctx.Process(target=_claim_trip, args=(db.url, "judge", start, out)) for _ in range(PROCESSES)]
-    for p in procs:
-        p.start()
-    answers = [out.get(timeout=180) for _ in procs]
-    for p in procs:
-        p.join(timeout=60)
-        assert p.exitcode == 0
+    answers = _race(db, "judge", _claim_trip)
     assert sum(kind == "granted" for kind, _text in answers) == 1, answers
     assert all("不能重复报销" in text for kind, text in answers if kind == "refused"), answers
 
