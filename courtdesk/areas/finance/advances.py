@@ -19,7 +19,7 @@ from sqlalchemy import Date, String, and_, case, cast, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from courtdesk.areas.finance.ledger import Ledger
-from courtdesk.areas.finance.models import Advance
+from courtdesk.areas.finance.models import Advance, ExpenseClaim
 from courtdesk.areas.finance.settings import ADVANCE_REMINDER_DAYS, reminder_days_sql
 from courtdesk.areas.system import roles
 from courtdesk.kernel import clock, numbering, rules, validation
@@ -414,15 +414,34 @@ def _dashboard(session: Session, actor: User) -> list[DashboardItem]:
         DashboardItem("待我审批的借支", count("to_approve"), REGISTER_KEY, "to_approve", True),
         DashboardItem("待付款的借支", count("to_pay"), REGISTER_KEY, "to_pay", False),
         DashboardItem("我的逾期未结清借支", count("my_overdue"), REGISTER_KEY, "my_overdue", True),
+        DashboardItem("我出差返回逾期未报销的借支", count("my_unclaimed"), REGISTER_KEY, "my_unclaimed", True),
+        # from the day it is paid: what the applicant still has to account for (第14条)
+        DashboardItem("我的未结清借支", count("my_open"), REGISTER_KEY, "my_open", False),
     ]
     if actor.has(roles.FINANCE):
         # Finance chases everyone's (第14条): the list by person, with the age of each.
         items.append(DashboardItem("出差返回逾期未结清的借支", count("overdue", OPEN_ADVANCES_REGISTER),
                                    OPEN_ADVANCES_REGISTER.key, "overdue", True))
+        items.append(DashboardItem("出差返回逾期未报销的借支（第4条）", count("unclaimed_trip"), REGISTER_KEY,
+                                   "unclaimed_trip", True))
     return items
 
 
 OVERDUE_FILTER = Filter("overdue", "出差返回逾期未结清", lambda a: overdue_clause())
+
+
+def unclaimed_trip_clause() -> Any:
+    """第4条 for a trip taken on an advance: paid out for a trip that ended more than
+    ``claim_reminder_days`` ago and no claim (not voided) filed against it yet — the claims' own
+    reminder counts only claims already started, so such a trip was reminded by nobody."""
+    today = literal(clock.today(), Date())
+    claimed = select(ExpenseClaim.id).where(ExpenseClaim.advance_id == Advance.id,
+                                            ExpenseClaim.status != "voided").exists()
+    return and_(Advance.status == "paid", Advance.trip_end.is_not(None), ~claimed,
+                days_between(Advance.trip_end, today) > reminder_days_sql())
+
+
+UNCLAIMED_FILTER = Filter("unclaimed_trip", "出差返回逾期未报销", lambda a: unclaimed_trip_clause())
 
 
 #: 借支单, built in ``documents.py``.
@@ -459,6 +478,10 @@ ADVANCE_REGISTER = RegisterSpec(
         OVERDUE_FILTER,
         Filter("mine", "我的借支", lambda a: Advance.applicant_id == a.id),
         Filter("my_overdue", "我的逾期未结清借支", lambda a: and_(Advance.applicant_id == a.id, overdue_clause())),
+        Filter("my_open", "我的未结清借支", lambda a: and_(Advance.applicant_id == a.id, Advance.status == "paid")),
+        UNCLAIMED_FILTER,
+        Filter("my_unclaimed", "我出差返回逾期未报销的借支",
+               lambda a: and_(Advance.applicant_id == a.id, unclaimed_trip_clause())),
         Filter("closed", "已结清", lambda a: Advance.status == "closed"),
     ),
     scope=_scope,

@@ -200,3 +200,38 @@ def test_the_printed_slip_says_what_is_true_today(db, users):
     assert state == shown["status"] and state.startswith("逾期未结清（")
     days = int(state.removeprefix("逾期未结清（").removesuffix(" 天）"))
     assert later == f"逾期未结清（{days + 3} 天）"
+
+
+def test_a_trip_on_an_advance_with_no_claim_is_reminded_under_article_4(db, users):
+    """第4条: the claims' reminder counts only claims already started; a trip taken on an advance with no
+    claim filed N days after its end is reminded too — to its applicant and to finance — and the
+    applicant sees 我的未结清借支 from the day it is paid."""
+    from courtdesk.areas.finance.claims import ClaimService
+    from courtdesk.kernel.registers import dashboard
+    from tests.areas.finance.helpers import travel_data
+
+    def listed(user, key: str) -> set[int]:
+        with db.read() as s:
+            return {row[0] for row in RegisterQuery(ADVANCE_REGISTER, filter_key=key).stream(s, user)}
+
+    clock.set_now(dt.datetime(2026, 12, 1, 9, 0))
+    service = AdvanceService(db)
+    aid = service.file(users["judge"], {"purpose": "赴邯郸送达", "reasons": "车费、住宿", "amount": "800.00",
+                                        "trip_start": dt.date(2026, 12, 2), "trip_end": dt.date(2026, 12, 3)}).id
+    service.act(users["finance_leader"], aid, "approve")
+    service.act(users["cashier"], aid, "pay")
+    assert aid in listed(users["judge"], "my_open")  # from the day it is paid
+    with db.read() as s:
+        assert any(i.title == "我的未结清借支" for i in dashboard(s, users["judge"]))
+    clock.set_now(dt.datetime(2027, 1, 2, 9, 0))  # 30 days after the trip: not yet
+    assert aid not in listed(users["judge"], "my_unclaimed")
+    clock.set_now(dt.datetime(2027, 1, 3, 9, 0))  # 31 days: reminded
+    assert aid in listed(users["judge"], "my_unclaimed") and aid in listed(users["finance"], "unclaimed_trip")
+    with db.read() as s:
+        assert any(i.title == "我出差返回逾期未报销的借支" and i.count for i in dashboard(s, users["judge"]))
+    data = travel_data(traveller_ids=[users["judge"].id], travellers="", advance_id=aid,
+                       trip_start=dt.date(2026, 12, 2), trip_end=dt.date(2026, 12, 3))
+    for r in data["receipt_rows"]:
+        r["issued_on"] = dt.date(2026, 12, 2) if r["issued_on"] == dt.date(2026, 11, 24) else dt.date(2026, 12, 3)
+    ClaimService(db).file(users["judge"], data)  # a claim is started: the claims' own reminder takes over
+    assert aid not in listed(users["judge"], "my_unclaimed")
