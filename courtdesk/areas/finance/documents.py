@@ -167,7 +167,9 @@ class AdvanceContent:
     state: str
     approved: Signed = field(default_factory=Signed)
     paid: Signed = field(default_factory=Signed)
-    set_off: tuple[tuple[str, int], ...] = ()  # (claim number, claim total)
+    #: (claim number, the part of the advance it cleared, the claim's total): a ¥2,546 claim clears a
+    #: ¥2,000 advance by ¥2,000, the ¥546 beyond it is paid out (补付)
+    set_off: tuple[tuple[str, int, int], ...] = ()
     set_off_fen: int = 0
     returned_fen: int = 0
     difference_paid_fen: int = 0
@@ -358,7 +360,9 @@ def advance_document(c: AdvanceContent) -> Document:
         _sign("付款（财务）：", c.paid, style),
         Heading("还款事项", size=SIZE_XIAO4),
     ]
-    rows: list[tuple[str, ...]] = [(f"冲抵报销单 {number}", yuan(fen)) for number, fen in c.set_off]
+    rows: list[tuple[str, ...]] = [
+        (f"冲抵报销单 {number}" + (f"（报销合计 {yuan(total)}）" if total != fen else ""), yuan(fen))
+        for number, fen, total in c.set_off]
     rows += [("交回现金", yuan(c.returned_fen)), ("补付借款人", yuan(c.difference_paid_fen))]
     outstanding = max(0, c.amount_fen - c.set_off_fen - c.returned_fen)
     rows.append(("尚未冲抵或交回", yuan(outstanding)))
@@ -448,7 +452,7 @@ def advance_content(session: Session, advance: Advance) -> AdvanceContent:
         state=str(session.scalar(select(advances.live_status(clock.today())).where(Advance.id == advance.id))),
         approved=steps.get("approve", Signed()) if advance.approver_id else Signed(),
         paid=Signed(advance.payer.name, advance.paid_on) if advance.payer and advance.paid_on else Signed(),
-        set_off=tuple((c.number, c.total_fen) for c in claims),
+        set_off=tuple((c.number, c.total_fen - (c.payable_fen or 0), c.total_fen) for c in claims),
         set_off_fen=advance.set_off_fen,
         returned_fen=advance.returned_fen,
         difference_paid_fen=advance.difference_paid_fen,

@@ -281,3 +281,21 @@ def test_a_claim_clears_an_advance_for_another_trip_only_with_a_reason(db, users
     with db.read() as s:
         facts = dict(CLAIM_REGISTER.facts(s, s.get(ExpenseClaim, cid)))
     assert facts["冲抵说明"] == "12 月 10 日出差取消，借款用于本次出差"
+
+
+def test_the_advance_slip_shows_what_a_claim_cleared_not_the_claims_total(db, users, tmp_path):
+    """A ¥2,546 claim against a ¥2,000 advance clears ¥2,000 of it; the ¥546 beyond is 补付 (issue 16 §5:
+    the slip printed 冲抵 ¥2,546 against a ¥2,000 advance)."""
+    from courtdesk.kernel import printing
+    from courtdesk.kernel.documents import render_pdf
+    from tests.support.readback import pdf_page_texts, squash
+
+    aid = _paid(db, users, amount="2000.00")
+    cid = _claim_against(db, users, aid, "2546.00")
+    _pay_out(db, users, cid)
+    with db.read() as s:
+        number = s.get(ExpenseClaim, cid).number
+        render_pdf(printing.kind("advance_slip").build(s, aid), tmp_path / "slip.pdf")
+    text = squash("".join(pdf_page_texts(tmp_path / "slip.pdf")))
+    assert squash(f"冲抵报销单 {number}（报销合计 ¥2,546.00） ¥2,000.00") in text
+    assert squash("补付借款人 ¥546.00") in text and squash("尚未冲抵或交回 ¥0.00") in text
