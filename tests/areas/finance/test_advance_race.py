@@ -18,7 +18,7 @@ from courtdesk.kernel.db import Database
 from ...conftest import load_users
 
 PROCESSES = 6
-ROUNDS = 3
+ROUNDS = 2
 
 
 def _request(url: str, username: str, start: Any, out: Any) -> None:
