@@ -285,8 +285,7 @@ def clean(fields: tuple[FormField, ...], data: dict[str, Any], *, session: Sessi
         except ValidationError as exc:  # go on: the user sees every bad field after one save
             refused.extend(exc.every)
     if refused:
-        first = refused[0]
-        raise ValidationError(first.message, field=first.field, rule=first.rule, also=tuple(refused[1:]))
+        raise ValidationError.joined(refused)
     return out
 
 

@@ -245,8 +245,7 @@ def _check_content(values: dict[str, Any], data: dict[str, Any], ceiling_fen: in
                                            "同一张票据只能登记一次", field=label, rule=RULE_CHECK))
         seen.append((pos, ident))
     if refused:
-        first = refused[0]
-        raise ValidationError(first.message, field=first.field, rule=first.rule, also=tuple(refused[1:]))
+        raise ValidationError.joined(refused)
 
 
 def _digest(lines: list[dict[str, Any]], receipts: list[dict[str, Any]]) -> str:
@@ -465,8 +464,7 @@ def _used_elsewhere(session: Session, claim: ExpenseClaim) -> list[ValidationErr
 def refuse_problems(session: Session, claim: ExpenseClaim) -> None:
     problems = finance_problems(session, claim)
     if problems:
-        first = problems[0]
-        raise ValidationError(first.message, field=first.field, rule=first.rule, also=tuple(problems[1:]))
+        raise ValidationError.joined(problems)
 
 
 def claim_findings(session: Session, claim: ExpenseClaim) -> list[str]:
