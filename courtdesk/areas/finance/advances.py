@@ -93,6 +93,15 @@ def _note(advance: Advance, line: str) -> None:
     advance.remarks = (advance.remarks + "\n" if advance.remarks else "") + line
 
 
+def ledger_step(session: Session, actor: User, advance: Advance, line: str) -> None:
+    """A ledger event another register causes (a claim's 冲抵 at its 审核登记, its 补付 at 支付): in the
+    advance's remarks (printed on the 借支单) and as a step of its own history with the amount, so the
+    advance's 办理经过 shows every event of its ledger."""
+    _note(advance, line)
+    if advance.status == "paid":
+        ADVANCE_WORKFLOW.fire(session, actor, advance, "ledger", line, by_command=True)
+
+
 def age_days(advance: Advance, today: dt.date | None = None) -> int:
     """Days since the cash was paid out (since the request while not yet paid)."""
     since = advance.paid_on or advance.requested_at.date()
@@ -129,7 +138,9 @@ def _return_guard(session: Session, actor: User, advance: Advance, values: dict[
 def _return_effect(session: Session, actor: User, advance: Advance, values: dict[str, Any]) -> None:
     fen = to_fen(values["amount"])
     _store(advance, ledger_of(advance).give_back(fen))
-    _note(advance, f"{values['returned_on']:%Y-%m-%d} 交回现金 {format_yuan(from_fen(fen))}（{actor.name}经手）")
+    line = f"{values['returned_on']:%Y-%m-%d} 交回现金 {format_yuan(from_fen(fen))}（{actor.name}经手）"
+    _note(advance, line)
+    values["comment"] = line + (f"；{values['comment']}" if values.get("comment") else "")  # the amount in the step
 
 
 def _close_guard(session: Session, actor: User, advance: Advance, values: dict[str, Any]) -> None:
@@ -186,6 +197,9 @@ ADVANCE_WORKFLOW = Workflow(
                    fields=RETURN_FIELDS, defaults=lambda: {"returned_on": clock.today()}),
         Transition("close", "结清", src("paid"), "closed", may_close, "财务人员",
                    guard=_close_guard, refusal=_close_refusal, effect=_close_effect, separations=(SEPARATE_APPLICANT,)),
+        # A claim's 冲抵 or 补付, recorded on the advance as it happens (see ledger_step).
+        Transition("ledger", "台账记录", src("paid"), "paid", may_handle, "财务人员", system="报销单审核登记或支付",
+                   rule=RULE_FLOW),
         # Taken by the claims' 退回申请人 when the claim that settled the advance goes back: the cash it
         # accounted for is unaccounted again.
         Transition("reopen", "恢复未结清", src("closed"), "paid", may_handle, "财务人员",

@@ -672,8 +672,9 @@ def _register_effect(session: Session, actor: User, claim: ExpenseClaim, values:
         return
     ledger, payable = advances.ledger_of(advance).set_against(claim.total_fen)
     advances._store(advance, ledger)
-    advances._note(advance, f"{clock.today():%Y-%m-%d} 报销单 {claim.number} 冲抵 {format_yuan(from_fen(claim.total_fen))}"
-                   + (f"，应补付 {format_yuan(from_fen(payable))}" if payable else ""))
+    advances.ledger_step(session, actor, advance,
+                         f"{clock.today():%Y-%m-%d} 报销单 {claim.number} 冲抵 {format_yuan(from_fen(claim.total_fen))}"
+                         + (f"，应补付 {format_yuan(from_fen(payable))}" if payable else ""))
     claim.payable_fen = payable
     advances.close_if_settled(session, actor, advance)
 
@@ -782,8 +783,8 @@ def _pay_effect(session: Session, actor: User, claim: ExpenseClaim, values: dict
     advance = claim.advance
     if advance is not None and claim.payable_fen:
         advances._store(advance, advances.ledger_of(advance).pay_difference(claim.payable_fen))
-        advances._note(advance, f"{claim.paid_on:%Y-%m-%d} 报销单 {claim.number} 补付 "
-                       f"{format_yuan(from_fen(claim.payable_fen))}（{actor.name}经手）")
+        advances.ledger_step(session, actor, advance, f"{claim.paid_on:%Y-%m-%d} 报销单 {claim.number} 补付 "
+                             f"{format_yuan(from_fen(claim.payable_fen))}（{actor.name}经手）")
         advances.close_if_settled(session, actor, advance)
 
 

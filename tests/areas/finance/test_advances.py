@@ -299,3 +299,20 @@ def test_the_advance_slip_shows_what_a_claim_cleared_not_the_claims_total(db, us
     text = squash("".join(pdf_page_texts(tmp_path / "slip.pdf")))
     assert squash(f"冲抵报销单 {number}（报销合计 ¥2,546.00） ¥2,000.00") in text
     assert squash("补付借款人 ¥546.00") in text and squash("尚未冲抵或交回 ¥0.00") in text
+
+
+def test_every_ledger_event_is_a_step_of_the_advance_with_its_amount(db, users):
+    """Issue 16 §6: the advance's history showed no set-off and no returned amount (only its remarks did)."""
+    from courtdesk.areas.finance.advances import ADVANCE_WORKFLOW
+    from courtdesk.kernel import workflow
+
+    aid = _paid(db, users)
+    cid = _claim_against(db, users, aid, "2700.00")
+    AdvanceService(db).act(users["cashier"], aid, "return_cash", "现金已点清", amount="300.00")
+    with db.read() as s:
+        number = s.get(ExpenseClaim, cid).number
+        steps = [(st.action, st.comment) for st in workflow.history(s, ADVANCE_WORKFLOW.entity, aid)]
+    ledger = [(action, comment) for action, comment in steps if action in ("ledger", "return_cash")]
+    assert ledger[0][0] == "ledger" and f"报销单 {number} 冲抵 ¥2,700.00" in ledger[0][1]
+    assert ledger[1][0] == "return_cash" and "交回现金 ¥300.00" in ledger[1][1] and ledger[1][1].endswith("现金已点清")
+    assert steps[-1][0] == "close"  # and the advance closed itself
