@@ -111,12 +111,18 @@ def register_document(session: Session, actor: Any, query: Any, *, fonts: Any = 
     from courtdesk.kernel.documents import register_book
     from courtdesk.kernel.documents.register import BookColumn
     from courtdesk.kernel.errors import PermissionDenied
-    from courtdesk.kernel.registers import display_row
+    from courtdesk.kernel.registers import display, display_row
 
     spec = query.spec
     if not spec.can_open(actor):
         raise PermissionDenied(f"您没有查看「{spec.title}」的权限", field="登记簿")
     rows = ([str(i), *display_row(spec, row)] for i, row in enumerate(query.stream(session, actor), 1))
+    totals = query.totals(session, actor)
+    total_row: list[str] | None = None
+    if totals:  # a register with amounts ends with its 合计, in yuan
+        cells = [display(spec, c, totals[c.key]) if c.key in totals else "" for c in spec.columns]
+        cells[next(i for i, c in enumerate(spec.columns) if c.key not in totals)] = "合计"
+        total_row = ["", *cells]
     return register_book(
         settings.get(session, "court_name"),
         spec.title,
@@ -127,4 +133,5 @@ def register_document(session: Session, actor: Any, query: Any, *, fonts: Any = 
         fonts=fonts if fonts is not None else fonts_for(session),
         count=query.count(session, actor),
         checkpoint=checkpoint.take(session.connection()).footer_text(),
+        total=total_row,
     )

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, DateTime, Integer, Select, and_, distinct, func, or_
+from sqlalchemy import ColumnElement, DateTime, Integer, Select, and_, distinct, func, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
@@ -512,6 +512,16 @@ class RegisterQuery:
         order = spec.model.id if key == "id" else spec.column(key).sql()  # type: ignore[attr-defined]
         tie = spec.model.id  # type: ignore[attr-defined]
         return stmt.order_by(order.desc() if desc else order.asc(), tie.desc() if desc else tie.asc())
+
+    def totals(self, session: Session, actor: User) -> dict[str, Any]:
+        """The sum of each money column over the records the query finds (the 合计 row of a printed
+        register), in one SQL aggregate; empty when the register has no money column."""
+        keys = [c.key for c in self.spec.columns if c.kind == "money"]
+        if not keys:
+            return {}
+        found = self.statement(actor).order_by(None).subquery()
+        row = session.execute(select(*(func.coalesce(func.sum(found.c[k]), 0) for k in keys))).one()
+        return dict(zip(keys, row, strict=True))
 
     def one(self, session: Session, actor: User, record_id: int) -> tuple[Any, ...] | None:
         """The row of one record as the register shows it, or None if it is outside the actor's scope."""

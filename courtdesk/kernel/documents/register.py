@@ -567,7 +567,8 @@ def _laid_out_rows(rows: Iterable[Sequence[object]], layout: BookLayout, fonts: 
 def register_book(court_name: str, title: str, filter_text: str,
                   columns: Sequence[BookColumn | tuple[object, ...] | str], rows: Iterable[Sequence[object]],
                   printed_at: datetime | date | str, *, fonts: FontSet | None = None,
-                  count: int | None = None, checkpoint: str = "") -> Document:
+                  count: int | None = None, checkpoint: str = "",
+                  total: Sequence[object] | None = None) -> Document:
     """A register printed as a 登记簿.
 
     ``columns`` are :class:`BookColumn` or ``(header, weight[, kind])`` tuples (the weight is no longer
@@ -577,7 +578,8 @@ def register_book(court_name: str, title: str, filter_text: str,
     printed with (measured here); ``count``, if known, is the number of rows (sizes 序号).  The court
     name and register title head every page; the footer says 第 x 页 共 y 页, followed by
     ``checkpoint`` (the audit chain's entry count and short hash when printed, see
-    :mod:`courtdesk.kernel.checkpoint`) when given.
+    :mod:`courtdesk.kernel.checkpoint`) when given. ``total``: a 合计 row printed after the rows (not
+    counted among them).
     """
     from courtdesk.kernel.documents.fonts import resolve_fonts
     from courtdesk.kernel.documents.geometry import CELL_PAD_X
@@ -588,7 +590,8 @@ def register_book(court_name: str, title: str, filter_text: str,
     head = [["" if cell is None else str(cell) for cell in row] for row in islice(iterator, SAMPLE_ROWS)]
     layout = plan_layout(book_columns, head, fonts, first_rows=count or len(head))
 
-    spooled = SpooledRows(_laid_out_rows(chain(head, iterator), layout, fonts, CELL_PAD_X))
+    tail = [["" if cell is None else str(cell) for cell in total]] if total is not None else []
+    spooled = SpooledRows(_laid_out_rows(chain(head, iterator, tail), layout, fonts, CELL_PAD_X))
     del head  # the measured rows are in the spool now
     printed = _format_time(printed_at)
     condition = filter_text.strip() or "全部"
@@ -602,7 +605,7 @@ def register_book(court_name: str, title: str, filter_text: str,
         blocks=(
             Paragraph(court_name, indent=False, align="center", role="body", size=SIZE_4HAO),
             Title(title, size=18.0),
-            Paragraph(f"筛选条件：{condition}　　共 {len(spooled)} 条　　打印时间：{printed}",
+            Paragraph(f"筛选条件：{condition}　　共 {len(spooled) - len(tail)} 条　　打印时间：{printed}",
                       indent=False, align="left", size=SIZE_5HAO),
             Table(columns=tuple(Column(header, width, align)
                                 for header, width, align in zip(layout.headers, layout.widths, layout.aligns)),
