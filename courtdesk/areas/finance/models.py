@@ -145,6 +145,12 @@ class ExpenseClaim(VersionedMixin, Base):
     #: by the standards of its own time, not by whatever the settings say then.
     standard_rates: Mapped[str] = mapped_column(Text, default="")
     total_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    #: 核定金额合计: the sum of the lines' approved amounts, set when finance registers the claim (None
+    #: before). The payable, the capitals, the batch and the monthly summary use it (第8条).
+    approved_total_fen: Mapped[int | None] = mapped_column(BigInteger)
+    #: The finance leader's written approval to keep amounts above the travel standards (recorded at
+    #: 审批同意, printed on the form); empty: over-standard lines are cut to the standard.
+    over_standard_approval: Mapped[str] = mapped_column(Text, default="")
     receipt_count: Mapped[int] = mapped_column(default=0)
     #: sha256 of the lines and receipts as saved (so an edit of the child rows alone is seen).
     content_digest: Mapped[str] = mapped_column(String(64), default="")
@@ -188,6 +194,9 @@ class ExpenseClaim(VersionedMixin, Base):
     #: Who travelled (a travel claim): each person once; ``travellers`` is their names joined.
     trip_people: Mapped[list[Traveller]] = relationship(
         back_populates="claim", cascade="all, delete-orphan", lazy="selectin", order_by="Traveller.position")
+    #: The itinerary of a travel claim (行程: 起止日期、起止地点、交通工具、车船费), leg by leg.
+    legs: Mapped[list[TripLeg]] = relationship(
+        back_populates="claim", cascade="all, delete-orphan", lazy="selectin", order_by="TripLeg.position")
 
 
 class ExpenseLine(VersionedMixin, Base):
@@ -203,8 +212,45 @@ class ExpenseLine(VersionedMixin, Base):
     category: Mapped[str] = mapped_column(String(20))
     description: Mapped[str] = mapped_column(String(200), default="")
     amount_fen: Mapped[int] = mapped_column(BigInteger)
+    #: 天数: the nights a 住宿费 line pays for (人·晚), the days of an allowance; None: by the trip.
+    days: Mapped[int | None]
+    #: 核定金额: what finance approved at 审核登记 (None before); below ``amount_fen`` by 核减.
+    approved_fen: Mapped[int | None] = mapped_column(BigInteger)
+    #: 核减理由 when ``approved_fen`` is below the amount claimed.
+    cut_reason: Mapped[str] = mapped_column(String(200), default="")
 
     claim: Mapped[ExpenseClaim] = relationship(back_populates="lines")
+
+    @property
+    def payable_fen(self) -> int:
+        """The line's amount as approved (as claimed until finance has registered the claim)."""
+        return self.amount_fen if self.approved_fen is None else self.approved_fen
+
+    @property
+    def cut_fen(self) -> int:
+        """核减: what finance took off the amount claimed."""
+        return self.amount_fen - self.payable_fen
+
+
+class TripLeg(VersionedMixin, Base):
+    """One leg of a travel claim's itinerary (差旅费报销单的行程): departure and arrival, the means of
+    transport and the fare (车船费)."""
+
+    __tablename__ = "finance_trip_leg"
+    __label__ = "行程"
+    __table_args__ = (UniqueConstraint("claim_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("finance_claim.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    depart_on: Mapped[dt.date]
+    depart_from: Mapped[str] = mapped_column(String(40))
+    arrive_on: Mapped[dt.date]
+    arrive_at: Mapped[str] = mapped_column(String(40))
+    transport: Mapped[str] = mapped_column(String(20))
+    fare_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+
+    claim: Mapped[ExpenseClaim] = relationship(back_populates="legs")
 
 
 class Traveller(VersionedMixin, Base):
