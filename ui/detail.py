@@ -84,6 +84,8 @@ class RecordDetails:
     notices: list[str] = field(default_factory=list)
     #: What a decision on the record rests on beyond its columns (``RegisterSpec.facts``).
     facts: list[tuple[str, str]] = field(default_factory=list)
+    #: Per action offered: its fields as the record suggests them (``Transition.prefill``).
+    step_values: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def entity_of(spec: RegisterSpec) -> str:
@@ -123,6 +125,9 @@ def load_details(db: Any, actor: Any, spec: RegisterSpec, record_id: int) -> Rec
             details.status = details.values[keys.index(spec.live_status)] or details.status
         if flow is not None:
             details.actions = flow.available(actor, record)
+            for t in details.actions:
+                if t.prefill is not None:
+                    details.step_values[t.action] = t.prefill(s, record)
             details.waiting = waiting_text(flow, record, details.actions, actor)
             details.command_hint = command_hint(flow, record, actor)
             for step in workflow.history(s, flow.entity, record_id):

@@ -553,7 +553,11 @@ class RegisterPage(QWidget):
         if act is None:
             message(self, transition.label, f"「{self.spec.title}」尚未接入办理功能（缺少 act）")
             return None
-        fields: tuple[FormField, ...] = tuple(transition.fields)
+        from dataclasses import replace
+
+        suggested = self.detail.details.step_values.get(transition.action, {}) if self.detail.details else {}
+        fields: tuple[FormField, ...] = tuple(replace(f, default=suggested[f.key]) if f.key in suggested else f
+                                              for f in transition.fields)
         comment = FormField(
             "comment", "意见", "multiline", required=transition.comment_required, max_len=500,
             help="必填：请写明意见或理由" if transition.comment_required else "可不填",

@@ -57,6 +57,10 @@ class Transition:
     fields: tuple[FormField, ...] = ()
     #: Values used for fields the caller leaves out (e.g. ``lambda: {"sent_on": clock.today()}``).
     defaults: Callable[[], dict[str, Any]] | None = None
+    #: The step's fields as this record suggests them, shown filled in the step's dialog (e.g. 核定金额
+    #: per line: the standard where a line is above it). Unlike ``defaults`` these are not used for
+    #: what the caller leaves out: the dialog shows them, the user confirms or changes them.
+    prefill: Callable[[Session, Any], dict[str, Any]] | None = None
     #: Called by :meth:`Workflow.fire` when ``may`` refuses the actor: raises the specific reason (the
     #: case is closed; nobody would be left to stamp …, and who should act instead); returning falls
     #: back to 「只有{who}可以执行…」. ``may`` stays the one rule behind the buttons and the lists.
