@@ -46,6 +46,7 @@ AREA = Area(
     key="enforcement",
     title="执行文书",
     order=10,
+    depends=("letters",),
     roles=(ENFORCEMENT,),
     settings=SETTINGS,
     registers=(CASE_REGISTER, LETTER_REGISTER, SEIZURE_REGISTER, NOTICE_REGISTER, UNIT_REGISTER),

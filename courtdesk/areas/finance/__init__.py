@@ -14,6 +14,7 @@ AREA = Area(
     key="finance",
     title="财务报销",
     order=40,
+    depends=("system",),
     roles=(roles.FINANCE, roles.FINANCE_LEADER),
     settings=SETTINGS,
     registers=(CLAIM_REGISTER, BATCH_REGISTER, ADVANCE_REGISTER, OPEN_ADVANCES_REGISTER, SUMMARY_REGISTER),

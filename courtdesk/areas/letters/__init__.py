@@ -12,6 +12,7 @@ AREA = Area(
     title="介绍信与空白信笺",
     menu="印章与介绍信",
     order=30,
+    depends=("seals",),
     registers=(LETTERHEAD_REGISTER, LETTER_REGISTER),
     documents=(LETTER_DOCUMENT,),
     demo=(demo_letters, demo_letterhead),

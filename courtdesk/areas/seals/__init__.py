@@ -10,6 +10,7 @@ AREA = Area(
     title="印章使用",
     menu="印章与介绍信",
     order=20,
+    depends=("system",),
     registers=(SEAL_USE_REGISTER, SEAL_REGISTER),
     demo=(demo_seals,),
     bulk_demo=(bulk_seal_uses,),
