@@ -32,8 +32,66 @@ def _at_revision(path, revision: str) -> Database:
     return db
 
 
-def test_schema_head_constant_names_the_newest_migration():
-    assert migrate.script_heads() == {migrate.SCHEMA_HEAD}
+def test_the_cheap_history_is_alembics_own(tmp_path):
+    """Start-up reads the version files' text instead of importing alembic: both must agree on every
+    revision, and a new database is stamped with exactly the heads the cheap reading names."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(migrate.alembic_config())
+    history = migrate.history()
+    assert {r.revision for r in script.walk_revisions()} == set(history.revisions)
+    for rev in script.walk_revisions():
+        mine = history.revisions[rev.revision]
+        assert set(rev._versioned_down_revisions) == set(mine.down), rev.revision
+        assert set(rev._resolved_dependencies) == set(mine.depends), rev.revision
+    db = _at_revision(tmp_path / "new.sqlite3", "heads")
+    assert migrate.current_revisions(db) == migrate.heads()
+    assert migrate.is_current(db)
+    db.dispose()
+
+
+def test_each_area_keeps_its_migrations_on_a_branch_of_its_own():
+    """A folder per branch (the kernel's, each area's), every revision in it on that branch, one head
+    per branch, and an area's first migration built on the kernel and on the areas it depends on."""
+    history = migrate.history()
+    branches = {migrate.KERNEL} | {a.key for a in area.areas()}
+    for folder in migrate.VERSIONS.iterdir():
+        if folder.is_dir() and folder.name != "__pycache__":
+            assert folder.name in branches, f"{folder}: no area has the key {folder.name!r}"
+    for rev in history.revisions.values():
+        folder = rev.path.parent
+        expected = next(key for key in branches if migrate.branch_folder(key) == folder)
+        assert history.branch(rev.id) == expected, f"{rev.path}: on branch {history.branch(rev.id)!r}"
+    for key in branches:
+        members = [r for r in history.revisions if history.branch(r) == key]
+        if not members:
+            continue
+        assert len(history.branch_heads(key)) == 1, f"{key}: several heads {history.branch_heads(key)}"
+        needs = {migrate.KERNEL} if key != migrate.KERNEL else set()
+        if key != migrate.KERNEL:
+            needs |= {d for d in area.get(key).depends if history.branch_heads(d)}
+        first = [r for r in members if not history.revisions[r].down]
+        built_on = {history.branch(r) for r in history.applied(first)} - {key}
+        assert needs <= built_on, f"{key}: its first migration does not build on {needs - built_on}"
+
+
+#: Until the areas had branches of their own, revisions 0001–0014 were one line. Every database stamped
+#: with one of them must be recognised as having exactly that revision and those before it.
+ONE_LINE = [f"{n:04d}" for n in range(1, 15)]
+
+
+@pytest.mark.parametrize("stamp", ONE_LINE)
+def test_a_database_of_the_one_line_history_is_recognised(stamp):
+    history = migrate.history()
+    assert history.applied([stamp]) == {rev for rev in ONE_LINE if rev <= stamp}
+    assert history.pending([stamp]) == set(history.revisions) - set(ONE_LINE[:ONE_LINE.index(stamp) + 1])
+
+
+def test_start_up_asks_no_alembic_for_an_up_to_date_database(db_path):
+    code = ("import sys; from courtdesk.kernel.db import open_database; "
+            f"db = open_database({str(db_path)!r}); print('alembic' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == "False"
 
 
 def test_models_and_migrations_agree(empty_db):
@@ -55,7 +113,7 @@ def test_old_schema_is_backed_up_then_upgraded_keeping_its_data(tmp_path):
     with sqlite3.connect(backups[0]) as conn:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
         assert conn.execute("SELECT name FROM department").fetchall() == [("老部门",)]
-    assert migrate.current_revisions(db) == migrate.script_heads()
+    assert migrate.current_revisions(db) == migrate.heads()
     with db.read() as s:
         assert s.scalars(select(Department.name)).all() == ["老部门"]
     with sqlite3.connect(path) as conn:

@@ -1,13 +1,29 @@
-"""Schema upgrades at start-up (alembic versions in ``database/``).
+"""Schema upgrades at start-up (alembic versions, one branch per area).
 
-Rules: a database newer than the app is refused with a clear message; an existing SQLite file is
-backed up before any upgrade; on SQLite foreign keys are switched off for the migration (batch mode
-re-creates tables, and cascades would delete child rows) and ``PRAGMA foreign_key_check`` must come
-back empty before the upgrade commits.
+Each area keeps its migrations on its own alembic branch, labelled with its key: a folder
+``database/versions/<key>/`` (or the folder the area's ``migrations`` names, for an area offered by
+another distribution), the kernel's own tables on the branch ``kernel`` (``database/versions/kernel/``).
+An area's first migration ``depends_on`` the revisions of the kernel and of the areas it builds on. The
+schema's head is whatever the branches' heads are — no constant names it.
+
+Start-up must stay cheap: :func:`history` reads the ``revision``/``down_revision``/``depends_on`` lines of
+the version files without importing alembic (~130 ms), and :func:`is_current` compares the database
+with it in one query. Alembic itself is imported only when there is something to upgrade.
+
+Rules: a database newer than the app (a revision it does not know) is refused with a clear message; an
+existing SQLite file is backed up before any upgrade; on SQLite foreign keys are switched off for the
+migration (batch mode re-creates tables, and cascades would delete child rows) and ``PRAGMA
+foreign_key_check`` must come back empty before the upgrade commits.
 """
 
 from __future__ import annotations
 
+import ast
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,7 +31,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 
 import database
-from courtdesk.kernel import clock
+from courtdesk.kernel import area, clock
 from courtdesk.kernel.db.backup import backup_sqlite
 from courtdesk.kernel.db.engine import Database
 from courtdesk.kernel.errors import SchemaError
@@ -24,55 +40,176 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 SCRIPT_LOCATION = Path(database.__file__).resolve().parent
+#: The folder holding one sub-folder of versions per branch (the kernel's and each area's).
+VERSIONS = SCRIPT_LOCATION / "versions"
+#: The branch of the kernel's own tables (people, audit, counters, workflow steps, settings …).
+KERNEL = "kernel"
 
-#: The newest revision in database/versions. Start-up compares the database with it and skips
-#: alembic altogether when they match (alembic's import alone costs ~130 ms); a test keeps this
-#: constant equal to alembic's own view of the script directory.
-SCHEMA_HEAD = "0014"
+
+def branch_folder(key: str) -> Path:
+    """Where the versions of branch ``key`` (the kernel or an area) live."""
+    if key != KERNEL:
+        declared = area.get(key).migrations
+        if declared:
+            return Path(declared).resolve()
+    return VERSIONS / key
 
 
-def is_current(db: Database) -> bool:
-    """True when the database is exactly at :data:`SCHEMA_HEAD` (cheap: one query, no alembic)."""
+def version_folders() -> list[Path]:
+    """The kernel's folder and the folder of every installed area that has migrations."""
+    folders = [branch_folder(KERNEL)]
+    folders += [f for f in (branch_folder(a.key) for a in area.in_dependency_order()) if f.is_dir()]
+    return folders
+
+
+# --- the history as the version files tell it (no alembic) ------------------------------------------
+
+@dataclass(frozen=True)
+class Revision:
+    id: str
+    down: tuple[str, ...]
+    depends: tuple[str, ...]
+    labels: tuple[str, ...]
+    path: Path
+
+
+_ASSIGNMENT = re.compile(r"^(revision|down_revision|branch_labels|depends_on)\s*(?::[^=\n]*)?=\s*(.+?)\s*$",
+                         re.MULTILINE)
+
+
+def _ids(value: object) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, (tuple, list)) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    raise ValueError(value)
+
+
+def _read_revision(path: Path) -> Revision:
+    found: dict[str, object] = {}
+    source = path.read_text(encoding="utf-8")
+    header = source[:source.find("\ndef ")] if "\ndef " in source else source  # the assignments come first
+    for name, text in _ASSIGNMENT.findall(header):
+        if name in found:
+            continue
+        try:
+            found[name] = ast.literal_eval(text)
+        except (ValueError, SyntaxError) as exc:
+            raise SchemaError(f"结构版本文件「{path}」：{name} 应写成一行文字（{text}）", field="数据库") from exc
+    try:
+        (rev,) = _ids(found["revision"])
+        return Revision(rev, _ids(found.get("down_revision")), _ids(found.get("depends_on")),
+                        _ids(found.get("branch_labels")), path)
+    except (KeyError, ValueError) as exc:
+        raise SchemaError(f"结构版本文件「{path}」：读不出 revision/down_revision/depends_on", field="数据库") from exc
+
+
+@dataclass(frozen=True)
+class History:
+    """Every revision of the installed branches, read from the version files."""
+
+    revisions: dict[str, Revision]
+
+    def parents(self, rev: str) -> tuple[str, ...]:
+        r = self.revisions[rev]
+        return r.down + r.depends
+
+    def heads(self) -> set[str]:
+        """The revisions nothing builds on: what ``alembic_version`` holds once everything is applied."""
+        used = {p for r in self.revisions for p in self.parents(r)}
+        return set(self.revisions) - used
+
+    def unknown(self, stamped: Iterable[str]) -> set[str]:
+        """Revisions a database holds that this program does not know (a newer program wrote them)."""
+        return set(stamped) - set(self.revisions)
+
+    def applied(self, stamped: Iterable[str]) -> set[str]:
+        """Every revision a database stamped ``stamped`` has: those and all they build on."""
+        seen: set[str] = set()
+        todo = [s for s in stamped if s in self.revisions]
+        while todo:
+            rev = todo.pop()
+            if rev not in seen:
+                seen.add(rev)
+                todo.extend(self.parents(rev))
+        return seen
+
+    def pending(self, stamped: Iterable[str]) -> set[str]:
+        return set(self.revisions) - self.applied(stamped)
+
+    def branch(self, rev: str) -> str:
+        """The branch (label) a revision is on: the label of the base its ``down_revision`` leads to."""
+        r = self.revisions[rev]
+        while not r.labels and r.down:
+            r = self.revisions[r.down[0]]
+        return r.labels[0] if r.labels else ""
+
+    def branch_heads(self, label: str) -> list[str]:
+        """The heads of one branch (one, unless two migrations were written on it side by side)."""
+        members = {rev for rev in self.revisions if self.branch(rev) == label}
+        downs = {d for rev in members for d in self.revisions[rev].down}
+        return sorted(members - downs)
+
+
+def history() -> History:
+    return _history(tuple(version_folders()))
+
+
+@lru_cache(maxsize=8)
+def _history(folders: tuple[Path, ...]) -> History:
+    revisions: dict[str, Revision] = {}
+    for folder in folders:
+        for path in sorted(folder.glob("*.py")):
+            if path.name == "__init__.py":
+                continue
+            rev = _read_revision(path)
+            if rev.id in revisions:
+                raise SchemaError(f"结构版本 {rev.id} 出现两次：「{revisions[rev.id].path}」和「{path}」",
+                                  field="数据库")
+            revisions[rev.id] = rev
+    return History(revisions)
+
+
+def forget_history() -> None:
+    """Read the version files again on the next question (after a migration was written)."""
+    _history.cache_clear()
+
+
+def heads() -> set[str]:
+    """The schema's heads: what an up-to-date database is stamped with."""
+    return history().heads()
+
+
+def describe_heads() -> str:
+    return ", ".join(sorted(heads()))
+
+
+# --- the database ----------------------------------------------------------------------------------
+
+def current_revisions(db: Database) -> set[str]:
+    """What ``alembic_version`` holds (empty for a new database)."""
     with db.engine.connect() as conn:
         try:
             rows = conn.exec_driver_sql("SELECT version_num FROM alembic_version").fetchall()
         except DBAPIError:
-            conn.rollback()
-            return False
+            rows = []
         conn.rollback()
-    return {r[0] for r in rows} == {SCHEMA_HEAD}
+    return {str(r[0]) for r in rows}
 
 
-def alembic_config() -> Config:
-    from alembic.config import Config
-
-    cfg = Config()
-    cfg.set_main_option("script_location", str(SCRIPT_LOCATION))
-    return cfg
-
-
-def script_heads() -> set[str]:
-    from alembic.script import ScriptDirectory
-
-    return set(ScriptDirectory.from_config(alembic_config()).get_heads())
-
-
-def current_revisions(db: Database) -> set[str]:
-    from alembic.runtime.migration import MigrationContext
-
-    with db.engine.connect() as conn:
-        revs = set(MigrationContext.configure(conn).get_current_heads())
-        conn.rollback()
-    return revs
+def is_current(db: Database) -> bool:
+    """True when the database has every revision and none this program does not know (cheap: one
+    query and the version files' text, no alembic)."""
+    stamped = current_revisions(db)
+    hist = history()
+    return bool(stamped) and not hist.unknown(stamped) and not hist.pending(stamped)
 
 
 def check_not_newer(db: Database) -> set[str]:
-    from alembic.script import ScriptDirectory
-
     current = current_revisions(db)
-    script = ScriptDirectory.from_config(alembic_config())
-    known = {rev.revision for rev in script.walk_revisions()}
-    unknown = current - known
+    unknown = history().unknown(current)
     if unknown:
         raise SchemaError(
             f"数据库的结构版本（{', '.join(sorted(unknown))}）比本程序新，"
@@ -82,6 +219,16 @@ def check_not_newer(db: Database) -> set[str]:
     return current
 
 
+def alembic_config() -> Config:
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(SCRIPT_LOCATION))
+    cfg.set_main_option("path_separator", "os")
+    cfg.set_main_option("version_locations", os.pathsep.join(str(f) for f in version_folders()))
+    return cfg
+
+
 def upgrade(db: Database, *, target: str = "heads", backup_dir: Path | None = None) -> Path | None:
     """Bring ``db`` to ``target``. Returns the backup file made before upgrading, if any."""
     from alembic import command
@@ -89,7 +236,7 @@ def upgrade(db: Database, *, target: str = "heads", backup_dir: Path | None = No
     if target == "heads" and is_current(db):
         return None
     current = check_not_newer(db)
-    if target == "heads" and current == script_heads():
+    if target == "heads" and current and not history().pending(current):
         return None
     backup: Path | None = None
     path = db.path

@@ -101,26 +101,19 @@ def _revisions(path: Path) -> set[str]:
 def check_schema(path: Path, shown_name: str) -> set[str]:
     """The backup's revisions when it is older than this program (to be upgraded), an empty set when
     it is current; refuses a newer or unknown version."""
-    from alembic.script import ScriptDirectory
-
     current = _revisions(path)
     if not current:
         raise DomainError(f"备份文件「{shown_name}」没有结构版本记录，不是完整的 CourtDesk 数据库，已拒绝",
                           field="备份文件")
-    if current == {migrate.SCHEMA_HEAD}:
-        return set()
-    script = ScriptDirectory.from_config(migrate.alembic_config())
-    known = {rev.revision for rev in script.walk_revisions()}
-    unknown = current - known
+    history = migrate.history()
+    unknown = history.unknown(current)
     if unknown:
         raise DomainError(
             f"备份文件「{shown_name}」的结构版本（{', '.join(sorted(unknown))}）比本程序新或无法识别，"
-            f"本程序（版本 {migrate.SCHEMA_HEAD}）无法安全使用它，已拒绝。请用较新的 CourtDesk 恢复。",
+            f"本程序（版本 {migrate.describe_heads()}）无法安全使用它，已拒绝。请用较新的 CourtDesk 恢复。",
             field="备份文件",
         )
-    if current == set(script.get_heads()):
-        return set()
-    return current
+    return current if history.pending(current) else set()
 
 
 @contextlib.contextmanager
@@ -171,7 +164,7 @@ def _record(path: Path, source: Path, kept: Path | None, upgraded_from: set[str]
         who = ""
     comment = f"从备份「{source.resolve()}」恢复数据库"
     if upgraded_from:
-        comment += f"（备份的结构版本 {', '.join(sorted(upgraded_from))} 已升级到 {migrate.SCHEMA_HEAD}）"
+        comment += f"（备份的结构版本 {', '.join(sorted(upgraded_from))} 已升级到 {migrate.describe_heads()}）"
     comment += f"；原数据库已完整保留为「{kept.resolve()}」" if kept is not None else "；此前没有数据库文件"
     if who:
         comment += f"；操作系统用户 {who}"

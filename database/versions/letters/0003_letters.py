@@ -1,7 +1,7 @@
 """introduction letters (介绍信) and blank sealed letterhead (盖章空白信笺)
 
 Revision ID: 0003
-Revises: 0002
+Revises:
 Create Date: 2026-11-23
 """
 from __future__ import annotations
@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0003'
-down_revision = '0002'
-branch_labels = None
-depends_on = None
+down_revision = None
+branch_labels = ('letters',)
+depends_on = '0002'  # letters build on the seals (the seal-use log)
 
 
 def upgrade() -> None:

@@ -1,7 +1,7 @@
 """seals and the seal-use log (印章使用登记)
 
 Revision ID: 0002
-Revises: 0001
+Revises:
 Create Date: 2026-11-23
 """
 from __future__ import annotations
@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0002'
-down_revision = '0001'
-branch_labels = None
-depends_on = None
+down_revision = None
+branch_labels = ('seals',)
+depends_on = '0001'  # the kernel's people and departments
 
 
 def upgrade() -> None:

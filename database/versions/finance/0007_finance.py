@@ -1,7 +1,7 @@
 """finance (经费报销 · 经费预支): advances, expense claims, their lines and receipts
 
 Revision ID: 0007
-Revises: 0006
+Revises:
 Create Date: 2026-11-30
 """
 from __future__ import annotations
@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0007'
-down_revision = '0006'
-branch_labels = None
-depends_on = None
+down_revision = None
+branch_labels = ('finance',)
+depends_on = '0006'  # the kernel as of its audit of every table (finance builds on system)
 
 
 def upgrade() -> None:

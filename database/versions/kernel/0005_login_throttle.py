@@ -3,7 +3,7 @@ account or not, so neither the answer nor a lock-out reveals whether an account 
 per-account counters on user_account go (each user's change is recorded in the audit chain)
 
 Revision ID: 0005
-Revises: 0004
+Revises: 0001
 Create Date: 2026-11-30
 """
 from __future__ import annotations
@@ -12,9 +12,12 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0005'
-down_revision = '0004'
+down_revision = '0001'
 branch_labels = None
-depends_on = None
+# Until the areas had branches of their own (0001–0014 were one line) 0005 came after enforcement's
+# 0004: a database stamped 0005 or 0006 has the tables of 0002–0004. Depending on 0004 keeps that
+# meaning (alembic counts what a stamped revision depends on as applied with it).
+depends_on = '0004'
 
 
 def upgrade() -> None:

@@ -2,7 +2,7 @@
 seizures and their renewals, notification transcripts
 
 Revision ID: 0004
-Revises: 0003
+Revises:
 Create Date: 2026-11-23
 """
 from __future__ import annotations
@@ -11,9 +11,9 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0004'
-down_revision = '0003'
-branch_labels = None
-depends_on = None
+down_revision = None
+branch_labels = ('enforcement',)
+depends_on = '0003'  # enforcement builds on the letters
 
 
 def upgrade() -> None:
