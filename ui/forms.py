@@ -14,7 +14,7 @@ refusal under its field, as for a quick save).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -256,9 +256,19 @@ class FormDialog(QDialog):
         ok_text: str = "保存",
         state: str | None = None,
         background: bool = True,
+        context: Mapping[str, Any] | None = None,
+        choices: Mapping[str, list[tuple[Any, str]]] | None = None,
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        # ``context``: values the form is about that are no fields of it, which a field's ``when`` or
+        # ``choices_by`` may follow. ``choices``: options the caller has read already, by field key
+        # ("lines.column" for a lines column), e.g. a step's options that follow its record.
+        self.context: dict[str, Any] = dict(context or {})
+        self._given_choices: dict[str, list[tuple[Any, str]]] = dict(choices or {})
+        #: Options of the fields that follow another value, by (field key, that value as text).
+        self._option_cache: dict[tuple[str, str], list[tuple[Any, str]]] = {}
+        self._following = False
         # ``state``: the record's workflow state — a field read-only in it is shown disabled (the core
         # ignores its value), a field required in it is required.
         self.state = state
@@ -286,6 +296,9 @@ class FormDialog(QDialog):
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.setVerticalSpacing(8)
+        self._form = form
+        #: The fields (or context values) others follow: a change of one updates the form (``_follow``).
+        self._leaders = {key for f in self.fields for key in f.follows}
         choices = self._load_choices()
         self._line_choices = choices
         for f in self.fields:
@@ -336,18 +349,87 @@ class FormDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(self.status)
         layout.addWidget(self.buttons)
+        if self._leaders:
+            self._follow()
 
     # --- building -------------------------------------------------------------------------------
 
     def _load_choices(self) -> dict[str, list[tuple[Any, str]]]:
-        wanted = [f for f in self.fields if f.kind in ("choice", "multichoice") and f.choices is not None]
+        """Every field's options, keyed by field key ("field.column" for a lines column). Options that
+        follow another field are read for each value that field offers (and for none), so a change of
+        it updates the form without a database read; they start as for its initial value."""
+        every = [f for f in self.fields if f.kind in ("choice", "multichoice")]
         # the choice columns of a lines field, keyed "field.column"
-        wanted += [replace(c, key=f"{f.key}.{c.key}") for f in self.fields if f.kind == "lines"
-                   for c in f.columns if c.kind == "choice" and c.choices is not None]
-        if not wanted:
-            return {}
+        every += [replace(c, key=f"{f.key}.{c.key}") for f in self.fields if f.kind == "lines"
+                  for c in f.columns if c.kind == "choice"]
+        out = {k: v for k, v in self._given_choices.items()}
+        plain = [f for f in every if f.key not in out and f.choices_by is None and f.choices is not None]
+        following = [f for f in every if f.key not in out and f.choices_by is not None]
+        if not plain and not following:
+            return out
         with self.ctx.db.read() as s:
-            return {f.key: list(f.choices(s, self.ctx.user)) for f in wanted}  # type: ignore[misc]
+            for f in plain:
+                out[f.key] = list(f.choices(s, self.ctx.user))  # type: ignore[misc]
+            for f in following:
+                assert f.choices_by is not None
+                key, offered = f.choices_by
+                values = [v for v, _label in out.get(key, [])] + [None] if key in out else [self._initial(key)]
+                for value in values:
+                    self._option_cache[(f.key, str(value))] = list(offered(s, self.ctx.user, value))
+                out[f.key] = self._options_for(f, self._initial(key))
+        return out
+
+    def _initial(self, key: str) -> Any:
+        """The value another field starts with (its default), else the context's value."""
+        leader = next((f for f in self.fields if f.key == key), None)
+        return leader.default if leader is not None else self.context.get(key)
+
+    def _options_for(self, f: FormField, value: Any) -> list[tuple[Any, str]]:
+        """The options of ``f`` (its key "field.column" for a lines column) while the value it follows
+        is ``value`` (read now if not read with the form)."""
+        if f.key in self._given_choices:
+            return self._given_choices[f.key]
+        cached = self._option_cache.get((f.key, str(value)))
+        if cached is None and f.choices_by is not None:
+            with self.ctx.db.read() as s:
+                cached = list(f.choices_by[1](s, self.ctx.user, value))
+            self._option_cache[(f.key, str(value))] = cached
+        return cached or []
+
+    def lookup(self, key: str) -> Any:
+        """The value another field follows: this form's field of that key as entered, else the context."""
+        if key in self.rows:
+            return self.value(key)
+        return self.context.get(key)
+
+    def shown(self, key: str) -> bool:
+        """Whether field ``key`` is shown now (its ``when`` holds)."""
+        return self.rows[key].field.shown(self.lookup)
+
+    def _follow(self) -> None:
+        """Show the fields (and lines columns) whose ``when`` holds, hide the others, and offer each
+        choice that follows another value the options for that value now."""
+        if self._following:
+            return
+        self._following = True
+        try:
+            for key, row in self.rows.items():
+                f = row.field
+                visible = f.shown(self.lookup)
+                if self._form.isRowVisible(row) != visible:
+                    self._form.setRowVisible(row, visible)
+                w = self.widget(key)
+                if f.kind == "choice" and f.choices_by is not None and isinstance(w, QComboBox):
+                    _offer(w, self._options_for(f, self.lookup(f.choices_by[0])), f.required)
+                if isinstance(w, LinesInput):
+                    for c in f.columns:
+                        w.show_column(c.key, c.shown(self.lookup))
+                        if c.kind == "choice" and c.choices_by is not None:
+                            column = replace(c, key=f"{key}.{c.key}")
+                            w.set_choices(c.key, self._options_for(column, self.lookup(c.choices_by[0])))
+        finally:
+            self._following = False
+        self._fit()
 
     def _editor(self, f: FormField, choices: list[tuple[Any, str]]) -> QWidget:
         kind = f.kind
@@ -379,6 +461,8 @@ class FormDialog(QDialog):
             spin.setRange(low, high)
             spin.setValue(int(f.default) if f.default is not None else low)
             spin.setMinimumWidth(110)
+            if f.key in self._leaders:
+                spin.valueChanged.connect(lambda _v: self._follow())
             return _left(guard_wheel(spin))
         if kind == "date":
             date_edit = QDateEdit()
@@ -391,6 +475,8 @@ class FormDialog(QDialog):
             date_edit.setDate(_qdate(value) if value else _NO_DATE)
             date_edit.setMinimumWidth(140)
             date_edit.calendarWidget().installEventFilter(self)
+            if f.key in self._leaders:
+                date_edit.dateChanged.connect(lambda _d: self._follow())
             return _left(guard_wheel(date_edit))
         if kind == "datetime":
             stamp_edit = QDateTimeEdit()
@@ -558,6 +644,8 @@ class FormDialog(QDialog):
         if row.error.text() != problem:
             row.error.show_message(problem)
             self._fit()
+        if key in self._leaders:
+            self._follow()
 
     def _check_id(self, key: str) -> None:
         from courtdesk.kernel import validation
@@ -578,7 +666,8 @@ class FormDialog(QDialog):
         self.error.clear_message()
         for key, row in self.rows.items():
             row.error.clear_message()
-            self._mark(key, row.field.required and key not in self.readonly_keys and self._is_empty(key))
+            self._mark(key, row.field.required and key not in self.readonly_keys and self.shown(key)
+                       and self._is_empty(key))
         values = self.values()
         if self.background:
             # Off the UI thread: the window stays alive while another workstation holds the lock;
@@ -637,6 +726,8 @@ class FormDialog(QDialog):
             row = next((r for r in self.rows.values() if r.field.names(one.field)), None)
             if row is None and one.field in self.rows:  # the database named a column (a Conflict)
                 row = self.rows[one.field]
+            if row is not None and not self.shown(row.field.key):
+                row = None  # a field not shown now: the refusal shows below the form
             text = one.own if isinstance(one, ValidationError) else str(one)
             if row is None:
                 general.append(text)
@@ -664,6 +755,26 @@ class FormDialog(QDialog):
         if self.error.text():
             texts.append(self.error.text())
         return texts
+
+
+def _offer(combo: QComboBox, options: list[tuple[Any, str]], required: bool) -> None:
+    """Put ``options`` in ``combo`` (after its 请选择…/（不选） item), keeping the chosen value when it is
+    still offered; nothing changes when the options are the same."""
+    now = [(combo.itemData(i), combo.itemText(i)) for i in range(1, combo.count())]
+    if now == list(options):
+        return
+    chosen = combo.currentData()
+    combo.blockSignals(True)
+    while combo.count() > 1:
+        combo.removeItem(1)
+    for value, label in options:
+        combo.addItem(label, value)
+        combo.setItemData(combo.count() - 1, label, Qt.ItemDataRole.ToolTipRole)
+    at = combo.findData(chosen) if chosen is not None else -1
+    combo.setCurrentIndex(max(at, 0))
+    combo.blockSignals(False)
+    if at < 0 and chosen is not None:  # the value chosen is no longer offered: 请选择…
+        combo.currentIndexChanged.emit(0)
 
 
 def _left(widget: QWidget) -> QWidget:

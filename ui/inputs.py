@@ -114,7 +114,13 @@ class _CellDelegate(QStyledItemDelegate):
             date = QDate.fromString(text, "yyyy-MM-dd")
             editor.setDate(date if date.isValid() else QDate.currentDate())
         elif isinstance(editor, QComboBox):
-            at = editor.findData(index.data(Qt.ItemDataRole.UserRole))
+            value = index.data(Qt.ItemDataRole.UserRole)
+            at = editor.findData(value)
+            if at < 0 and value is not None:
+                # a value no longer offered (the form's kind changed): kept as it is unless the user
+                # picks another, never wiped by an editor merely opened and closed on the cell
+                editor.addItem(str(index.data(Qt.ItemDataRole.DisplayRole) or value), value)
+                at = editor.count() - 1
             editor.setCurrentIndex(max(at, 0))
         else:
             super().setEditorData(editor, index)
@@ -252,6 +258,7 @@ class LinesInput(QWidget):
             return
         self._filling = True
         item.setBackground(QBrush())  # a cell marked refused is being corrected
+        item.setToolTip("")
         self._filling = False
         self._refresh()
         self.changed.emit()
@@ -298,6 +305,40 @@ class LinesInput(QWidget):
         at = next(i for i, c in enumerate(self.field.columns) if c.key == key)
         item = self.table.item(self.row_count(), at)
         return item.text() if item is not None else ""
+
+    # --- columns that follow the form ------------------------------------------------------------
+
+    def show_column(self, key: str, shown: bool) -> None:
+        """Show or hide column ``key`` (a column whose ``when`` does not hold; ``clean`` clears it)."""
+        at = next(i for i, c in enumerate(self.field.columns) if c.key == key)
+        if self.table.isColumnHidden(at) == shown:
+            self.table.setColumnHidden(at, not shown)
+
+    def set_choices(self, key: str, options: list[tuple[Any, str]]) -> None:
+        """Offer ``options`` in choice column ``key`` from now on (费用类别 once the claim's kind changed).
+        A cell holding a value no longer offered keeps it, marked, with a tip saying so: the save
+        refuses it at that cell; a value offered again loses the mark."""
+        if self.choices.get(key) == options:
+            return
+        self.choices[key] = list(options)
+        labels = {str(v): label for v, label in options}
+        self._filling = True
+        for r in range(self.row_count()):
+            item = self.cell(r, key)
+            if item is None:
+                continue
+            value = item.data(Qt.ItemDataRole.UserRole)
+            if value is None:
+                continue
+            if str(value) in labels:
+                item.setText(labels[str(value)])
+                if item.toolTip():
+                    item.setBackground(QBrush())
+                    item.setToolTip("")
+            else:
+                item.setBackground(QBrush(_PROBLEM))
+                item.setToolTip(f"「{item.text()}」现在不在可选范围内，请重新选择")
+        self._filling = False
 
     # --- values ---------------------------------------------------------------------------------
 

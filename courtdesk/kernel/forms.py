@@ -16,6 +16,12 @@ from courtdesk.kernel.errors import ValidationError
 from courtdesk.kernel.money import amount_in_words, format_yuan, parse_amount
 
 Choices = Callable[[Session, Any], list[tuple[Any, str]]]
+#: ``(session, actor, value) -> options``: a choice's options for ``value`` of the field (or context
+#: value) it follows, see :attr:`FormField.choices_by`.
+DependentChoices = Callable[[Session, Any, Any], list[tuple[Any, str]]]
+#: The context key under which a workflow step's form finds the record the step is taken on (a
+#: step field's ``choices_by=(RECORD, …)``: 上传票据扫描件 offers the claim's own receipts).
+RECORD = "record"
 
 
 @dataclass(frozen=True)
@@ -48,6 +54,16 @@ class FormField:
     readonly_in: frozenset[str] = frozenset()
     #: Workflow states in which the field must be filled in, even if ``required`` is False.
     required_in: frozenset[str] = frozenset()
+    #: Shown only while another field has one of the given values: ``("kind", ("travel",))`` (the trip
+    #: of a 差旅费报销单). A field not shown is not checked (nor required) and :func:`clean` clears its
+    #: value, so what is saved agrees with what the form shows. The other field is looked up among the
+    #: form's values (a lines column: also the enclosing form's), then in the form's context.
+    when: tuple[str, tuple[Any, ...]] | None = None
+    #: For a choice (also a choice column of a lines field): options that depend on the value of another
+    #: field, ``(key, options(session, actor, value))`` — 费用类别 by 报销单类别. ``key`` is looked up as
+    #: for ``when``; it may name a context value that is no field (:data:`RECORD`: a step's record).
+    #: Takes the place of ``choices``; the form updates the options live when that value changes.
+    choices_by: tuple[str, DependentChoices] | None = None
 
     def readonly(self, state: str | None) -> bool:
         """Whether the field cannot be changed while the record is in ``state``."""
@@ -56,6 +72,22 @@ class FormField:
     def required_now(self, state: str | None) -> bool:
         """Whether the field must be filled in while the record is in ``state``."""
         return self.required or (state is not None and state in self.required_in)
+
+    def shown(self, lookup: Callable[[str], Any]) -> bool:
+        """Whether the field is shown (and checked) given the other fields' values (``lookup(key)``)."""
+        if self.when is None:
+            return True
+        key, allowed = self.when
+        return matches(lookup(key), allowed)
+
+    @property
+    def follows(self) -> tuple[str, ...]:
+        """The keys of the other fields (or context values) this field's visibility or options follow;
+        for a lines field, also those its columns follow."""
+        keys = [k for k in (self.when and self.when[0], self.choices_by and self.choices_by[0]) if k]
+        for column in self.columns:
+            keys.extend(k for k in column.follows if k not in keys)
+        return tuple(dict.fromkeys(keys))
 
     def names(self, field_name: str | None) -> bool:
         """Whether a refusal for ``field_name`` is about this field (for lines: also one of its cells,
@@ -67,12 +99,43 @@ class FormField:
         return self.kind == "lines" and line_of(self, field_name) is not None
 
 
+def matches(value: Any, allowed: tuple[Any, ...]) -> bool:
+    """Whether ``value`` (one value, or a list: any of it) is one of ``allowed`` (ids may be text)."""
+    values = list(value) if isinstance(value, list | tuple | set | frozenset) else [value]
+    texts = {str(a) for a in allowed}
+    return any(v in allowed or (v is not None and str(v) in texts) for v in values)
+
+
+def options(f: FormField, session: Session, actor: Any, lookup: Callable[[str], Any]) -> list[tuple[Any, str]] | None:
+    """The options field ``f`` offers now (``choices_by`` given the value it follows, else ``choices``),
+    or None when it declares none."""
+    if f.choices_by is not None:
+        key, offered = f.choices_by
+        return list(offered(session, actor, lookup(key)))
+    return list(f.choices(session, actor)) if f.choices is not None else None
+
+
+def cleared(f: FormField) -> Any:
+    """What :func:`clean` gives a field that is not shown: nothing of its kind."""
+    if f.kind in ("multichoice", "lines"):
+        return []
+    if f.kind in ("text", "multiline", "idnumber"):
+        return ""
+    return None
+
+
 def _among(f: FormField, value: Any, offered: list[tuple[Any, str]]) -> Any:
-    """The offered value equal to ``value`` (ids may arrive as text), or a refusal naming the field."""
+    """The offered value equal to ``value`` (ids may arrive as text), or a refusal naming the field
+    (for options that follow another value, also what may be chosen now)."""
     for candidate, _label in offered:
         if candidate == value or str(candidate) == str(value):
             return candidate
-    raise ValidationError(f"{f.label}：所选的「{value}」不在可选范围内", field=f.label)
+    now = ""
+    if f.choices_by is not None:
+        labels = [label for _value, label in offered]
+        now = (f"（可选：{'、'.join(labels[:8])}{' 等' if len(labels) > 8 else ''}）" if labels
+               else "（现在没有可选的项目）")
+    raise ValidationError(f"{f.label}：所选的「{value}」不在可选范围内{now}", field=f.label)
 
 
 def _multichoice(f: FormField, raw: Any, offered: list[tuple[Any, str]] | None) -> list[Any]:
@@ -174,11 +237,12 @@ def line_is_blank(f: FormField, row: Any) -> bool:
 
 
 def clean_lines(f: FormField, raw: Any, *, session: Session | None = None, actor: Any = None,
-                ) -> list[dict[str, Any]]:
+                context: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
     """The rows of a lines field, each cleaned with the field's ``columns``; blank rows are left out.
 
     A refusal names the row by its position as the user sees it (blank rows count) and the column:
-    「当事人第2行 身份证号码：校验码错误…」."""
+    「当事人第2行 身份证号码：校验码错误…」. ``context``: the enclosing form's values, which a column's
+    ``when`` or ``choices_by`` may follow (费用类别 by the claim's 报销单类别)."""
     if raw in (None, ""):
         rows: list[Any] = []
     elif isinstance(raw, list | tuple):
@@ -195,7 +259,7 @@ def clean_lines(f: FormField, raw: Any, *, session: Session | None = None, actor
             continue
         named = tuple(replace(c, label=line_label(f, position, c)) for c in f.columns)
         try:
-            out.append(clean(named, dict(row), session=session, actor=actor))
+            out.append(clean(named, dict(row), session=session, actor=actor, context=context))
         except ValidationError as exc:  # every bad cell of every row, not just the first
             refused.extend(exc.every)
     if refused:
@@ -266,22 +330,40 @@ def display(f: FormField, value: Any) -> str:
 
 
 def clean(fields: tuple[FormField, ...], data: dict[str, Any], *, session: Session | None = None,
-          actor: Any = None, state: str | None = None) -> dict[str, Any]:
+          actor: Any = None, state: str | None = None, context: Mapping[str, Any] | None = None,
+          ) -> dict[str, Any]:
     """Check ``data`` against the declared fields; return typed values (files pass through).
 
     With a ``session`` the values of ``choice`` and ``multichoice`` fields are also checked against
-    the field's choices (as offered to ``actor``). With the record's workflow ``state``, a field
-    read-only in that state is left out of the result (whatever was submitted for it is ignored)
-    and a field required in that state is required."""
+    the field's choices (as offered to ``actor``; ``choices_by``: for the value it follows). With the
+    record's workflow ``state``, a field read-only in that state is left out of the result (whatever
+    was submitted for it is ignored) and a field required in that state is required. A field whose
+    ``when`` does not hold is not checked and comes back cleared (:func:`cleared`). ``context``: values
+    the form is about that are not its fields (the enclosing form of a lines field, a step's
+    :data:`RECORD`), which ``when`` and ``choices_by`` may follow."""
     out: dict[str, Any] = {}
     refused: list[ValidationError] = []
+
+    def lookup(key: str) -> Any:
+        # a field cleaned already (declared earlier), else as submitted, else the context
+        if key in out:
+            return out[key]
+        if key in data:
+            return data[key]
+        return (context or {}).get(key)
+
     for f in fields:
         if f.readonly(state):
+            continue
+        if not f.shown(lookup):
+            out[f.key] = cleared(f)
             continue
         if not f.required and f.required_now(state):
             f = replace(f, required=True)
         try:
-            _clean_one(f, data.get(f.key, f.default), out, session=session, actor=actor)
+            around = {**(context or {}), **data, **out} if f.kind == "lines" else None
+            _clean_one(f, data.get(f.key, f.default), out, session=session, actor=actor, lookup=lookup,
+                       around=around)
         except ValidationError as exc:  # go on: the user sees every bad field after one save
             refused.extend(exc.every)
     if refused:
@@ -289,7 +371,8 @@ def clean(fields: tuple[FormField, ...], data: dict[str, Any], *, session: Sessi
     return out
 
 
-def _clean_one(f: FormField, raw: Any, out: dict[str, Any], *, session: Session | None, actor: Any) -> None:
+def _clean_one(f: FormField, raw: Any, out: dict[str, Any], *, session: Session | None, actor: Any,
+               lookup: Callable[[str], Any], around: Mapping[str, Any] | None) -> None:
     """One field of :func:`clean` into ``out`` (raises its ValidationError)."""
     if f.kind in ("text", "multiline"):
         out[f.key] = validation.text(raw, f.label, max_len=f.max_len, required=f.required)
@@ -309,17 +392,17 @@ def _clean_one(f: FormField, raw: Any, out: dict[str, Any], *, session: Session 
             if f.required:
                 raise ValidationError(f"{f.label}：请选择", field=f.label)
             out[f.key] = raw
-        elif session is not None and f.choices is not None:
-            out[f.key] = _among(f, raw, list(f.choices(session, actor)))
         else:
-            out[f.key] = raw
+            offered = options(f, session, actor, lookup) if session is not None else None
+            out[f.key] = _among(f, raw, offered) if offered is not None else raw
     elif f.kind == "multichoice":
-        offered = list(f.choices(session, actor)) if session is not None and f.choices is not None else None
+        offered = options(f, session, actor, lookup) if session is not None else None
         out[f.key] = _multichoice(f, raw, offered)
     elif f.kind == "money":
         out[f.key] = clean_money(f, raw)
     elif f.kind == "lines":
-        out[f.key] = clean_lines(f, raw, session=session, actor=actor)
+        # the rows' columns may follow this form's fields (and its context)
+        out[f.key] = clean_lines(f, raw, session=session, actor=actor, context=around)
     else:  # file: (filename, bytes) or None
         if raw is None and f.required:
             raise ValidationError(f"{f.label}：请添加文件", field=f.label)
