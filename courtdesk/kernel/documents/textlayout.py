@@ -2,7 +2,9 @@
 
 Rules (simplified 中文排版 禁则, 避头尾): closing punctuation never starts a line and opening punctuation
 never ends one; a run of Latin letters and digits (a phone number, ``V8598925``, ``1091``) is not split
-unless it is longer than a line.
+unless it is longer than a line, and neither is an amount of money (:data:`AMOUNT`: ``¥37,489.65``,
+``1,234.50 元``, ``人民币叁万柒仟肆佰捌拾玖元陆角伍分``) — a clerk must never read 「¥37,」 at a line's end and
+「489.65」 at the next line's start, nor a 「¥」 alone.
 
 No glyph ever passes the frame: closing punctuation that does not fit at the end of a line is *not*
 hung into the margin.  The line is squeezed instead (its character spacing shrinks a little, at most
@@ -20,8 +22,17 @@ from typing import cast
 from courtdesk.kernel.documents.fonts import FontSet
 
 NO_LINE_START = frozenset("，。、；：？！）》」』】〕〉”’…—·%,.;:?!)]}>")
-NO_LINE_END = frozenset("（《「『【〔〈“‘([{<")
-_TOKENS = re.compile(r"[A-Za-z0-9.@\-/%]+|.", re.DOTALL)
+#: Opening punctuation, and the currency signs (行尾禁则): 「¥」 never ends a line, even where an amount
+#: wider than the whole line has to break.
+NO_LINE_END = frozenset("（《「『【〔〈“‘([{<¥￥$")
+#: An amount of money, one unbreakable token: figures with the yuan sign (``¥37,489.65``, ``-¥100.00``,
+#: ``￥ 5``), figures with thousands separators (and ``元`` after them: ``3,000.00 元``), yuan and fen
+#: with ``元`` (``780.00 元``), and capitals (``人民币叁仟元整``).
+AMOUNT = re.compile(
+    r"-?[¥￥] ?\d(?:[\d,]*\d)?(?:\.\d+)?"
+    r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?(?: ?元)?|\d+\.\d\d ?元"
+    r"|人民币[零壹贰叁肆伍陆柒捌玖拾佰仟万亿元角分整]+")
+_TOKENS = re.compile(AMOUNT.pattern + r"|[A-Za-z0-9.@\-/%]+|.", re.DOTALL)
 #: Most a line's character spacing may shrink to keep closing punctuation on it, as a part of the size.
 MAX_SQUEEZE = 0.1
 
@@ -197,7 +208,9 @@ def _take_back(cur: list[str]) -> list[str] | None:
     while at > 0 and (cur[at - 1] in NO_LINE_END or cur[at - 1] == " "):
         at -= 1
     if at == 0:
-        if len(cur[-1]) > 1 and len(cur) == 1:  # one long run: its last character goes down
+        # one long run: its last character goes down — but never an amount's (the punctuation rather
+        # starts the next line than 「人民币壹元壹角壹」 end one)
+        if len(cur[-1]) > 1 and len(cur) == 1 and AMOUNT.fullmatch(cur[0]) is None:
             head, tail = cur[0][:-1], cur[0][-1]
             cur[0] = head
             return [tail]

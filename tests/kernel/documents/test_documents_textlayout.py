@@ -90,3 +90,50 @@ def test_continuation_lines_hang_under_the_item_text() -> None:
     lines = wrap("调查问题：4、" + "被执行人是否有其他财产" * 5, m, G.frame_width, 0.0, rest)
     assert len(lines) > 1
     assert all(line.width <= G.frame_width - rest + 0.01 for line in lines[1:])
+
+
+# --- amounts of money are never broken (issue 16 §5) ---------------------------------------------
+
+FEN = st.integers(min_value=0, max_value=99_999_999_999)
+PROSE = st.text(alphabet=st.sampled_from(list("合计报销应付冲抵借支金额，。、：（）《》 ")), max_size=30)
+
+
+def _figures(fen: int) -> str:
+    from courtdesk.kernel.money import format_yuan, from_fen
+
+    return format_yuan(from_fen(fen))
+
+
+def _capitals(fen: int) -> str:
+    from courtdesk.kernel.money import amount_in_words, from_fen
+
+    return amount_in_words(from_fen(max(fen, 1)), prefix=True)
+
+
+@settings(max_examples=300, deadline=None)
+@given(PROSE, FEN, PROSE, st.sampled_from(["figures", "capitals", "yuan"]), st.floats(min_value=30.0, max_value=300.0),
+       st.sampled_from([10.5, 12.0, 16.0]))
+@example("粘贴单金额合计", 3748965, "", "figures", 60.0, 10.5)  # 「¥37,」 / 「489.65」 on the paste sheet
+@example("应付报销人", 10000000, "，", "figures", 80.0, 12.0)  # a total ≥ ¥100,000
+@example("合计", 10000, "", "figures", 30.0, 10.5)  # 「¥」 alone at a line's end
+def test_an_amount_is_never_split_across_lines(before: str, fen: int, after: str, form: str, width: float,
+                                               size: float) -> None:
+    """¥ + figures with thousands separators and decimals, figures with 元, 人民币…: one token. It goes
+    to the next line whole; only an amount wider than the whole line may break (there is no other way)."""
+    amount = {"figures": _figures(fen), "capitals": _capitals(fen), "yuan": f"{fen / 100:,.2f} 元"}[form]
+    m = measurer(size)
+    lines = wrap(before + amount + after, m, width)
+    assert "".join(line.text for line in lines).replace(" ", "") == (before + amount + after).replace(" ", "")
+    if m.width(amount) <= width:
+        assert any(amount in line.text for line in lines), [line.text for line in lines]
+    assert not any(line.text.endswith(("¥", "￥")) for line in lines[:-1])
+
+
+def test_the_amount_token_reads_figures_capitals_and_yuan() -> None:
+    from courtdesk.kernel.documents.textlayout import _TOKENS
+
+    assert _TOKENS.findall("应付 ¥37,489.65，") == ["应", "付", " ", "¥37,489.65", "，"]
+    assert _TOKENS.findall("-¥100.00") == ["-¥100.00"]
+    assert _TOKENS.findall("合计 3,000.00 元整")[-2:] == ["3,000.00 元", "整"]
+    assert _TOKENS.findall("人民币叁万柒仟肆佰捌拾玖元陆角伍分（")[0] == "人民币叁万柒仟肆佰捌拾玖元陆角伍分"
+    assert _TOKENS.findall("¥1,000,另") == ["¥1,000", ",", "另"]  # a comma after the figures is prose
