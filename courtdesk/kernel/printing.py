@@ -116,18 +116,27 @@ def register_document(session: Session, actor: Any, query: Any, *, fonts: Any = 
     spec = query.spec
     if not spec.can_open(actor):
         raise PermissionDenied(f"您没有查看「{spec.title}」的权限", field="登记簿")
-    rows = ([str(i), *display_row(spec, row)] for i, row in enumerate(query.stream(session, actor), 1))
+    printed = spec.printed  # the columns the paper register carries (RegisterSpec.printed_columns)
+    keys = [c.key for c in spec.columns]
+    at = [keys.index(c.key) for c in printed]
+
+    def cells(row: tuple[Any, ...]) -> list[str]:
+        shown = display_row(spec, row)
+        return [shown[i] for i in at]
+
+    rows = ([str(i), *cells(row)] for i, row in enumerate(query.stream(session, actor), 1))
     totals = query.totals(session, actor)
     total_row: list[str] | None = None
-    if totals:  # a register with amounts ends with its 合计, in yuan
-        cells = [display(spec, c, totals[c.key]) if c.key in totals else "" for c in spec.columns]
-        cells[next(i for i, c in enumerate(spec.columns) if c.key not in totals)] = "合计"
-        total_row = ["", *cells]
+    if totals and any(c.key in totals for c in printed):  # a register with amounts ends with its 合计
+        total_row = ["", *(display(spec, c, totals[c.key]) if c.key in totals else "" for c in printed)]
+        # 合计 in the first column without an amount (the 序号 column when every other holds one)
+        label_at = next((i for i, c in enumerate(printed, 1) if c.key not in totals), 0)
+        total_row[label_at] = "合计"
     return register_book(
         settings.get(session, "court_name"),
         spec.title,
         query.describe(),
-        [BookColumn("序号", "serial"), *[BookColumn(c.label, c.kind, c.width) for c in spec.columns]],
+        [BookColumn("序号", "serial"), *[BookColumn(c.label, c.kind, c.width) for c in printed]],
         rows,
         clock.now(),
         fonts=fonts if fonts is not None else fonts_for(session),

@@ -164,6 +164,25 @@ class RegisterSpec:
     #: advance; an advance's 预算理由): ``facts(session, record)`` gives (label, text) pairs, shown in
     #: the detail panel under 登记信息 and at the head of every step's dialog, so nobody decides blind.
     facts: Callable[[Session, Any], list[tuple[str, str]]] | None = None
+    #: The keys of the columns the printed 登记簿 carries, in that order (None: every column). A
+    #: register whose screen shows many columns (the claims register's 审批人, 审核人, 退回原因 …) prints
+    #: those a paper register needs, so they fit landscape A4 with readable widths; the screen and
+    #: the .xlsx export keep every column.
+    printed_columns: tuple[str, ...] | None = None
+
+    def __post_init__(self) -> None:
+        if self.printed_columns is not None:
+            keys = {c.key for c in self.columns}
+            unknown = [k for k in self.printed_columns if k not in keys]
+            if unknown or not self.printed_columns:
+                raise ValueError(f"登记簿「{self.title}」的打印列 {unknown or '（空）'} 不是它的列")
+
+    @property
+    def printed(self) -> tuple[Column, ...]:
+        """The columns of the printed 登记簿 (:attr:`printed_columns`), in print order."""
+        if self.printed_columns is None:
+            return self.columns
+        return tuple(self.column(key) for key in self.printed_columns)
 
     @property
     def entity(self) -> str:

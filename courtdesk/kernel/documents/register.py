@@ -19,6 +19,7 @@ The page is laid out like a good paper register (:func:`plan_layout`):
   runs over as many pages as it needs);
 - no line of a cell is wider than the cell: closing punctuation is never hung past the cell border,
   the character before it goes down with it instead;
+- amounts are set flush right (:data:`RIGHT_KINDS`), their 合计 under them;
 - 五号 text when enough rows fit on a page (:data:`TARGET_ROWS`), else 小五; the header row repeats on
   every page, and the footer says 第 x 页 共 y 页.
 """
@@ -87,6 +88,9 @@ SHORT_CHARS = 5
 ATOM_KINDS = frozenset({"serial", "int", "days", "date", "datetime", "money", "bool"})
 #: Column kinds whose (short) values wrap onto balanced lines (已批准 / 待发放).
 WHOLE_KINDS = frozenset({"status"})
+#: Column kinds set flush right, so figures stand under each other digit by digit (amounts in yuan,
+#: and the 合计 under them).
+RIGHT_KINDS = frozenset({"money"})
 #: A number, code or date: digits with ASCII/CJK brackets, letters, 第…号 — no spaces or prose punctuation.
 _CODE = re.compile(r"[\w()（）〔〕\[\]\-/:.·#]*\d[\w()（）〔〕\[\]\-/:.·#]*")
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2})?)?")
@@ -164,12 +168,15 @@ class BookLayout:
     whole: tuple[bool, ...]  # the atoms, and 状态 which wraps onto balanced lines
     max_lines: int  # the columns are sized for typical free text on this many lines (never a cut)
     rows_per_page: float  # estimated on the measured rows (full page, header row included)
+    right: tuple[bool, ...] = ()  # columns set flush right (RIGHT_KINDS)
 
     @property
     def aligns(self) -> tuple[Align, ...]:
         centre: Align = "center"
         left: Align = "left"
-        return tuple(centre if whole else left for whole in self.whole)
+        flush: Align = "right"
+        right = self.right or tuple(False for _ in self.whole)
+        return tuple(flush if r else centre if whole else left for whole, r in zip(self.whole, right))
 
 
 def _as_column(spec: BookColumn | tuple[object, ...] | str) -> BookColumn:
@@ -256,7 +263,8 @@ def plan_layout(columns: Sequence[BookColumn], sample: Sequence[Sequence[str]], 
     needs = [max(m.width(c.header), 2 * SIZE_XIAO5) + 2 * CELL_PAD_X for c in columns]
     scale = g.frame_width / (sum(needs) or 1.0)
     return BookLayout(SIZE_XIAO5, tuple(n * scale for n in needs), tuple(c.header for c in columns),
-                      tuple(False for _ in columns), tuple(False for _ in columns), 2, 0.0)
+                      tuple(False for _ in columns), tuple(False for _ in columns), 2, 0.0,
+                      tuple(c.kind in RIGHT_KINDS for c in columns))
 
 
 def _estimate(layout: BookLayout, sample: Sequence[Sequence[str]], m: Measurer, frame_height: float,
@@ -404,7 +412,8 @@ def _plan_at(columns: Sequence[BookColumn], sample: Sequence[Sequence[str]], m: 
         one_line, one_width = options[0]
         headers.append(one_line if one_width + 2 * pad_x <= width + 0.01 or len(options) == 1 else options[1][0])
     whole = tuple(atom or col.kind in WHOLE_KINDS for atom, col in zip(atoms, columns))
-    return BookLayout(size, tuple(widths), tuple(headers), tuple(atoms), whole, max_lines, 0.0)
+    return BookLayout(size, tuple(widths), tuple(headers), tuple(atoms), whole, max_lines, 0.0,
+                      tuple(col.kind in RIGHT_KINDS for col in columns))
 
 
 #: A line may end after these (a list of names, a clause): preferred over breaking inside a word.
@@ -588,9 +597,11 @@ def register_book(court_name: str, title: str, filter_text: str,
     fonts = fonts or resolve_fonts()
     iterator = iter(rows)
     head = [["" if cell is None else str(cell) for cell in row] for row in islice(iterator, SAMPLE_ROWS)]
-    layout = plan_layout(book_columns, head, fonts, first_rows=count or len(head))
-
     tail = [["" if cell is None else str(cell) for cell in total]] if total is not None else []
+    # the 合计 is measured with the rows: a sum is wider than any of its amounts, and an amount is
+    # never broken (「¥15,480.0」 over 「0」)
+    layout = plan_layout(book_columns, head + tail, fonts, first_rows=count or len(head))
+
     spooled = SpooledRows(_laid_out_rows(chain(head, iterator, tail), layout, fonts, CELL_PAD_X))
     del head  # the measured rows are in the spool now
     printed = _format_time(printed_at)
