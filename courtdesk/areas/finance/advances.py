@@ -13,6 +13,7 @@ trip ended (after the payment, for an advance without a trip) is 逾期未结清
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Date, String, and_, case, cast, literal, or_, select
@@ -46,7 +47,8 @@ RULE_APPROVAL = f"{BOOK}第13条"
 RULE_ONE_OPEN = f"{BOOK}第14条"
 RULE_FLOW = f"{BOOK}第11条"
 REGISTER_KEY = "finance_advance"
-NUMBER_PATTERN = "{year}-{serial:04d}"
+#: (2026)借0001号 — the same style as the claims' (2026)报0001号; numbers given before keep their style.
+NUMBER_PATTERN = "({year})借{serial:04d}号"
 #: States in which an advance is not yet cleared (第14条).
 OPEN_STATES = ("submitted", "approved", "paid")
 #: Who sees every advance (the others see their own).
@@ -209,13 +211,93 @@ ADVANCE_WORKFLOW = Workflow(
 )
 
 
-def take_back(session: Session, actor: User, advance: Advance, claim_total: int, note: str) -> None:
-    """Take back the set-off of a claim of ``claim_total`` that goes back to its applicant after it was
-    registered (nothing paid on it yet); an advance it had settled is open again (a recorded step)."""
-    _store(advance, ledger_of(advance).take_back(claim_total))
+def refuse_reopening(session: Session, advance: Advance, claim_total: int, claim_number: str) -> None:
+    """A claim going back to its applicant after it was set against ``advance`` makes the advance owe
+    cash again; refused when the applicant already has another advance not cleared (第14条: at most
+    one open advance a person), naming both and what to do."""
+    if ledger_of(advance).outstanding > 0:
+        return  # the advance owes cash already: nothing reopens
+    after = ledger_of(advance).take_back(claim_total)
+    if after.outstanding <= 0:
+        return
+    other = session.scalars(select(Advance).where(Advance.applicant_id == advance.applicant_id,
+                                                  Advance.id != advance.id, owing())
+                            .order_by(Advance.id).limit(1)).first()
+    if other is None:
+        return
+    raise ValidationError(
+        f"退回申请人：报销单 {claim_number} 冲抵的借支 {advance.number} 退回后将有 "
+        f"{format_yuan(from_fen(after.outstanding))} 未结清，而申请人另有未结清的借支 {other.number}"
+        f"（{format_yuan(from_fen(other.amount_fen))}，{ADVANCE_WORKFLOW.label(other.status)}）；"
+        f"每人只能有一笔未结清借支。请先结清借支 {other.number}（或不予批准、撤回），再退回本单；"
+        "或不退回本单，由财务按原冲抵办理", field="退回申请人", rule=RULE_ONE_OPEN)
+
+
+def take_back(session: Session, actor: User, advance: Advance, claim: ExpenseClaim, note: str) -> None:
+    """Take back the set-off of ``claim`` (its 核定 total) that goes back to its applicant after it was
+    registered (nothing paid on it yet); an advance it had settled is open again (a recorded step).
+    The other claims on the advance waiting to be paid are owed less, or nothing, once this claim's
+    set-off is gone: their payable amounts follow (the latest first), so the ledger and the claims
+    agree — what they are still owed adds up to what the advance says it owes."""
+    ledger = ledger_of(advance).take_back(set_off_of(claim))
+    _store(advance, ledger)
     _note(advance, note)
+    waiting = list(session.scalars(
+        select(ExpenseClaim).where(ExpenseClaim.advance_id == advance.id, ExpenseClaim.payable_fen > 0,
+                                   ExpenseClaim.paid_on.is_(None), ExpenseClaim.id != claim.id)
+        .order_by(ExpenseClaim.checked_at.desc(), ExpenseClaim.id.desc())))
+    excess = sum(c.payable_fen or 0 for c in waiting) - ledger.difference_due
+    for claim in waiting:
+        if excess <= 0:
+            break
+        cut = min(excess, claim.payable_fen or 0)
+        claim.payable_fen = (claim.payable_fen or 0) - cut
+        excess -= cut
     if advance.status == "closed":
         ADVANCE_WORKFLOW.fire(session, actor, advance, "reopen", note, by_command=True)
+
+
+def ledger_from_claims(session: Session, advance: Advance) -> Ledger:
+    """The ledger as its entries say it: the claims registered against the advance (set-off, at their
+    核定 total), the differences paid on them, and the cash handed back (the advance's own entry).
+    The stored figures must always equal these (checked by the tests after every step)."""
+    rows = session.execute(select(ExpenseClaim.approved_total_fen, ExpenseClaim.total_fen, ExpenseClaim.payable_fen,
+                                  ExpenseClaim.paid_on)
+                           .where(ExpenseClaim.advance_id == advance.id, ExpenseClaim.payable_fen.is_not(None))).all()
+    set_off = sum(approved if approved is not None else total for approved, total, _p, _d in rows)
+    paid = sum(payable or 0 for _a, _t, payable, paid_on in rows if paid_on is not None)
+    return Ledger(advance.amount_fen, set_off, advance.returned_fen, paid)
+
+
+def set_off_of(claim: ExpenseClaim) -> int:
+    """What a claim sets off against its advance: its 核定 total (the claimed total before 核定)."""
+    return claim.approved_or_claimed_fen
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """How a claim set against an advance settles on paper (差旅费报销单: 预借金额 / 补领金额 / 退还金额):
+    核定合计 = 预借 + 补领 − 退还."""
+
+    advanced_fen: int
+    topped_up_fen: int
+    handed_back_fen: int
+
+
+def settlement_of(session: Session, claim: ExpenseClaim) -> Settlement | None:
+    """预借 / 补领 / 退还 of a registered claim set against an advance (None otherwise). The part of the
+    advance the claim cleared and what is paid to the applicant beyond it come from the claim; the
+    cash still out of the advance — to be handed back — is printed on the advance's latest claim."""
+    advance = claim.advance
+    if advance is None or claim.payable_fen is None:
+        return None
+    cleared = set_off_of(claim) - claim.payable_fen
+    latest = session.scalar(select(ExpenseClaim.id).where(ExpenseClaim.advance_id == advance.id,
+                                                          ExpenseClaim.payable_fen.is_not(None))
+                            .order_by(ExpenseClaim.checked_at.desc(), ExpenseClaim.id.desc()).limit(1))
+    ledger = ledger_of(advance)
+    back = ledger.outstanding + ledger.returned if latest == claim.id else 0
+    return Settlement(advanced_fen=cleared + back, topped_up_fen=claim.payable_fen, handed_back_fen=back)
 
 
 def close_if_settled(session: Session, actor: User, advance: Advance) -> bool:
@@ -268,8 +350,10 @@ def open_advance_of(session: Session, applicant_id: int) -> Advance | None:
 
 
 def holds_cash() -> Any:
-    """已借出 and part of the cash neither set off by a registered claim nor handed back."""
-    return and_(Advance.status == "paid", Advance.amount_fen - Advance.set_off_fen - Advance.returned_fen > 0)
+    """已借出 and part of the cash (the advance and any difference paid out) neither set off by a
+    registered claim nor handed back (:attr:`.ledger.Ledger.outstanding`)."""
+    return and_(Advance.status == "paid",
+                Advance.amount_fen + Advance.difference_paid_fen - Advance.set_off_fen - Advance.returned_fen > 0)
 
 
 def owing() -> Any:

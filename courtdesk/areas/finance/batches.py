@@ -70,7 +70,7 @@ def _reimbursed() -> Any:
 
 
 def _total() -> Any:
-    return func.coalesce(_of_batch(func.sum(ExpenseClaim.total_fen)), 0)
+    return func.coalesce(_of_batch(func.sum(func.coalesce(ExpenseClaim.approved_total_fen, ExpenseClaim.total_fen))), 0)
 
 
 EMPTY = "空批次（均已退回）"
@@ -104,7 +104,8 @@ def _line_rows(session: Session, ids: list[int]) -> dict[int, list[dict[str, Any
         return out
     applicant = aliased(User)
     rows = session.execute(
-        select(ExpenseClaim.batch_id, ExpenseClaim.number, applicant.name, Department.name, ExpenseClaim.total_fen,
+        select(ExpenseClaim.batch_id, ExpenseClaim.number, applicant.name, Department.name,
+               func.coalesce(ExpenseClaim.approved_total_fen, ExpenseClaim.total_fen),
                ExpenseClaim.status)
         .join(applicant, applicant.id == ExpenseClaim.applicant_id)
         .outerjoin(Department, Department.id == ExpenseClaim.department_id)
@@ -170,7 +171,7 @@ def _may_reimburse(actor: User) -> bool:
 def _reimburse_intro(session: Session, actor: User, ids: list[int]) -> str:
     batch = BatchService._load(session, ids[0])
     pending = _waiting_or_refuse(session, batch)
-    total = sum(c.total_fen for c in pending)
+    total = sum(c.approved_or_claimed_fen for c in pending)
     return (f"批次 {batch.number} 中「已报区财政局」的 {len(pending)} 份报销单（合计 {format_yuan(from_fen(total))}）"
             "登记为区财政局已报销；任何一份不能登记时全部不登记。")
 

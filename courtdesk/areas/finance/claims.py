@@ -41,6 +41,7 @@ from courtdesk.areas.finance.models import (
     ExpenseLine,
     ExpenseReceipt,
     Traveller,
+    TripLeg,
 )
 from courtdesk.areas.finance.settings import CITY_CLASSES, claim_ceiling_fen, reminder_days_sql
 from courtdesk.areas.system import roles
@@ -98,9 +99,22 @@ LINE_COLUMNS: tuple[FormField, ...] = (
     FormField("description", "摘要", "text", max_len=100, required=False),
     FormField("amount", "金额", "money", required=False,
               help="差旅费报销单的伙食补助费、市内交通费可不填，按标准（天数×人数×标准）计算"),
+    FormField("days", "天数", "int", required=False, minimum=1, maximum=366,
+              help="差旅费报销单：住宿费填晚数（多人按人·晚合计），按每晚核对住宿标准；不填按出差日期计算"),
 )
 LINES_FIELD = FormField("expense_lines", "费用明细", "lines", columns=LINE_COLUMNS, minimum=1, maximum=30,
                         help="每行一项费用；差旅费报销单的类别为 城市间交通费、住宿费、伙食补助费、市内交通费、其他")
+
+LEG_COLUMNS: tuple[FormField, ...] = (
+    FormField("depart_on", "出发日期", "date"),
+    FormField("depart_from", "出发地点", "text", max_len=40),
+    FormField("arrive_on", "到达日期", "date"),
+    FormField("arrive_at", "到达地点", "text", max_len=40),
+    FormField("transport", "交通工具", "choice", choices=_pairs(TRANSPORTS)),
+    FormField("fare", "车船费", "money", required=False, help="这一程的车船票、机票金额；公务用车等无票的不填"),
+)
+LEGS_FIELD = FormField("legs", "行程", "lines", columns=LEG_COLUMNS, required=False, maximum=20,
+                       help="差旅费报销单：每一程一行（打印在报销单上）；车船费合计应等于城市间交通费")
 
 RECEIPT_COLUMNS: tuple[FormField, ...] = (
     FormField("receipt_type", "票据类型", "choice", choices=_pairs(RECEIPT_TYPES)),
@@ -153,6 +167,7 @@ CLAIM_FIELDS: tuple[FormField, ...] = (
               help="本次报销冲抵本人尚未结清的借支"),
     FormField("set_off_reason", "冲抵说明", "text", required=False, max_len=200,
               help="所冲抵借支的出差日期与本次出差不重叠（或本单不是该次出差的）时必填"),
+    LEGS_FIELD,
     LINES_FIELD,
     RECEIPTS_FIELD,
 )
@@ -197,6 +212,8 @@ def _check_content(values: dict[str, Any], data: dict[str, Any], ceiling_fen: in
         for day, label in ((start, "出发日期"), (end, "返回日期")):
             if day and day > clock.today():
                 refused.append(ValidationError(f"{label}：不能晚于今天，出差返回后再报销（第4条）", field=label))
+    if kind == "travel":
+        refused += _leg_problems(values, data)
     line_pos = _positions(LINES_FIELD, data.get("expense_lines"))
     for pos, line in zip(line_pos, values["expense_lines"], strict=True):
         if line["amount"] is None:  # only an allowance of a travel claim is computed (.standards)
@@ -248,8 +265,41 @@ def _check_content(values: dict[str, Any], data: dict[str, Any], ceiling_fen: in
         raise ValidationError.joined(refused)
 
 
-def _digest(lines: list[dict[str, Any]], receipts: list[dict[str, Any]]) -> str:
-    payload = json.dumps([lines, receipts], default=str, ensure_ascii=False, sort_keys=True)
+TRANSPORT_CATEGORY = "城市间交通费"
+
+
+def _leg_problems(values: dict[str, Any], data: dict[str, Any]) -> list[ValidationError]:
+    """The itinerary of a travel claim: each leg arrives after it departs, within the trip (±1 day for
+    an overnight train), and — when fares are given — the fares add up to the 城市间交通费 lines."""
+    out: list[ValidationError] = []
+    legs = values.get("legs") or []
+    start, end = values.get("trip_start"), values.get("trip_end")
+    for pos, leg in zip(_positions(LEGS_FIELD, data.get("legs")), legs, strict=True):
+        if leg["arrive_on"] < leg["depart_on"]:
+            label = _cell(LEGS_FIELD, pos, "arrive_on")
+            out.append(ValidationError(f"{label}：不能早于出发日期（{leg['depart_on']:%Y-%m-%d}）", field=label))
+        if start and end:
+            for key in ("depart_on", "arrive_on"):
+                day = leg[key]
+                if day < start - dt.timedelta(days=1) or day > end + dt.timedelta(days=1):
+                    label = _cell(LEGS_FIELD, pos, key)
+                    out.append(ValidationError(
+                        f"{label}：{day:%Y-%m-%d} 不在出差日期（{start:%Y-%m-%d} 至 {end:%Y-%m-%d}）内",
+                        field=label, rule=RULE_CHECK))
+    fares = [leg["fare"] for leg in legs if leg.get("fare") is not None]
+    if fares:
+        fare_fen = sum(to_fen(f) for f in fares)
+        lines_fen = sum(to_fen(ln["amount"]) for ln in values["expense_lines"]
+                        if ln["category"] == TRANSPORT_CATEGORY and ln["amount"] is not None)
+        if fare_fen != lines_fen:
+            out.append(ValidationError(
+                f"行程：车船费合计 {format_yuan(from_fen(fare_fen))} 与费用明细的{TRANSPORT_CATEGORY}合计 "
+                f"{format_yuan(from_fen(lines_fen))} 不符，请核对", field="行程", rule=RULE_AMOUNT))
+    return out
+
+
+def _digest(lines: list[dict[str, Any]], receipts: list[dict[str, Any]], legs: list[dict[str, Any]] | None = None) -> str:
+    payload = json.dumps([lines, receipts, *([legs] if legs else [])], default=str, ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -351,8 +401,14 @@ def _apply(session: Session, actor: User, claim: ExpenseClaim, values: dict[str,
     lines, receipts = values["expense_lines"], values["receipt_rows"]
     before = {r.position: r.invoice_number for r in claim.receipts}
     _sync(session, claim.lines, ExpenseLine, [
-        {"category": ln["category"], "description": ln["description"], "amount_fen": to_fen(ln["amount"])}
+        {"category": ln["category"], "description": ln["description"], "amount_fen": to_fen(ln["amount"]),
+         "days": ln.get("days")}
         for ln in lines])
+    _sync(session, claim.legs, TripLeg, [
+        {"depart_on": leg["depart_on"], "depart_from": leg["depart_from"], "arrive_on": leg["arrive_on"],
+         "arrive_at": leg["arrive_at"], "transport": leg["transport"],
+         "fare_fen": to_fen(leg["fare"]) if leg.get("fare") is not None else 0}
+        for leg in (values.get("legs") or [] if travel else [])])
     idents = [invoices.identity(r.get("invoice_code"), r["invoice_number"]) for r in receipts]
     _sync(session, claim.receipts, ExpenseReceipt, [
         {"receipt_type": r["receipt_type"], "invoice_code": ident.code, "invoice_number": ident.number,
@@ -369,7 +425,7 @@ def _apply(session: Session, actor: User, claim: ExpenseClaim, values: dict[str,
             f"{format_yuan(from_fen(ceiling_fen))}（系统设置），请分开报销或请财务调整上限", field="费用明细",
             rule=RULE_CHECK)
     claim.receipt_count = len(receipts)
-    claim.content_digest = _digest(lines, receipts)
+    claim.content_digest = _digest(lines, receipts, values.get("legs") if travel else None)
 
 
 # --- finance checks (第6条, 第8条, 第9条) ------------------------------------------------------------
@@ -604,6 +660,23 @@ def _approve_guard(session: Session, actor: User, claim: ExpenseClaim, values: d
 def _approve_effect(session: Session, actor: User, claim: ExpenseClaim, values: dict[str, Any]) -> None:
     claim.approver_id = actor.id
     claim.approved_at = clock.now()
+    claim.over_standard_approval = values.get("over_standard") or ""
+    if claim.over_standard_approval:
+        values["comment"] = f"同意超标准报销：{claim.over_standard_approval}" + (
+            f"；{values['comment']}" if values.get("comment") else "")
+
+
+OVER_STANDARD_FIELD = FormField(
+    "over_standard", "同意超标准报销", "multiline", required=False, max_len=300,
+    help="本单有超过差旅费标准的项目、且同意按实际金额报销时，写明理由（打印在报销单上）；"
+         "不填则由财务在审核登记时核减至标准")
+
+
+def _approve_over_guard(session: Session, actor: User, claim: ExpenseClaim, values: dict[str, Any]) -> None:
+    _approve_guard(session, actor, claim, values)
+    if values.get("over_standard") and not standards.flags(session, claim):
+        raise ValidationError("同意超标准报销：本单没有超过差旅费标准的项目，无需填写", field="同意超标准报销",
+                              rule=standards.RULE_STANDARD)
 
 
 REJECT_FIELDS: tuple[FormField, ...] = (
@@ -614,6 +687,8 @@ REJECT_FIELDS: tuple[FormField, ...] = (
 def _reject_guard(session: Session, actor: User, claim: ExpenseClaim, values: dict[str, Any]) -> None:
     if values["reason"] == "其他" and not values["comment"]:
         raise ValidationError("意见：退回原因选「其他」时须写明具体原因", field="意见")
+    if claim.advance is not None and claim.payable_fen is not None:  # its set-off would be taken back
+        advances.refuse_reopening(session, claim.advance, advances.set_off_of(claim), claim.number)
 
 
 def _reject_effect(session: Session, actor: User, claim: ExpenseClaim, values: dict[str, Any]) -> None:
@@ -630,12 +705,15 @@ def _unregister(session: Session, actor: User, claim: ExpenseClaim) -> None:
     the set-off against its advance is taken back (the advance is open again if it had closed)."""
     advance = claim.advance
     if advance is not None and claim.payable_fen is not None:
-        advances.take_back(session, actor, advance, claim.total_fen,
+        advances.take_back(session, actor, advance, claim,
                            f"{clock.today():%Y-%m-%d} 报销单 {claim.number} 退回申请人，撤销冲抵 "
-                           f"{format_yuan(from_fen(claim.total_fen))}")
+                           f"{format_yuan(from_fen(advances.set_off_of(claim)))}")
     claim.checker_id = None
     claim.checked_at = None
     claim.payable_fen = None
+    claim.approved_total_fen = None
+    for line in claim.lines:
+        line.approved_fen, line.cut_reason = None, ""
 
 
 def _register_guard(session: Session, actor: User, claim: ExpenseClaim, values: dict[str, Any]) -> None:
@@ -648,17 +726,80 @@ def _register_guard(session: Session, actor: User, claim: ExpenseClaim, values: 
             f"冲抵借支：借支 {claim.advance.number} 当前为「{advances.ADVANCE_WORKFLOW.label(claim.advance.status)}」，"
             "本单不能再冲抵；请退回申请人，去掉「冲抵借支」后按普通报销办理", field="冲抵借支",
             rule=advances.RULE_FLOW)
-    refuse_over_standard(session, claim, values["comment"])
+    approved_lines(session, claim, values.get("cuts") or [])  # every refusal before anything is written
 
 
-def refuse_over_standard(session: Session, claim: ExpenseClaim, comment: str) -> None:
-    """A line above its travel standard is registered only with finance's reason in the comment."""
-    flags = standards.over_standard(session, claim)
-    if flags and not comment.strip():
-        raise ValidationError(
-            f"意见：本单有 {len(flags)} 项超过差旅费标准（{standards.CENTRAL}及本院设置的标准），"
-            f"须在意见中写明同意报销的理由后才能审核登记：{'；'.join(flags)}",
-            field="意见", rule=standards.RULE_STANDARD)
+CUT_COLUMNS: tuple[FormField, ...] = (
+    FormField("line_no", "明细行号", "int", minimum=1, maximum=30),
+    FormField("approved", "核定金额", "money"),
+    FormField("reason", "核减理由", "text", required=False, max_len=200),
+)
+CUTS_FIELD = FormField(
+    "cuts", "核减", "lines", columns=CUT_COLUMNS, required=False, maximum=30,
+    help="只列需要核减的费用明细行（核定金额低于报销金额）；未列出的行按报销金额核定。"
+         "超过差旅费标准的行已按标准预填，分管财务院领导审批时同意超标准报销的除外")
+
+
+def _standard_cuts(session: Session, claim: ExpenseClaim) -> dict[int, tuple[int, str]]:
+    """The lines above their travel standard, cut to it: position → (approved fen, reason). Empty
+    when the leader approved the over-standard amounts in writing."""
+    if claim.over_standard_approval:
+        return {}
+    flagged = standards.flags(session, claim)
+    reasons = {p: f"超过{f.category}标准（{f.standard.basis}）" for f in flagged if f.standard is not None
+               for p in f.positions}
+    return {p: (fen, reasons[p]) for p, fen in
+            standards.cuts(flagged, ((ln.position, ln.amount_fen) for ln in claim.lines)).items()}
+
+
+def _register_prefill(session: Session, claim: ExpenseClaim) -> dict[str, Any]:
+    return {"cuts": [{"line_no": p, "approved": from_fen(fen), "reason": reason}
+                     for p, (fen, reason) in sorted(_standard_cuts(session, claim).items())]}
+
+
+def approved_lines(session: Session, claim: ExpenseClaim, cuts: list[dict[str, Any]]) -> dict[int, tuple[int, str]]:
+    """The 核定金额 of each line — position → (fen, 核减理由) — from the rows finance entered, every
+    refusal at once, each naming its row: a line that does not exist or is listed twice, an approved
+    amount above the amount claimed, a cut without its reason, and an over-standard amount kept
+    without the leader's written approval (第8条; the travel standards)."""
+    by_position = {ln.position: ln for ln in claim.lines}
+    out = {p: (ln.amount_fen, "") for p, ln in by_position.items()}
+    refused: list[ValidationError] = []
+    seen: set[int] = set()
+    for row_no, row in enumerate(cuts, 1):
+        label = f"核减第{row_no}行"
+        line = by_position.get(row["line_no"])
+        if line is None:
+            refused.append(ValidationError(f"{label} 明细行号：本单没有第{row['line_no']}行费用明细", field=label))
+            continue
+        if line.position in seen:
+            refused.append(ValidationError(f"{label} 明细行号：第{line.position}行已经列过", field=label))
+            continue
+        seen.add(line.position)
+        fen = to_fen(row["approved"])
+        if fen < 0 or fen > line.amount_fen:
+            refused.append(ValidationError(
+                f"{label} 核定金额：应在 ¥0.00 至报销金额 {format_yuan(from_fen(line.amount_fen))} 之间",
+                field=label, rule=RULE_CHECK))
+            continue
+        reason = (row.get("reason") or "").strip()
+        if fen < line.amount_fen and not reason:
+            refused.append(ValidationError(f"{label} 核减理由：核减须写明理由", field=label, rule=RULE_CHECK))
+        out[line.position] = (fen, reason if fen < line.amount_fen else "")
+    if not claim.over_standard_approval:
+        for flag in standards.flags(session, claim):
+            if flag.standard is None or flag.note:
+                continue
+            kept = sum(out[p][0] for p in flag.positions)
+            if kept > flag.standard.fen:
+                where = "、".join(str(p) for p in flag.positions)
+                refused.append(ValidationError(
+                    f"核减：费用明细第{where}行（{flag.category}）核定 {format_yuan(from_fen(kept))}，超过标准 "
+                    f"{flag.standard.yuan}（{flag.standard.basis}）；超标准部分须核减，除非分管财务院领导审批时书面同意",
+                    field="核减", rule=standards.RULE_STANDARD))
+    if refused:
+        raise ValidationError.joined(refused)
+    return out
 
 
 def _register_effect(session: Session, actor: User, claim: ExpenseClaim, values: dict[str, Any]) -> None:
@@ -666,14 +807,26 @@ def _register_effect(session: Session, actor: User, claim: ExpenseClaim, values:
     claim.checked_at = clock.now()
     if claim.payable_fen is not None:  # back from the bureau: the set-off stands as registered
         return
+    approved = approved_lines(session, claim, values.get("cuts") or [])
+    cut_words = []
+    for line in claim.lines:
+        line.approved_fen, line.cut_reason = approved[line.position]
+        if line.cut_fen:
+            cut_words.append(f"第{line.position}行 {line.category} {format_yuan(from_fen(line.amount_fen))} 核定为 "
+                             f"{format_yuan(from_fen(line.payable_fen))}（{line.cut_reason}）")
+    claim.approved_total_fen = sum(ln.payable_fen for ln in claim.lines)
+    if cut_words:
+        values["comment"] = (f"核减：{'；'.join(cut_words)}；核定金额 {format_yuan(from_fen(claim.approved_total_fen))}"
+                             + (f"；{values['comment']}" if values.get("comment") else ""))
     advance = claim.advance
     if advance is None:
-        claim.payable_fen = claim.total_fen
+        claim.payable_fen = claim.approved_total_fen
         return
-    ledger, payable = advances.ledger_of(advance).set_against(claim.total_fen)
+    ledger, payable = advances.ledger_of(advance).set_against(advances.set_off_of(claim))
     advances._store(advance, ledger)
     advances.ledger_step(session, actor, advance,
-                         f"{clock.today():%Y-%m-%d} 报销单 {claim.number} 冲抵 {format_yuan(from_fen(claim.total_fen))}"
+                         f"{clock.today():%Y-%m-%d} 报销单 {claim.number} 冲抵 "
+                         f"{format_yuan(from_fen(advances.set_off_of(claim)))}"
                          + (f"，应补付 {format_yuan(from_fen(payable))}" if payable else ""))
     claim.payable_fen = payable
     advances.close_if_settled(session, actor, advance)
@@ -832,8 +985,8 @@ CLAIM_WORKFLOW = Workflow(
         Transition("void", "作废", src("approved"), "voided", may_handle, "财务人员", comment_required=True,
                    separations=(SEPARATE_APPLICANT,), rule=RULE_FLOW),
         Transition("approve", "审批同意", src("submitted"), "approved", may_lead, LEADS,
-                   guard=_approve_guard, effect=_approve_effect, separations=(SEPARATE_APPLICANT,),
-                   rule=RULE_APPROVAL),
+                   guard=_approve_over_guard, effect=_approve_effect, separations=(SEPARATE_APPLICANT,),
+                   fields=(OVER_STANDARD_FIELD,), rule=RULE_APPROVAL),
         Transition("reject", "退回修改", src("submitted"), "rejected", may_lead, LEADS,
                    guard=_reject_guard, effect=_reject_effect, separations=(SEPARATE_APPLICANT,),
                    fields=REJECT_FIELDS, rule=RULE_CHECK),
@@ -842,7 +995,8 @@ CLAIM_WORKFLOW = Workflow(
                    fields=REJECT_FIELDS, rule=RULE_CHECK),
         Transition("register", "审核登记", src("approved"), "registered", may_handle, "财务人员",
                    guard=_register_guard, effect=_register_effect,
-                   separations=(SEPARATE_APPLICANT, SEPARATE_APPROVER), rule=RULE_CHECK),
+                   separations=(SEPARATE_APPLICANT, SEPARATE_APPROVER), fields=(CUTS_FIELD,),
+                   prefill=_register_prefill, rule=RULE_CHECK),
         Transition("batch", "报送区财政局", src("registered"), "batched", may_handle, "财务人员",
                    guard=_batch_guard, effect=_batch_effect, separations=(SEPARATE_APPLICANT,),
                    fields=BATCH_FIELDS, rule=RULE_FLOW, command=SEND_LABEL),
@@ -890,6 +1044,9 @@ def claim_values(claim: ExpenseClaim) -> dict[str, Any]:
         "trip_start": claim.trip_start, "trip_end": claim.trip_end, "places": claim.places,
         "transport": claim.transport, "city_class": claim.city_class, "advance_id": claim.advance_id,
         "set_off_reason": claim.set_off_reason,
+        "legs": [{"depart_on": leg.depart_on, "depart_from": leg.depart_from, "arrive_on": leg.arrive_on,
+                  "arrive_at": leg.arrive_at, "transport": leg.transport,
+                  "fare": from_fen(leg.fare_fen) if leg.fare_fen else None} for leg in claim.legs],
         "expense_lines": _line_dicts(claim), "receipt_rows": _receipt_dicts(claim),
     }
 
@@ -899,8 +1056,9 @@ def _line_dicts(claim: ExpenseClaim) -> list[dict[str, Any]]:
     amount and description are still the computation's) comes back blank, so it is computed again
     from the trip as corrected — a longer trip is not left with the old days' allowance."""
     computed = _computed_allowances(claim)
-    return [{"category": ln.category, "description": "", "amount": None} if ln.position in computed else
-            {"category": ln.category, "description": ln.description, "amount": from_fen(ln.amount_fen)}
+    return [{"category": ln.category, "description": "", "amount": None, "days": ln.days} if ln.position in computed
+            else {"category": ln.category, "description": ln.description, "amount": from_fen(ln.amount_fen),
+                  "days": ln.days}
             for ln in claim.lines]
 
 
@@ -1018,7 +1176,7 @@ def _send_claims(session: Session, actor: User, ids: list[int]) -> list[ExpenseC
 
 def _send_intro(session: Session, actor: User, ids: list[int]) -> str:
     claims = _send_claims(session, actor, ids)
-    total = sum(c.total_fen for c in claims)
+    total = sum(c.approved_or_claimed_fen for c in claims)
     return (f"所选 {len(claims)} 份报销单（合计 {format_yuan(from_fen(total))}）编为一个新批次报送区财政局，"
             "批次号按年度顺序自动编号；任何一份不能报送时全部不报送。")
 
@@ -1164,6 +1322,7 @@ CLAIM_REGISTER = RegisterSpec(
         Column("department", "部门", Department.name, 10),
         Column("status", "状态", ExpenseClaim.status, 10, "status"),
         Column("total", "报销金额", ExpenseClaim.total_fen, 11, "money"),
+        Column("approved_total", "核定金额", ExpenseClaim.approved_total_fen, 11, "money"),
         Column("payable", "应付金额", ExpenseClaim.payable_fen, 11, "money"),
         Column("receipts", "票据张数", ExpenseClaim.receipt_count, 6, "int"),
         Column("purpose", "报销事由", ExpenseClaim.purpose, 18),

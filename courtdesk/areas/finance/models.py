@@ -186,6 +186,12 @@ class ExpenseClaim(VersionedMixin, Base):
     department: Mapped[Department | None] = relationship(lazy="joined")
     advance: Mapped[Advance | None] = relationship(lazy="joined")
     batch: Mapped[Batch | None] = relationship(lazy="joined")
+
+    @property
+    def approved_or_claimed_fen(self) -> int:
+        """核定金额合计 once finance registered the claim, the amount claimed before."""
+        return self.total_fen if self.approved_total_fen is None else self.approved_total_fen
+
     lines: Mapped[list[ExpenseLine]] = relationship(
         back_populates="claim", cascade="all, delete-orphan", lazy="selectin", order_by="ExpenseLine.position")
     receipts: Mapped[list[ExpenseReceipt]] = relationship(

@@ -181,36 +181,78 @@ def fill_allowances(session: Session, values: dict[str, Any]) -> None:
 
 @dataclass(frozen=True)
 class Flag:
-    """A category of a travel claim above its standard: its lines, their sum and the standard."""
+    """A category of a travel claim above its standard: its lines, their sum and the standard — or,
+    for 住宿费, one line above the cap for the nights it pays for (checked night by night)."""
 
     positions: tuple[int, ...]
     category: str
     amount_fen: int
     standard: Standard | None  # None: 住宿费 without a city class, so no cap to check against
+    #: For a finding that is not an amount above a standard (more nights than the trip has).
+    note: str = ""
+
+    @property
+    def excess_fen(self) -> int:
+        return self.amount_fen - self.standard.fen if self.standard is not None else 0
 
     def __str__(self) -> str:
         where = f"费用明细第{'、'.join(str(p) for p in self.positions)}行（{self.category}）"
         if len(self.positions) > 1:
             where += "合计"
+        if self.note:
+            return f"{where}：{self.note}"
         if self.standard is None:
             return f"{where}：{_yuan(self.amount_fen)}，未选择住宿标准地区类别，无法核对住宿费标准"
         return (f"{where}：{_yuan(self.amount_fen)}，超过标准 {self.standard.yuan}"
                 f"（{self.standard.basis}）")
 
 
-def check(r: Rates, trip: Trip, lines: Iterable[tuple[int, str, int]]) -> list[Flag]:
-    """The flags of a travel claim's ``lines`` — (position, category, amount in fen) — in line order."""
-    by_category: dict[str, list[tuple[int, int]]] = {}
-    for position, category, fen in lines:
+def _lodging_nights(trip: Trip, lodging: list[tuple[int, int, int | None]]) -> list[int] | None:
+    """The nights (人·晚) each 住宿费 line pays for: as stated on the line (天数), a line left blank
+    sharing what the trip leaves (its nights × persons) with the other blank lines. None when the
+    blank lines cannot share it evenly (then the lines are checked together)."""
+    stated = sum(d for _p, _f, d in lodging if d)
+    blank = [1 for _p, _f, d in lodging if not d]
+    share = 0
+    if blank:
+        remaining = nights(trip.days) * trip.persons - stated
+        if remaining <= 0 or remaining % len(blank):
+            return None
+        share = remaining // len(blank)
+    return [d if d else share for _p, _f, d in lodging]
+
+
+def check(r: Rates, trip: Trip, lines: Iterable[tuple[int, str, int] | tuple[int, str, int, int | None]]) -> list[Flag]:
+    """The flags of a travel claim's ``lines`` — (position, category, amount in fen[, 天数]) — in line
+    order. 住宿费 is checked line by line, night by night (300 + 480 in a 400-元 city: the 480 night is
+    above the cap, the 300 night is not); the allowances by category."""
+    by_category: dict[str, list[tuple[int, int, int | None]]] = {}
+    for line in lines:
+        position, category, fen = line[0], line[1], line[2]
+        days = line[3] if len(line) > 3 else None  # type: ignore[misc]
         if category in (*ALLOWANCES, LODGING):
-            by_category.setdefault(category, []).append((position, fen))
+            by_category.setdefault(category, []).append((position, fen, days))
     known = standards(r, trip)
     out: list[Flag] = []
     for category, found in by_category.items():
-        total = sum(fen for _, fen in found)
+        total = sum(fen for _, fen, _d in found)
         standard = known.get(category)
-        if standard is None or total > standard.fen:
-            out.append(Flag(tuple(p for p, _ in found), category, total, standard))
+        cap = r.lodging.get(trip.city_class, 0)
+        one_for_all = len(found) == 1 and not found[0][2]  # one line for the whole stay: the trip's standard
+        per_line = (_lodging_nights(trip, found) if category == LODGING and cap and not one_for_all
+                    else None)
+        if per_line is not None:
+            allowed = nights(trip.days) * trip.persons
+            if sum(per_line) > allowed:
+                out.append(Flag(tuple(p for p, _f, _d in found), category, total, standard,
+                                note=f"共 {sum(per_line)} 人·晚，超过本次出差的 {allowed} 人·晚"
+                                     f"（{nights(trip.days)} 晚 × {trip.persons} 人）"))
+            for (position, fen, _d), n in zip(found, per_line, strict=True):
+                line_standard = Standard(LODGING, n * cap * 100, f"{trip.city_class}地区 {n} 晚 × {cap} 元")
+                if fen > line_standard.fen:
+                    out.append(Flag((position,), category, fen, line_standard))
+        elif standard is None or total > standard.fen:
+            out.append(Flag(tuple(p for p, _f, _d in found), category, total, standard))
     return sorted(out, key=lambda f: f.positions)
 
 
@@ -219,7 +261,27 @@ def flags(session: Session, claim: ExpenseClaim) -> list[Flag]:
     if claim.kind != "travel":
         return []
     return check(rates_of(session, claim), Trip.of(claim),
-                 ((ln.position, ln.category, ln.amount_fen) for ln in claim.lines))
+                 ((ln.position, ln.category, ln.amount_fen, ln.days) for ln in claim.lines))
+
+
+def cuts(flagged: list[Flag], lines: Iterable[tuple[int, int]]) -> dict[int, int]:
+    """核减 by the standard: for each flag with a standard, the line position → the amount it is cut
+    to, so the flagged lines add up to their standard (a category of several lines is cut from its
+    last line backwards). ``lines`` are (position, amount in fen)."""
+    amount = dict(lines)
+    out: dict[int, int] = {}
+    for flag in flagged:
+        if flag.standard is None or flag.note:
+            continue
+        excess = flag.excess_fen
+        for position in reversed(flag.positions):
+            if excess <= 0:
+                break
+            now = out.get(position, amount[position])
+            cut = min(excess, now)
+            out[position] = now - cut
+            excess -= cut
+    return out
 
 
 def over_standard(session: Session, claim: ExpenseClaim) -> list[str]:

@@ -83,11 +83,12 @@ def _day(claim: ExpenseClaim) -> dt.date:
 
 
 def _per_category(claim: ExpenseClaim) -> dict[str, tuple[int, int]]:
-    """Category → (lines, amount in fen) of the claim's lines, in category order."""
+    """Category → (lines, amount in fen) of the claim's lines, in category order — the 核定 amounts
+    (what the bureau reimburses is what finance approved, not what was claimed)."""
     out: dict[str, tuple[int, int]] = {}
     for line in claim.lines:
         lines, amount = out.get(line.category, (0, 0))
-        out[line.category] = (lines + 1, amount + line.amount_fen)
+        out[line.category] = (lines + 1, amount + line.payable_fen)
     return dict(sorted(out.items()))
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from courtdesk.areas.finance import standards
 from courtdesk.areas.finance.claims import CLAIM_EDIT, ClaimService, claim_values
 from courtdesk.areas.finance.models import ExpenseClaim, ExpenseLine
-from courtdesk.kernel import printing, settings, workflow
+from courtdesk.kernel import printing, settings
 from courtdesk.kernel.documents import render_docx, render_pdf
 from courtdesk.kernel.errors import ValidationError
 from tests.areas.finance.helpers import general_data, travel_data
@@ -161,23 +161,22 @@ def test_raising_the_standard_clears_the_flag(db, users):
         assert standards.over_standard(s, s.get(ExpenseClaim, cid)) == []
 
 
-def test_register_is_refused_without_a_comment_and_taken_with_one(db, users):
+def test_register_refuses_an_over_standard_amount_kept_without_the_leaders_approval(db, users):
+    """A line above its standard was payable in full once any comment was written: now it is cut to
+    the standard (核减) unless the leader approved the excess in writing."""
     service = ClaimService(db)
     cid = _approved(db, users, _over_data())
     with pytest.raises(ValidationError) as refused:
-        service.act(users["finance"], cid, "register")
+        service.act(users["finance"], cid, "register", "理由随便写")
     text = str(refused.value)
-    assert refused.value.field == "意见"
-    assert "2 项超过差旅费标准" in text and LODGING_FLAG in text and MEALS_FLAG in text
-    assert "《中央和国家机关差旅费管理办法》" in text and "《办公室财务管理办法》第3条" in text
+    assert refused.value.field == "核减"
+    assert "费用明细第2行（住宿费）核定 ¥2,500.00，超过标准 2,400.00 元" in text
+    assert "费用明细第3行（伙食补助费）核定 ¥1,200.00，超过标准 900.00 元" in text
+    assert "分管财务院领导审批时书面同意" in text and "《办公室财务管理办法》第3条" in text
     with db.read() as s:
         claim = s.get(ExpenseClaim, cid)
-        assert (claim.status, claim.checker_id, claim.payable_fen) == ("approved", None, None)
-    reason = "三人同住标间已满，经院领导同意入住协议酒店；伙食按实际就餐结算"
-    assert service.act(users["finance"], cid, "register", reason).status == "registered"
-    with db.read() as s:
-        steps = [(st.action, st.comment) for st in workflow.history(s, "finance_claim", cid)]
-    assert steps[-1] == ("register", reason)
+        assert (claim.status, claim.checker_id, claim.payable_fen, claim.approved_total_fen) == (
+            "approved", None, None, None)
 
 
 def test_a_claim_within_the_standards_registers_without_comment(db, users):
@@ -272,7 +271,7 @@ def test_an_edit_that_lengthens_the_trip_computes_the_allowances_again(db, users
     cid = service.file(users["enforcer"], data).id
     with db.read() as s:
         values = claim_values(s.get(ExpenseClaim, cid))
-    assert values["expense_lines"][2] == {"category": "伙食补助费", "description": "", "amount": None}
+    assert values["expense_lines"][2] == {"category": "伙食补助费", "description": "", "amount": None, "days": None}
     assert values["expense_lines"][3]["amount"] == 150
     values["trip_end"] = dt.date(2026, 11, 28)
     service.edit(users["enforcer"], cid, values, "返回日期填错")
