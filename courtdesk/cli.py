@@ -144,6 +144,12 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_new_migration(args: argparse.Namespace) -> int:
+    from courtdesk.kernel.db import authoring
+
+    return authoring.main(args.area, args.message, autogenerate=not args.empty)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m courtdesk", description="CourtDesk 法院办公桌面系统 — 管理命令")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -186,6 +192,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="registers: 要测量的登记簿（可重复或逗号分隔，默认 seal_use）")
     p.add_argument("--no-verify", action="store_true", help="registers: 不做整库留痕校验")
     p.set_defaults(func=cmd_bench)
+
+    p = sub.add_parser("new-migration", help="为一个业务区域写新的结构版本（与临时数据库比较，不碰用户的数据库）")
+    p.add_argument("area", help="业务区域的标识（如 finance），或 kernel")
+    p.add_argument("message", help="这次结构变化的说明")
+    p.add_argument("--empty", action="store_true", help="不比较模型，写一个空的版本（只迁移数据时）")
+    p.set_defaults(func=cmd_new_migration)
 
     from courtdesk.commands import EXTRA  # render, print-register
 
@@ -269,11 +281,13 @@ def main(argv: list[str] | None = None) -> int:
 
     from sqlalchemy.exc import DBAPIError
 
+    from courtdesk.kernel.area import AreaError
+
     args = build_parser().parse_args(argv)
     try:
         _check_exists(args)
         return int(args.func(args))
-    except DomainError as exc:
+    except (DomainError, AreaError) as exc:
         print(_scrub(f"错误：{exc}", args), file=sys.stderr)
         return 2
     except (DBAPIError, sqlite3.Error) as exc:
