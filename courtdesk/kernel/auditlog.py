@@ -4,15 +4,15 @@ The audit table grows to millions of rows, so nothing here reads it whole: :func
 page, newest first, with keyset paging (``id < before_id``, on the primary key or the
 ``(entity, entity_id, id)`` index — no OFFSET); :func:`export_xlsx` streams the filtered entries into
 a write-only workbook in batches. Each entry is shown as the difference of its before/after snapshots
-(only the fields that changed), labelled with the model's ``__label__`` and, where a register declares
-one, the field's Chinese label. Only administrators may read it; the role is checked against the
+(only the fields that changed), in the words the declarations give (:mod:`courtdesk.kernel.auditlabels`:
+the model's ``__label__``, the registers' columns and fields, the workflow's steps and states, the record
+a foreign key points to). Only administrators may read it; the role is checked against the
 database in the reading transaction (live permissions), not against the object held since login.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,14 +23,14 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from courtdesk.kernel import clock
+from courtdesk.kernel import auditlabels, clock
 from courtdesk.kernel.errors import AccountDisabled, PermissionDenied, ValidationError
 from courtdesk.kernel.models.infra import AuditEntry
 from courtdesk.kernel.models.people import ADMIN, User, UserRole
 
 PAGE = 200
 _EXPORT_BATCH = 2000
-ACTION_LABELS = {"create": "新建", "update": "修改", "delete": "删除", "edit": "修改"}
+ACTION_LABELS = auditlabels.ACTION_LABELS
 
 
 @dataclass(frozen=True)
@@ -90,10 +90,12 @@ class AuditLine:
     comment: str
     #: (field label, before, after) of each changed field, as displayed.
     changes: tuple[tuple[str, str, str], ...] = field(default_factory=tuple)
+    #: The action in words (a workflow step's label, 新建, 修改 …).
+    shown_action: str = ""
 
     @property
     def action_label(self) -> str:
-        return ACTION_LABELS.get(self.action, self.action)
+        return self.shown_action or ACTION_LABELS.get(self.action, self.action)
 
     @property
     def entity_label(self) -> str:
@@ -115,19 +117,37 @@ def require_admin_now(session: Session, actor: User) -> None:
         raise PermissionDenied("只有系统管理员可以查看留痕", field="操作人")
 
 
-@lru_cache(maxsize=1)
 def _models() -> dict[str, type]:
     from courtdesk.kernel import area
+
+    return _models_of(tuple(a.key for a in area.areas()))
+
+
+@lru_cache(maxsize=4)
+def _models_of(areas: tuple[str, ...]) -> dict[str, type]:
     from courtdesk.kernel.models.base import Base
 
-    area.discover()
     return {m.class_.__tablename__: m.class_ for m in Base.registry.mappers
             if getattr(m.class_, "__audited__", True) and hasattr(m.class_, "__tablename__")}
 
 
+def catalogue() -> auditlabels.Catalogue:
+    """The labels of every audited table, as the installed areas declare them."""
+    from courtdesk.kernel import area
+
+    return _catalogue(tuple(a.key for a in area.areas()))
+
+
+@lru_cache(maxsize=4)
+def _catalogue(areas: tuple[str, ...]) -> auditlabels.Catalogue:
+    from courtdesk.kernel import settings
+    from courtdesk.kernel.registers import all_registers
+
+    return auditlabels.build(_models_of(areas).values(), all_registers(), settings.specs())
+
+
 def entity_label(entity: str) -> str:
-    model = _models().get(entity)
-    return str(getattr(model, "__label__", "") or entity) if model is not None else entity
+    return catalogue().table(entity).label
 
 
 def registers() -> list[tuple[str, str]]:
@@ -135,61 +155,16 @@ def registers() -> list[tuple[str, str]]:
     return sorted(((name, entity_label(name)) for name in _models()), key=lambda p: p[1])
 
 
-#: Column names every model shares (a register's own labels take precedence).
-COMMON_LABELS = {"id": "编号", "name": "名称", "active": "启用", "kind": "类别", "status": "状态",
-                 "created_at": "创建时间", "updated_at": "修改时间", "title": "标题", "role": "角色",
-                 "username": "用户名", "department_id": "部门", "user_id": "用户", "value": "值", "key": "项目"}
-
-
-@lru_cache(maxsize=None)
-def _field_labels(entity: str) -> dict[str, str]:
-    """Column → Chinese label, from the registers (form fields, columns, edits) of that model."""
-    from courtdesk.kernel.registers import all_registers
-
-    labels: dict[str, str] = dict(COMMON_LABELS)
-    for spec in all_registers():
-        if getattr(spec.model, "__tablename__", None) != entity:
-            continue
-        for col in spec.columns:
-            labels[col.key] = col.label
-        for f in spec.form:
-            labels[f.key] = f.label
-    return labels
-
-
-def _shown(value: Any) -> str:
-    if value is None or value == "":
-        return "（空）"
-    if value is True:
-        return "是"
-    if value is False:
-        return "否"
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= 200 else text[:200] + "…"
-
-
-def _load(text: str | None) -> dict[str, Any]:
-    if not text:
-        return {}
-    try:
-        data = json.loads(text)
-    except ValueError:
-        return {"（无法解析）": text}
-    return data if isinstance(data, dict) else {"（值）": data}
-
-
-def difference(entity: str, before: str | None, after: str | None) -> tuple[tuple[str, str, str], ...]:
-    """The changed fields of one entry: (label, before, after)."""
-    old, new = _load(before), _load(after)
-    labels = _field_labels(entity)
-    skip = {"version"}
-    keys = [k for k in dict.fromkeys([*old, *new]) if k not in skip and old.get(k) != new.get(k)]
-    return tuple((labels.get(k, k), _shown(old.get(k)), _shown(new.get(k))) for k in keys)
-
-
-def _line(row: Any) -> AuditLine:
-    return AuditLine(row.id, row.at, row.user_id, row.user_name, row.action, row.entity, row.entity_id,
-                     row.comment or "", difference(row.entity, row.before, row.after))
+def describe(session: Session, rows: list[Any]) -> list[AuditLine]:
+    """Audit rows as the viewer shows them; the records their foreign keys name are read at once."""
+    cat = catalogue()
+    shown = [auditlabels.Shown(cat, row.entity, row.action, row.before, row.after) for row in rows]
+    names = auditlabels.Names(cat)
+    for one in shown:
+        one.want(names)
+    names.read(session, _models())
+    return [AuditLine(row.id, row.at, row.user_id, row.user_name, row.action, row.entity, row.entity_id,
+                      row.comment or "", one.changes(names), one.action_label()) for row, one in zip(rows, shown)]
 
 
 def _query(flt: AuditFilter, before_id: int | None, limit: int) -> Any:
@@ -204,7 +179,7 @@ def entries(session: Session, actor: User, flt: AuditFilter, *, before_id: int |
             limit: int = PAGE) -> list[AuditLine]:
     """One page of matching entries, newest first; the next page starts ``before_id`` = last id."""
     require_admin_now(session, actor)
-    return [_line(row) for row in session.execute(_query(flt, before_id, limit))]
+    return describe(session, list(session.execute(_query(flt, before_id, limit))))
 
 
 def people(session: Session) -> list[tuple[int, str]]:
@@ -248,8 +223,7 @@ def export_xlsx(session: Session, actor: User, flt: AuditFilter, path: str | Pat
             rows = list(session.execute(_query(flt, before_id, _EXPORT_BATCH)))
             if not rows:
                 break
-            for row in rows:
-                line = _line(row)
+            for line in describe(session, rows):
                 done += 1
                 def make(ws: Any, n: int = done, line: Any = line) -> list[Any]:
                     diff = WriteOnlyCell(ws, value=line.difference)
