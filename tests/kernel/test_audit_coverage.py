@@ -171,16 +171,17 @@ def test_verify_reports_problems_as_records_with_progress_and_reads_only(db, db_
 def test_an_upgrade_takes_in_existing_steps_and_counters(db_path, capsys):
     """A database from before workflow steps and counters were audited: the upgrade records their
     state as ``migrate`` entries, so verification passes — and later edits are still found."""
+    later = sorted(_tables(db_path) - _tables(_database_at(db_path.parent / "at-0005.sqlite3", "0005")))
     with sqlite3.connect(db_path) as conn:
-        # A 0005 database had no tables of later areas (finance came with 0007): drop them and their
-        # entries, so the upgrade creates them again.
-        later = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' AND name LIKE 'finance%'")]
+        # A 0005 database had none of the tables later revisions made (whichever areas made them):
+        # drop them and their entries, so the upgrade creates them again.
         for table in later:
             conn.execute(f"DROP TABLE {table}")
         # Rebuild the chain without the entries of the two tables, as a 0005 database had it.
+        marks = ",".join("?" * len(later))
         rows = conn.execute("SELECT id, at, user_id, user_name, action, entity, entity_id, before, after, comment"
                             " FROM audit_entry WHERE entity NOT IN ('workflow_step', 'counter')"
-                            " AND entity NOT LIKE 'finance%' ORDER BY id").fetchall()
+                            f" AND entity NOT IN ({marks}) ORDER BY id", later).fetchall()
         conn.execute("DELETE FROM audit_entry")
         prev = audit.GENESIS
         for new_id, row in enumerate(rows, 1):
@@ -205,6 +206,28 @@ def test_an_upgrade_takes_in_existing_steps_and_counters(db_path, capsys):
     assert code == 0, out
     raw(db_path, "UPDATE workflow_step SET comment='改过' WHERE id=(SELECT min(id) FROM workflow_step)")
     assert verify(db_path, capsys)[0] == 1
+
+
+def _database_at(path: Path, revision: str) -> Path:
+    from alembic import command
+
+    from courtdesk.kernel.db import Database, migrate
+
+    db = Database(f"sqlite:///{path}")
+    cfg = migrate.alembic_config()
+    with db.engine.connect() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+        conn.commit()
+    db.dispose()
+    return path
+
+
+def _tables(path: Path) -> set[str]:
+    with sqlite3.connect(path) as conn:
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    conn.close()
+    return names - {"alembic_version"}
 
 
 def _iso(stored: str) -> str:
