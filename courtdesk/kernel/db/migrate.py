@@ -57,9 +57,13 @@ def branch_folder(key: str) -> Path:
 
 def version_folders() -> list[Path]:
     """The kernel's folder and the folder of every installed area that has migrations."""
-    folders = [branch_folder(KERNEL)]
-    folders += [f for f in (branch_folder(a.key) for a in area.in_dependency_order()) if f.is_dir()]
-    return folders
+    return list(_folders(VERSIONS, tuple((a.key, a.migrations) for a in area.in_dependency_order())))
+
+
+@lru_cache(maxsize=8)
+def _folders(versions: Path, areas: tuple[tuple[str, str], ...]) -> tuple[Path, ...]:
+    found = [f for f in (branch_folder(key) for key, _ in areas) if f.is_dir()]
+    return (branch_folder(KERNEL), *found)
 
 
 # --- the history as the version files tell it (no alembic) ------------------------------------------
@@ -174,6 +178,7 @@ def _history(folders: tuple[Path, ...]) -> History:
 
 def forget_history() -> None:
     """Read the version files again on the next question (after a migration was written)."""
+    _folders.cache_clear()
     _history.cache_clear()
 
 
