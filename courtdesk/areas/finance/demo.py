@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
@@ -61,7 +62,16 @@ def demo_finance(ctx: DemoContext) -> Iterator[dt.datetime]:
             kind = {"城市间交通费": "火车票", "住宿费": "住宿发票", "市内交通费": "出租车票"}.get(category, "增值税普通发票")
             receipts.append({"receipt_type": kind, "invoice_number": f"{next(invoice):08d}",
                              "issued_on": day, "amount": amount, "line_no": i})
+        legs: list[dict[str, Any]] = []
+        fares = [Decimal(a) for c, _d, a in lines if c == "城市间交通费" and a]
+        if travel and travel.get("trip_start") and fares:  # out and back by train, the fare split in two
+            there = (sum(fares) / 2).quantize(Decimal("0.01"))
+            legs = [{"depart_on": travel["trip_start"], "depart_from": "廊坊", "arrive_on": travel["trip_start"],
+                     "arrive_at": travel["places"], "transport": travel["transport"], "fare": there},
+                    {"depart_on": travel["trip_end"], "depart_from": travel["places"], "arrive_on": travel["trip_end"],
+                     "arrive_at": "廊坊", "transport": travel["transport"], "fare": sum(fares) - there}]
         data: dict[str, Any] = {
+            "legs": legs,
             "kind": "travel" if travel else "general", "purpose": purpose, "advance_id": advance_id,
             "expense_lines": [{"category": c, "description": d, "amount": a} for c, d, a in lines],
             "receipt_rows": receipts, **(travel or {}),
