@@ -46,3 +46,29 @@ def general_data(amount: str = "460.00", **over: Any) -> dict[str, Any]:
     }
     data.update(over)
     return data
+
+
+def claim_against(db: Any, users: dict[str, Any], aid: int, amount: str, who: str = "judge") -> int:
+    """A general claim of ``who`` set against advance ``aid``, approved and registered."""
+    from courtdesk.areas.finance.claims import ClaimService
+
+    claims = ClaimService(db)
+    cid = claims.file(users[who], general_data(amount, advance_id=aid)).id
+    claims.act(users[who], cid, "submit")
+    claims.act(users["finance_leader"], cid, "approve")
+    claims.act(users["finance"], cid, "register")
+    return cid
+
+
+def pay_out(db: Any, users: dict[str, Any], cid: int, who: str = "judge") -> None:
+    """A registered claim sent, reimbursed, paid (as a set-off when nothing is due) and signed."""
+    from courtdesk.areas.finance.claims import SET_OFF_ONLY, ClaimService
+    from courtdesk.areas.finance.models import ExpenseClaim
+
+    claims = ClaimService(db)
+    claims.send_batch(users["finance"], [cid])
+    claims.act(users["finance"], cid, "reimburse")
+    with db.read() as s:
+        due = s.get(ExpenseClaim, cid).payable_fen
+    claims.act(users["cashier"], cid, "pay", pay_method=SET_OFF_ONLY if due == 0 else "现金")
+    claims.act(users[who], cid, "sign")

@@ -15,7 +15,7 @@ from courtdesk.areas.finance.models import Advance, ExpenseClaim
 from courtdesk.kernel import clock
 from courtdesk.kernel.errors import PermissionDenied, ValidationError
 from courtdesk.kernel.registers import RegisterQuery, display_row
-from tests.areas.finance.helpers import NOW, general_data
+from tests.areas.finance.helpers import NOW, claim_against, general_data, pay_out
 
 ESTIMATE = {"purpose": "赴广州执行异地查封", "amount": "3000.00", "reasons": "机票 1,800 元，住宿 900 元，其他 300 元"}
 
@@ -36,25 +36,6 @@ def _paid(db, users, who: str = "judge", amount: str = "3000.00", on: dt.datetim
     finally:
         clock.set_now(NOW)
     return aid
-
-
-def _claim_against(db, users, aid: int, amount: str, who: str = "judge") -> int:
-    claims = ClaimService(db)
-    cid = claims.file(users[who], general_data(amount, advance_id=aid)).id
-    claims.act(users[who], cid, "submit")
-    claims.act(users["finance_leader"], cid, "approve")
-    claims.act(users["finance"], cid, "register")
-    return cid
-
-
-def _pay_out(db, users, cid: int, who: str = "judge") -> None:
-    claims = ClaimService(db)
-    claims.send_batch(users["finance"], [cid])
-    claims.act(users["finance"], cid, "reimburse")
-    with db.read() as s:
-        due = s.get(ExpenseClaim, cid).payable_fen
-    claims.act(users["cashier"], cid, "pay", pay_method=SET_OFF_ONLY if due == 0 else "现金")
-    claims.act(users[who], cid, "sign")
 
 
 def test_second_advance_is_refused_naming_the_open_one_and_citing_article_14(db, users):
@@ -78,7 +59,7 @@ def test_an_advance_waiting_for_approval_also_blocks_a_second(db, users):
 
 def test_smaller_claim_and_returned_cash_close_the_advance(db, users):
     aid = _paid(db, users)
-    cid = _claim_against(db, users, aid, "2700.00")
+    cid = claim_against(db, users, aid, "2700.00")
     with db.read() as s:
         advance = s.get(Advance, aid)
         assert (advance.status, advance.set_off_fen) == ("paid", 270000)
@@ -91,17 +72,17 @@ def test_smaller_claim_and_returned_cash_close_the_advance(db, users):
         service.act(users["finance"], aid, "close")
     closed = service.act(users["cashier"], aid, "return_cash", amount="300.00")
     assert closed.status == "closed" and closed.closed_at == clock.now()
-    _pay_out(db, users, cid)
+    pay_out(db, users, cid)
     # cleared: a new advance may be taken
     assert AdvanceService(db).file(users["judge"], ESTIMATE).status == "submitted"
 
 
 def test_claim_above_the_advance_pays_the_difference_and_closes_it(db, users):
     aid = _paid(db, users, amount="2000.00")
-    cid = _claim_against(db, users, aid, "2546.00")
+    cid = claim_against(db, users, aid, "2546.00")
     with db.read() as s:
         assert s.get(Advance, aid).status == "paid"
-    _pay_out(db, users, cid)
+    pay_out(db, users, cid)
     with db.read() as s:
         advance = s.get(Advance, aid)
         assert (advance.status, advance.set_off_fen, advance.difference_paid_fen) == ("closed", 254600, 54600)
@@ -187,12 +168,12 @@ def test_ledger_balances_through_the_services(db, users):
     def run(amount: int, claimed: int) -> None:
         who = next(people)
         aid = _paid(db, users, who=who, amount=f"{amount / 100:.2f}")
-        cid = _claim_against(db, users, aid, f"{claimed / 100:.2f}", who=who)
+        cid = claim_against(db, users, aid, f"{claimed / 100:.2f}", who=who)
         with db.read() as s:
             outstanding = s.get(Advance, aid).amount_fen - claimed
         if outstanding > 0:
             AdvanceService(db).act(users["cashier"], aid, "return_cash", amount=f"{outstanding / 100:.2f}")
-        _pay_out(db, users, cid, who=who)
+        pay_out(db, users, cid, who=who)
         with db.read() as s:
             a = s.get(Advance, aid)
             assert a.status == "closed"
@@ -230,7 +211,7 @@ def test_a_claim_the_advance_covers_in_full_is_paid_as_set_off_and_has_no_paymen
     from courtdesk.kernel import printing
 
     aid = _paid(db, users)
-    cid = _claim_against(db, users, aid, "2700.00")  # within the advance: nothing more to pay
+    cid = claim_against(db, users, aid, "2700.00")  # within the advance: nothing more to pay
     claims = ClaimService(db)
     claims.send_batch(users["finance"], [cid])
     claims.act(users["finance"], cid, "reimburse")
@@ -247,7 +228,7 @@ def test_a_claim_the_advance_covers_in_full_is_paid_as_set_off_and_has_no_paymen
 
 def test_a_claim_with_money_due_is_not_closed_as_set_off(db, users):
     aid = _paid(db, users, amount="2000.00")
-    cid = _claim_against(db, users, aid, "2546.00")
+    cid = claim_against(db, users, aid, "2546.00")
     claims = ClaimService(db)
     claims.send_batch(users["finance"], [cid])
     claims.act(users["finance"], cid, "reimburse")
@@ -291,8 +272,8 @@ def test_the_advance_slip_shows_what_a_claim_cleared_not_the_claims_total(db, us
     from tests.support.readback import pdf_page_texts, squash
 
     aid = _paid(db, users, amount="2000.00")
-    cid = _claim_against(db, users, aid, "2546.00")
-    _pay_out(db, users, cid)
+    cid = claim_against(db, users, aid, "2546.00")
+    pay_out(db, users, cid)
     with db.read() as s:
         number = s.get(ExpenseClaim, cid).number
         render_pdf(printing.kind("advance_slip").build(s, aid), tmp_path / "slip.pdf")
@@ -307,7 +288,7 @@ def test_every_ledger_event_is_a_step_of_the_advance_with_its_amount(db, users):
     from courtdesk.kernel import workflow
 
     aid = _paid(db, users)
-    cid = _claim_against(db, users, aid, "2700.00")
+    cid = claim_against(db, users, aid, "2700.00")
     AdvanceService(db).act(users["cashier"], aid, "return_cash", "现金已点清", amount="300.00")
     with db.read() as s:
         number = s.get(ExpenseClaim, cid).number

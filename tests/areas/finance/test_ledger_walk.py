@@ -20,14 +20,14 @@ from sqlalchemy import select
 
 from courtdesk.areas.finance import advances
 from courtdesk.areas.finance.advances import AdvanceService
-from courtdesk.areas.finance.claims import SET_OFF_ONLY, ClaimService
+from courtdesk.areas.finance.claims import ClaimService
 from courtdesk.areas.finance.documents import build_advance
 from courtdesk.areas.finance.ledger import DIFFERENCE, RETURN, SET_OFF, TAKE_BACK, Ledger, of_entries
 from courtdesk.areas.finance.models import Advance, ExpenseClaim
 from courtdesk.kernel.documents import render_pdf
 from courtdesk.kernel.errors import ValidationError
 from courtdesk.kernel.money import format_yuan, from_fen
-from tests.areas.finance.helpers import general_data
+from tests.areas.finance.helpers import claim_against, pay_out
 from tests.support.readback import pdf_page_texts, squash
 
 hypothesis = pytest.importorskip("hypothesis")
@@ -46,25 +46,6 @@ def _advance(db, users, who: str, amount: str) -> int:
     return aid
 
 
-def _claim(db, users, who: str, aid: int, amount: str) -> int:
-    claims = ClaimService(db)
-    cid = claims.file(users[who], general_data(amount, advance_id=aid)).id
-    claims.act(users[who], cid, "submit")
-    claims.act(users["finance_leader"], cid, "approve")
-    claims.act(users["finance"], cid, "register")
-    return cid
-
-
-def _pay(db, users, who: str, cid: int) -> None:
-    claims = ClaimService(db)
-    claims.send_batch(users["finance"], [cid])
-    claims.act(users["finance"], cid, "reimburse")
-    with db.read() as s:
-        due = s.get(ExpenseClaim, cid).payable_fen
-    claims.act(users["cashier"], cid, "pay", pay_method=SET_OFF_ONLY if due == 0 else "现金")
-    claims.act(users[who], cid, "sign")
-
-
 def _again(db, users, who: str, cid: int) -> None:
     """The returned claim corrected and registered again."""
     claims = ClaimService(db)
@@ -81,9 +62,9 @@ def _state(db, aid: int) -> tuple[str, Ledger]:
 
 def test_a_claim_returned_after_the_difference_was_paid_leaves_what_is_really_owed(db, users):
     aid = _advance(db, users, "civil_head", "1000.00")
-    first = _claim(db, users, "civil_head", aid, "600.00")
-    second = _claim(db, users, "civil_head", aid, "600.00")
-    _pay(db, users, "civil_head", second)  # the 200 beyond the advance paid out
+    first = claim_against(db, users, aid, "600.00", "civil_head")
+    second = claim_against(db, users, aid, "600.00", "civil_head")
+    pay_out(db, users, second, "civil_head")  # the 200 beyond the advance paid out
     assert _state(db, aid)[0] == "closed"
     ClaimService(db).act(users["finance"], first, "return", "发票抬头有误", **RETURN_PARAMS)
     status, ledger = _state(db, aid)
@@ -96,33 +77,33 @@ def test_a_claim_returned_after_the_difference_was_paid_leaves_what_is_really_ow
     _again(db, users, "civil_head", first)  # corrected: it clears the 600, nothing more to pay
     with db.read() as s:
         assert s.get(ExpenseClaim, first).payable_fen == 0
-    _pay(db, users, "civil_head", first)
+    pay_out(db, users, first, "civil_head")
     status, ledger = _state(db, aid)
     assert status == "closed" and ledger.balanced and ledger.difference_paid == 20000
 
 
 def test_a_claim_returned_before_the_difference_was_paid_is_no_longer_owed_it(db, users):
     aid = _advance(db, users, "civil_head", "1000.00")
-    first = _claim(db, users, "civil_head", aid, "600.00")
-    second = _claim(db, users, "civil_head", aid, "600.00")
+    first = claim_against(db, users, aid, "600.00", "civil_head")
+    second = claim_against(db, users, aid, "600.00", "civil_head")
     with db.read() as s:
         assert s.get(ExpenseClaim, second).payable_fen == 20000
     ClaimService(db).act(users["finance"], first, "return", "发票抬头有误", **RETURN_PARAMS)
     with db.read() as s:  # the applicant still holds 400 of the advance: nothing to pay on the second
         assert s.get(ExpenseClaim, second).payable_fen == 0
-    _pay(db, users, "civil_head", second)  # paid as a set-off, no ValueError
+    pay_out(db, users, second, "civil_head")  # paid as a set-off, no ValueError
     assert _state(db, aid)[1].outstanding == 40000
     _again(db, users, "civil_head", first)
     with db.read() as s:
         assert s.get(ExpenseClaim, first).payable_fen == 20000
-    _pay(db, users, "civil_head", first)
+    pay_out(db, users, first, "civil_head")
     status, ledger = _state(db, aid)
     assert status == "closed" and ledger.difference_paid == 20000
 
 
 def test_a_reversal_that_would_leave_two_open_advances_is_refused_naming_both(db, users):
     first_advance = _advance(db, users, "civil_head", "1000.00")
-    cid = _claim(db, users, "civil_head", first_advance, "1000.00")  # clears it: closed
+    cid = claim_against(db, users, first_advance, "1000.00", "civil_head")  # clears it: closed
     second_advance = AdvanceService(db).file(users["civil_head"], {**ESTIMATE, "amount": "500.00"}).id
     with db.read() as s:
         numbers = s.get(Advance, first_advance).number, s.get(Advance, second_advance).number
@@ -188,7 +169,7 @@ def test_every_order_of_ledger_events_through_the_services(db, users):
                 aid = s.scalar(select(Advance.id).where(Advance.applicant_id == person.id, Advance.status == "paid")
                                .order_by(Advance.id.desc()).limit(1))
             if aid is not None:
-                _claim(db, users, who, aid, f"{yuan}.00")
+                claim_against(db, users, aid, f"{yuan}.00", who)
 
         def _pick(self, data: Any, status: str) -> int | None:
             with db.read() as s:
@@ -231,7 +212,7 @@ def test_every_order_of_ledger_events_through_the_services(db, users):
         def pay_a_registered_claim(self, data: Any) -> None:
             cid = self._pick(data, "registered")
             if cid is not None:
-                _pay(db, users, who, cid)
+                pay_out(db, users, cid, who)
 
         @stateful.rule(yuan=st.integers(1, 3000))
         def hand_back_cash(self, yuan: int) -> None:
