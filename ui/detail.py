@@ -86,6 +86,8 @@ class RecordDetails:
     facts: list[tuple[str, str]] = field(default_factory=list)
     #: Per action offered: its fields as the record suggests them (``Transition.prefill``).
     step_values: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Per action offered: the options of its fields that follow the record (``choices_by=(RECORD, …)``).
+    step_choices: dict[str, dict[str, list[tuple[Any, str]]]] = field(default_factory=dict)
 
 
 def entity_of(spec: RegisterSpec) -> str:
@@ -128,6 +130,12 @@ def load_details(db: Any, actor: Any, spec: RegisterSpec, record_id: int) -> Rec
             for t in details.actions:
                 if t.prefill is not None:
                     details.step_values[t.action] = t.prefill(s, record)
+                if t.fields:
+                    from courtdesk.kernel.forms import RECORD, context_options
+
+                    offered = context_options(t.fields, s, actor, {RECORD: record})
+                    if offered:
+                        details.step_choices[t.action] = offered
             details.waiting = waiting_text(flow, record, details.actions, actor)
             details.command_hint = command_hint(flow, record, actor)
             for step in workflow.history(s, flow.entity, record_id):

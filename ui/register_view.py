@@ -578,8 +578,9 @@ class RegisterPage(QWidget):
             data["expected_version"] = version
             return act(self.ctx.db, self.ctx.user, record_id, transition.action, text, data)
 
+        offered = self.detail.details.step_choices.get(transition.action) if self.detail.details else None
         dialog = FormDialog(self.ctx, f"{transition.label} — {heading}", (*fields, comment), submit, self,
-                            intro=intro, ok_text=transition.label)
+                            intro=intro, ok_text=transition.label, choices=offered)
         dialog.accepted.connect(lambda: self._changed(
             record_id, f"已{transition.label}：{getattr(dialog.result_value, 'number', None) or heading}"))
         self.active_dialog = dialog

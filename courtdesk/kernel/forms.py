@@ -115,6 +115,20 @@ def options(f: FormField, session: Session, actor: Any, lookup: Callable[[str], 
     return list(f.choices(session, actor)) if f.choices is not None else None
 
 
+def context_options(fields: Sequence[FormField], session: Session, actor: Any, context: Mapping[str, Any],
+                    ) -> dict[str, list[tuple[Any, str]]]:
+    """The options of the fields (lines columns keyed "field.column") whose ``choices_by`` follows a
+    value of ``context`` rather than a field of the form — read where the context is at hand (a step's
+    record, in the worker that loads the record) and given to the form as they are."""
+    keys = {f.key for f in fields}
+    out: dict[str, list[tuple[Any, str]]] = {}
+    for f in fields:
+        for key, one in ((f.key, f), *((f"{f.key}.{c.key}", c) for c in f.columns)):
+            if one.choices_by is not None and one.choices_by[0] not in keys and one.choices_by[0] in context:
+                out[key] = list(one.choices_by[1](session, actor, context[one.choices_by[0]]))
+    return out
+
+
 def cleared(f: FormField) -> Any:
     """What :func:`clean` gives a field that is not shown: nothing of its kind."""
     if f.kind in ("multichoice", "lines"):

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from courtdesk.kernel import audit, clock
 from courtdesk.kernel.errors import DomainError, PermissionDenied, ValidationError
-from courtdesk.kernel.forms import FormField, clean
+from courtdesk.kernel.forms import RECORD, FormField, clean
 from courtdesk.kernel.models.infra import WorkflowStep
 from courtdesk.kernel.models.people import User
 from courtdesk.kernel.records import check_version
@@ -53,7 +53,9 @@ class Transition:
     comment_required: bool = False
     rule: str | None = None
     #: What the actor fills in for this step (e.g. 盖章时间, 实际盖章次数); the UI renders them,
-    #: :meth:`Workflow.fire` cleans them once and hands guard and effect the typed values.
+    #: :meth:`Workflow.fire` cleans them once and hands guard and effect the typed values. A field's
+    #: options may follow the record (``choices_by=(forms.RECORD, …)``): the step's dialog offers them
+    #: as read with the record (``forms.context_options``), ``fire`` checks against the same.
     fields: tuple[FormField, ...] = ()
     #: Values used for fields the caller leaves out (e.g. ``lambda: {"sent_on": clock.today()}``).
     defaults: Callable[[], dict[str, Any]] | None = None
@@ -194,7 +196,8 @@ class Workflow:
         if len(comment) > 500:
             raise ValidationError("意见：不能超过 500 个字", field="意见")
         given = {**(t.defaults() if t.defaults else {}), **params}
-        values = clean(t.fields, given, session=session, actor=actor) if t.fields else {}
+        # the step's fields may follow its record (``choices_by=(forms.RECORD, …)``: the claim's receipts)
+        values = clean(t.fields, given, session=session, actor=actor, context={RECORD: record}) if t.fields else {}
         values["comment"] = comment
         if t.guard:
             t.guard(session, actor, record, values)

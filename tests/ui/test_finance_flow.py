@@ -23,7 +23,7 @@ from courtdesk.areas.finance.models import Advance, Batch, ExpenseClaim
 from courtdesk.kernel import clock
 from tests.ui.conftest import click_record, fill_cell, idle, login, type_text, wait_ops, wait_table
 from tests.ui.test_enforcement_flow import choose, shot
-from tests.ui.test_letters_flow import act, type_number, wait_detail
+from tests.ui.test_letters_flow import act, wait_detail
 
 pytestmark = pytest.mark.ui
 
@@ -179,7 +179,10 @@ def test_advance_trip_claim_batch_payout_signoff_and_the_advance_closes(qtbot, d
     scan.write_bytes(b"%PDF-1.4\n% hotel invoice scan\n")
 
     def upload(dialog: Any) -> None:
-        type_number(qtbot, dialog.widget("receipt_no"), 3)
+        receipt = dialog.widget("receipt_no")  # the claim's receipts, not a number to type
+        assert [receipt.itemText(i).split(" ")[:2] for i in range(1, receipt.count())] == [
+            ["第1张", "火车票"], ["第2张", "火车票"], ["第3张", "住宿发票"]]
+        choose(receipt, "第3张 住宿发票")
         dialog.widget("scan").set_file(scan)
 
     act(qtbot, claims, "上传票据扫描件", upload)
@@ -306,11 +309,14 @@ def test_advance_trip_claim_batch_payout_signoff_and_the_advance_closes(qtbot, d
     assert again.result() == QDialog.DialogCode.Accepted, again.all_errors()
 
 
-def test_finance_sees_an_over_standard_line_and_registers_it_only_with_a_reason(qtbot, desk, users):
+def test_finance_sees_an_over_standard_line_and_registers_it_cut_to_the_standard(qtbot, desk, users):
     """The demo's 赴邢台执行 claim waits for 审核登记 with 住宿费 above its cap: the detail panel says so
-    with the standard, and 审核登记 without a comment is refused naming the flag."""
+    with the standard; the 审核登记 dialog comes with the line's 核减 to the standard filled in; with
+    the cut taken out it is refused naming the line; as filled in, the claim is registered at the
+    approved amount."""
     with desk.read() as s:
-        claim_id = s.scalar(select(ExpenseClaim.id).where(ExpenseClaim.purpose == "赴邢台执行"))
+        claim = s.scalars(select(ExpenseClaim).where(ExpenseClaim.purpose == "赴邢台执行")).one()
+        claim_id, claimed = claim.id, claim.total_fen
     clerk = login(qtbot, desk, "finance")
     clerk.resize(1366, 768)
     page = clerk.open_register("finance_claim", "to_register")
@@ -322,11 +328,23 @@ def test_finance_sees_an_over_standard_line_and_registers_it_only_with_a_reason(
     shot(clerk, "f6_over_standard_notice")
     qtbot.mouseClick(page.detail.action_buttons["审核登记"], Qt.MouseButton.LeftButton)
     dialog = page.active_dialog
+    cuts = dialog.value("cuts")
+    assert cuts and all(row["reason"].startswith("超过住宿费标准") for row in cuts), cuts
+    shot(dialog, "f6_register_with_cut")
+    dialog.set_value("cuts", [])
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     wait_ops(qtbot)
     assert dialog.isVisible() and "住宿费" in "\n".join(dialog.all_errors()), dialog.all_errors()
     with desk.read() as s:
         assert s.get(ExpenseClaim, claim_id).status == "approved"
+    dialog.set_value("cuts", cuts)
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10000)
+    with desk.read() as s:
+        claim = s.get(ExpenseClaim, claim_id)
+        assert claim.status == "registered" and claim.approved_total_fen < claimed
+        assert claim.payable_fen == claim.approved_total_fen or claim.advance_id is not None
 
 
 def test_finance_corrects_a_reimbursement_date_and_a_command_says_which_rows_it_does_not_fit(qtbot, desk, users):

@@ -17,17 +17,29 @@ from sqlalchemy.orm import Session
 from courtdesk.areas.finance.models import ExpenseClaim
 from courtdesk.kernel import attachments
 from courtdesk.kernel.errors import ValidationError
-from courtdesk.kernel.forms import FormField
+from courtdesk.kernel.forms import RECORD, FormField
 from courtdesk.kernel.models.infra import Attachment
 from courtdesk.kernel.models.people import User
+from courtdesk.kernel.money import format_yuan, from_fen
 
 ENTITY = "finance_claim"
 PURPOSE_PREFIX = "票据扫描件·第"
 UPLOADED, MISSING = "已上传", "—"
 
+def receipt_choices(session: Session, actor: Any, claim: ExpenseClaim | None) -> list[tuple[Any, str]]:
+    """The claim's receipts as the step offers them: 第2张 火车票 E81200012 ¥178.00 2026-12-04, and
+    whether a scan is kept already (the value is the receipt's row)."""
+    if claim is None or claim.id is None:
+        return []
+    have = scanned(session, [claim.id])[claim.id]
+    return [(r.position, f"第{r.position}张 {r.receipt_type} {r.invoice_number} {format_yuan(from_fen(r.amount_fen))} "
+                         f"{r.issued_on:%Y-%m-%d}" + ("（已有扫描件）" if r.position in have else ""))
+            for r in claim.receipts]
+
+
 SCAN_FIELDS: tuple[FormField, ...] = (
-    FormField("receipt_no", "票据序号", "int", minimum=1, maximum=200,
-              help="扫描件是原始票据登记中第几张票据的（行号）"),
+    FormField("receipt_no", "票据", "choice", choices_by=(RECORD, receipt_choices), aliases=("票据序号",),
+              help="扫描件是本报销单原始票据中的哪一张（类型、号码、金额、开票日期）"),
     FormField("scan", "扫描件", "file", purpose="票据扫描件",
               help="原始票据的扫描件或照片（PDF、JPG、PNG、TIFF），随报销单留底"),
 )
@@ -46,7 +58,7 @@ def scan_guard(session: Session, actor: User, claim: ExpenseClaim, values: dict[
     number: int = values["receipt_no"]
     if not any(r.position == number for r in claim.receipts):
         have = f"只有 {len(claim.receipts)} 张票据" if claim.receipts else "还没有登记原始票据"
-        raise ValidationError(f"票据序号：本报销单{have}，没有第{number}张", field="票据序号")
+        raise ValidationError(f"票据：本报销单{have}，没有第{number}张", field="票据")
     filename, data = values["scan"]
     attachments.check(session, filename, data, "扫描件")  # refused under the form's own field
 

@@ -52,9 +52,9 @@ def test_a_program_renamed_pdf_or_a_receipt_the_claim_lacks_is_refused(db, users
     with pytest.raises(ValidationError, match="只接受 PDF、JPG、PNG、TIFF") as refused:
         service.act(users["enforcer"], cid, "upload_scan", receipt_no=1, scan=("发票.pdf", EXE))
     assert refused.value.field == "扫描件"
-    with pytest.raises(ValidationError, match="只有 3 张票据，没有第4张") as refused:
+    with pytest.raises(ValidationError, match="票据：所选的「4」不在可选范围内（可选：第1张 火车票") as refused:
         service.act(users["enforcer"], cid, "upload_scan", receipt_no=4, scan=("发票.png", PNG))
-    assert refused.value.field == "票据序号"
+    assert refused.value.field == "票据"
     with pytest.raises(ValidationError) as refused:
         service.act(users["enforcer"], cid, "upload_scan", receipt_no=1)
     assert refused.value.field == "扫描件"
@@ -104,3 +104,30 @@ def test_a_scan_follows_its_receipt_when_an_edit_reorders_the_receipts(db, users
         after = [r["invoice_number"] for r in claim_values(s.get(ExpenseClaim, cid))["receipt_rows"]]
     assert after == numbers[::-1]
     assert kept == {"去程.png": "票据扫描件·第3张", "回程.png": "票据扫描件·第2张"}
+
+
+def test_the_step_offers_the_claims_own_receipts_with_type_number_amount_and_date(db, users):
+    """上传票据扫描件 asks which of the claim's receipts the scan is of (issue 16 §6): its options are
+    read with the record, for the step's dialog, and the service checks against the same."""
+    from courtdesk.kernel.forms import RECORD, context_options
+
+    service = ClaimService(db)
+    data = travel_data()
+    cid = service.file(users["enforcer"], data).id
+    service.act(users["enforcer"], cid, "upload_scan", receipt_no="3", scan=("住宿.png", PNG))  # as the form sends it
+    numbers = [r["invoice_number"] for r in data["receipt_rows"]]
+    with db.read() as s:
+        claim = s.get(ExpenseClaim, cid)
+        step = next(t for t in CLAIM_WORKFLOW.available(users["enforcer"], claim) if t.action == "upload_scan")
+        offered = context_options(step.fields, s, users["enforcer"], {RECORD: claim})
+        other = service.file(users["judge"], travel_data(kind="general", expense_lines=[
+            {"category": "办公费", "description": "", "amount": "1.00"}], receipt_rows=[]))
+        empty = context_options(step.fields, s, users["judge"], {RECORD: s.get(ExpenseClaim, other.id)})
+    assert offered == {"receipt_no": [
+        (1, f"第1张 火车票 {numbers[0]} ¥178.00 2026-11-24"),
+        (2, f"第2张 火车票 {numbers[1]} ¥178.00 2026-11-26"),
+        (3, f"第3张 住宿发票 {numbers[2]} ¥680.00 2026-11-26（已有扫描件）"),
+    ]}
+    assert empty == {"receipt_no": []}
+    assert _scans(db, cid) == ["—", "—", "已上传"]
+
