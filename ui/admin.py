@@ -416,14 +416,23 @@ class SettingsTab(QWidget):
         self.inputs: dict[str, QWidget] = {}
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        #: The settings that name a person (``kind="user"``): a drop-down of the court's people, the
+        #: value the account's id.
+        self.people: dict[str, QComboBox] = {}
         for spec in self.specs:
             edit = QLineEdit()
             edit.setMaxLength(spec.max_len)
-            edit.setPlaceholderText(spec.default)
+            edit.setPlaceholderText("年-月-日，如 2026-12-01（可空）" if spec.kind == "date" else spec.default)
             if spec.choices:  # a choice: a drop-down instead of the line
                 combo = QComboBox()
                 combo.addItems(list(spec.choices))
                 self.choices[spec.key] = combo
+                edit.hide()
+            elif spec.kind == "user":
+                combo = QComboBox()
+                combo.setEditable(False)
+                self.people[spec.key] = combo
+                self.choices[spec.key] = combo  # shown in the line's place, like a choice
                 edit.hide()
             error = ErrorLabel()
             holder = QWidget()
@@ -471,9 +480,17 @@ class SettingsTab(QWidget):
         with self.ctx.db.read() as s:
             values = settings.get_all(s)
             unconfirmed = settings.to_confirm(s)
+            people = settings.people(s) if self.people else []
         for key, edit in self.edits.items():
             edit.setText(values.get(key, ""))
-            if key in self.choices:
+            if key in self.people:
+                combo = self.people[key]
+                combo.clear()
+                combo.addItem("（无）", "")
+                for value, label in people:
+                    combo.addItem(label, value)
+                combo.setCurrentIndex(max(combo.findData(values.get(key, "")), 0))
+            elif key in self.choices:
                 self.choices[key].setCurrentText(values.get(key, ""))
         self.ask.setText("请按本院实际核对以下设置并保存（现为出厂默认值或空白）：\n" + "\n".join(
             f"· {spec.label}：{spec.ask}" for spec in unconfirmed))
@@ -488,6 +505,7 @@ class SettingsTab(QWidget):
         self.show_refusal(None)
         values = {key: edit.text() for key, edit in self.edits.items()}
         values.update({key: combo.currentText() for key, combo in self.choices.items()})
+        values.update({key: str(combo.currentData() or "") for key, combo in self.people.items()})
         service, actor = SettingsService(self.ctx.db), self.ctx.user
         self.save_button.setEnabled(False)
 

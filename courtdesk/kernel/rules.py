@@ -19,9 +19,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, Select, and_, exists, false, inspect, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, exists, false, inspect, not_, or_, select, true
 from sqlalchemy.orm import Session, object_session
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import AsBoolean, False_, True_
@@ -56,6 +56,10 @@ class Rule:
     base: Callable[[], Select[Any]]
     #: Optional name for messages and debugging.
     name: str = ""
+    #: ``note(session, actor, record)``: what a step taken under this rule records of how the actor
+    #: came to be allowed (「代理审批（代 …）」 for a stand-in), or "" — ``Workflow.fire`` puts it
+    #: before the step's comment.
+    note: Callable[[Session, User, Any], str] | None = None
 
     def sql(self, actor: User) -> ColumnElement[bool]:
         clause = self.where(actor)
@@ -117,13 +121,40 @@ def person_holds(column: Any, *roles: Any) -> ColumnElement[bool]:
                                             UserRole.role.in_([str(r) for r in roles])))
 
 
+class StandingIn(Protocol):
+    """A stand-in for an approver (``courtdesk.kernel.standins.StandIn``), as a rule uses it."""
+
+    def acting(self, actor: User) -> ColumnElement[bool]:
+        """SQL: ``actor`` stands in today."""
+        ...
+
+    def note(self, session: Session) -> str:
+        """What a step taken as stand-in records."""
+        ...
+
+
 def approving(base: Callable[[], Select[Any]], roles: tuple[Any, ...], person: Any, superiors: tuple[Any, ...],
-              name: str = "") -> Rule:
+              name: str = "", stand_in: StandingIn | None = None) -> Rule:
     """「holds one of ``roles``」, and for a record whose ``person`` holds one of ``roles`` too, also
     「holds one of ``superiors``」: the approver's own records go to the one above (分管财务院领导's own
     claims and advances to the 院长) instead of to nobody. The separation of duties still keeps anyone
-    from approving their own."""
-    def where(actor: User) -> ColumnElement[bool]:
+    from approving their own.
+
+    ``stand_in`` (代理审批人, see :mod:`courtdesk.kernel.standins`): during the period the settings name,
+    the stand-in may approve what the holders of ``roles`` may — not the records of a holder of
+    ``roles``, which go to the superior — and the step records that it was taken as stand-in."""
+    def own(actor: User) -> ColumnElement[bool]:
         return or_(holds(actor.has(*roles)), and_(holds(actor.has(*superiors)), person_holds(person, *roles)))
 
-    return Rule(where, base, name)
+    if stand_in is None:
+        return Rule(own, base, name)
+    deputy = stand_in
+    mine = Rule(own, base, name)
+
+    def where(actor: User) -> ColumnElement[bool]:
+        return or_(own(actor), and_(deputy.acting(actor), not_(person_holds(person, *roles))))
+
+    def note(session: Session, actor: User, record: Any) -> str:
+        return "" if mine.check(actor, record, session) else deputy.note(session)
+
+    return Rule(where, base, name, note=note)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -19,7 +21,13 @@ from courtdesk.kernel.people import require
 class SettingSpec:
     """One court setting: text, or a whole number between ``minimum`` and ``maximum`` (``kind="int"``),
     or exactly ``digits`` digits (``kind="digits"``, e.g. a postcode), or one of ``choices``
-    (``kind="choice"``). Areas add theirs in ``Area.settings``.
+    (``kind="choice"``), or a date (``kind="date"``, stored 2026-12-01, may be empty), or a person
+    (``kind="user"``: an active account's id, may be empty; the settings page offers the court's
+    people). Areas add theirs in ``Area.settings``.
+
+    ``check``: a rule over this setting together with the others (``values``: every setting as it
+    would be after the save), run in the save's unit of work; it returns its refusals, each naming
+    its setting (a stand-in period that ends before it starts).
 
     ``ask``: the court must check this value before its documents go out (the address a unit replies
     to …); the settings page asks for it, with this reason, until it holds a real value
@@ -30,13 +38,14 @@ class SettingSpec:
     label: str
     default: str
     max_len: int = 200
-    kind: str = "text"  # text | int | digits | choice
+    kind: str = "text"  # text | int | digits | choice | date | user
     minimum: int = 0
     maximum: int = 0
     digits: int = 0
     choices: tuple[str, ...] = ()
     ask: str = ""
     placeholder: bool = False
+    check: Callable[[Session, Mapping[str, str]], list[validation.ValidationError]] | None = None
 
     def is_real(self, value: str, saved: bool) -> bool:
         """Whether ``value`` is one the court has given (for ``ask``): not empty, not a stand-in
@@ -59,6 +68,11 @@ class SettingSpec:
             if value not in self.choices:
                 raise validation.ValidationError(
                     f"{self.label}：只能是{'、'.join(f'「{c}」' for c in self.choices)}之一", field=self.label)
+        if self.kind == "date":
+            day = validation.date_value(value or None, self.label, required=False)
+            return day.isoformat() if day is not None else ""
+        if self.kind == "user" and value and not value.isdigit():
+            raise validation.ValidationError(f"{self.label}：请从本院人员中选择", field=self.label)
         return value
 
 
@@ -126,6 +140,32 @@ def get_int(session: Session, key: str) -> int:
     return int(get(session, key) or _by_key()[key].default)
 
 
+def get_date(session: Session, key: str) -> dt.date | None:
+    """A date setting's value, or None when it is empty."""
+    value = get(session, key)
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def people(session: Session) -> list[tuple[str, str]]:
+    """The court's active people as a ``kind="user"`` setting offers them: (id as text, 姓名（部门）)."""
+    from courtdesk.kernel.models.people import Department
+
+    rows = session.execute(select(User.id, User.name, Department.name)
+                           .outerjoin(Department, Department.id == User.department_id)
+                           .where(User.active.is_(True)).order_by(User.id)).all()
+    return [(str(uid), f"{name}（{dept}）" if dept else name) for uid, name, dept in rows]
+
+
+def _person_refusal(session: Session, spec: SettingSpec, value: str) -> validation.ValidationError | None:
+    user = session.get(User, int(value)) if value.isdigit() else None
+    if user is None or not user.active:
+        return validation.ValidationError(f"{spec.label}：该人员不存在或账号已停用，请重新选择", field=spec.label)
+    return None
+
+
 class SettingsService:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -145,6 +185,18 @@ class SettingsService:
         if refused:
             raise validation.ValidationError.joined(refused)
         with self.db.write(actor) as s:
+            # the rules over a person or over several settings, on the values as they would be saved
+            after = {**get_all(s), **cleaned}
+            for key, value in cleaned.items():
+                if known[key].kind == "user" and value:
+                    problem = _person_refusal(s, known[key], value)
+                    if problem is not None:
+                        refused.append(problem)
+            for spec in known.values():
+                if spec.check is not None:
+                    refused.extend(spec.check(s, after))
+            if refused:
+                raise validation.ValidationError.joined(refused)
             for key, value in cleaned.items():
                 row = s.scalar(select(Setting).where(Setting.key == key))
                 if row is None:

@@ -190,6 +190,8 @@ class Workflow:
         problem = self._separation_error(t, actor, record)
         if problem:
             raise PermissionDenied(problem, field="操作人", rule=t.rule)
+        # how the actor came to be allowed, when the rule says (代理审批: the stand-in of the approver)
+        note = t.may.note(session, actor, record) if isinstance(t.may, Rule) and t.may.note is not None else ""
         comment = (comment or "").strip()
         if t.comment_required and not comment:
             raise ValidationError(f"意见：执行「{t.label}」必须填写意见或理由", field="意见")
@@ -204,6 +206,8 @@ class Workflow:
         if t.effect:
             t.effect(session, actor, record, values)
         comment = str(values.get("comment") or "")  # an effect may say what it changed (a 更正 step)
+        if note:
+            comment = f"{note}；{comment}" if comment else note
         record.status = t.target
         audit.hint(session, record, t.action, comment)
         step = WorkflowStep(

@@ -6,8 +6,10 @@ from typing import Any
 
 from sqlalchemy import Integer, cast, func, select
 
+from courtdesk.areas.system import roles
 from courtdesk.kernel.models.infra import Setting
 from courtdesk.kernel.settings import SettingSpec
+from courtdesk.kernel.standins import StandIn
 
 CLAIM_REMINDER_DAYS = "claim_reminder_days"
 ADVANCE_REMINDER_DAYS = "advance_reminder_days"
@@ -45,6 +47,13 @@ TRAVEL_STANDARDS: tuple[SettingSpec, ...] = (
 CLAIM_CEILING = "claim_ceiling_yuan"
 DEFAULT_CLAIM_CEILING = 1_000_000
 
+#: 代理审批人 for the 分管财务院领导 (第5、9条(6)、13条): named for a period, the stand-in approves the
+#: claims (审批同意 / 退回修改) and advances (批准 / 不予批准) she may approve — never their own, never hers
+#: (those go to the 院长) — and the step says it was taken as stand-in. Used by ``may_lead`` of the
+#: claims and the advances (``rules.approving(..., stand_in=LEADER_STAND_IN)``).
+LEADER_STAND_IN = StandIn("finance_leader_standin", "分管财务院领导", (roles.FINANCE_LEADER,),
+                          rule="《办公室财务管理办法》第5、9条(6)、13条")
+
 SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec(CLAIM_REMINDER_DAYS, "出差返回后提醒报销（天）", str(DEFAULT_REMINDER_DAYS), 3, kind="int",
                 minimum=1, maximum=365),
@@ -53,6 +62,7 @@ SETTINGS: tuple[SettingSpec, ...] = (
     *TRAVEL_STANDARDS,
     SettingSpec(CLAIM_CEILING, "单张报销单金额上限（元）", str(DEFAULT_CLAIM_CEILING), 9, kind="int", minimum=1,
                 maximum=100_000_000),
+    *LEADER_STAND_IN.settings,
 )
 
 
