@@ -250,6 +250,14 @@ def _ppr(align: str = "left", line: float | None = None, first_line: float = 0.0
     return ppr
 
 
+def _keep_with_next(tr: etree._Element) -> None:
+    """Keep a table row on the page of the row after it (Word, WPS and LibreOffice keep rows together
+    by ``w:keepNext`` on the row's paragraphs)."""
+    for ppr in tr.iter(qn("w:pPr")):
+        if ppr.find(qn("w:keepNext")) is None:
+            ppr.insert(0, _el("w:keepNext"))
+
+
 class _Writer:
     def __init__(self, doc: Document) -> None:
         self.doc = doc
@@ -521,12 +529,18 @@ class _Writer:
             tbl.append(self._fill_row(header, [col.header for col in columns]))
         template = self._row_template(widths, [col.align for col in columns], block.role, size,
                                       min_height, False)
+        last: etree._Element | None = None
         for row in block.rows:
             tr = self._fill_row(template, list(row))
             if block.split_rows and _row_lines(row) >= 2 * MIN_SPLIT_LINES:  # may continue on the next page
                 tr_pr = tr.find(qn("w:trPr"))
                 tr_pr.remove(tr_pr.find(qn("w:cantSplit")))
+            if block.keep_together and last is not None:
+                _keep_with_next(last)
             tbl.append(tr)
+            last = tr
+        if block.keep_together and block.header and last is not None:
+            _keep_with_next(tbl.findall(qn("w:tr"))[0])
         self._add(tbl)
         self.spacer(1.0)  # keeps a following table from merging with this one
 

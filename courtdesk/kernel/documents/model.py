@@ -126,6 +126,9 @@ class Table:
     #: the repeated header (registers); otherwise it moves whole to the next page.  A row taller than
     #: a whole page is split either way.
     split_rows: bool = False
+    #: The table stays on one page (a form's signature boxes: never a last box alone on the next
+    #: sheet). For small tables: a long one still breaks (every eight rows in the PDF).
+    keep_together: bool = False
 
     def __post_init__(self) -> None:
         if iter(self.rows) is self.rows:  # type: ignore[comparison-overlap]

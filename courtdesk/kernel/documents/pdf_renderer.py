@@ -347,8 +347,15 @@ class _Layout:
                                ["center"] * len(widths), None, keep=True, bold=True)
             yield header
         aligns = [col.align for col in table.columns]
+        previous: _Piece | None = None
         for row in table.rows:  # a row taller than a page (or, with split_rows, than what is left) splits
-            yield row_piece(cell_lines(row), aligns, header, splits=True)
+            if previous is not None:
+                yield previous
+            # keep_together: each row keeps with the next (the last one ends the group)
+            previous = row_piece(cell_lines(row), aligns, header, keep=table.keep_together, splits=True)
+        if previous is not None:
+            previous.keep_with_next = False
+            yield previous
 
     def _signature_piece(self, block: SignatureLine) -> _Piece:
         g = self.g

@@ -319,3 +319,23 @@ def test_page_breaks_spacers_and_kept_table_headers() -> None:
     table = Table(columns=(Column("序号"), Column("查封标的")), rows=[("1", "房产"), ("2", "存款")])
     pages = pdf_pages(Document("t", (almost_full, table)))
     assert len(pages) == 2 and "序号" not in pages[0] and pages[1].startswith("序号查封标的1房产")
+
+
+def test_a_table_kept_together_moves_whole_to_the_next_page() -> None:
+    """A form's signature boxes: never a last box alone on the next sheet (``Table.keep_together``)."""
+    almost_full = Paragraph("中" * (28 * 19), indent=False)  # three grid lines left
+    rows = [("报销人", "黄磊"), ("审批", "陈静"), ("审核", "孙丽"), ("出纳", "钱红"), ("领款人", "黄磊")]
+
+    def boxes(keep: bool) -> Table:
+        return Table(columns=(Column("签字人"), Column("姓名")), rows=rows, keep_together=keep, min_row_height_mm=9.0)
+
+    split = pdf_pages(Document("t", (almost_full, boxes(False))))
+    assert len(split) == 2 and "报销人" in split[0]  # rows fill what is left of the page
+    kept = pdf_pages(Document("t", (almost_full, boxes(True))))
+    assert len(kept) == 2 and "签字人" not in kept[0] and kept[1] == squash("签字人姓名" + "".join(a + b for a, b in rows))
+    out = io.BytesIO()
+    render_docx(Document("t", (boxes(True),)), out)
+    table = docx.Document(io.BytesIO(out.getvalue())).tables[0]._tbl
+    kept_rows = [tr.find(qn("w:tc")).find(qn("w:p")).find(qn("w:pPr")).find(qn("w:keepNext")) is not None
+                 for tr in table.findall(qn("w:tr"))]
+    assert kept_rows == [True] * len(rows) + [False]  # header and rows keep with the next, the last ends it
