@@ -125,6 +125,7 @@ def new_migration(key: str, message: str, *, autogenerate: bool = True) -> tuple
     folder.mkdir(parents=True, exist_ok=True)
     if folder.parent == migrate.VERSIONS and not (folder / "__init__.py").exists():
         (folder / "__init__.py").write_text("", encoding="utf-8")  # packaged with the app
+    migrate.forget_history()  # the new folder is one of the version folders now
     rev_id = next_revision_id(key, history)
     options: dict[str, Any]
     if heads:
