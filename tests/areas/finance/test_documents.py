@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from courtdesk.areas.finance.claims import ClaimService
 from courtdesk.areas.finance.documents import (
+    BLANK_DATE,
     ClaimContent,
     LineContent,
     ReceiptContent,
@@ -129,10 +130,12 @@ def test_every_finance_kind_renders_from_demo_data_with_number_lines_and_totals(
         else:
             claim = s.get(ExpenseClaim, record_id)
             number = claim.number
-            total = {"expense_claim": claim.total_fen, "receipt_paste_sheet": sum(r.amount_fen for r in claim.receipts),
+            registered = claim.approved_total_fen is not None  # the form's total is the 核定 one then
+            total = {"expense_claim": claim.approved_total_fen if registered else claim.total_fen,
+                     "receipt_paste_sheet": sum(r.amount_fen for r in claim.receipts),
                      "claim_payment_receipt": claim.payable_fen}[name]
-            words_label = {"expense_claim": "合计金额", "receipt_paste_sheet": "票据金额合计",
-                           "claim_payment_receipt": "实领金额"}[name]
+            words_label = {"expense_claim": "核定金额" if registered else "合计金额",
+                           "receipt_paste_sheet": "票据合计", "claim_payment_receipt": "实领金额"}[name]
             items = ([ln.category for ln in claim.lines] if name == "expense_claim"
                      else [r.invoice_number for r in claim.receipts] if name == "receipt_paste_sheet"
                      else [claim.applicant.name, claim.pay_method])
@@ -160,7 +163,8 @@ def test_travel_and_general_claims_print_their_own_form(db, users, tmp_path):
     flat = squash(travel_pdf)
     for phrase in ("差旅费报销单", "出差人", "黄磊", "出差地点", "石家庄", "交通工具", "火车", "出差天数3天",
                    "城市间交通费", "往返火车票", "¥356.00", "住宿费", "¥680.00", "¥1,036.00",
-                   "人民币壹仟零叁拾陆元整", "报销人：", "审批（主管财务院领导）："):
+                   "人民币壹仟零叁拾陆元整", "报销人", "分管财务院领导（审批）", "财务审核（审核登记）",
+                   "出纳（支付）", "领款人"):
         assert phrase in flat, phrase
     assert "支出报销单" not in flat
     for text in (general_pdf, general_docx):
@@ -182,9 +186,12 @@ def test_signatures_come_from_the_flow_and_a_return_clears_the_old_approval(db, 
     svc.act(users["finance"], cid, "register")
     with db.read() as s:
         lines = document_text_lines(printing.record_document(s, "expense_claim", cid))
-    assert f"审批（主管财务院领导）：{leader}　二〇二六年十二月一日" in lines
-    assert f"审核登记（财务）：{users['finance'].name}　二〇二六年十二月一日" in lines
-    assert "支付（出纳）：" in lines  # not paid yet: a blank to sign on
+    boxes = lines[lines.index("签字人"):]
+    assert boxes[boxes.index("分管财务院领导（审批）"):][:3] == ["分管财务院领导（审批）", leader, "二〇二六年十二月一日"]
+    assert boxes[boxes.index("财务审核（审核登记）"):][:3] == ["财务审核（审核登记）", users["finance"].name,
+                                                       "二〇二六年十二月一日"]
+    # not paid yet: no name, the date a blank to fill in by hand
+    assert boxes[boxes.index("出纳（支付）"):][:2] == ["出纳（支付）", BLANK_DATE]
 
 
 def test_a_draft_and_an_unpaid_claim_are_refused_with_the_reason(db, users):
@@ -218,14 +225,15 @@ def test_paste_sheet_groups_receipts_by_type_ordered_by_amount(db, users, tmp_pa
     groups = [line for line in lines if re.match(r"^[一二三四五六七八九十]、", line)]
     assert groups == ["一、火车票　2张　小计 ¥400.00", "二、出租车票　2张　小计 ¥91.00",
                       "三、住宿发票　2张　小计 ¥680.00"]
-    amounts = [line for line in lines if line.startswith("¥")]
+    receipts = lines[:lines.index("票据共 6 张，3 类")]  # the total's figures stand in a cell of their own
+    amounts = [line for line in receipts if line.startswith("¥")]
     assert amounts == ["¥280.00", "¥120.00", "¥68.00", "¥23.00", "¥380.00", "¥300.00"]
     pdf_text, docx_text = render_texts(doc, tmp_path, "paste")
     for text in (pdf_text, docx_text):
         flat = squash(text)
         assert flat.index("火车票2张") < flat.index("¥280.00") < flat.index("¥120.00") < flat.index("出租车票2张")
         assert "票据共6张，3类" in flat
-        assert printed_total(text, "票据金额合计") == (117100, "¥1,171.00")
+        assert printed_total(text, "票据合计") == (117100, "¥1,171.00")
 
 
 def test_paste_groups_order_ties_as_registered():
