@@ -484,8 +484,9 @@ def claim_document(c: ClaimContent) -> Document:
     if c.batch_number:
         blocks.append(_note(f"报送区财政局批次：{c.batch_number}"))
     blocks += [Spacer(_GAP), _claim_signatures(c)]
+    # the number in the footer: a second sheet of a long claim says whose it is
     return Document(title=f"{c.title}{c.number}", blocks=tuple(blocks), page=FORM_PAGE,
-                    footer="第 {page} 页 共 {pages} 页")
+                    footer=f"{c.number}　第 {{page}} 页 共 {{pages}} 页")
 
 
 def paste_groups(receipts: Sequence[ReceiptContent]) -> list[tuple[str, list[ReceiptContent]]]:
@@ -528,7 +529,7 @@ def paste_sheet_document(c: ClaimContent) -> Document:
         SignatureLine((("报销人（签名）：", ""), ("经办财务（签名）：", "")), blank_chars=6),
     ]
     return Document(title=f"报销票据粘贴单{c.number}", blocks=tuple(blocks), page=FORM_PAGE,
-                    footer="第 {page} 页 共 {pages} 页")
+                    footer=f"{c.number}　第 {{page}} 页 共 {{pages}} 页")
 
 
 def received_fen(c: ClaimContent) -> int:
