@@ -515,6 +515,8 @@ def paste_sheet_document(c: ClaimContent) -> Document:
         subtotal = sum(r.amount_fen for r in receipts)
         total += subtotal
         number = _GROUP_NUMBERS[index] if index < len(_GROUP_NUMBERS) else str(index + 1)
+        if index:  # a group's heading stands apart from the table above it
+            blocks.append(Spacer(_GAP))
         blocks.append(Heading(f"{number}、{kind}　{len(receipts)}张　小计 {yuan(subtotal)}", size=SIZE_XIAO4))
         rows = [(str(i), r.invoice_number, _date(r.issued_on, style),
                  f"第{r.line_no}行" if r.line_no else "—", yuan(r.amount_fen)) for i, r in enumerate(receipts, 1)]
