@@ -1,7 +1,7 @@
 """The real claim form follows the claim's kind (issue 16 §6): 填报销单 offers the travel categories for
 a 差旅费报销单 and the general ones for a 支出报销单, live as the kind changes; the trip's fields show only
 for a travel claim, also in the 修改 form of a 支出报销单; a general claim saved never carries travel
-values. Needs CLAIM_FIELDS / LINE_COLUMNS declared with ``when`` / ``choices_by`` (issue 16 report)."""
+values."""
 
 from __future__ import annotations
 
@@ -10,15 +10,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QDialog
 
 from courtdesk.areas.finance.categories import GENERAL_CATEGORIES, TRAVEL_CATEGORIES
-from courtdesk.areas.finance.claims import CLAIM_FIELDS, ClaimService
+from courtdesk.areas.finance.claims import ClaimService
 from courtdesk.areas.finance.models import ExpenseClaim
 from tests.areas.finance.helpers import NOW, general_data
 from tests.ui.conftest import click_record, fill_cell, login, type_text, wait_ops, wait_table
 from tests.ui.test_enforcement_flow import choose
 from tests.ui.test_finance_flow import choose_cell, date_cell
 
-pytestmark = [pytest.mark.ui, pytest.mark.skipif(
-    not any(f.when for f in CLAIM_FIELDS), reason="needs CLAIM_FIELDS declared with when= (see the issue 16 report)")]
+pytestmark = [pytest.mark.ui]
 
 TRIP = ("traveller_ids", "travellers", "trip_start", "trip_end", "places", "transport", "city_class")
 

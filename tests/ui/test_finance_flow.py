@@ -309,11 +309,14 @@ def test_advance_trip_claim_batch_payout_signoff_and_the_advance_closes(qtbot, d
     assert again.result() == QDialog.DialogCode.Accepted, again.all_errors()
 
 
-def test_finance_sees_an_over_standard_line_and_registers_it_only_with_a_reason(qtbot, desk, users):
+def test_finance_sees_an_over_standard_line_and_registers_it_cut_to_the_standard(qtbot, desk, users):
     """The demo's 赴邢台执行 claim waits for 审核登记 with 住宿费 above its cap: the detail panel says so
-    with the standard, and 审核登记 without a comment is refused naming the flag."""
+    with the standard; the 审核登记 dialog comes with the line's 核减 to the standard filled in; with
+    the cut taken out it is refused naming the line; as filled in, the claim is registered at the
+    approved amount."""
     with desk.read() as s:
-        claim_id = s.scalar(select(ExpenseClaim.id).where(ExpenseClaim.purpose == "赴邢台执行"))
+        claim = s.scalars(select(ExpenseClaim).where(ExpenseClaim.purpose == "赴邢台执行")).one()
+        claim_id, claimed = claim.id, claim.total_fen
     clerk = login(qtbot, desk, "finance")
     clerk.resize(1366, 768)
     page = clerk.open_register("finance_claim", "to_register")
@@ -325,11 +328,23 @@ def test_finance_sees_an_over_standard_line_and_registers_it_only_with_a_reason(
     shot(clerk, "f6_over_standard_notice")
     qtbot.mouseClick(page.detail.action_buttons["审核登记"], Qt.MouseButton.LeftButton)
     dialog = page.active_dialog
+    cuts = dialog.value("cuts")
+    assert cuts and all(row["reason"].startswith("超过住宿费标准") for row in cuts), cuts
+    shot(dialog, "f6_register_with_cut")
+    dialog.set_value("cuts", [])
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     wait_ops(qtbot)
     assert dialog.isVisible() and "住宿费" in "\n".join(dialog.all_errors()), dialog.all_errors()
     with desk.read() as s:
         assert s.get(ExpenseClaim, claim_id).status == "approved"
+    dialog.set_value("cuts", cuts)
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10000)
+    with desk.read() as s:
+        claim = s.get(ExpenseClaim, claim_id)
+        assert claim.status == "registered" and claim.approved_total_fen < claimed
+        assert claim.payable_fen == claim.approved_total_fen or claim.advance_id is not None
 
 
 def test_finance_corrects_a_reimbursement_date_and_a_command_says_which_rows_it_does_not_fit(qtbot, desk, users):

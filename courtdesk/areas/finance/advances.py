@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, aliased
 
 from courtdesk.areas.finance.ledger import Ledger
 from courtdesk.areas.finance.models import Advance, ExpenseClaim
-from courtdesk.areas.finance.settings import ADVANCE_REMINDER_DAYS, reminder_days_sql
+from courtdesk.areas.finance.settings import ADVANCE_REMINDER_DAYS, LEADER_STAND_IN, reminder_days_sql
 from courtdesk.areas.system import roles
 from courtdesk.kernel import clock, numbering, rules, validation
 from courtdesk.kernel.db.engine import Database
@@ -73,9 +73,10 @@ def _balanced() -> Any:
 may_close = rules.Rule(lambda actor: and_(rules.holds(actor.has(roles.FINANCE)), _balanced()), _base,
                        name="may_close")
 
-#: 分管财务院领导 (第13条); the leader's own advances, which she may not approve, the 院长.
+#: 分管财务院领导 (第13条); the leader's own advances, which she may not approve, the 院长; during the
+#: period the settings name, her stand-in (代理审批人) too, and the step says so.
 may_lead = rules.approving(_base, (roles.FINANCE_LEADER,), Advance.applicant_id, (roles.PRESIDENT,),
-                           name="may_lead")
+                           name="may_lead", stand_in=LEADER_STAND_IN)
 LEADS = "分管财务院领导（其本人的借支由院长）"
 may_handle = rules.holding(_base, roles.FINANCE, name="may_handle")  # 财务人员
 is_applicant = rules.owning(_base, Advance.applicant_id, name="is_applicant")  # 申请人本人
@@ -450,7 +451,9 @@ class AdvanceService:
 def _scope(actor: User) -> Any:
     if actor.has(*FINANCE_WIDE):
         return None
-    return Advance.applicant_id == actor.id
+    # 代理审批人, during the period: what waits for the leader's decision and what was just decided
+    return or_(Advance.applicant_id == actor.id,
+               LEADER_STAND_IN.visible(actor, Advance, ("submitted", "approved", "rejected")))
 
 
 def _age(today: dt.date) -> Any:

@@ -43,7 +43,12 @@ from courtdesk.areas.finance.models import (
     Traveller,
     TripLeg,
 )
-from courtdesk.areas.finance.settings import CITY_CLASSES, claim_ceiling_fen, reminder_days_sql
+from courtdesk.areas.finance.settings import (
+    CITY_CLASSES,
+    LEADER_STAND_IN,
+    claim_ceiling_fen,
+    reminder_days_sql,
+)
 from courtdesk.areas.system import roles
 from courtdesk.kernel import clock, forms, numbering, rules, validation
 from courtdesk.kernel.db.engine import Database
@@ -93,8 +98,16 @@ def _pairs(values: tuple[str, ...]) -> Any:
 
 # --- the form ------------------------------------------------------------------------------------
 
+def _categories(session: Session, actor: Any, kind: Any) -> list[tuple[Any, str]]:
+    """费用类别 as the claim's kind allows them (both kinds' while no kind is chosen)."""
+    names = {"travel": TRAVEL_CATEGORIES, "general": GENERAL_CATEGORIES}.get(
+        kind, tuple(dict.fromkeys(TRAVEL_CATEGORIES + GENERAL_CATEGORIES)))
+    return [(n, n) for n in names]
+
+
 LINE_COLUMNS: tuple[FormField, ...] = (
-    FormField("category", "费用类别", "choice",
+    # the form offers the categories of the claim's kind, live as the kind changes; clean() refuses another
+    FormField("category", "费用类别", "choice", choices_by=("kind", _categories),
               choices=_pairs(tuple(dict.fromkeys(TRAVEL_CATEGORIES + GENERAL_CATEGORIES)))),
     FormField("description", "摘要", "text", max_len=100, required=False),
     FormField("amount", "金额", "money", required=False,
@@ -113,7 +126,10 @@ LEG_COLUMNS: tuple[FormField, ...] = (
     FormField("transport", "交通工具", "choice", choices=_pairs(TRANSPORTS)),
     FormField("fare", "车船费", "money", required=False, help="这一程的车船票、机票金额；公务用车等无票的不填"),
 )
-LEGS_FIELD = FormField("legs", "行程", "lines", columns=LEG_COLUMNS, required=False, maximum=20,
+#: The trip's fields: shown (and kept) only on a 差旅费报销单 — a 支出报销单 never carries them.
+TRAVEL_ONLY = ("kind", ("travel",))
+
+LEGS_FIELD = FormField("legs", "行程", "lines", columns=LEG_COLUMNS, required=False, maximum=20, when=TRAVEL_ONLY,
                        help="差旅费报销单：每一程一行（打印在报销单上）；车船费合计应等于城市间交通费")
 
 RECEIPT_COLUMNS: tuple[FormField, ...] = (
@@ -153,16 +169,16 @@ CLAIM_FIELDS: tuple[FormField, ...] = (
     FormField("kind", "报销单类别", "choice", choices=lambda s, a: list(KINDS.items()), default="general"),
     FormField("purpose", "报销事由", "text", max_len=200),
     FormField("traveller_ids", "本院出差人", "multichoice", required=False, choices=_staff_choices, maximum=30,
-              help="差旅费报销单：在本院人员中勾选，每人只计一次"),
+              help="差旅费报销单：在本院人员中勾选，每人只计一次", when=TRAVEL_ONLY),
     FormField("travellers", "院外出差人", "text", required=False, max_len=100,
-              help="随行的院外人员姓名，多人以、分隔（没有则不填）"),
-    FormField("trip_start", "出发日期", "date", required=False),
-    FormField("trip_end", "返回日期", "date", required=False),
-    FormField("places", "出差地点", "text", required=False, max_len=200),
-    FormField("transport", "交通工具", "choice", required=False, choices=_pairs(TRANSPORTS)),
+              help="随行的院外人员姓名，多人以、分隔（没有则不填）", when=TRAVEL_ONLY),
+    FormField("trip_start", "出发日期", "date", required=False, when=TRAVEL_ONLY),
+    FormField("trip_end", "返回日期", "date", required=False, when=TRAVEL_ONLY),
+    FormField("places", "出差地点", "text", required=False, max_len=200, when=TRAVEL_ONLY),
+    FormField("transport", "交通工具", "choice", required=False, choices=_pairs(TRANSPORTS), when=TRAVEL_ONLY),
     FormField("city_class", "住宿标准地区类别", "choice", required=False,
               choices=lambda s, a: list(CITY_CLASSES.items()),
-              help="差旅费报销单必填：出差地的住宿费标准类别（标准见 系统管理 → 系统设置）"),
+              help="差旅费报销单必填：出差地的住宿费标准类别（标准见 系统管理 → 系统设置）", when=TRAVEL_ONLY),
     FormField("advance_id", "冲抵借支", "choice", required=False, choices=_advance_choices,
               help="本次报销冲抵本人尚未结清的借支"),
     FormField("set_off_reason", "冲抵说明", "text", required=False, max_len=200,
@@ -229,14 +245,6 @@ def _check_content(values: dict[str, Any], data: dict[str, Any], ceiling_fen: in
             label = _cell(LINES_FIELD, pos, "amount")
             refused.append(ValidationError(f"{label}：超过单张报销单金额上限 {ceiling}（系统设置）", field=label,
                                            rule=RULE_CHECK))
-        if kind == "travel" and line["category"] not in TRAVEL_CATEGORIES:
-            label = _cell(LINES_FIELD, pos, "category")
-            refused.append(ValidationError(f"{label}：差旅费报销单的类别应为 {'、'.join(TRAVEL_CATEGORIES)}",
-                                           field=label))
-        if kind == "general" and line["category"] not in GENERAL_CATEGORIES:
-            label = _cell(LINES_FIELD, pos, "category")
-            refused.append(ValidationError(f"{label}：支出报销单的类别应为 {'、'.join(GENERAL_CATEGORIES)}",
-                                           field=label))
     seen: list[tuple[int, invoices.Identity]] = []
     receipt_pos = _positions(RECEIPTS_FIELD, data.get("receipt_rows"))
     for pos, receipt in zip(receipt_pos, values["receipt_rows"], strict=True):
@@ -591,9 +599,10 @@ def _base() -> Any:
 _over = rules.over(_base)
 
 
-#: 主管财务工作院领导 (第5条, 第9条(6)); the leader's own claims, which she may not approve, the 院长.
+#: 主管财务工作院领导 (第5条, 第9条(6)); the leader's own claims, which she may not approve, the 院长;
+#: during the period the settings name, her stand-in (代理审批人) too, and the step says so.
 may_lead = rules.approving(_base, (roles.FINANCE_LEADER,), ExpenseClaim.applicant_id, (roles.PRESIDENT,),
-                           name="may_lead")
+                           name="may_lead", stand_in=LEADER_STAND_IN)
 LEADS = "主管财务工作院领导（其本人的报销单由院长）"
 may_handle = rules.holding(_base, roles.FINANCE, name="may_handle")  # 财务人员
 is_applicant = rules.owning(_base, ExpenseClaim.applicant_id, name="is_applicant")  # 申请人本人
@@ -618,17 +627,28 @@ def may_pay_as_checker(actor: User) -> Any:
                 not_(_payers_left(actor)))
 
 
+def _has_receipts() -> Any:
+    return ExpenseClaim.receipt_count > 0
+
+
 @_over
 def may_scan_early(actor: User) -> Any:
-    """Before approval the applicant adds the scans of his receipts, and finance may too."""
-    return or_(ExpenseClaim.applicant_id == actor.id, rules.holds(actor.has(roles.FINANCE)))
+    """Before approval the applicant adds the scans of his receipts, and finance may too (a claim with
+    receipts: there is nothing to scan on one without)."""
+    return and_(_has_receipts(), or_(ExpenseClaim.applicant_id == actor.id, rules.holds(actor.has(roles.FINANCE))))
+
+
+@_over
+def may_scan(actor: User) -> Any:
+    """After approval, finance adds scans of the claim's receipts."""
+    return and_(_has_receipts(), rules.holds(actor.has(roles.FINANCE)))
 
 
 def _scan_step(state: str) -> Transition:
     """上传票据扫描件 in ``state``, leaving the claim in it (see .receipt_scans)."""
     early = state in ("draft", "rejected", "submitted")
     return Transition("upload_scan", "上传票据扫描件", src(state), state,
-                      may_scan_early if early else may_handle, "申请人本人或财务人员" if early else "财务人员",
+                      may_scan_early if early else may_scan, "申请人本人或财务人员" if early else "财务人员",
                       guard=receipt_scans.scan_guard, effect=receipt_scans.scan_effect,
                       fields=receipt_scans.SCAN_FIELDS, rule=RULE_RECEIPTS)
 
@@ -1244,7 +1264,8 @@ def _scope(actor: User) -> Any:
     mine = ExpenseClaim.applicant_id == actor.id
     if actor.has(*FINANCE_WIDE):
         return or_(mine, ExpenseClaim.status != "draft")
-    return mine
+    # 代理审批人, during the period: what waits for the leader's decision and what was just decided
+    return or_(mine, LEADER_STAND_IN.visible(actor, ExpenseClaim, ("submitted", "approved", "rejected")))
 
 
 def _line_rows(session: Session, ids: list[int]) -> dict[int, list[dict[str, Any]]]:

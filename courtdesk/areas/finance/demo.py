@@ -65,11 +65,11 @@ def demo_finance(ctx: DemoContext) -> Iterator[dt.datetime]:
         legs: list[dict[str, Any]] = []
         fares = [Decimal(a) for c, _d, a in lines if c == "城市间交通费" and a]
         if travel and travel.get("trip_start") and fares:  # out and back by train, the fare split in two
-            there = (sum(fares) / 2).quantize(Decimal("0.01"))
+            there = (sum(fares, Decimal(0)) / 2).quantize(Decimal("0.01"))
             legs = [{"depart_on": travel["trip_start"], "depart_from": "廊坊", "arrive_on": travel["trip_start"],
                      "arrive_at": travel["places"], "transport": travel["transport"], "fare": there},
                     {"depart_on": travel["trip_end"], "depart_from": travel["places"], "arrive_on": travel["trip_end"],
-                     "arrive_at": "廊坊", "transport": travel["transport"], "fare": sum(fares) - there}]
+                     "arrive_at": "廊坊", "transport": travel["transport"], "fare": sum(fares, Decimal(0)) - there}]
         data: dict[str, Any] = {
             "legs": legs,
             "kind": "travel" if travel else "general", "purpose": purpose, "advance_id": advance_id,

@@ -19,8 +19,8 @@ from courtdesk.kernel import clock
 from courtdesk.kernel.errors import DomainError, PermissionDenied
 from courtdesk.kernel.people import PeopleService
 from courtdesk.kernel.registers import RegisterQuery, display_row
-from tests.areas.finance.helpers import NOW, general_data
-from tests.areas.finance.test_advances import ESTIMATE, _claim_against, _paid
+from tests.areas.finance.helpers import NOW, claim_against, general_data
+from tests.areas.finance.test_advances import ESTIMATE, _paid
 from tests.conftest import load_users
 
 PDF = b"%PDF-1.4\n%scan\n"
@@ -34,7 +34,7 @@ def _shown(db, user, spec, record_id: int) -> dict[str, str]:
 
 def test_a_claim_the_bureau_returns_goes_back_to_its_applicant_and_the_advance_opens_again(db, users):
     aid = _paid(db, users, amount="460.00")
-    cid = _claim_against(db, users, aid, "460.00")  # settles the advance exactly: it closes
+    cid = claim_against(db, users, aid, "460.00")  # settles the advance exactly: it closes
     with db.read() as s:
         assert s.get(Advance, aid).status == "closed"
     service = ClaimService(db)
@@ -59,7 +59,7 @@ def test_a_claim_the_bureau_returns_goes_back_to_its_applicant_and_the_advance_o
 
 def test_reopening_an_advance_is_no_step_of_its_own(db, users):
     aid = _paid(db, users, amount="460.00")
-    _claim_against(db, users, aid, "460.00")
+    claim_against(db, users, aid, "460.00")
     with db.read() as s:
         advance = s.get(Advance, aid)
         assert "reopen" not in [t.action for t in ADVANCE_WORKFLOW.available(users["finance"], advance)]
@@ -89,7 +89,7 @@ def test_an_applicant_on_the_finance_staff_does_not_handle_the_bureaus_answer_on
 
 def test_an_advance_its_claim_covers_no_longer_blocks_a_new_one_nor_is_overdue(db, users):
     aid = _paid(db, users, amount="500.00", on=NOW - dt.timedelta(days=60))
-    cid = _claim_against(db, users, aid, "800.00")  # 300.00 to pay the applicant after the bureau
+    cid = claim_against(db, users, aid, "800.00")  # 300.00 to pay the applicant after the bureau
     row = _shown(db, users["finance"], ADVANCE_REGISTER, aid)
     assert row["status"] == "已借出未结清" and row["outstanding"] == "¥0.00" and row["age"] == ""
     claim_row = _shown(db, users["cashier"], CLAIM_REGISTER, cid)

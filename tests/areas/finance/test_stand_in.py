@@ -2,12 +2,7 @@
 分管财务院领导 for a period in the settings. From its first to its last day the stand-in approves (and
 returns) what she may approve — claims and advances — never their own and never hers; the step says it
 was taken as stand-in; the day after, the stand-in is offered nothing and refused: buttons, 待我审批 lists,
-dashboard counts and the service agree.
-
-The tests marked ``wired`` need ``may_lead`` of claims.py and advances.py to take the stand-in
-(``rules.approving(..., stand_in=LEADER_STAND_IN)``) and their scopes to show the stand-in what waits
-for the decision (``LEADER_STAND_IN.visible``); the others test the settings and the mechanism alone.
-"""
+dashboard counts and the service agree."""
 
 from __future__ import annotations
 
@@ -34,9 +29,6 @@ FIRST, LAST = dt.date(2026, 12, 1), dt.date(2026, 12, 10)  # NOW is 2026-12-01 0
 NOTE = "代理审批（代 分管财务院领导 陈静，2026-12-01 至 2026-12-10）"
 ESTIMATE = {"purpose": "赴广州执行异地查封", "amount": "3000.00", "reasons": "机票 1,800 元，住宿 900 元，其他 300 元"}
 
-wired = pytest.mark.skipif(
-    getattr(claims_module.may_lead, "note", None) is None,
-    reason="needs the stand-in wired into may_lead of claims.py and advances.py (see the issue 16 report)")
 
 
 def _name(db: Any, users: Any, who: str = "leader", start: str = "2026-12-01", end: str = "2026-12-10") -> None:
@@ -139,7 +131,6 @@ def test_the_kernels_stand_in_rule_and_step_without_the_finance_wiring(db, users
 
 # --- claims and advances, as the finance area uses it ------------------------------------------------
 
-@wired
 def test_the_stand_in_approves_a_claim_within_the_period_and_the_history_says_so(db, users):
     stand_in = users["leader"]
     cid = _submitted(db, users)
@@ -161,7 +152,6 @@ def test_the_stand_in_approves_a_claim_within_the_period_and_the_history_says_so
     assert _history(db, "finance_claim", other)[-1] == ("刘建军", "reject", f"{NOTE}；票据不全")
 
 
-@wired
 def test_the_day_after_the_period_the_stand_in_is_offered_nothing_and_refused(db, users):
     stand_in = users["leader"]
     _name(db, users)
@@ -186,7 +176,6 @@ def test_the_day_after_the_period_the_stand_in_is_offered_nothing_and_refused(db
     assert ClaimService(db).act(users["finance_leader"], cid, "approve").status == "approved"
 
 
-@wired
 def test_the_stand_in_never_approves_their_own_nor_the_leaders(db, users):
     stand_in = users["leader"]
     _name(db, users)
@@ -206,7 +195,6 @@ def test_the_stand_in_never_approves_their_own_nor_the_leaders(db, users):
     assert _history(db, "finance_claim", own)[-1][2] == ""  # the leader herself: no stand-in note
 
 
-@wired
 def test_the_stand_in_approves_and_refuses_advances(db, users):
     stand_in = users["leader"]
     _name(db, users)
