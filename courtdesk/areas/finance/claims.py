@@ -568,12 +568,18 @@ def _facts(session: Session, claim: ExpenseClaim) -> list[tuple[str, str]]:
     return out
 
 
+def _standing_in(session: Session, actor: User) -> bool:
+    """Whether ``actor`` is the leader's 代理审批人 today (and so decides on what the findings concern)."""
+    period = LEADER_STAND_IN.period(session)
+    return period is not None and period.user_id == actor.id and period.covers(clock.today())
+
+
 def _notices(session: Session, actor: User, claim: ExpenseClaim) -> list[str]:
     """The detail panel's warning box on a claim (the register's ``notices``)."""
     who = _FINDINGS_FOR.get(claim.status)
     if who == "applicant" and actor.id != claim.applicant_id:
         return []
-    if who == "office" and not actor.has(roles.FINANCE, roles.FINANCE_LEADER):
+    if who == "office" and not actor.has(roles.FINANCE, roles.FINANCE_LEADER) and not _standing_in(session, actor):
         return []
     if who is None:
         return []
@@ -1334,6 +1340,9 @@ CLAIM_REGISTER = RegisterSpec(
     key=REGISTER_KEY,
     title="报销单登记簿",
     model=ExpenseClaim,
+    # the paper 登记簿 on A4 landscape: 报销事由 about 16 characters wide (17 columns left it four)
+    printed_columns=("number", "filed_at", "kind", "applicant", "department", "purpose", "status", "total",
+                     "approved_total", "payable", "paid_on"),
     columns=(
         Column("number", "报销单号", ExpenseClaim.number, 12),
         Column("filed_at", "填报时间", ExpenseClaim.filed_at, 13, "datetime"),

@@ -273,7 +273,7 @@ def test_in_a_finance_office_of_two_the_checker_also_pays_a_colleagues_own_claim
     with db.read() as s:
         render_pdf(printing.kind("expense_claim").build(s, cid), tmp_path / "claim.pdf")
     printed = squash("".join(pdf_page_texts(tmp_path / "claim.pdf")))
-    assert squash("审核登记（财务）：钱红") in printed and squash("支付（出纳，转账）：钱红") in printed
+    assert squash("财务审核（审核登记）钱红") in printed and squash("出纳（支付，转账）钱红（审核人兼）") in printed
 
 
 def test_with_a_third_finance_person_the_checker_does_not_pay(db, users):

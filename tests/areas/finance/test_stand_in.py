@@ -36,9 +36,9 @@ def _name(db: Any, users: Any, who: str = "leader", start: str = "2026-12-01", e
                                               LEADER_STAND_IN.start_key: start, LEADER_STAND_IN.end_key: end})
 
 
-def _submitted(db: Any, users: Any, who: str = "judge") -> int:
+def _submitted(db: Any, users: Any, who: str = "judge", data: dict[str, Any] | None = None) -> int:
     service = ClaimService(db)
-    cid = service.file(users[who], general_data()).id
+    cid = service.file(users[who], data or general_data()).id
     service.act(users[who], cid, "submit")
     return cid
 
@@ -215,3 +215,17 @@ def test_the_stand_in_approves_and_refuses_advances(db, users):
 
 def test_the_clock_of_the_tests_is_the_first_day():
     assert NOW.date() == FIRST and clock.today() == FIRST
+
+
+def test_the_stand_in_sees_the_findings_the_decision_rests_on_within_the_period_only(db, users):
+    data = general_data()
+    data["expense_lines"].append({"category": "办公费", "description": "墨盒", "amount": "99.00"})  # no receipt
+    cid = _submitted(db, users, data=data)
+    _name(db, users, "leader")
+
+    def notices() -> list[str]:
+        with db.read() as s:
+            return list(CLAIM_REGISTER.notices(s, users["leader"], s.get(ExpenseClaim, cid)))
+    assert any("费用明细第2行" in n and "没有对应的原始票据" in n for n in notices())
+    clock.set_now(dt.datetime(2026, 12, 11, 9))
+    assert notices() == []
