@@ -666,9 +666,10 @@ def _line_terms(session: Session, claim: ExpenseClaim) -> dict[int, tuple[str, s
     rates, trip = standards.rates_of(session, claim), standards.Trip.of(claim)
     persons = max(trip.persons, 1)
     out: dict[int, tuple[str, str]] = {}
+    nights = standards.lodging_nights(claim)  # each line's own nights, as the standard checks them
     for ln in claim.lines:
         if ln.category == standards.LODGING:
-            n = ln.days if ln.days else standards.nights(trip.days) * persons
+            n = nights.get(ln.position, standards.nights(trip.days) * persons)
             cap = rates.lodging.get(trip.city_class)
             out[ln.position] = (f"{n}{'人·晚' if persons > 1 else '晚'}",
                                 f"{cap}元/人·晚" if cap is not None else "未选地区类别")

@@ -222,6 +222,18 @@ def _lodging_nights(trip: Trip, lodging: list[tuple[int, int, int | None]]) -> l
     return [d if d else share for _p, _f, d in lodging]
 
 
+def lodging_nights(claim: ExpenseClaim) -> dict[int, int]:
+    """The nights (人·晚) each 住宿费 line of ``claim`` pays for — stated, or its share of the trip's
+    (the same count the check uses); a line whose share cannot be told is left out."""
+    lodging = [(ln.position, ln.amount_fen, ln.days) for ln in claim.lines if ln.category == LODGING]
+    if len(lodging) == 1 and not lodging[0][2]:
+        return {lodging[0][0]: nights(Trip.of(claim).days) * Trip.of(claim).persons}
+    shares = _lodging_nights(Trip.of(claim), lodging) if lodging else None
+    if shares is None:
+        return {p: d for p, _f, d in lodging if d}
+    return {p: n for (p, _f, _d), n in zip(lodging, shares, strict=True)}
+
+
 def check(r: Rates, trip: Trip, lines: Iterable[tuple[int, str, int] | tuple[int, str, int, int | None]]) -> list[Flag]:
     """The flags of a travel claim's ``lines`` — (position, category, amount in fen[, 天数]) — in line
     order. 住宿费 is checked line by line, night by night (300 + 480 in a 400-元 city: the 480 night is

@@ -6,6 +6,7 @@ written approval at 审批同意 keeps an over-standard amount. 住宿费 is che
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 
 import pytest
@@ -15,10 +16,12 @@ from courtdesk.areas.finance import standards
 from courtdesk.areas.finance.batches import BATCH_REGISTER
 from courtdesk.areas.finance.claims import CLAIM_WORKFLOW, ClaimService
 from courtdesk.areas.finance.models import Batch, ExpenseClaim, MonthTotal
-from courtdesk.kernel import workflow
+from courtdesk.kernel import printing, workflow
+from courtdesk.kernel.documents import render_pdf
 from courtdesk.kernel.errors import ValidationError
 from courtdesk.kernel.registers import RegisterQuery, display_row
 from tests.areas.finance.helpers import general_data, travel_data
+from tests.support.readback import pdf_page_texts, squash
 
 
 def _over_data() -> dict[str, Any]:
@@ -144,6 +147,15 @@ def test_lodging_is_checked_night_by_night(db, users):
         assert standards.over_standard(s, s.get(ExpenseClaim, cid)) == [
             "费用明细第3行（住宿费）：480.00 元，超过标准 400.00 元（二类地区 1 晚 × 400 元）"]
     assert [(c["line_no"], str(c["approved"])) for c in _prefill(db, cid)["cuts"]] == [(3, "400.00")]
+    ClaimService(db).act(users["finance"], cid, "register", cuts=_prefill(db, cid)["cuts"])
+    pdf = io.BytesIO()
+    with db.read() as s:
+        render_pdf(printing.kind("expense_claim").build(s, cid), pdf)
+    printed = squash("".join(pdf_page_texts(io.BytesIO(pdf.getvalue()))))
+    # each night printed as one night at the cap, the second cut to it with its reason
+    assert "第一晚1晚400元/人·晚1¥300.00¥300.00" in printed
+    assert "第二晚1晚400元/人·晚1¥480.00¥400.00" in printed
+    assert "核减：第3行住宿费申报¥480.00，核定¥400.00，核减¥80.00" in printed
 
 
 def test_nights_stated_on_the_lines_are_checked_against_the_trip(db, users):
