@@ -133,9 +133,9 @@ def _wrap_part(text: str, m: Measurer, width: float, indent: float, rest_indent:
 
     def flush(last: bool) -> None:
         nonlocal cur, cur_w
-        line_text = "".join(cur)
-        if not last:
-            line_text = line_text.rstrip(" ")
+        # spaces at a line's end print nothing, and a trailing space must not count as a gap the
+        # squeeze spreads over (「…、 」 then printed its 、 past the frame)
+        line_text = "".join(cur).rstrip(" ")
         out.append(fit_line(line_text, m, room(), last))
         cur = []
         cur_w = rest_indent

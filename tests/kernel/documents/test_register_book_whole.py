@@ -79,9 +79,10 @@ def pdf_column_texts(path: Path, table: Table, page_setup: Any) -> list[str]:
 # --- the acceptance test: every register, every text column, 300 characters ---------------------------
 
 
-def _text_columns(spec: Any) -> Iterator[tuple[str, Any]]:
-    """(label, table column) of the register's columns that show a stored text column as it is."""
-    for column in spec.columns:
+def _text_columns(spec: Any, printed: bool = False) -> Iterator[tuple[str, Any]]:
+    """(label, table column) of the register's columns that show a stored text column as it is (of
+    the columns its paper carries, with ``printed``)."""
+    for column in (spec.printed if printed else spec.columns):
         if column.kind == "text" and column.live is None and isinstance(column.expr, InstrumentedAttribute):
             yield column.label, column.expr.property.columns[0]
 
@@ -129,7 +130,7 @@ def test_every_register_prints_every_300_character_cell_whole(db, users, tmp_pat
         reader = _reader_of(spec, users, db)
         own_table = spec.model.__table__.name
         columns = {label: ((col.table.name == own_table), tags[(col.table.name, col.name)])
-                   for label, col in _text_columns(spec)}
+                   for label, col in _text_columns(spec, printed=True)}
         in_pdf: dict[str, list[str]] = {tag: [] for _own, tag in columns.values()}
         in_docx: dict[str, list[str]] = {}
         for fmt in ("pdf", "docx"):
