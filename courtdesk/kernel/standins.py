@@ -120,10 +120,11 @@ class StandIn:
 
     def principals(self, session: Session) -> list[str]:
         """The names of the active holders of the post (the people stood in for)."""
-        return list(session.scalars(
-            select(User.name).join(UserRole, UserRole.user_id == User.id)
-            .where(UserRole.role.in_([str(r) for r in self.roles]), User.active.is_(True))
-            .order_by(User.id).distinct()))
+        holders = (select(UserRole.user_id).where(UserRole.role.in_([str(r) for r in self.roles])))
+        # (no DISTINCT with ORDER BY on another column: PostgreSQL refuses it; a person is listed once
+        # through IN whatever roles they hold)
+        return list(session.scalars(select(User.name).where(User.id.in_(holders), User.active.is_(True))
+                                    .order_by(User.id)))
 
     def note(self, session: Session) -> str:
         """What a step taken as stand-in records in its comment (the history shows it)."""
