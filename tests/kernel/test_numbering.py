@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing as mp
 import threading
 
@@ -90,16 +91,27 @@ def test_failed_save_does_not_burn_a_number(db, users):
 
 @settings(max_examples=30, deadline=None)
 @given(st.lists(st.sampled_from(["印章", "介绍信"]), min_size=1, max_size=25))
-def test_counters_per_register_are_independent_and_consecutive(tmp_path_factory, registers):
+def test_counters_per_register_are_independent_and_consecutive(counter_db, registers):
+    # one database for every example (making one costs a second and a half); each example's registers
+    # are new ones, so their counters start from nothing
+    example = next(_EXAMPLES)
+    seen: dict[str, list[int]] = {}
+    for reg in registers:
+        with counter_db.write() as s:
+            seen.setdefault(reg, []).append(numbering.next_serial(s, f"{reg}{example}", 2026))
+    for values in seen.values():
+        assert values == list(range(1, len(values) + 1))
+
+
+_EXAMPLES = itertools.count(1)
+
+
+@pytest.fixture(scope="module")
+def counter_db(tmp_path_factory):
     from courtdesk.kernel.db import open_database
 
     db = open_database(str(tmp_path_factory.mktemp("num") / "n.sqlite3"))
-    seen: dict[str, list[int]] = {}
-    for reg in registers:
-        with db.write() as s:
-            seen.setdefault(reg, []).append(numbering.next_serial(s, reg, 2026))
-    for values in seen.values():
-        assert values == list(range(1, len(values) + 1))
+    yield db
     db.dispose()
 
 
