@@ -23,7 +23,16 @@ def _fixed_clock() -> None:
     clock.set_now(NOW)
 
 
-@pytest.fixture(params=_DATABASES)
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Each finance test on both databases — except in modules marked ``sqlite_only``: they compute
+    and print (forms, standards, scans) through SQL the other modules run on both, so a second run on
+    PostgreSQL proves nothing more and costs a minute of the suite."""
+    if "db" in metafunc.fixturenames:
+        only = metafunc.definition.get_closest_marker("sqlite_only") is not None
+        metafunc.parametrize("db", ["sqlite"] if only else _DATABASES, indirect=True)
+
+
+@pytest.fixture
 def db(request: pytest.FixtureRequest, db_path: Path) -> Iterator[Database]:
     """The demo database of this test: the SQLite file ``db_path``, or a PostgreSQL copy of the demo."""
     if request.param == "postgresql":

@@ -23,6 +23,8 @@ from tests.areas.finance.helpers import NOW, claim_against, general_data
 from tests.areas.finance.test_advances import ESTIMATE, _paid
 from tests.conftest import load_users
 
+pytestmark = pytest.mark.sqlite_only
+
 PDF = b"%PDF-1.4\n%scan\n"
 
 

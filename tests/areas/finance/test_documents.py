@@ -30,6 +30,8 @@ from courtdesk.kernel.money import amount_in_words, format_yuan, from_fen
 from tests.areas.finance.helpers import general_data, invoice, travel_data
 from tests.support.readback import docx_body_lines, pdf_page_texts, squash
 
+pytestmark = pytest.mark.sqlite_only
+
 KINDS = ("expense_claim", "receipt_paste_sheet", "claim_payment_receipt", "advance_slip")
 _DIGIT = {c: i for i, c in enumerate("零壹贰叁肆伍陆柒捌玖")}
 _UNIT = {"拾": 10, "佰": 100, "仟": 1000}

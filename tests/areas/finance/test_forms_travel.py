@@ -21,6 +21,8 @@ from courtdesk.kernel.errors import NotFound, ValidationError
 from tests.areas.finance.helpers import general_data, travel_data
 from tests.support.readback import docx_body_lines, pdf_page_texts, squash
 
+pytestmark = pytest.mark.sqlite_only
+
 #: The legs of travel_data()'s trip: there on the 24th, back on the 26th, ¥178.00 each way.
 LEGS = [
     {"depart_on": dt.date(2026, 11, 24), "depart_from": "廊坊", "arrive_on": dt.date(2026, 11, 24),

@@ -14,6 +14,8 @@ from courtdesk.kernel.errors import DomainError, PermissionDenied, ValidationErr
 from courtdesk.kernel.models.infra import Attachment
 from tests.areas.finance.helpers import travel_data
 
+pytestmark = pytest.mark.sqlite_only
+
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200
 EXE = b"MZ\x90\x00" + b"\x00" * 200
 

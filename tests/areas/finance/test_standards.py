@@ -20,6 +20,8 @@ from courtdesk.kernel.errors import ValidationError
 from tests.areas.finance.helpers import general_data, travel_data
 from tests.support.readback import docx_body_lines, pdf_page_texts, squash
 
+pytestmark = pytest.mark.sqlite_only
+
 ALLOWANCE_LINES = [{"category": "伙食补助费", "description": "", "amount": ""},
                    {"category": "市内交通费", "description": "", "amount": ""}]
 
