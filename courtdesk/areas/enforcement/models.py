@@ -83,9 +83,9 @@ class EnforcementCase(VersionedMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(40), unique=True)
     year: Mapped[int]
-    court_code: Mapped[str] = mapped_column(String(20))
-    case_type: Mapped[str] = mapped_column(String(6))
-    sequence: Mapped[int]
+    court_code: Mapped[str] = mapped_column(String(20), doc="法院代字")
+    case_type: Mapped[str] = mapped_column(String(6), doc="案件类型代字")
+    sequence: Mapped[int] = mapped_column(doc="案件序号")
     status: Mapped[str] = mapped_column(String(20), default="open")
     #: 案由, e.g. 民间借贷纠纷.
     cause: Mapped[str] = mapped_column(String(60))
@@ -135,16 +135,16 @@ class EnforcementParty(VersionedMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("enforcement_case.id"), index=True)
-    role: Mapped[str] = mapped_column(String(12))
+    role: Mapped[str] = mapped_column(String(12), doc="诉讼地位")
     seq: Mapped[int]
     kind: Mapped[str] = mapped_column(String(12), default="person")
     name: Mapped[str] = mapped_column(String(100))
     #: 身份证号码 (GB 11643) of a person, 统一社会信用代码 (GB 32100) of an organisation; may be empty
     #: for an applicant.
-    id_number: Mapped[str] = mapped_column(String(18), default="")
+    id_number: Mapped[str] = mapped_column(String(18), default="", doc="身份证件号码")
     #: 住所地.
-    domicile: Mapped[str] = mapped_column(String(200), default="")
-    phone: Mapped[str] = mapped_column(String(40), default="")
+    domicile: Mapped[str] = mapped_column(String(200), default="", doc="住所地")
+    phone: Mapped[str] = mapped_column(String(40), default="", doc="联系电话")
 
     case: Mapped[EnforcementCase] = relationship(back_populates="parties")
 
@@ -199,12 +199,12 @@ class InvestigationLetter(VersionedMixin, Base):
     #: The unit's name when the letter was made (the list may be renamed later).
     unit_name: Mapped[str] = mapped_column(String(100))
     #: The questions, one per line.
-    questions: Mapped[str] = mapped_column(Text)
+    questions: Mapped[str] = mapped_column(Text, doc="调查事项")
     letter_date: Mapped[dt.date]
     #: 承办人 printed on the letter.
     officer_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     #: Letters made together share a batch key (reprint a batch).
-    batch: Mapped[str] = mapped_column(String(40), default="", index=True)
+    batch: Mapped[str] = mapped_column(String(40), default="", index=True, doc="批次")
     sent_on: Mapped[dt.date | None]
     sent_via: Mapped[str] = mapped_column(String(10), default="")
     postal_receipt: Mapped[str] = mapped_column(String(40), default="")
@@ -212,7 +212,7 @@ class InvestigationLetter(VersionedMixin, Base):
     replied_on: Mapped[dt.date | None]
     reply_via: Mapped[str] = mapped_column(String(10), default="")
     reply_note: Mapped[str] = mapped_column(Text, default="")
-    void_reason: Mapped[str] = mapped_column(Text, default="")
+    void_reason: Mapped[str] = mapped_column(Text, default="", doc="作废原因")
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
 
     case: Mapped[EnforcementCase] = relationship(lazy="joined")
@@ -244,7 +244,7 @@ class Seizure(VersionedMixin, Base):
     start_date: Mapped[dt.date]
     #: Last day of the current term (after the latest renewal).
     end_date: Mapped[dt.date]
-    original_end_date: Mapped[dt.date]
+    original_end_date: Mapped[dt.date] = mapped_column(doc="原到期日")
     renewals: Mapped[int] = mapped_column(default=0)
     status: Mapped[str] = mapped_column(String(20), default="active")
     released_on: Mapped[dt.date | None]
@@ -284,11 +284,11 @@ class SeizureRenewal(VersionedMixin, Base):
     seizure_id: Mapped[int] = mapped_column(ForeignKey("seizure.id"), index=True)
     seq: Mapped[int]
     #: The day the renewal was done (must be on or before the previous end date).
-    renewed_on: Mapped[dt.date]
-    previous_end: Mapped[dt.date]
-    term_start: Mapped[dt.date]
-    new_end: Mapped[dt.date]
-    ruling_number: Mapped[str] = mapped_column(String(60), default="")
+    renewed_on: Mapped[dt.date] = mapped_column(doc="续行日期")
+    previous_end: Mapped[dt.date] = mapped_column(doc="续行前到期日")
+    term_start: Mapped[dt.date] = mapped_column(doc="续行期限起始日")
+    new_end: Mapped[dt.date] = mapped_column(doc="续行后到期日")
+    ruling_number: Mapped[str] = mapped_column(String(60), default="", doc="续行裁定书文号")
     by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
 
     seizure: Mapped[Seizure] = relationship(back_populates="renewal_rows")
@@ -304,7 +304,7 @@ class SeizureNotice(VersionedMixin, Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("enforcement_case.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), default="draft")
     held_at: Mapped[dt.datetime]
-    place: Mapped[str] = mapped_column(String(100))
+    place: Mapped[str] = mapped_column(String(100), doc="告知地点")
     judge_name: Mapped[str] = mapped_column(String(40))
     clerk_name: Mapped[str] = mapped_column(String(40))
     #: 当事人 present (the applicant or its agent).
@@ -329,8 +329,8 @@ class SeizureNoticeItem(VersionedMixin, Base):
     notice_id: Mapped[int] = mapped_column(ForeignKey("seizure_notice.id"), index=True)
     seizure_id: Mapped[int] = mapped_column(ForeignKey("seizure.id"), index=True)
     seq: Mapped[int]
-    target: Mapped[str] = mapped_column(String(320))
-    term_start: Mapped[dt.date]
-    term_end: Mapped[dt.date]
+    target: Mapped[str] = mapped_column(String(320), doc="查封对象")
+    term_start: Mapped[dt.date] = mapped_column(doc="期限起始日")
+    term_end: Mapped[dt.date] = mapped_column(doc="期限届满日")
 
     notice: Mapped[SeizureNotice] = relationship(back_populates="items")

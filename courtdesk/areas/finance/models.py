@@ -46,13 +46,13 @@ class Advance(VersionedMixin, Base):
     trip_end: Mapped[dt.date | None]
     requested_at: Mapped[dt.datetime]
     approver_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    approved_at: Mapped[dt.datetime | None]
+    approved_at: Mapped[dt.datetime | None] = mapped_column(doc="批准时间")
     payer_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     paid_on: Mapped[dt.date | None]
     set_off_fen: Mapped[int] = mapped_column(BigInteger, default=0)
     returned_fen: Mapped[int] = mapped_column(BigInteger, default=0)
-    difference_paid_fen: Mapped[int] = mapped_column(BigInteger, default=0)
-    closed_at: Mapped[dt.datetime | None]
+    difference_paid_fen: Mapped[int] = mapped_column(BigInteger, default=0, doc="已补付金额")
+    closed_at: Mapped[dt.datetime | None] = mapped_column(doc="结清时间")
     remarks: Mapped[str] = mapped_column(Text, default="")
 
     applicant: Mapped[User] = relationship(foreign_keys=[applicant_id], lazy="joined")
@@ -103,7 +103,7 @@ class MonthTotal(VersionedMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     #: 'YYYY-MM' and the month's first day (for the register's date range).
     month: Mapped[str] = mapped_column(String(7))
-    month_start: Mapped[dt.date]
+    month_start: Mapped[dt.date] = mapped_column(doc="月份首日")
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
     category: Mapped[str] = mapped_column(String(20))
     claim_count: Mapped[int] = mapped_column(default=0)
@@ -143,41 +143,41 @@ class ExpenseClaim(VersionedMixin, Base):
     #: The travel standards in force when the claim was submitted (JSON of .standards.Rates; "" for a
     #: draft, which follows the settings of the day): a claim is judged, and printed years later,
     #: by the standards of its own time, not by whatever the settings say then.
-    standard_rates: Mapped[str] = mapped_column(Text, default="")
+    standard_rates: Mapped[str] = mapped_column(Text, default="", doc="所依据的差旅费标准")
     total_fen: Mapped[int] = mapped_column(BigInteger, default=0)
     #: 核定金额合计: the sum of the lines' approved amounts, set when finance registers the claim (None
     #: before). The payable, the capitals, the batch and the monthly summary use it (第8条).
     approved_total_fen: Mapped[int | None] = mapped_column(BigInteger)
     #: The finance leader's written approval to keep amounts above the travel standards (recorded at
     #: 审批同意, printed on the form); empty: over-standard lines are cut to the standard.
-    over_standard_approval: Mapped[str] = mapped_column(Text, default="")
+    over_standard_approval: Mapped[str] = mapped_column(Text, default="", doc="同意超标准报销意见")
     receipt_count: Mapped[int] = mapped_column(default=0)
     #: sha256 of the lines and receipts as saved (so an edit of the child rows alone is seen).
-    content_digest: Mapped[str] = mapped_column(String(64), default="")
+    content_digest: Mapped[str] = mapped_column(String(64), default="", doc="明细与票据摘要值")
     #: The advance this claim is set against (冲抵借支), and what is paid out to the applicant.
     advance_id: Mapped[int | None] = mapped_column(ForeignKey("finance_advance.id"), index=True)
     #: Why the claim clears an advance whose trip it does not share (required then; see claims).
     set_off_reason: Mapped[str] = mapped_column(String(200), default="")
     payable_fen: Mapped[int | None] = mapped_column(BigInteger)
     filed_at: Mapped[dt.datetime]
-    submitted_at: Mapped[dt.datetime | None]
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(doc="提交时间")
     approver_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    approved_at: Mapped[dt.datetime | None]
+    approved_at: Mapped[dt.datetime | None] = mapped_column(doc="审批时间")
     #: The last return to the applicant: its chosen reason and words.
     reject_reason: Mapped[str] = mapped_column(String(20), default="")
-    reject_text: Mapped[str] = mapped_column(Text, default="")
+    reject_text: Mapped[str] = mapped_column(Text, default="", doc="退回意见")
     checker_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    checked_at: Mapped[dt.datetime | None]
+    checked_at: Mapped[dt.datetime | None] = mapped_column(doc="审核登记时间")
     #: The batch sent to the district finance bureau (报送批次) the claim is in; cleared when the
     #: bureau returns the claim (the batch's remarks keep that).
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("finance_batch.id"), index=True)
-    sent_on: Mapped[dt.date | None]
+    sent_on: Mapped[dt.date | None] = mapped_column(doc="报送日期")
     reimbursed_on: Mapped[dt.date | None]
-    bureau_return: Mapped[str] = mapped_column(Text, default="")
+    bureau_return: Mapped[str] = mapped_column(Text, default="", doc="区财政局退回原因")
     payer_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     paid_on: Mapped[dt.date | None]
     pay_method: Mapped[str] = mapped_column(String(20), default="")
-    signed_at: Mapped[dt.datetime | None]
+    signed_at: Mapped[dt.datetime | None] = mapped_column(doc="签收时间")
 
     applicant: Mapped[User] = relationship(foreign_keys=[applicant_id], lazy="joined")
     approver: Mapped[User | None] = relationship(foreign_keys=[approver_id], lazy="joined")
@@ -221,9 +221,9 @@ class ExpenseLine(VersionedMixin, Base):
     #: 天数: the nights a 住宿费 line pays for (人·晚), the days of an allowance; None: by the trip.
     days: Mapped[int | None]
     #: 核定金额: what finance approved at 审核登记 (None before); below ``amount_fen`` by 核减.
-    approved_fen: Mapped[int | None] = mapped_column(BigInteger)
+    approved_fen: Mapped[int | None] = mapped_column(BigInteger, doc="核定金额")
     #: 核减理由 when ``approved_fen`` is below the amount claimed.
-    cut_reason: Mapped[str] = mapped_column(String(200), default="")
+    cut_reason: Mapped[str] = mapped_column(String(200), default="", doc="核减理由")
 
     claim: Mapped[ExpenseClaim] = relationship(back_populates="lines")
 
@@ -294,7 +294,7 @@ class ExpenseReceipt(VersionedMixin, Base):
     invoice_number: Mapped[str] = mapped_column(String(40), index=True)
     #: The 号码 without leading zeros, indexed: finds the same receipt on any claim of any year
     #: (``invoices.same`` then compares 代码 and 号码).
-    number_key: Mapped[str] = mapped_column(String(40), index=True, default="")
+    number_key: Mapped[str] = mapped_column(String(40), index=True, default="", doc="票据号码（比对用）")
     issued_on: Mapped[dt.date]
     amount_fen: Mapped[int] = mapped_column(BigInteger)
     #: Position of the expense line this receipt supports (None: attached to no line).

@@ -47,17 +47,17 @@ class IntroductionLetter(VersionedMixin, Base):
     filer_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     handler_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     #: 承办人签名: set when the handler files the request himself or confirms one filed for him.
-    handler_signed_at: Mapped[dt.datetime | None]
+    handler_signed_at: Mapped[dt.datetime | None] = mapped_column(doc="经办人签收时间")
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
     #: 签发领导: the court leader who signs for the court seal on the letter (有权签发人员).
     signer_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
-    requested_at: Mapped[dt.datetime]
+    requested_at: Mapped[dt.datetime] = mapped_column(doc="申请时间")
     issuer_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     issued_at: Mapped[dt.datetime | None]
     #: Last day the letter is valid (issue date + validity − 1).
-    valid_until: Mapped[dt.date | None]
+    valid_until: Mapped[dt.date | None] = mapped_column(doc="有效期至")
     #: When it was registered as used or returned.
-    finished_at: Mapped[dt.datetime | None]
+    finished_at: Mapped[dt.datetime | None] = mapped_column(doc="办结时间")
     seal_use_id: Mapped[int | None] = mapped_column(ForeignKey("seal_use.id"))
     remarks: Mapped[str] = mapped_column(Text, default="")
     #: Why it was voided (or why the request was refused).
@@ -124,13 +124,13 @@ class BlankLetterhead(VersionedMixin, Base):
     return_by: Mapped[dt.date]
     requested_at: Mapped[dt.datetime]
     approver_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    approved_at: Mapped[dt.datetime | None]
+    approved_at: Mapped[dt.datetime | None] = mapped_column(doc="批准时间")
     issuer_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     issued_at: Mapped[dt.datetime | None]
-    issued_count: Mapped[int] = mapped_column(default=0)
+    issued_count: Mapped[int] = mapped_column(default=0, doc="已领用张数")
     used_count: Mapped[int] = mapped_column(default=0)
     returned_count: Mapped[int] = mapped_column(default=0)
-    closed_at: Mapped[dt.datetime | None]
+    closed_at: Mapped[dt.datetime | None] = mapped_column(doc="办结时间")
     remarks: Mapped[str] = mapped_column(Text, default="")
 
     holder: Mapped[User] = relationship(foreign_keys=[holder_id], lazy="joined")
@@ -157,11 +157,11 @@ class BlankLetterheadReport(VersionedMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     batch_id: Mapped[int] = mapped_column(ForeignKey("blank_letterhead.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(10))  # used | returned
-    sheets: Mapped[int]
-    on_date: Mapped[dt.date]
-    what_for: Mapped[str] = mapped_column(String(200), default="")
+    sheets: Mapped[int] = mapped_column(doc="张数")
+    on_date: Mapped[dt.date] = mapped_column(doc="日期")
+    what_for: Mapped[str] = mapped_column(String(200), default="", doc="用途")
     reported_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
-    reported_at: Mapped[dt.datetime]
+    reported_at: Mapped[dt.datetime] = mapped_column(doc="报告时间")
 
     batch: Mapped[BlankLetterhead] = relationship(back_populates="reports")
     reported_by: Mapped[User] = relationship(lazy="joined")

@@ -75,12 +75,12 @@ class SealUse(VersionedMixin, Base):
     #: 有权签发人员: who signed the original (court and party-group seals).
     signer_name: Mapped[str] = mapped_column(String(40), default="")
     approver_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    approved_at: Mapped[dt.datetime | None]
+    approved_at: Mapped[dt.datetime | None] = mapped_column(doc="批准时间")
     stamper_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     stamped_at: Mapped[dt.datetime | None]
     stamped_impressions: Mapped[int | None]
     remarks: Mapped[str] = mapped_column(Text, default="")
-    void_reason: Mapped[str] = mapped_column(Text, default="")
+    void_reason: Mapped[str] = mapped_column(Text, default="", doc="作废原因")
     #: Set when the use was created by another register (e.g. an introduction letter).
     source_entity: Mapped[str] = mapped_column(String(40), default="")
     source_id: Mapped[int | None]

@@ -93,7 +93,7 @@ class Attachment(Base):
     mime: Mapped[str] = mapped_column(String(60))
     size: Mapped[int]
     sha256: Mapped[str] = mapped_column(String(64))
-    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True, doc="文件内容")
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     uploaded_at: Mapped[dt.datetime] = mapped_column(default=clock.now)
 
