@@ -1,5 +1,6 @@
-"""Demo carriers in every state: a 机密 report with three copies (one lent, one destroyed), a 秘密 U盘
-whose loan is overdue, a 绝密 carrier whose title is not entered, one waiting for review, one draft."""
+"""Demo carriers in every state: a 机密 report with three copies (one lent, one destroyed, one lent and
+returned), a 秘密 U盘 whose loan is overdue, a 绝密 carrier whose title is not entered (checked half-yearly),
+one waiting for review, one draft."""
 
 from __future__ import annotations
 
@@ -50,10 +51,19 @@ def demo_carriers(ctx: DemoContext) -> Iterator[dt.datetime]:
         "reader_department_ids": [d["执行局"].id]})
 
     yield dt.datetime(2026, 5, 6, 9, 30)
-    approved("secrecy", {
+    top = approved("secrecy", {
         "category": "文件", "title_withheld_reason": "上级法院来文，标题本身涉密", "level": "绝密", "copies": 1,
         "originator": "河北省高级人民法院", "place": "facility", "facility": "省保密局审查批准的定点印制单位",
         "responsible_id": u["secrecy"].id, "reader_ids": [u["president"].id, u["leader"].id]}, leader="president")
+
+    yield dt.datetime(2026, 6, 8, 9, 0)
+    service.act_on_copy(u["secrecy"], report_copies[0], "lend", "", borrower_id=u["leader"].id,
+                        due_on=dt.date(2026, 6, 15))
+    yield dt.datetime(2026, 6, 12, 16, 0)
+    service.act_on_copy(u["secrecy"], report_copies[0], "give_back", "")
+    yield dt.datetime(2026, 7, 1, 9, 0)
+    for copy_id in (report_copies[0], *_copies(ctx, top.id)):
+        service.act_on_copy(u["secrecy"], copy_id, "check", "半年清点")
 
     yield dt.datetime(2026, 10, 19, 9, 0)
     service.act_on_copy(u["secrecy"], report_copies[2], "ask_destroy", "已清点", facility="廊坊市保密局定点销毁中心",

@@ -1,15 +1,16 @@
 """涉密载体销毁清单 (《保密工作制度》第十八条(7)): what is destroyed, who approved, where, and the two
-escorting witnesses' signature lines. The 涉密载体台账 itself is the register printed as a 登记簿."""
+escorting witnesses' signature lines; 涉密载体借阅登记表 (第十八条(3)): a copy's loans with the
+borrowers' signature columns. The 涉密载体台账 itself is the register printed as a 登记簿."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from courtdesk.areas.secrecy.models import SecretCopy
-from courtdesk.areas.secrecy.service import DESTRUCTION_KIND
+from courtdesk.areas.secrecy.models import SecretCopy, SecretLoan
+from courtdesk.areas.secrecy.service import DESTRUCTION_KIND, LOANS_KIND, scope_words
 from courtdesk.kernel import settings
-from courtdesk.kernel.documents.dates import court_date
+from courtdesk.kernel.documents.dates import court_date, court_time
 from courtdesk.kernel.documents.model import Column, Document, Paragraph, SignatureLine, Spacer, Table, Title
 from courtdesk.kernel.printing import DocumentKind
 from courtdesk.kernel.records import load_or_refuse
@@ -52,4 +53,38 @@ DESTRUCTION_DOCUMENT = DocumentKind(
     .order_by(SecretCopy.id),
     build=build_destruction_list,
     missing="该副本尚未申请销毁，没有销毁清单",
+)
+
+
+def build_loans(session: Session, copy_id: int) -> Document:
+    copy = load_or_refuse(session, SecretCopy, copy_id, "涉密载体副本", "该副本不存在")
+    item = copy.item
+    style = settings.date_style(session)
+    court = settings.get(session, "court_name")
+    loans = session.scalars(select(SecretLoan).where(SecretLoan.copy_id == copy.id).order_by(SecretLoan.id))
+    rows = [(str(n), loan.borrower.name, court_time(loan.lent_at, style), court_date(loan.due_on, style), "",
+             court_time(loan.returned_at, style) if loan.returned_at else "未归还",
+             loan.receiver.name if loan.receiver else "")
+            for n, loan in enumerate(loans, 1)]
+    return Document(
+        "涉密载体借阅登记表",
+        (
+            Title(f"{court}\n涉密载体借阅登记表"),
+            Paragraph(f"副本编号：{copy.number}　类别：{item.category}　标志：{copy.marking}", indent=False),
+            Paragraph(f"标题：{item.title}", indent=False),
+            Paragraph(f"知悉范围：{scope_words(item)}（只限知悉范围内人员借阅，《保密工作制度》第十八条(3)）",
+                      indent=False),
+            Table((Column("序号", 0.5), Column("借阅人", 1.0), Column("借出时间", 1.8), Column("应还日期", 1.6),
+                   Column("借阅人签收", 1.2), Column("归还时间", 1.8), Column("收回经办人", 1.1)), rows, size=10.5,
+                  min_row_height_mm=10),
+        ),
+    )
+
+
+LOANS_DOCUMENT = DocumentKind(
+    LOANS_KIND, "涉密载体借阅登记表",
+    ids=lambda: select(SecretCopy.id).where(exists(select(SecretLoan.id).where(SecretLoan.copy_id == SecretCopy.id)))
+    .order_by(SecretCopy.id),
+    build=build_loans,
+    missing="该副本没有借阅记录，没有借阅登记表",
 )

@@ -103,6 +103,9 @@ class SecretCopy(VersionedMixin, Base):
     destroy_requested_at: Mapped[dt.datetime | None] = mapped_column(doc="申请销毁时间")
     destroy_approver_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), doc="批准销毁领导")
     destroyed_at: Mapped[dt.datetime | None] = mapped_column(doc="销毁时间")
+    #: 携带外出 (第十七条、第十八条(5)): where to, and whether to 涉外活动 or 出境.
+    carried_to: Mapped[str] = mapped_column(String(100), default="", doc="携带外出去向")
+    carried_abroad: Mapped[bool] = mapped_column(default=False, doc="涉外活动或出境")
 
     item: Mapped[SecretItem] = relationship(lazy="joined")
     keeper: Mapped[User | None] = relationship(foreign_keys=[keeper_id], lazy="joined")
@@ -110,3 +113,23 @@ class SecretCopy(VersionedMixin, Base):
     witness1: Mapped[User | None] = relationship(foreign_keys=[witness1_id], lazy="joined")
     witness2: Mapped[User | None] = relationship(foreign_keys=[witness2_id], lazy="joined")
     destroy_approver: Mapped[User | None] = relationship(foreign_keys=[destroy_approver_id], lazy="joined")
+
+
+class SecretLoan(Base):
+    """One loan of a copy (借阅登记, 第十八条(3)): to whom, when, due and when it came back."""
+
+    __tablename__ = "secrecy_loan"
+    __label__ = "涉密载体借阅登记"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    copy_id: Mapped[int] = mapped_column(ForeignKey("secrecy_copy.id"), index=True, doc="涉密载体副本")
+    borrower_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), doc="借阅人")
+    lent_at: Mapped[dt.datetime] = mapped_column(doc="借出时间")
+    lender_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), doc="借出经办人")
+    due_on: Mapped[dt.date] = mapped_column(doc="应还日期")
+    returned_at: Mapped[dt.datetime | None] = mapped_column(doc="归还时间")
+    receiver_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), doc="收回经办人")
+
+    borrower: Mapped[User] = relationship(foreign_keys=[borrower_id], lazy="joined")
+    lender: Mapped[User] = relationship(foreign_keys=[lender_id], lazy="joined")
+    receiver: Mapped[User | None] = relationship(foreign_keys=[receiver_id], lazy="joined")

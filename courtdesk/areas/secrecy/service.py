@@ -8,7 +8,10 @@
   out (第十八条(3)); 归还; 复制 approved by the person the settings name, the new copy inheriting the
   marking and scope with the next copy number, a 绝密 copy only with the originating unit's approval
   recorded (第十八条(4)); 销毁 asked by 保密办 with the destruction facility and two different escorting
-  witnesses, approved by a court leader; never a copy on loan; the record stays, 已销毁 (第十八条(7)).
+  witnesses, approved by a court leader; never a copy on loan; the record stays, 已销毁 (第十八条(7));
+  携带外出 approved by a court leader, to a person inside the 知悉范围, with a due-back date, a 绝密 copy
+  never to 涉外活动 or 出境 (第十七条、第十八条(5)), and 带回; 清点核对 (第十八条(6)); 移交 to another keeper on
+  transfer or retirement (第二十三条).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from sqlalchemy import ColumnElement, String, and_, case, cast, false, func, lit
 from sqlalchemy.orm import Session, aliased
 
 from courtdesk.areas.secrecy import settings as secrecy_settings
-from courtdesk.areas.secrecy.models import SecretCopy, SecretItem, SecretItemReader
+from courtdesk.areas.secrecy.models import SecretCopy, SecretItem, SecretItemReader, SecretLoan
 from courtdesk.areas.system import roles
 from courtdesk.kernel import clock, numbering, rules
 from courtdesk.kernel.db.engine import Database
@@ -45,12 +48,16 @@ RULE_MAKE = f"{BOOK}第十八条(1)"
 RULE_RECEIVE = f"{BOOK}第十八条(2)"
 RULE_READ = f"{BOOK}第十八条(3)"
 RULE_COPY = f"{BOOK}第十八条(4)"
+RULE_CARRY = f"{BOOK}第十八条(5)"
+RULE_CHECK = f"{BOOK}第十八条(6)"
+RULE_HAND_OVER = f"{BOOK}第二十三条"
 RULE_DESTROY = f"{BOOK}第十八条(7)"
 
 ITEM_KEY = "secrecy_item"
 COPY_KEY = "secrecy_copy"
 NUMBER_PATTERN = "({year})密载{serial:04d}号"
 DESTRUCTION_KIND = "secrecy_destruction"
+LOANS_KIND = "secrecy_loans"
 
 CATEGORIES = ("文件", "资料", "光盘", "U盘", "移动硬盘", "其他")
 #: 密级 → the longest 保密期限 in years, which is also the default when the term is not foreseeable.
@@ -175,6 +182,7 @@ def _copy_base() -> Any:
 
 may_keep = rules.holding(_copy_base, roles.SECRECY, name="may_keep")
 may_decide_destroy = rules.holding(_copy_base, *LEADER_ROLES, name="may_decide_destroy")
+may_let_out = rules.holding(_copy_base, *LEADER_ROLES, name="may_let_out")
 
 
 @rules.over(_copy_base)
@@ -241,6 +249,8 @@ def _lend(session: Session, actor: User, copy: SecretCopy, values: dict[str, Any
     copy.due_on = values["due_on"]
     copy.location = f"借阅人 {borrower.name}"
     copy.since = clock.now()
+    session.add(SecretLoan(copy_id=copy.id, borrower_id=borrower.id, lent_at=clock.now(), lender_id=actor.id,
+                           due_on=values["due_on"]))
     values["comment"] = _joined(f"借给{borrower.name}，应于{copy.due_on:%Y-%m-%d}前归还，已登记签收", values["comment"])
 
 
@@ -248,6 +258,11 @@ def _return(session: Session, actor: User, copy: SecretCopy, values: dict[str, A
     borrower = copy.borrower.name if copy.borrower else ""
     late = copy.due_on is not None and clock.today() > copy.due_on
     _back_in_store(copy, actor)
+    loan = session.scalars(select(SecretLoan).where(SecretLoan.copy_id == copy.id, SecretLoan.returned_at.is_(None))
+                           .order_by(SecretLoan.id.desc())).first()
+    if loan is not None:
+        loan.returned_at = clock.now()
+        loan.receiver_id = actor.id
     said = f"{borrower}归还，{actor.name}清点收回" + ("（逾期归还）" if late else "")
     values["comment"] = _joined(said, values["comment"])
 
@@ -322,6 +337,71 @@ def _keep_destroy(session: Session, actor: User, copy: SecretCopy, values: dict[
     copy.location = f"保密办（{keeper.name}）保管"
 
 
+def _carry_guard(session: Session, actor: User, copy: SecretCopy, values: dict[str, Any]) -> None:
+    carrier = session.get(User, values["carrier_id"])
+    if carrier is None or not carrier.active:
+        raise ValidationError("携带人：该人员不存在或已停用", field="携带人")
+    if not in_scope(session, copy.item, carrier):
+        raise PermissionDenied(
+            f"携带人：{carrier.name}不在{copy.item.number}的知悉范围（{scope_words(copy.item)}）内，不能携带外出",
+            field="携带人", rule=RULE_READ)
+    if values["abroad"] == "yes" and copy.item.level == "绝密":
+        raise ValidationError("涉外活动或出境：不得携带绝密级文件资料参加涉外活动或出境", field="涉外活动或出境",
+                              rule=RULE_CARRY)
+    if values["due_on"] < clock.today():
+        raise ValidationError(f"应带回日期：不能早于今天（{clock.today():%Y-%m-%d}）", field="应带回日期")
+
+
+def _carry_out(session: Session, actor: User, copy: SecretCopy, values: dict[str, Any]) -> None:
+    carrier = session.get(User, values["carrier_id"])
+    assert carrier is not None
+    copy.borrower_id = carrier.id
+    copy.due_on = values["due_on"]
+    copy.carried_to = values["destination"]
+    copy.carried_abroad = values["abroad"] == "yes"
+    copy.location = f"携带外出 {carrier.name}（{copy.carried_to}）"
+    copy.since = clock.now()
+    abroad = "，涉外活动或出境" if copy.carried_abroad else ""
+    values["comment"] = _joined(f"{actor.name}批准{carrier.name}携带外出至{copy.carried_to}{abroad}，"
+                                f"应于{copy.due_on:%Y-%m-%d}前带回", values["comment"])
+
+
+def _bring_back(session: Session, actor: User, copy: SecretCopy, values: dict[str, Any]) -> None:
+    carrier = copy.borrower.name if copy.borrower else ""
+    late = copy.due_on is not None and clock.today() > copy.due_on
+    _back_in_store(copy, actor)
+    copy.carried_to = ""
+    copy.carried_abroad = False
+    values["comment"] = _joined(f"{carrier}带回，{actor.name}清点收回" + ("（逾期带回）" if late else ""),
+                                values["comment"])
+
+
+def _check(session: Session, actor: User, copy: SecretCopy, values: dict[str, Any]) -> None:
+    values["comment"] = _joined(f"{actor.name}清点核对：在库，份号、标志（{copy.marking}）无误", values["comment"])
+
+
+def _hand_over_guard(session: Session, actor: User, copy: SecretCopy, values: dict[str, Any]) -> None:
+    new = session.get(User, values["keeper_id"])
+    if new is None or not new.active:
+        raise ValidationError("接收人：该人员不存在或已停用", field="接收人")
+    if new.id == copy.keeper_id:
+        raise ValidationError(f"接收人：{new.name}已是该副本的保管人", field="接收人")
+    if not (new.has(roles.SECRECY) or in_scope(session, copy.item, new)):
+        raise PermissionDenied(f"接收人：{new.name}不在{copy.item.number}的知悉范围内，也不是保密办人员",
+                               field="接收人", rule=RULE_READ)
+
+
+def _hand_over(session: Session, actor: User, copy: SecretCopy, values: dict[str, Any]) -> None:
+    new = session.get(User, values["keeper_id"])
+    assert new is not None
+    before = copy.keeper.name if copy.keeper else "（无）"
+    copy.keeper_id = new.id
+    copy.location = f"{new.name}保管"
+    copy.since = clock.now()
+    values["comment"] = _joined(f"因{values['reason']}由{before}移交{new.name}保管，已登记并报保密办备案",
+                                values["comment"])
+
+
 LEND_FIELDS = (
     FormField("borrower_id", "借阅人", "choice", choices=_people, help="只能借给知悉范围内的人员"),
     FormField("due_on", "应还日期", "date"),
@@ -329,6 +409,16 @@ LEND_FIELDS = (
 COPY_FIELDS = (
     FormField("originator_approval", "原制发单位批准", "text", required=False, max_len=100,
               help="绝密级载体必须填写原制发单位的批准文号或批准情况"),
+)
+CARRY_FIELDS = (
+    FormField("carrier_id", "携带人", "choice", choices=_people, help="只能由知悉范围内的人员携带"),
+    FormField("destination", "去向及事由", "text", max_len=60),
+    FormField("abroad", "涉外活动或出境", "choice", choices=lambda s, a: [("no", "否"), ("yes", "是")], default="no"),
+    FormField("due_on", "应带回日期", "date"),
+)
+HAND_OVER_FIELDS = (
+    FormField("keeper_id", "接收人", "choice", choices=_people),
+    FormField("reason", "移交原因", "text", max_len=60, help="调动、退休、辞退、内部交流岗位等"),
 )
 DESTROY_FIELDS = (
     FormField("facility", "销毁机构", "text", max_len=60, default="保密行政管理部门指定的定点销毁机构",
@@ -339,8 +429,8 @@ DESTROY_FIELDS = (
 
 COPY_WORKFLOW = Workflow(
     entity=COPY_KEY,
-    states={"pending": "待制作", "made": "待签收", "kept": "在库", "lent": "借出", "to_destroy": "待批准销毁",
-            "destroyed": "已销毁"},
+    states={"pending": "待制作", "made": "待签收", "kept": "在库", "lent": "借出", "out": "携带外出",
+            "to_destroy": "待批准销毁", "destroyed": "已销毁"},
     initial="pending",
     transitions=(
         Transition("make", "制作", src("pending"), "made", lambda a, c: True, "定密批准或复制时自动登记",
@@ -351,6 +441,13 @@ COPY_WORKFLOW = Workflow(
         Transition("give_back", "归还", src("lent"), "kept", may_keep, "保密办", effect=_return, rule=RULE_READ),
         Transition("duplicate", "复制", src("kept"), "kept", may_copy, "系统设置中指定的复制审批人",
                    guard=_copy_guard, effect=_copy, fields=COPY_FIELDS, rule=RULE_COPY, aside=True),
+        Transition("carry_out", "批准携带外出", src("kept"), "out", may_let_out, "院领导（主管院领导）",
+                   guard=_carry_guard, effect=_carry_out, fields=CARRY_FIELDS, rule=f"{BOOK}第十七条、第十八条(5)"),
+        Transition("bring_back", "带回", src("out"), "kept", may_keep, "保密办", effect=_bring_back, rule=RULE_CARRY),
+        Transition("check", "清点核对", src("kept"), "kept", may_keep, "保密办", effect=_check, rule=RULE_CHECK,
+                   aside=True),
+        Transition("hand_over", "移交", src("kept"), "kept", may_keep, "保密办", guard=_hand_over_guard,
+                   effect=_hand_over, fields=HAND_OVER_FIELDS, rule=RULE_HAND_OVER, aside=True),
         Transition("ask_destroy", "申请销毁", src("kept"), "to_destroy", may_keep, "保密办",
                    guard=_destroy_guard, effect=_ask_destroy, fields=DESTROY_FIELDS, rule=RULE_DESTROY),
         Transition("destroy", "批准销毁", src("to_destroy"), "destroyed", may_decide_destroy, "院领导（主管领导）",
@@ -440,10 +537,12 @@ class SecrecyService:
     def act_on_copy(self, actor: User, copy_id: int, action: str, comment: str = "", **params: Any) -> SecretCopy:
         with self.db.write(actor) as s:
             copy = load_or_refuse(s, SecretCopy, copy_id, "涉密载体副本", "该副本不存在")
-            if copy.status == "lent" and action in ("lend", "ask_destroy", "duplicate"):
-                out = (f"{copy.number}已于{copy.since:%Y-%m-%d %H:%M}借给"
-                       f"{copy.borrower.name if copy.borrower else ''}（应还日期 {copy.due_on}），尚未归还")
-                if action == "lend":
+            if copy.status in ("lent", "out") and action in ("lend", "ask_destroy", "duplicate", "carry_out"):
+                how = "借给" if copy.status == "lent" else "由"
+                what = "尚未归还" if copy.status == "lent" else "携带外出，尚未带回"
+                out = (f"{copy.number}已于{copy.since:%Y-%m-%d %H:%M}{how}"
+                       f"{copy.borrower.name if copy.borrower else ''}（应还日期 {copy.due_on}）{what}")
+                if action in ("lend", "carry_out"):
                     raise ValidationError(f"借阅：{out}，不能再借出", field="借阅", rule=RULE_READ)
                 if action == "ask_destroy":
                     raise ValidationError(f"销毁：{out}，收回清点后才能销毁", field="销毁", rule=RULE_DESTROY)
@@ -529,14 +628,14 @@ ITEM_REGISTER = RegisterSpec(
 def _copy_live(today: dt.date) -> Any:
     labels = COPY_WORKFLOW.states
     return case(
-        (and_(SecretCopy.status == "lent", SecretCopy.due_on < today), literal("逾期未还")),
+        (and_(SecretCopy.status.in_(("lent", "out")), SecretCopy.due_on < today), literal("逾期未还")),
         *((SecretCopy.status == key, literal(label)) for key, label in labels.items()),
         else_=SecretCopy.status,
     )
 
 
 def _overdue(actor: User) -> ColumnElement[bool]:
-    return and_(SecretCopy.status == "lent", SecretCopy.due_on < clock.today())
+    return and_(SecretCopy.status.in_(("lent", "out")), SecretCopy.due_on < clock.today())
 
 
 def _copy_dashboard(session: Session, actor: User) -> list[DashboardItem]:
@@ -575,6 +674,7 @@ COPY_REGISTER = RegisterSpec(
     filters=(
         Filter("overdue", "逾期未还", _overdue),
         Filter("lent", "借出", lambda a: SecretCopy.status == "lent"),
+        Filter("out", "携带外出", lambda a: SecretCopy.status == "out"),
         Filter("to_receive", "待签收", COPY_WORKFLOW.available_where("receive")),
         Filter("to_destroy", "待批准销毁", COPY_WORKFLOW.available_where("destroy")),
         Filter("kept", "在库", lambda a: SecretCopy.status == "kept"),
@@ -586,5 +686,6 @@ COPY_REGISTER = RegisterSpec(
     act=service_act(SecrecyService, "act_on_copy"),
     live_status="now",
     documents=(RegisterDocument(DESTRUCTION_KIND, may=lambda a: a.has(*WIDE_ROLES), who="保密办或院领导",
-                                batch=True),),
+                                batch=True),
+               RegisterDocument(LOANS_KIND, may=lambda a: a.has(*WIDE_ROLES), who="保密办或院领导"),),
 )

@@ -236,3 +236,58 @@ def test_who_sees_what(db, users):
         assert count(ITEM_REGISTER, "finance") == 0
         board = {i.title: i.count for i in COPY_REGISTER.dashboard(s, users["secrecy"])}
         assert board["逾期未还的涉密载体"] == 1  # the demo's U盘, due 2026-11-20
+
+
+def test_carrying_out_needs_a_leader_and_never_takes_top_secret_abroad(db, users):
+    _, top = _approved(db, users, level="绝密")
+    _, secret = _approved(db, users, level="机密")
+    service = SecrecyService(db)
+    trip = {"carrier_id": users["judge"].id, "destination": "赴香港参加司法交流", "abroad": "yes",
+            "due_on": dt.date(2026, 12, 8)}
+    _refused(db, lambda: service.act_on_copy(users["leader"], top[0], "carry_out", **trip),
+             "涉外活动或出境", "第十八条(5)")
+    _refused(db, lambda: service.act_on_copy(users["secrecy"], secret[0], "carry_out", **trip), "操作人", "第十七条")
+    _refused(db, lambda: service.act_on_copy(users["leader"], secret[0], "carry_out",
+                                             **{**trip, "carrier_id": users["finance"].id}), "携带人", "第十八条(3)")
+    service.act_on_copy(users["leader"], secret[0], "carry_out", **trip)
+    _refused(db, lambda: service.act_on_copy(users["secrecy"], secret[0], "lend", borrower_id=users["leader"].id,
+                                             due_on=dt.date(2026, 12, 9)), "借阅", "第十八条(3)")
+    with db.read() as s:
+        copy = s.get(SecretCopy, secret[0])
+        assert (copy.status, copy.location, copy.carried_abroad) == ("out", "携带外出 郑洁（赴香港参加司法交流）", True)
+    service.act_on_copy(users["secrecy"], secret[0], "bring_back")
+    with db.read() as s:
+        copy = s.get(SecretCopy, secret[0])
+        assert copy.status == "kept" and copy.carried_to == "" and copy.borrower_id is None
+
+
+def test_check_and_hand_over_are_steps_of_the_copy(db, users):
+    _, copies = _approved(db, users)
+    service = SecrecyService(db)
+    service.act_on_copy(users["secrecy"], copies[0], "check")
+    _refused(db, lambda: service.act_on_copy(users["secrecy"], copies[0], "hand_over", keeper_id=users["finance"].id,
+                                             reason="调动"), "接收人", "第十八条(3)")
+    service.act_on_copy(users["secrecy"], copies[0], "hand_over", keeper_id=users["judge"].id, reason="内部交流岗位")
+    with db.read() as s:
+        copy = s.get(SecretCopy, copies[0])
+        assert (copy.status, copy.keeper_id, copy.location) == ("kept", users["judge"].id, "郑洁保管")
+        steps = workflow.history(s, COPY_WORKFLOW.entity, copy.id)
+        assert [st.action for st in steps] == ["make", "receive", "check", "hand_over"]
+        assert "移交郑洁保管" in steps[-1].comment and "报保密办备案" in steps[-1].comment
+
+
+def test_the_loan_form_lists_each_loan_with_its_return(db, users, tmp_path):
+    from courtdesk.kernel import printing
+    from courtdesk.kernel.documents import render_pdf
+    from tests.support.readback import pdf_page_texts, squash
+
+    _, copies = _approved(db, users)
+    service = SecrecyService(db)
+    service.act_on_copy(users["secrecy"], copies[0], "lend", borrower_id=users["judge"].id, due_on=dt.date(2026, 12, 3))
+    service.act_on_copy(users["secrecy"], copies[0], "give_back")
+    service.act_on_copy(users["secrecy"], copies[0], "lend", borrower_id=users["leader"].id, due_on=dt.date(2026, 12, 9))
+    with db.read() as s:
+        render_pdf(printing.record_document(s, "secrecy_loans", copies[0]), tmp_path / "loans.pdf")
+    text = squash("".join(pdf_page_texts(tmp_path / "loans.pdf")))
+    for words in ("涉密载体借阅登记表", "郑洁", "刘建军", "未归还", "冯雪", "借阅人签收", "第十八条(3)"):
+        assert squash(words) in text, words
