@@ -32,8 +32,8 @@ def build_destruction_list(session: Session, copy_id: int) -> Document:
             Title(f"{court}\n涉密载体销毁清单"),
             Paragraph(f"依据《保密工作制度》第十八条(7)，下列涉密载体经清点、登记，报主管领导批准后，"
                       f"送交{copy.destroy_facility}监督销毁。", indent=True),
-            Table((Column("副本编号", 2.6), Column("类别", 0.8), Column("标题", 2.6), Column("密级★期限", 1.4),
-                   Column("份数", 0.6), Column("制发单位", 1.8)), rows, size=12),
+            Table((Column("副本编号", 3.4), Column("类别", 0.8), Column("标题", 2.6), Column("密级★期限", 1.8),
+                   Column("份数", 0.8), Column("制发单位", 2.0)), rows, size=10.5),
             Spacer(),
             Paragraph(f"申请销毁日期：{asked}", indent=False),
             Paragraph(f"批准销毁：{approver}　{approved}", indent=False),
