@@ -195,7 +195,9 @@ def test_an_upgrade_takes_in_existing_steps_and_counters(db_path, capsys):
                          (new_id, stored_at, *row[2:], prev, digest))
             prev = digest
         conn.execute("UPDATE audit_head SET last_id=?, last_hash=?", (len(rows), prev))
-        conn.execute("UPDATE alembic_version SET version_num='0005'")
+        # one row per branch head, however many areas are installed: a 0005 database had one
+        conn.execute("DELETE FROM alembic_version")
+        conn.execute("INSERT INTO alembic_version (version_num) VALUES ('0005')")
     conn.close()
     db = open_database(str(db_path))  # upgrades to 0006 and on
     with db.read() as s:

@@ -126,9 +126,16 @@ def test_up_to_date_database_is_not_backed_up_again(db, db_path):
     assert not list(db_path.parent.glob("*.bak"))
 
 
+def _stamp(conn: sqlite3.Connection, revision: str) -> None:
+    """Stamp the database with ``revision`` alone: it holds one row per branch head (one per area with
+    tables of its own, however many are installed), all replaced."""
+    conn.execute("DELETE FROM alembic_version")
+    conn.execute("INSERT INTO alembic_version (version_num) VALUES (?)", (revision,))
+
+
 def test_newer_schema_is_refused_with_a_clear_message(db_path):
     with sqlite3.connect(db_path) as conn:
-        conn.execute("UPDATE alembic_version SET version_num='9999_future'")
+        _stamp(conn, "9999_future")
     with pytest.raises(SchemaError, match="比本程序新"):
         open_database(str(db_path))
     with sqlite3.connect(db_path) as conn:  # untouched
@@ -137,7 +144,7 @@ def test_newer_schema_is_refused_with_a_clear_message(db_path):
 
 def test_cli_init_refuses_newer_database(db_path):
     with sqlite3.connect(db_path) as conn:
-        conn.execute("UPDATE alembic_version SET version_num='9999_future'")
+        _stamp(conn, "9999_future")
     result = subprocess.run([sys.executable, "-m", "courtdesk", "init", "--db", str(db_path)],
                             check=False, capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
