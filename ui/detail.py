@@ -101,9 +101,11 @@ def get_record(spec: RegisterSpec, session: Any, record_id: int) -> Any:
 
 def load_details(db: Any, actor: Any, spec: RegisterSpec, record_id: int) -> RecordDetails | None:
     """Worker side: read what the panel shows about one record."""
-    from courtdesk.kernel import attachments, editing, workflow
+    from courtdesk.kernel import attachments, editing, viewlog, workflow
     from courtdesk.kernel.registers import RegisterQuery, display_row
 
+    if spec.log_views:  # recorded first, so the history below shows this very opening
+        viewlog.opened(db, actor, spec, record_id)
     with db.read() as s:
         # The row as the register shows it (and only if the user's scope lets them see it).
         row = RegisterQuery(spec).one(s, actor, record_id)
@@ -157,6 +159,11 @@ def load_details(db: Any, actor: Any, spec: RegisterSpec, record_id: int) -> Rec
                     comment=edit.reason,
                     comment_label=editing.REASON,
                 )))
+        if spec.log_views:
+            for view in viewlog.views(s, spec.entity, record_id):
+                dated.append((view.at, len(dated), HistoryLine(
+                    at=f"{view.at:%Y-%m-%d %H:%M}", actor=view.user_name, action=viewlog.VIEWED, change="",
+                    comment="")))
         details.history = [line for _at, _n, line in sorted(dated, key=lambda d: (d[0], d[1]))]
         for att in attachments.list_for(s, entity_of(spec), record_id):
             details.attachments.append(AttachmentLine(
@@ -545,8 +552,9 @@ class RecordDetailPanel(QWidget):
             parts = []
             for h in details.history:
                 line = (f"<b>{html.escape(h.action)}</b>　{html.escape(h.actor)}　"
-                        f"<span style='color:#5f6368'>{html.escape(h.at)}</span><br>"
-                        f"<span style='color:#5f6368'>{html.escape(h.change).replace(chr(10), '<br>')}</span>")
+                        f"<span style='color:#5f6368'>{html.escape(h.at)}</span>")
+                if h.change:
+                    line += f"<br><span style='color:#5f6368'>{html.escape(h.change).replace(chr(10), '<br>')}</span>"
                 if h.comment:
                     line += f"<br>{html.escape(h.comment_label)}：{html.escape(h.comment)}"
                 parts.append(line)

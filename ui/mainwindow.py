@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from courtdesk.kernel.area import areas
 from courtdesk.kernel.models.people import ADMIN as ADMIN_ROLE
-from courtdesk.kernel.registers import RegisterSpec, all_registers
+from courtdesk.kernel.registers import RegisterSpec, listed_registers
 from ui import state
 from ui.dashboard import DashboardPage
 
@@ -43,7 +43,8 @@ class MainWindow(QMainWindow):
         user = ctx.user
         self.setWindowTitle(f"CourtDesk 法院办公桌面系统 — {ctx.court_name} — {user.name}")
         self._place(state.load_bytes(user, "main/geometry"))
-        self.specs: dict[str, RegisterSpec] = {s.key: s for s in all_registers() if s.can_open(user)}
+        with ctx.db.read() as session:
+            self.specs: dict[str, RegisterSpec] = {s.key: s for s in listed_registers(session, user)}
         self.pages: dict[str, QWidget] = {}
         self.is_admin = user.has(ADMIN_ROLE)
 

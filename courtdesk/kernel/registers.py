@@ -169,6 +169,14 @@ class RegisterSpec:
     #: those a paper register needs, so they fit landscape A4 with readable widths; the screen and
     #: the .xlsx export keep every column.
     printed_columns: tuple[str, ...] | None = None
+    #: Who always finds the register in the navigation; anyone else finds it there only while its
+    #: scope gives them a row (保密管理: a judge sees the copy register while a copy is lent to her,
+    #: not otherwise). None: everyone who can open it. Only the listing: a record's own rules and the
+    #: scope still decide every read and every step.
+    listed_for: tuple[Role, ...] | None = None
+    #: Opening a record in the detail panel is itself recorded (查阅记录: who, when) and shown in
+    #: its history (涉密载体, 《保密工作制度》: the register must know who has looked at what).
+    log_views: bool = False
 
     def __post_init__(self) -> None:
         if self.printed_columns is not None:
@@ -454,6 +462,20 @@ def all_registers() -> list[RegisterSpec]:
     return [spec for declared in area_registry.areas() for spec in declared.registers]
 
 
+def listed_registers(session: Session, actor: User) -> list[RegisterSpec]:
+    """The registers ``actor`` finds in the navigation: those they may open, less those declared
+    :attr:`RegisterSpec.listed_for` other people while their scope holds no row for them."""
+    listed = []
+    for spec in all_registers():
+        if not spec.can_open(actor):
+            continue
+        if spec.listed_for is not None and not actor.has(*spec.listed_for) and not RegisterQuery(spec).exists(
+                session, actor):
+            continue
+        listed.append(spec)
+    return listed
+
+
 def get(key: str) -> RegisterSpec:
     for spec in all_registers():
         if spec.key == key:
@@ -547,6 +569,15 @@ class RegisterQuery:
         stmt = self.statement(actor).where(self.spec.model.id == record_id)  # type: ignore[attr-defined]
         row = session.execute(stmt).first()
         return tuple(row) if row is not None else None
+
+    def exists(self, session: Session, actor: User) -> bool:
+        """Whether the query finds any record at all (one indexed probe, not a count)."""
+        spec = self.spec
+        stmt = spec.base().with_only_columns(spec.model.id)  # type: ignore[attr-defined]
+        clauses = self._where(actor)
+        if clauses:
+            stmt = stmt.where(and_(*clauses))
+        return session.execute(stmt.limit(1)).first() is not None
 
     def count(self, session: Session, actor: User) -> int:
         spec = self.spec

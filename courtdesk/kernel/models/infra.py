@@ -107,3 +107,20 @@ class Setting(VersionedMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(60), unique=True)
     value: Mapped[str] = mapped_column(Text, default="")
+
+
+class RecordView(Base):
+    """Who opened which record, when (查阅记录) — kept for the registers that declare ``log_views``
+    (涉密载体: 「谁在何时查看了什么」). A row of the audit chain like any other, so a view cannot be
+    deleted or back-dated without the chain saying so."""
+
+    __tablename__ = "record_view"
+    __label__ = "查阅记录"
+    __table_args__ = (Index("ix_record_view_entity", "entity", "entity_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity: Mapped[str] = mapped_column(String(40), doc="登记簿")
+    entity_id: Mapped[int] = mapped_column(doc="记录")
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), doc="查阅人")
+    user_name: Mapped[str] = mapped_column(String(40), doc="查阅人姓名")
+    at: Mapped[dt.datetime] = mapped_column(default=clock.now, doc="查阅时间")
