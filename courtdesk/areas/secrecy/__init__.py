@@ -2,7 +2,13 @@
 《保密工作制度》第十八条、第二十三条)."""
 
 from courtdesk.areas.secrecy.demo import demo_carriers
-from courtdesk.areas.secrecy.documents import DESTRUCTION_DOCUMENT, LOANS_DOCUMENT
+from courtdesk.areas.secrecy.documents import (
+    APPROVAL_DOCUMENT,
+    DESTRUCTION_DOCUMENT,
+    DISPATCH_DOCUMENT,
+    HANDOVER_DOCUMENT,
+    LOANS_DOCUMENT,
+)
 from courtdesk.areas.secrecy.service import COPY_REGISTER, ITEM_REGISTER
 from courtdesk.areas.secrecy.settings import SETTINGS
 from courtdesk.kernel.area import Area
@@ -14,6 +20,6 @@ AREA = Area(
     depends=("system",),
     settings=SETTINGS,
     registers=(ITEM_REGISTER, COPY_REGISTER),
-    documents=(DESTRUCTION_DOCUMENT, LOANS_DOCUMENT),
+    documents=(APPROVAL_DOCUMENT, DISPATCH_DOCUMENT, DESTRUCTION_DOCUMENT, LOANS_DOCUMENT, HANDOVER_DOCUMENT),
     demo=(demo_carriers,),
 )

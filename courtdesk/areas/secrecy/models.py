@@ -46,6 +46,11 @@ class SecretItem(VersionedMixin, Base):
     approver_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), doc="批准领导")
     approved_at: Mapped[dt.datetime | None] = mapped_column(doc="批准时间")
     remarks: Mapped[str] = mapped_column(Text, default="", doc="备注")
+    #: The 知悉范围 in words (郑洁；民事审判庭), kept beside its rows so an edit of the scope alone is a
+    #: change of the record the history can show (知悉范围：A → B).
+    scope_text: Mapped[str] = mapped_column(String(300), default="", doc="知悉范围")
+    #: When an approved 解密 took effect (the item then reads 已解密 and every copy is marked so).
+    declassified_at: Mapped[dt.datetime | None] = mapped_column(doc="解密时间")
 
     responsible: Mapped[User] = relationship(foreign_keys=[responsible_id], lazy="joined")
     proposer: Mapped[User] = relationship(foreign_keys=[proposer_id], lazy="joined")
@@ -56,6 +61,16 @@ class SecretItem(VersionedMixin, Base):
     def marking(self) -> str:
         """The marking printed on the carrier: 机密★20年."""
         return f"{self.level}★{self.term_years}年"
+
+    @property
+    def reader_ids(self) -> list[int]:
+        """The people named in the 知悉范围 (what the edit form shows)."""
+        return [r.user_id for r in self.readers if r.user_id is not None]
+
+    @property
+    def reader_department_ids(self) -> list[int]:
+        """The departments named in the 知悉范围."""
+        return [r.department_id for r in self.readers if r.department_id is not None]
 
 
 class SecretItemReader(Base):
@@ -133,3 +148,80 @@ class SecretLoan(Base):
     borrower: Mapped[User] = relationship(foreign_keys=[borrower_id], lazy="joined")
     lender: Mapped[User] = relationship(foreign_keys=[lender_id], lazy="joined")
     receiver: Mapped[User | None] = relationship(foreign_keys=[receiver_id], lazy="joined")
+
+
+class SecretChange(Base):
+    """定密变更或解密 (a change of 密级 or 保密期限, or declassification): proposed, reviewed by the 定密责任人
+    and approved by the 主管领导 as the 定密 itself was; once approved it is marked on every copy."""
+
+    __tablename__ = "secrecy_change"
+    __label__ = "定密变更"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("secrecy_item.id"), index=True, doc="涉密载体")
+    #: 变更 (密级 and/or 期限) or 解密.
+    kind: Mapped[str] = mapped_column(String(4), doc="变更类别")
+    level_before: Mapped[str] = mapped_column(String(4), doc="原密级")
+    term_before: Mapped[int] = mapped_column(doc="原保密期限（年）")
+    level_after: Mapped[str] = mapped_column(String(4), default="", doc="变更后密级")
+    term_after: Mapped[int | None] = mapped_column(doc="变更后保密期限（年）")
+    reason: Mapped[str] = mapped_column(String(200), doc="变更理由")
+    #: 待审核 → 待批准 → 已批准, or 已退回.
+    status: Mapped[str] = mapped_column(String(10), doc="变更状态")
+    proposer_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), doc="提出人")
+    proposed_at: Mapped[dt.datetime] = mapped_column(doc="提出时间")
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), doc="审核人")
+    reviewed_at: Mapped[dt.datetime | None] = mapped_column(doc="审核时间")
+    approver_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), doc="批准领导")
+    approved_at: Mapped[dt.datetime | None] = mapped_column(doc="批准时间")
+
+    proposer: Mapped[User] = relationship(foreign_keys=[proposer_id], lazy="joined")
+    reviewer: Mapped[User | None] = relationship(foreign_keys=[reviewer_id], lazy="joined")
+    approver: Mapped[User | None] = relationship(foreign_keys=[approver_id], lazy="joined")
+
+    @property
+    def words(self) -> str:
+        """What the change does: 「机密★20年 → 秘密★10年」 or 「机密★20年 → 解密」."""
+        before = f"{self.level_before}★{self.term_before}年"
+        return f"{before} → 解密" if self.kind == "解密" else f"{before} → {self.level_after}★{self.term_after}年"
+
+
+class SecretDispatch(Base):
+    """分发 of one copy to a named recipient inside the 知悉范围, by 机要交通, 机要通信 or a named courier
+    (第十六条、第十八条(2)), and its 清退 back to 保密办 (《涉密载体分发表》)."""
+
+    __tablename__ = "secrecy_dispatch"
+    __label__ = "涉密载体分发"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    copy_id: Mapped[int] = mapped_column(ForeignKey("secrecy_copy.id"), index=True, doc="涉密载体副本")
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), doc="接收人")
+    route: Mapped[str] = mapped_column(String(10), doc="传递方式")
+    courier: Mapped[str] = mapped_column(String(40), default="", doc="传递人")
+    sent_at: Mapped[dt.datetime] = mapped_column(doc="分发时间")
+    sender_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), doc="分发经办人")
+    recalled_at: Mapped[dt.datetime | None] = mapped_column(doc="清退时间")
+    recaller_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), doc="清退经办人")
+
+    recipient: Mapped[User] = relationship(foreign_keys=[recipient_id], lazy="joined")
+    sender: Mapped[User] = relationship(foreign_keys=[sender_id], lazy="joined")
+
+
+class SecretHandover(Base):
+    """移交 of a copy from one keeper to another on transfer, retirement … (第二十三条), filed with 保密办:
+    the rows of a 移交清单."""
+
+    __tablename__ = "secrecy_handover"
+    __label__ = "涉密载体移交登记"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    copy_id: Mapped[int] = mapped_column(ForeignKey("secrecy_copy.id"), index=True, doc="涉密载体副本")
+    from_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), doc="移交人")
+    to_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), doc="接收人")
+    reason: Mapped[str] = mapped_column(String(60), doc="移交原因")
+    at: Mapped[dt.datetime] = mapped_column(doc="移交时间")
+    actor_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), doc="保密办经办人")
+
+    from_user: Mapped[User | None] = relationship(foreign_keys=[from_id], lazy="joined")
+    to_user: Mapped[User] = relationship(foreign_keys=[to_id], lazy="joined")
+    actor: Mapped[User] = relationship(foreign_keys=[actor_id], lazy="joined")
