@@ -1,6 +1,8 @@
 """Demo carriers in every state: a 机密 report with three copies (one lent, one destroyed, one lent and
 returned), a 秘密 U盘 whose loan is overdue, a 绝密 carrier whose title is not entered (checked half-yearly),
-one waiting for review, one draft."""
+a 秘密 notice distributed by 机要交通 to two departments (one copy 清退, one handed over on a post change),
+a statistics sheet whose term was shortened and another since declassified, one waiting for review, one
+draft sent back to its 承办人."""
 
 from __future__ import annotations
 
@@ -83,8 +85,48 @@ def demo_carriers(ctx: DemoContext) -> Iterator[dt.datetime]:
         "place": "internal", "responsible_id": u["civil_head"].id, "reader_department_ids": [d["民事审判庭"].id]})
     service.act(u["civil_clerk"], waiting.id, "submit")
 
+    yield dt.datetime(2026, 11, 17, 9, 0)
+    notice = approved("secrecy", {
+        "category": "文件", "title": "关于开展涉密载体专项清查的通知", "level": "秘密", "copies": 3,
+        "originator": "本院保密工作领导小组办公室", "place": "internal", "responsible_id": u["secrecy"].id,
+        "reader_department_ids": [d["民事审判庭"].id, d["执行局"].id]})
+    notice_copies = _copies(ctx, notice.id)
+    service.act_on_copy(u["secrecy"], notice_copies[0], "distribute", "", recipient_id=u["civil_head"].id,
+                        route="机要交通")
+    service.act_on_copy(u["secrecy"], notice_copies[1], "distribute", "", recipient_id=u["enforce_head"].id,
+                        route="专人传递", courier="王强")
+    yield dt.datetime(2026, 11, 18, 10, 0)
+    service.act_on_copy(u["secrecy"], notice_copies[1], "recall", "专项清查结束")
+    yield dt.datetime(2026, 11, 19, 9, 0)
+    service.act_on_copy(u["secrecy"], notice_copies[0], "hand_over", "", keeper_id=u["civil_clerk"].id,
+                        reason="内部交流岗位")
+
+    yield dt.datetime(2026, 11, 19, 10, 0)
+    stats = approved("enforcer", {
+        "category": "资料", "title": "2025年度执行案件涉密数据统计", "level": "秘密", "copies": 1,
+        "originator": "本院执行局", "place": "internal", "responsible_id": u["enforce_head"].id,
+        "reader_department_ids": [d["执行局"].id]})
+    old_sheet = approved("enforcer", {
+        "category": "资料", "title": "2023年度执行案件涉密数据统计", "level": "秘密", "term_years": 3, "copies": 1,
+        "originator": "本院执行局", "place": "internal", "responsible_id": u["enforce_head"].id,
+        "reader_department_ids": [d["执行局"].id]})
+    yield dt.datetime(2026, 11, 20, 9, 0)
+    service.act(u["enforcer"], stats.id, "propose_change", "", kind="change", level="秘密", term_years=5,
+                reason="统计数据公开时间可以确定，缩短保密期限")
+    service.act(u["enforcer"], old_sheet.id, "propose_change", "", kind="declassify",
+                reason="相关数据已在年度工作报告中公开")
+    yield dt.datetime(2026, 11, 20, 14, 0)
+    service.act(u["office_head"], stats.id, "review_change", "同意")
+    service.act(u["office_head"], old_sheet.id, "review_change", "同意")
+    yield dt.datetime(2026, 11, 21, 9, 0)
+    service.act(u["leader"], stats.id, "approve_change", "同意")
+    service.act(u["leader"], old_sheet.id, "approve_change", "同意解密")
+
     yield dt.datetime(2026, 11, 23, 11, 0)
-    service.register(u["judge"], {
+    returned = service.register(u["judge"], {
         "category": "资料", "title": "审判委员会讨论案件记录摘编", "level": "机密", "copies": 2,
         "originator": "本院审判委员会办公室", "place": "internal", "responsible_id": u["civil_head"].id,
         "reader_ids": [u["judge"].id, u["civil_head"].id]})
+    service.act(u["judge"], returned.id, "submit")
+    yield dt.datetime(2026, 11, 24, 9, 0)
+    service.act(u["office_head"], returned.id, "send_back", "知悉范围请写明到具体人员，保密期限请说明依据")

@@ -41,6 +41,7 @@ from courtdesk.kernel.documents.model import (
     Table,
     Title,
 )
+from courtdesk.kernel.models.people import User
 from courtdesk.kernel.printing import DocumentKind
 from courtdesk.kernel.records import load_or_refuse
 
@@ -138,7 +139,8 @@ def build_approval(session: Session, item_id: int) -> Document:
         ("编号", item.number, "载体类别", item.category),
         ("标题", item.title, "制发单位", item.originator),
         ("密级", item.level, "保密期限", f"{item.term_years}年"),
-        ("标志", item.marking, "制作份数", f"{item.copies}份"),
+        ("标志", f"已解密（原{item.marking}，{court_date(item.declassified_at.date(), style)}解密）"
+         if item.declassified_at else item.marking, "制作份数", f"{item.copies}份"),
         ("制作地点", item.produced_at, "责任人", item.responsible.name),
         ("知悉范围", scope_words(item) or item.scope_text, "承办人", item.proposer.name),
     )
@@ -161,10 +163,11 @@ def build_approval(session: Session, item_id: int) -> Document:
     changes = list(session.scalars(select(SecretChange).where(SecretChange.item_id == item.id)
                                    .order_by(SecretChange.id)))
     if changes:
-        rows = [(c.kind, c.words, c.reason, f"{c.proposer.name} {court_date(c.proposed_at.date(), style)}",
-                 f"{c.reviewer.name} {court_date(c.reviewed_at.date(), style)}" if c.reviewer and c.reviewed_at else "",
-                 f"{c.approver.name} {court_date(c.approved_at.date(), style)}" if c.approver and c.approved_at else "",
-                 c.status) for c in changes]
+        def by(who: User | None, when: dt.datetime | None) -> str:
+            return f"{who.name}\n{when:%Y.%m.%d}" if who is not None and when is not None else ""
+
+        rows = [(c.kind, c.words, c.reason, by(c.proposer, c.proposed_at), by(c.reviewer, c.reviewed_at),
+                 by(c.approver, c.approved_at), c.status) for c in changes]
         blocks += [Spacer(0.5), Paragraph("定密变更、解密情况：", indent=False),
                    Table((Column("类别", 0.7), Column("变更内容", 2.2), Column("理由", 2.0), Column("提出", 1.4),
                           Column("审核", 1.4), Column("批准", 1.4), Column("状态", 0.9)), rows, size=9)]
@@ -182,7 +185,6 @@ APPROVAL_DOCUMENT = DocumentKind(
 
 def build_dispatch(session: Session, item_id: int) -> Document:
     item = load_or_refuse(session, SecretItem, item_id, "涉密载体", "该涉密载体不存在")
-    style = settings.date_style(session)
     court = settings.get(session, "court_name")
     dispatches = session.scalars(
         select(SecretDispatch).join(SecretCopy, SecretCopy.id == SecretDispatch.copy_id)
@@ -193,8 +195,7 @@ def build_dispatch(session: Session, item_id: int) -> Document:
         route = d.route + (f"（{d.courier}）" if d.courier else "")
         rows.append((f"第{copy.copy_no if copy else ''}份", d.recipient.name,
                      d.recipient.department.name if d.recipient.department else "", route,
-                     court_date(d.sent_at.date(), style), "",
-                     court_date(d.recalled_at.date(), style) if d.recalled_at else ""))
+                     f"{d.sent_at:%Y.%m.%d}", "", f"{d.recalled_at:%Y.%m.%d}" if d.recalled_at else ""))
     return Document(
         "涉密载体分发表",
         (
@@ -252,7 +253,7 @@ def build_handover(session: Session, copy_id: int) -> Document:
             Title(f"{court}\n涉密载体移交清单"),
             Paragraph(f"因{latest.reason}，{giver}将下列涉密载体共{count}份移交{latest.to_user.name}保管，"
                       f"经清理清点，登记在册，报院保密办备案（《保密工作制度》第二十三条）。", indent=True),
-            Table((Column("序号", 0.5), Column("副本编号", 3.0), Column("类别", 0.8), Column("标题", 2.6),
+            Table((Column("序号", 0.7), Column("副本编号", 3.0), Column("类别", 0.8), Column("标题", 2.6),
                    Column("密级★期限", 1.6), Column("份数", 0.6)), rows, size=10.5),
             Spacer(),
             Paragraph(f"移交日期：{court_date(day, style)}　保密办经办人：{latest.actor.name}", indent=False),
