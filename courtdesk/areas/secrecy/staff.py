@@ -341,6 +341,11 @@ def _leave(session: Session, actor: User, staff: SecretStaff, values: dict[str, 
         values["comment"])
 
 
+def _leave_prefill(session: Session, staff: SecretStaff) -> dict[str, Any]:
+    """The 脱密期 the settings give the person's level, shown in the 离岗 dialog to confirm or change."""
+    return {"declass_months": settings.get_int(session, secrecy_settings.DECLASS_MONTHS[staff.level])}
+
+
 NOT_OWN_TRIP = Separation("user_id", "不能批准自己的出境（职责分离）")
 STAFF_WORKFLOW = Workflow(
     entity=STAFF_KEY,
@@ -358,7 +363,8 @@ STAFF_WORKFLOW = Workflow(
                      rule=rule, aside=True)
           for state, rule in (("serving", RULE_ABROAD), ("left", RULE_DECLASS))),
         Transition("leave", "离岗", src("serving"), "left", may_manage, "保密办", guard=_leave_guard,
-                   effect=_leave, fields=LEAVE_FIELDS, rule=f"{BOOK}第三十一条–第三十三条", aside=True),
+                   effect=_leave, fields=LEAVE_FIELDS, prefill=_leave_prefill, rule=f"{BOOK}第三十一条–第三十三条",
+                   aside=True),
     ),
 )
 
@@ -457,6 +463,26 @@ def _trips(session: Session, staff_id: int) -> list[dict[str, Any]]:
              "when": "脱密期内" if t.in_declass else "在岗期间", "approver": t.approver.name} for t in rows]
 
 
+def _notices(session: Session, actor: User, staff: SecretStaff) -> list[str]:
+    """What 保密办 must know before acting: what is still held (离岗 waits for it), training due, the 脱密期."""
+    today = clock.today()
+    said: list[str] = []
+    if staff.status == "serving":
+        held = holdings.outstanding(session, staff.user_id)
+        if held:
+            said.append(f"尚持有未清退移交的国家秘密载体或涉密信息设备：{'、'.join(held)}；离岗前须清退移交、"
+                        f"清点登记（{RULE_HAND_BACK}）")
+        if staff.training_due_on is None:
+            said.append(f"尚无保密教育培训记录，应即安排培训（{RULE_INDUCT}）")
+        elif staff.training_due_on <= today:
+            said.append(f"保密教育培训已于{staff.training_due_on:%Y-%m-%d}到期，应即安排在岗培训（{RULE_TRAIN}）")
+        if staff.committed_on is None:
+            said.append(f"尚未登记签订保密承诺书（{RULE_INDUCT}）")
+    elif staff.declass_end is not None and staff.declass_end > today:
+        said.append(f"脱密期至{staff.declass_end:%Y-%m-%d}；脱密期内未经审查批准不得擅自出境（{RULE_DECLASS}）")
+    return said
+
+
 def _dashboard(session: Session, actor: User) -> list[DashboardItem]:
     if not actor.has(roles.SECRECY):
         return []
@@ -509,6 +535,7 @@ STAFF_REGISTER = RegisterSpec(
     create_who="保密办",
     dashboard=_dashboard,
     act=service_act(StaffService),
+    notices=_notices,
     live_status="now",
     lines=(
         LinesSpec("vettings", "任用审查", (FormField("vetted_on", "审查日期", "date"), FormField("contents", "审查内容"),

@@ -122,6 +122,10 @@ def test_leaving_is_refused_while_a_carrier_copy_is_held_then_the_declass_end_sh
     copy_id, number = _lent_copy(db, users, "judge")
     with db.read() as s:
         assert f"{number}（借阅）" in holdings.outstanding(s, users["judge"].id)
+    with db.read() as s:  # the detail panel says so before anyone tries
+        said = STAFF_REGISTER.notices(s, office, s.get(SecretStaff, staff.id))
+    assert any(f"{number}（借阅）" in n and "第三十一条" in n for n in said)
+    assert any("2026-11-20到期" in n for n in said)  # her yearly training
     error = _refused(db, lambda: _leave(db, users, staff.id), "持有的涉密载体和设备", "第三十一条")
     assert f"{number}（借阅）" in str(error) and "第二十三条" in str(error)
     assert _row(db, office, staff.id)["now"] == "在岗"
