@@ -422,7 +422,7 @@ def _training_due(today: dt.date) -> ColumnElement[bool]:
 
 
 def _ending_soon(today: dt.date) -> ColumnElement[bool]:
-    return and_(SecretStaff.status == "left", SecretStaff.declass_end >= today,
+    return and_(SecretStaff.status == "left", SecretStaff.declass_end > today,
                 SecretStaff.declass_end <= today + dt.timedelta(days=ENDING_SOON_DAYS))
 
 
@@ -460,7 +460,8 @@ def _trips(session: Session, staff_id: int) -> list[dict[str, Any]]:
                            .order_by(SecretStaffTrip.departs_on, SecretStaffTrip.id))
     return [{"destination": t.destination, "purpose": t.purpose,
              "dates": f"{t.departs_on:%Y-%m-%d}至{t.returns_on:%Y-%m-%d}",
-             "when": "脱密期内" if t.in_declass else "在岗期间", "approver": t.approver.name} for t in rows]
+             "when": "脱密期内" if t.in_declass else "在岗期间", "approver": t.approver.name,
+             "departs_on": t.departs_on, "returns_on": t.returns_on} for t in rows]
 
 
 def _notices(session: Session, actor: User, staff: SecretStaff) -> list[str]:
@@ -580,7 +581,8 @@ def build_staff_form(session: Session, staff_id: int) -> Document:
                   for t in _training_rows(session, staff.id)] or [("", "", "（无培训记录）", "")]
     commit_rows = [(c["kind"], day(c["signed_on"]), c["scan"]) for c in _commitments(session, staff.id)] \
         or [("（未签订）", "", "")]
-    trip_rows = [(t["destination"], t["purpose"], t["dates"], t["when"], t["approver"])
+    trip_rows = [(t["destination"], t["purpose"], f"{day(t['departs_on'])}至{day(t['returns_on'])}", t["when"],
+                  t["approver"])
                  for t in _trips(session, staff.id)] or [("（无）", "", "", "", "")]
     parts: list[Any] = [
         Title(f"{court}\n涉密人员登记表"),
