@@ -11,6 +11,8 @@ from courtdesk.areas.secrecy.documents import (
 )
 from courtdesk.areas.secrecy.service import COPY_REGISTER, ITEM_REGISTER
 from courtdesk.areas.secrecy.settings import SETTINGS
+from courtdesk.areas.secrecy.staff import STAFF_FORM_DOCUMENT, STAFF_REGISTER
+from courtdesk.areas.secrecy.staff_demo import demo_staff
 from courtdesk.kernel.area import Area
 
 AREA = Area(
@@ -19,7 +21,8 @@ AREA = Area(
     order=60,
     depends=("system",),
     settings=SETTINGS,
-    registers=(ITEM_REGISTER, COPY_REGISTER),
-    documents=(APPROVAL_DOCUMENT, DISPATCH_DOCUMENT, DESTRUCTION_DOCUMENT, LOANS_DOCUMENT, HANDOVER_DOCUMENT),
-    demo=(demo_carriers,),
+    registers=(ITEM_REGISTER, COPY_REGISTER, STAFF_REGISTER),
+    documents=(APPROVAL_DOCUMENT, DISPATCH_DOCUMENT, DESTRUCTION_DOCUMENT, LOANS_DOCUMENT, HANDOVER_DOCUMENT,
+               STAFF_FORM_DOCUMENT),
+    demo=(demo_carriers, demo_staff),
 )
