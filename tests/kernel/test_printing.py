@@ -107,3 +107,14 @@ def test_the_demo_seal_register_prints_every_row_whole_with_numbers_and_times_un
     for _number, _requested, stamped in uses:  # (on the row's middle line, after its taller cells)
         if stamped is not None:
             assert any(f"{stamped:%Y-%m-%d %H:%M}" in line for line in text_lines)
+
+
+def test_every_document_kind_is_printable_from_the_app():
+    """A document only the CLI can make does not exist for a clerk: every kind an area declares is offered
+    by some register's detail panel or selection (``RegisterSpec.documents``)."""
+    from courtdesk.kernel import area
+    from courtdesk.kernel.registers import all_registers
+
+    offered = {d.kind for spec in all_registers() for d in spec.documents}
+    missing = [f"{a.key}:{k.name}（{k.title}）" for a in area.areas() for k in a.documents if k.name not in offered]
+    assert missing == []

@@ -552,6 +552,8 @@ STAFF_REGISTER = RegisterSpec(
                                       FormField("approver", "批准领导")), _trips),
     ),
     documents=(RegisterDocument(STAFF_FORM_KIND, may=lambda a: a.has(*WIDE_ROLES), who="保密办或院领导"),),
+    # 保密办 and the leaders always; a classified staff member finds their own row (审查、培训、承诺书)
+    listed_for=WIDE_ROLES,
 )
 
 
