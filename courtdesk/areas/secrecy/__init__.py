@@ -3,6 +3,9 @@
 
 from courtdesk.areas.secrecy.demo import demo_carriers
 from courtdesk.areas.secrecy.documents import DESTRUCTION_DOCUMENT, LOANS_DOCUMENT
+from courtdesk.areas.secrecy.leaks import LEAK_DOCUMENT, LEAK_REGISTER
+from courtdesk.areas.secrecy.oversight import REGISTERS as OVERSIGHT_REGISTERS
+from courtdesk.areas.secrecy.oversight_demo import demo_oversight
 from courtdesk.areas.secrecy.service import COPY_REGISTER, ITEM_REGISTER
 from courtdesk.areas.secrecy.settings import SETTINGS
 from courtdesk.kernel.area import Area
@@ -13,7 +16,7 @@ AREA = Area(
     order=60,
     depends=("system",),
     settings=SETTINGS,
-    registers=(ITEM_REGISTER, COPY_REGISTER),
-    documents=(DESTRUCTION_DOCUMENT, LOANS_DOCUMENT),
-    demo=(demo_carriers,),
+    registers=(ITEM_REGISTER, COPY_REGISTER, LEAK_REGISTER, *OVERSIGHT_REGISTERS),
+    documents=(DESTRUCTION_DOCUMENT, LOANS_DOCUMENT, LEAK_DOCUMENT),
+    demo=(demo_carriers, demo_oversight),
 )

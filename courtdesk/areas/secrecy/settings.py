@@ -12,10 +12,13 @@ from courtdesk.kernel.settings import SettingSpec
 CLASSIFIER = "secrecy_classifier"
 #: 复制审批人: 「机密级、秘密级文件资料的复制……要经机关、单位复制人批准」 (第十八条(4)).
 COPY_APPROVER = "secrecy_copy_approver"
+#: 保密工作领导小组组长 (第二条: 院长): approves a phone brought into a 机密级以上 meeting (第三十七条(7)).
+GROUP_HEAD = "secrecy_group_head"
 
 SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec(CLASSIFIER, "定密责任人（审核涉密载体的密级、保密期限和知悉范围）", "", 12, kind="user"),
     SettingSpec(COPY_APPROVER, "涉密载体复制审批人（《保密工作制度》第十八条(4)）", "", 12, kind="user"),
+    SettingSpec(GROUP_HEAD, "保密工作领导小组组长（《保密工作制度》第二条、第三十七条(7)）", "", 12, kind="user"),
 )
 
 
