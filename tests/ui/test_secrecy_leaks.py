@@ -9,15 +9,15 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
 from pypdf import PdfReader
+from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from courtdesk.areas.secrecy.leak_models import SecretLeak
 from courtdesk.kernel import clock
 from tests.support.readback import squash
-from ui.mainwindow import HOME
 from tests.ui.conftest import click_record, login, wait_table
+from ui.mainwindow import HOME
 
 pytestmark = pytest.mark.ui
 
