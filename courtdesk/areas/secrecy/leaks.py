@@ -331,7 +331,7 @@ LEAK_REGISTER = RegisterSpec(
     columns=(
         Column("number", "编号", SecretLeak.number, 14),
         Column("discovered_at", "发现时间", SecretLeak.discovered_at, 13, "datetime"),
-        Column("remaining", "剩余时间", SecretLeak.status, 12, live=lambda today: _remaining_sql(clock.now()),
+        Column("remaining", "剩余时间", SecretLeak.discovered_at, 12, live=lambda today: _remaining_sql(clock.now()),
                tone=lambda shown: "overdue" if shown == OVERDUE else ("urgent" if shown.startswith("剩余") else None)),
         Column("content", "被泄密事项", SecretLeak.content, 22),
         Column("level", "密级", SecretLeak.level, 5),
