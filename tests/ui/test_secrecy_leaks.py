@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from courtdesk.areas.secrecy.leak_models import SecretLeak
 from courtdesk.kernel import clock
+from courtdesk.kernel.models.people import Department
 from tests.support.readback import squash
 from tests.ui.conftest import click_record, login, wait_table
 from ui.mainwindow import HOME
@@ -64,6 +65,10 @@ def test_the_leak_report_counts_down_from_the_dashboard_to_its_document(qtbot: A
     shown = [page.model.row_values(r) for r in range(page.model.rowCount())]
     assert sorted(v[keys.index("name")] for v in shown) == ["刑事审判庭", "立案庭"]
     assert {v[keys.index("letter")] for v in shown} == {"本年度未签订"}
+    with desk.read() as s:
+        court_id = s.scalars(select(Department.id).where(Department.name == "立案庭")).one()
+    click_record(qtbot, page, court_id)  # a department's row opens like any record
+    assert page.model.row_tone(page.model.row_of(court_id)) == "overdue"
 
     office.show_page(HOME)
     qtbot.waitUntil(lambda: office.dashboard.ready, timeout=15000)
