@@ -396,7 +396,8 @@ def build_leak_report(session: Session, leak_id: int) -> Document:
     for body, at in ((admin, leak.admin_sent_at), (upper, leak.court_sent_at)):
         sent.append(f"{body}（{court_time(at, style)}）" if at else f"{body}（未报送）")
     parts.append(Paragraph(f"报送：{'；'.join(sent)}", indent=False))
-    parts.append(SignatureLine((("保密办经办人", leak.registrar.name), ("日期", "")), blank_chars=8))
+    parts.append(Paragraph(f"保密办登记人：{leak.registrar.name}", indent=False))
+    parts.append(SignatureLine((("院长签发", ""), ("日期", "")), blank_chars=8))
     return Document("失泄密情况报告", tuple(parts))
 
 
