@@ -9,6 +9,9 @@ from courtdesk.areas.secrecy.documents import (
     HANDOVER_DOCUMENT,
     LOANS_DOCUMENT,
 )
+from courtdesk.areas.secrecy.leaks import LEAK_DOCUMENT, LEAK_REGISTER
+from courtdesk.areas.secrecy.oversight import REGISTERS as OVERSIGHT_REGISTERS
+from courtdesk.areas.secrecy.oversight_demo import demo_oversight
 from courtdesk.areas.secrecy.service import COPY_REGISTER, ITEM_REGISTER
 from courtdesk.areas.secrecy.settings import SETTINGS
 from courtdesk.areas.secrecy.staff import STAFF_FORM_DOCUMENT, STAFF_REGISTER
@@ -21,8 +24,8 @@ AREA = Area(
     order=60,
     depends=("system",),
     settings=SETTINGS,
-    registers=(ITEM_REGISTER, COPY_REGISTER, STAFF_REGISTER),
+    registers=(ITEM_REGISTER, COPY_REGISTER, STAFF_REGISTER, LEAK_REGISTER, *OVERSIGHT_REGISTERS),
     documents=(APPROVAL_DOCUMENT, DISPATCH_DOCUMENT, DESTRUCTION_DOCUMENT, LOANS_DOCUMENT, HANDOVER_DOCUMENT,
-               STAFF_FORM_DOCUMENT),
-    demo=(demo_carriers, demo_staff),
+               STAFF_FORM_DOCUMENT, LEAK_DOCUMENT),
+    demo=(demo_carriers, demo_staff, demo_oversight),
 )

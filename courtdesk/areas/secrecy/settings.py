@@ -12,6 +12,8 @@ from courtdesk.kernel.settings import SettingSpec
 CLASSIFIER = "secrecy_classifier"
 #: 复制审批人: 「机密级、秘密级文件资料的复制……要经机关、单位复制人批准」 (第十八条(4)).
 COPY_APPROVER = "secrecy_copy_approver"
+#: 保密工作领导小组组长 (第二条: 院长): approves a phone brought into a 机密级以上 meeting (第三十七条(7)).
+GROUP_HEAD = "secrecy_group_head"
 
 #: 脱密期 in months by 涉密等级 (《保密工作制度》第三十三条; 核心 2–3 年、重要 1–2 年、一般 6 个月–1 年).
 DECLASS_MONTHS: dict[str, str] = {"核心": "secrecy_declass_core", "重要": "secrecy_declass_important",
@@ -29,6 +31,7 @@ SETTINGS: tuple[SettingSpec, ...] = (
       for level, key in DECLASS_MONTHS.items() for low, high, default in (DECLASS_BOUNDS[level],)),
     SettingSpec(TRAINING_MONTHS, "在岗涉密人员保密培训间隔（月，《保密工作制度》第二十八条）", "12", 2, kind="int",
                 minimum=1, maximum=24),
+    SettingSpec(GROUP_HEAD, "保密工作领导小组组长（《保密工作制度》第二条、第三十七条(7)）", "", 12, kind="user"),
 )
 
 

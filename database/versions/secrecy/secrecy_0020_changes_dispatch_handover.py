@@ -1,7 +1,7 @@
 """定密变更和解密、分发和清退、移交登记；知悉范围的文字随范围保存（已有载体按其范围补写）
 
 Revision ID: secrecy_0020
-Revises: secrecy_0017
+Revises: secrecy_0019
 Create Date: 2026-12-07 19:07:39.900198
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'secrecy_0020'
-down_revision = 'secrecy_0017'
+down_revision = 'secrecy_0019'
 branch_labels = None
 depends_on = None
 
