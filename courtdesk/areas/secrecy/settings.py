@@ -22,3 +22,16 @@ SETTINGS: tuple[SettingSpec, ...] = (
 def names(key: str, actor: User) -> ColumnElement[bool]:
     """SQL: the setting ``key`` names ``actor`` (read in the same query as the rows it decides)."""
     return exists(select(Setting.id).where(Setting.key == key, Setting.value == str(actor.id)))
+
+#: 保密工作领导小组组长: approves scrapping classified removable media (第三十六条(6)).
+GROUP_HEAD = "secrecy_group_head"
+#: 涉密移动存储介质管理人: the staff 保密办 names to issue and register media (第三十六条(1)).
+MEDIA_ISSUER = "secrecy_media_issuer"
+
+DEVICE_SETTINGS: tuple[SettingSpec, ...] = (
+    SettingSpec(GROUP_HEAD, "保密工作领导小组组长（批准涉密移动存储介质报废，《保密工作制度》第三十六条(6)）", "", 12,
+                kind="user"),
+    SettingSpec(MEDIA_ISSUER, "涉密移动存储介质管理人（领取、登记、配发，《保密工作制度》第三十六条(1)）", "", 12,
+                kind="user"),
+)
+SETTINGS = SETTINGS + DEVICE_SETTINGS
