@@ -273,7 +273,8 @@ REPAIR_ON_SITE_FIELDS = (
 REPAIR_OUTSIDE_FIELDS = (
     FormField("repairer", "送修单位", "text", max_len=60),
     FormField("storage_removed", "所有存储部件已拆除", "choice", choices=_pairs(YES_NO)),
-    FormField("storage_kept_by", "拆除的存储部件保管", "text", max_len=60, help="由谁、在何处保管"),
+    FormField("storage_kept_by", "拆除的存储部件保管", "text", max_len=60, help="由谁、在何处保管",
+              when=("storage_removed", ("yes",))),
     FormField("fault", "故障情况", "text", max_len=100),
 )
 RECOVERY_FIELDS = (
@@ -282,7 +283,8 @@ RECOVERY_FIELDS = (
 )
 CONVERT_FIELDS = (
     FormField("storage_removed", "存储部件已拆除", "choice", choices=_pairs(YES_NO)),
-    FormField("storage_kept_by", "拆除的存储部件保管", "text", max_len=60, help="按保密规定妥善保管：由谁、在何处"),
+    FormField("storage_kept_by", "拆除的存储部件保管", "text", max_len=60, help="按保密规定妥善保管：由谁、在何处",
+              when=("storage_removed", ("yes",))),
 )
 PC_DESTROY_FIELDS = (
     FormField("facility", "销毁单位", "text", max_len=60, default="保密行政管理部门指定的定点销毁单位"),
@@ -477,7 +479,8 @@ def _holiday_outstanding(today: dt.date) -> ColumnElement[bool]:
         exists(select(SecretHoliday.id).where(
             SecretHoliday.hand_in_by <= today, SecretHoliday.ends_on >= today,
             ~exists(select(SecretMediumHandIn.id).where(SecretMediumHandIn.holiday_id == SecretHoliday.id,
-                                                       SecretMediumHandIn.medium_id == SecretMedium.id)))))
+                                                       SecretMediumHandIn.medium_id == SecretMedium.id)
+                    .correlate(SecretHoliday, SecretMedium))).correlate(SecretMedium)))
 
 
 HAND_IN_FIELDS = (FormField("holiday_id", "节假日", "choice", choices=_open_holidays),)
@@ -1081,6 +1084,8 @@ def build_computer_form(session: Session, pc_id: int) -> Document:
     style = kernel_settings.date_style(session)
     court = kernel_settings.get(session, "court_name")
     due = court_date(pc.password_due_on, style) if pc.password_due_on else "无更换周期要求"
+    if pc.status == "in_use" and pc.password_due_on is not None and pc.password_due_on < clock.today():
+        due += "（已逾期未更换）"
     facts = [("编号", pc.number), ("资产编号", pc.asset_tag), ("类型", pc.kind), ("品牌型号", pc.model),
              ("序列号", pc.serial_no), ("密级标识", pc.level), ("管理责任人", pc.custodian.name),
              ("使用部门", pc.department.name), ("保密防护措施", pc.protection), ("认证方式", AUTHS.get(pc.auth, pc.auth)),
