@@ -2,7 +2,12 @@
 《保密工作制度》第十八条、第二十三条)."""
 
 from courtdesk.areas.secrecy.demo import demo_carriers
-from courtdesk.areas.secrecy.devices import COMPUTER_REGISTER, DEVICE_DOCUMENTS, HOLIDAY_REGISTER, MEDIUM_REGISTER
+from courtdesk.areas.secrecy.devices import (
+    COMPUTER_REGISTER,
+    DEVICE_DOCUMENTS,
+    HOLIDAY_REGISTER,
+    MEDIUM_REGISTER,
+)
 from courtdesk.areas.secrecy.devices_demo import demo_devices
 from courtdesk.areas.secrecy.documents import DESTRUCTION_DOCUMENT, LOANS_DOCUMENT
 from courtdesk.areas.secrecy.service import COPY_REGISTER, ITEM_REGISTER

@@ -18,7 +18,7 @@
 held by 保密办 ((4)); 机密级以下 held by their custodians and handed to 保密办 over holidays: the
 holidays are a small register of 保密办's (交存日期, 放假起止), a medium not handed in from the 交存日期 to
 the holiday's end reads 节假日应交未交 (live); 交存 and 发还 are steps; 携带外出 only with a leader's
-approval ((3)); 报废 approved by the 保密工作领导小组组长 the settings name, then registered destruction
+approval ((3)); 外部数据恢复 only at a designated facility ((5)); 报废 approved by the 保密工作领导小组组长 the settings name, then registered destruction
 ((6)).
 """
 
@@ -44,7 +44,15 @@ from courtdesk.kernel import clock, numbering, rules, workflow
 from courtdesk.kernel import settings as kernel_settings
 from courtdesk.kernel.db.engine import Database
 from courtdesk.kernel.documents.dates import court_date, court_time
-from courtdesk.kernel.documents.model import REGISTER_PAGE, Document, Paragraph, SignatureLine, Spacer, Table, Title
+from courtdesk.kernel.documents.model import (
+    REGISTER_PAGE,
+    Document,
+    Paragraph,
+    SignatureLine,
+    Spacer,
+    Table,
+    Title,
+)
 from courtdesk.kernel.documents.model import Column as DocColumn
 from courtdesk.kernel.errors import PermissionDenied, ValidationError
 from courtdesk.kernel.forms import FormField, clean
@@ -76,6 +84,7 @@ RULE_PC_RETIRE = f"{BOOK}第三十四条(11)"
 RULE_MEDIA_ISSUE = f"{BOOK}第三十六条(1)"
 RULE_MEDIA_OUT = f"{BOOK}第三十六条(3)"
 RULE_MEDIA_KEEP = f"{BOOK}第三十六条(4)"
+RULE_MEDIA_RECOVERY = f"{BOOK}第三十六条(5)"
 RULE_MEDIA_SCRAP = f"{BOOK}第三十六条(6)"
 
 COMPUTER_KEY = "secrecy_computer"
@@ -559,6 +568,17 @@ def _back(session: Session, actor: User, medium: SecretMedium, values: dict[str,
     values["comment"] = _joined(f"{medium.custodian.name}带回" + ("（逾期带回）" if late else ""), values["comment"])
 
 
+def _media_recovery_guard(session: Session, actor: User, medium: SecretMedium, values: dict[str, Any]) -> None:
+    if values["approved"] != "yes":
+        raise ValidationError("数据恢复单位：涉密移动存储介质须到外部做数据恢复时，必须到由保密行政管理部门指定的具有保密"
+                              "资质的单位进行", field="数据恢复单位", rule=RULE_MEDIA_RECOVERY)
+
+
+def _media_recovery(session: Session, actor: User, medium: SecretMedium, values: dict[str, Any]) -> None:
+    values["comment"] = _joined(f"在{values['facility']}（保密行政管理部门指定、具有保密资质）做数据恢复",
+                                values["comment"])
+
+
 def _ask_scrap(session: Session, actor: User, medium: SecretMedium, values: dict[str, Any]) -> None:
     medium.scrap_facility = values["facility"]
     medium.scrap_requested_at = clock.now()
@@ -617,6 +637,8 @@ MEDIUM_WORKFLOW = Workflow(
         Transition("carry_out", "批准携带外出", src("held"), "out", media_leader, "院领导", guard=_out_guard,
                    effect=_out, fields=MEDIA_OUT_FIELDS, rule=RULE_MEDIA_OUT, aside=True),
         Transition("bring_back", "带回", src("out"), "held", media_office, "保密办", effect=_back, rule=RULE_MEDIA_OUT),
+        Transition("recover", "外部数据恢复", src("held"), "held", media_office, "保密办", guard=_media_recovery_guard,
+                   effect=_media_recovery, fields=RECOVERY_FIELDS, rule=RULE_MEDIA_RECOVERY, aside=True),
         Transition("ask_scrap", "申请报废", src("held", "handed_in"), "to_scrap", may_manage_media,
                    "保密办或涉密移动存储介质管理人", effect=_ask_scrap, fields=SCRAP_FIELDS, rule=RULE_MEDIA_SCRAP,
                    aside=True),

@@ -209,6 +209,9 @@ def test_media_are_issued_by_the_named_staff_and_top_secret_ones_kept_by_the_sec
              "新保管人", "第三十六条(4)")
     _refused(db, lambda: service.act_on_medium(users["secrecy"], medium.id, "carry_out", destination="开会",
                                                due_on=dt.date(2026, 12, 3)), "操作人", "第三十六条(3)")
+    _refused(db, lambda: service.act_on_medium(users["secrecy"], medium.id, "recover", facility="某数据恢复公司",
+                                               approved="no"), "数据恢复单位", "第三十六条(5)")
+    service.act_on_medium(users["secrecy"], medium.id, "recover", facility="省保密局指定的数据恢复中心", approved="yes")
     service.act_on_medium(users["leader"], medium.id, "carry_out", destination="赴市中院开会", due_on=dt.date(2026, 12, 3))
     clock.set_now(dt.datetime(2026, 12, 4, 9, 0))
     with db.read() as s:
