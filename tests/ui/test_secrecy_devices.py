@@ -1,6 +1,7 @@
 """Classified computers and media through real widgets, the clock at 2026-12-31 (元旦's 交存日期): the
 custodian's dashboard counts her 机密 computer whose weekly password change is overdue, the card opens the
-computer register filtered to it, the row reads 口令逾期未更换 in red and offers 登记口令更换; 保密办's
+computer register filtered to it, the row reads 口令逾期未更换 in red and offers 登记口令更换, whose dialog
+has no field for the password, refuses a length below 第三十四条(3)'s and takes the date; 保密办's
 dashboard counts the media not yet handed in for the holiday and its card opens that list."""
 
 from __future__ import annotations
@@ -10,11 +11,12 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
 from sqlalchemy import select
 
 from courtdesk.areas.secrecy.device_models import SecretComputer
 from courtdesk.kernel import clock
-from tests.ui.conftest import click_record, login, wait_table
+from tests.ui.conftest import click_record, idle, login, wait_ops, wait_table
 
 pytestmark = pytest.mark.ui
 
@@ -50,6 +52,24 @@ def test_overdue_password_and_holiday_hand_in_lead_from_the_dashboards_to_the_li
     assert page.detail.status.text() == "状态：口令逾期未更换"
     assert "登记口令更换" in set(page.detail.action_buttons)
     assert "本单位内维修" not in set(page.detail.action_buttons)  # 保密办's step, not hers
+
+    # she records the change: a date and the length to check — no field for the password itself
+    qtbot.mouseClick(page.detail.action_buttons["登记口令更换"], Qt.MouseButton.LeftButton)
+    dialog = page.active_dialog
+    assert dialog.value("changed_on") == dt.date(2026, 12, 31)
+    assert not [f for f in dialog.fields if "口令" == f.label or "password" in f.key]
+    dialog.widget("length").setValue(8)
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    said = "".join(dialog.all_errors())
+    assert "第三十四条(3)" in said and "不少于10位" in said
+    dialog.widget("length").setValue(12)
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
+    assert dialog.result() == QDialog.DialogCode.Accepted, dialog.all_errors()
+    qtbot.waitUntil(lambda: page.model.row_of(pc_id) is None and not page.model.loading)  # off the overdue list
+    idle(qtbot)
 
     office = login(qtbot, desk, "secrecy")
     media = _open_card(qtbot, office, "holiday_due", 3)
