@@ -151,7 +151,7 @@ def refuse_passwords(data: dict[str, Any]) -> None:
 def _check_password(level: str, auth: str, length: int, mixed: str, field: str) -> str:
     minimum, _, policy = password_policy(level, auth)
     if length < minimum:
-        raise ValidationError(f"{field}：{policy}，所设口令只有{length}位，不符合要求", field=field,
+        raise ValidationError(f"{field}：所设口令只有{length}位，不符合「{policy}」的要求", field=field,
                               rule=RULE_PASSWORD)
     if mixed != "yes":
         raise ValidationError("字母数字混合：涉密计算机口令应采用多字符和数字混合编制", field="字母数字混合",
