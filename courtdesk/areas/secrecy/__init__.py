@@ -1,7 +1,15 @@
-"""保密管理 — classified carriers (涉密载体) through 定密, 签收, 借阅, 复制 and 销毁 (SPEC §2;
-《保密工作制度》第十八条、第二十三条)."""
+"""保密管理 (SPEC §2; 《保密工作制度》第十条–第四十条): classified carriers (涉密载体) through 定密, 分发, 借阅,
+复制, 清退, 移交 and 销毁; classified staff; classified computers and removable media; meetings, key
+departments, 保密责任书 and inspections; leak reports."""
 
 from courtdesk.areas.secrecy.demo import demo_carriers
+from courtdesk.areas.secrecy.devices import (
+    COMPUTER_REGISTER,
+    DEVICE_DOCUMENTS,
+    HOLIDAY_REGISTER,
+    MEDIUM_REGISTER,
+)
+from courtdesk.areas.secrecy.devices_demo import demo_devices
 from courtdesk.areas.secrecy.documents import (
     APPROVAL_DOCUMENT,
     DESTRUCTION_DOCUMENT,
@@ -24,8 +32,9 @@ AREA = Area(
     order=60,
     depends=("system",),
     settings=SETTINGS,
-    registers=(ITEM_REGISTER, COPY_REGISTER, STAFF_REGISTER, LEAK_REGISTER, *OVERSIGHT_REGISTERS),
+    registers=(ITEM_REGISTER, COPY_REGISTER, STAFF_REGISTER, COMPUTER_REGISTER, MEDIUM_REGISTER, HOLIDAY_REGISTER,
+               LEAK_REGISTER, *OVERSIGHT_REGISTERS),
     documents=(APPROVAL_DOCUMENT, DISPATCH_DOCUMENT, DESTRUCTION_DOCUMENT, LOANS_DOCUMENT, HANDOVER_DOCUMENT,
-               STAFF_FORM_DOCUMENT, LEAK_DOCUMENT),
-    demo=(demo_carriers, demo_staff, demo_oversight),
+               STAFF_FORM_DOCUMENT, *DEVICE_DOCUMENTS, LEAK_DOCUMENT),
+    demo=(demo_carriers, demo_staff, demo_devices, demo_oversight),
 )

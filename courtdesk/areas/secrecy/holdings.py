@@ -12,6 +12,7 @@ from collections.abc import Callable
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from courtdesk.areas.secrecy import devices
 from courtdesk.areas.secrecy.models import SecretCopy
 from courtdesk.areas.secrecy.service import GONE
 
@@ -43,6 +44,7 @@ def carrier_copies(session: Session, user_id: int) -> list[str]:
 #: Every kind of holding the exit checks, in the order the refusal names them.
 SOURCES: tuple[Source, ...] = (
     carrier_copies,
+    devices.held_by,
 )
 
 

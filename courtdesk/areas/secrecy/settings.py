@@ -14,6 +14,8 @@ CLASSIFIER = "secrecy_classifier"
 COPY_APPROVER = "secrecy_copy_approver"
 #: 保密工作领导小组组长 (第二条: 院长): approves a phone brought into a 机密级以上 meeting (第三十七条(7)).
 GROUP_HEAD = "secrecy_group_head"
+#: 涉密移动存储介质管理人: the staff 保密办 names to issue and register media (第三十六条(1)).
+MEDIA_ISSUER = "secrecy_media_issuer"
 
 #: 脱密期 in months by 涉密等级 (《保密工作制度》第三十三条; 核心 2–3 年、重要 1–2 年、一般 6 个月–1 年).
 DECLASS_MONTHS: dict[str, str] = {"核心": "secrecy_declass_core", "重要": "secrecy_declass_important",
@@ -31,7 +33,10 @@ SETTINGS: tuple[SettingSpec, ...] = (
       for level, key in DECLASS_MONTHS.items() for low, high, default in (DECLASS_BOUNDS[level],)),
     SettingSpec(TRAINING_MONTHS, "在岗涉密人员保密培训间隔（月，《保密工作制度》第二十八条）", "12", 2, kind="int",
                 minimum=1, maximum=24),
-    SettingSpec(GROUP_HEAD, "保密工作领导小组组长（《保密工作制度》第二条、第三十七条(7)）", "", 12, kind="user"),
+    SettingSpec(GROUP_HEAD, "保密工作领导小组组长（批准手机带入涉密会议、涉密介质报废，《保密工作制度》第三十七条(7)、第三十六条(6)）",
+                "", 12, kind="user"),
+    SettingSpec(MEDIA_ISSUER, "涉密移动存储介质管理人（领取、登记、配发，《保密工作制度》第三十六条(1)）", "", 12,
+                kind="user"),
 )
 
 

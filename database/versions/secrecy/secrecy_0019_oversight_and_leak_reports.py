@@ -1,7 +1,7 @@
 """会议、要害部门部位、保密责任书、保密检查和失泄密报告
 
 Revision ID: secrecy_0019
-Revises: secrecy_0017
+Revises: secrecy_0018
 Create Date: 2026-12-07 19:06:52.536019
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'secrecy_0019'
-down_revision = 'secrecy_0017'
+down_revision = 'secrecy_0018'
 branch_labels = None
 depends_on = None
 

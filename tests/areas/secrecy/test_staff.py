@@ -137,6 +137,24 @@ def test_leaving_is_refused_while_a_carrier_copy_is_held_then_the_declass_end_sh
     assert all(f"{c.number}（借阅）" in str(error) for c in lent)
     for copy in lent:
         SecrecyService(db).act_on_copy(office, copy.id, "give_back")
+    # the copies are back, but she is still custodian of a classified computer and a medium
+    error = _refused(db, lambda: _leave(db, users, staff.id), "持有的涉密载体和设备", "第三十一条")
+    assert "涉密计算机" in str(error) and "涉密移动存储介质" in str(error) and "（借阅）" not in str(error)
+    from courtdesk.areas.secrecy.device_models import SecretComputer, SecretMedium
+    from courtdesk.areas.secrecy.devices import DeviceService
+
+    with db.read() as s:
+        computers = list(s.scalars(select(SecretComputer.id).where(SecretComputer.custodian_id == users["judge"].id,
+                                                                   SecretComputer.status == "in_use")))
+        media = list(s.scalars(select(SecretMedium.id).where(SecretMedium.custodian_id == users["judge"].id,
+                                                             SecretMedium.status == "held")))
+    assert computers and media
+    for pc in computers:
+        DeviceService(db).act_on_computer(office, pc, "hand_over", custodian_id=users["civil_head"].id)
+    for medium in media:
+        DeviceService(db).act_on_medium(office, medium, "hand_over", custodian_id=users["civil_head"].id)
+    with db.read() as s:
+        assert holdings.outstanding(s, users["judge"].id) == []
     _refused(db, lambda: _leave(db, users, staff.id, exit_committed_on=None), "离岗保密承诺书签订日期", "第三十二条")
     _refused(db, lambda: _leave(db, users, staff.id, declass_months=36), "脱密期（月）", "第三十三条")
     _refused(db, lambda: _leave(db, users, staff.id, left_on=D(2026, 12, 2)), "离岗日期", None)
@@ -162,7 +180,8 @@ def test_a_person_still_keeping_copies_in_store_cannot_leave_either(db, users):
     staff = _staff_of(db, users["secrecy"])  # 冯雪 keeps every copy 保密办 signed for
     with db.read() as s:
         kept = holdings.outstanding(s, users["secrecy"].id)
-    assert kept and all(k.endswith("（保管）") for k in kept)
+    assert kept and all(k.endswith("（保管）") or k.startswith("涉密") for k in kept)
+    assert any(k.startswith("(2026)密载") for k in kept)
     _refused(db, lambda: _leave(db, users, staff.id), "持有的涉密载体和设备", "第三十一条")
 
 
