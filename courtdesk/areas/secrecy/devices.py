@@ -923,6 +923,7 @@ COMPUTER_REGISTER = RegisterSpec(
                      _password_changes),),
     facts=_pc_facts,
     documents=(RegisterDocument(COMPUTER_FORM_KIND, may=lambda a: a.has(*WIDE_ROLES), who="保密办或院领导"),),
+    listed_for=WIDE_ROLES,  # a custodian finds it while a computer is theirs; nobody else
     printed_columns=("number", "asset_tag", "kind", "model", "level", "custodian", "department", "auth", "now",
                      "password_changed_on", "password_due_on"),
 )
@@ -1003,6 +1004,7 @@ MEDIUM_REGISTER = RegisterSpec(
     dashboard=_medium_dashboard,
     act=service_act(DeviceService, "act_on_medium"),
     live_status="now",
+    listed_for=WIDE_ROLES,  # a custodian (and the issuer the settings name) finds it while it holds a row of theirs
 )
 
 
