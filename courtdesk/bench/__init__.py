@@ -117,6 +117,7 @@ def _median_ms(fn: Any, runs: int = 5) -> float:
 #: column computed per row), a search word. A register not named here: the clerk, its last column, no word.
 REGISTER_PROFILES: dict[str, tuple[str, str, str]] = {
     "seal_use": ("clerk", "title", "在职证明"),
+    "it_asset": ("itops", "brand_model", "惠普"),
     "finance_claim": ("finance", "purpose", "石家庄"),
     "finance_batch": ("finance", "total", "财报"),
     "finance_month_total": ("finance", "amount", "办公费"),

@@ -2,7 +2,7 @@
 asset ledger and the IP address plan, with requests, repairs, scrapping, changes, external-network
 use, maintenance contractors and backups of important data built on them."""
 
-from courtdesk.areas.it.demo import demo_assets
+from courtdesk.areas.it.demo import bulk_assets, demo_assets
 from courtdesk.areas.it.network import ALLOCATION_DOCUMENT, SUBNET_REGISTER
 from courtdesk.areas.it.service import ASSET_REGISTER
 from courtdesk.areas.it.settings import SETTINGS
@@ -17,4 +17,5 @@ AREA = Area(
     registers=(ASSET_REGISTER, SUBNET_REGISTER),
     documents=(ALLOCATION_DOCUMENT,),
     demo=(demo_assets,),
+    bulk_demo=(bulk_assets,),
 )

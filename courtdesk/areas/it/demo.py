@@ -7,16 +7,21 @@ registered and given out through the services on the days they were bought."""
 from __future__ import annotations
 
 import datetime as dt
+import random
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import select
+
 from courtdesk.areas.it.models import ItAsset
 from courtdesk.areas.it.network import SubnetService
-from courtdesk.areas.it.service import ASSET_FIELDS, act_in, register_in
+from courtdesk.areas.it.service import ASSET_FIELDS, ASSET_KEY, KINDS, NUMBER_PATTERN, act_in, register_in
 from courtdesk.areas.it.settings import IT_LEADER
-from courtdesk.kernel.demo import DemoContext
+from courtdesk.kernel import clock
+from courtdesk.kernel.demo import BulkWriter, DemoContext, fills
 from courtdesk.kernel.forms import clean
+from courtdesk.kernel.models.people import Department
 from courtdesk.kernel.people import PeopleService
 from courtdesk.kernel.settings import SettingsService
 
@@ -117,3 +122,40 @@ def demo_assets(ctx: DemoContext) -> Iterator[dt.datetime]:
         for n in range(3):
             add(s, "打印机", "奔图 P3305DN", "1690", "信息技术办公室", location="设备库房", bought=bought)
         add(s, "扫描仪", "富士通 fi-7160", "5600", "信息技术办公室", location="设备库房", bought=bought)
+
+
+@fills(ASSET_KEY)
+def bulk_assets(ctx: DemoContext, rows: int) -> None:
+    """``rows`` devices over the last three years for scale benchmarks (``bench registers --register
+    it_asset``): every kind, every department, most in use by a demo person, some in stock, in repair or
+    scrapped; serial numbers and MAC addresses unique, no IP address (a plan holds a few hundred)."""
+    rng = random.Random(18)
+    people = [u for u in ctx.users.values() if u.department_id is not None]
+    with ctx.db.write() as s:
+        depts = [dep.id for dep in s.scalars(select(Department).order_by(Department.id))]
+        ops = ctx.users["itops"]
+        bulk = BulkWriter(s, ItAsset)
+        year0 = clock.now().year - 2
+        per_year = rows // 3 + 1
+        for i in range(rows):
+            year = year0 + min(2, i // per_year)
+            serial = bulk.serial(ASSET_KEY, year)
+            when = dt.datetime(year, 1, 1, 8, 0) + dt.timedelta(minutes=(i % per_year) * (525000 // per_year or 1))
+            kind = KINDS[i % len(KINDS)]
+            status = ("in_use", "in_use", "in_use", "in_use", "in_stock", "repair", "scrapped")[rng.randrange(7)]
+            person = people[i % len(people)] if status == "in_use" else None
+            bulk.add(ItAsset, {
+                "id": bulk.next_id(ItAsset), "year": year, "serial": serial,
+                "number": NUMBER_PATTERN.format(year=year, serial=serial), "status": status, "kind": kind,
+                "brand_model": ("联想 开天M90z G1t", "惠普 LaserJet Pro M405dn", "富士通 fi-7160", "华为 S5735")[i % 4],
+                "serial_no": f"SN{year}{serial:07d}", "serial_key": f"SN{year}{serial:07d}",
+                "department_id": person.department_id if person else depts[i % len(depts)],
+                "user_id": person.id if person else None, "location": f"{i % 9 + 1}楼{i % 30 + 1}室",
+                "network": "内网", "ip": None, "ip_int": None, "subnet_id": None,
+                "mac": f"02-{(i >> 24) & 0xFF:02X}-{(i >> 16) & 0xFF:02X}-{(i >> 8) & 0xFF:02X}-{i & 0xFF:02X}-{year % 100:02X}",
+                "classified": False, "facility": "", "purchased_on": when.date(), "price_fen": 100 * (1500 + i % 9000),
+                "warranty_until": when.date() + dt.timedelta(days=1095), "registered_at": when,
+                "registered_by_id": ops.id, "since": when, "remarks": "", "version": 1,
+                "created_at": when, "updated_at": when,
+            })
+        bulk.finish()
