@@ -36,7 +36,7 @@ GENERIC = {"id": "记录号", "version": "版本号", "created_at": "创建时�
 KERNEL_FIELDS: dict[str, dict[str, str]] = {
     "user_account": {"username": "用户名", "name": "姓名", "title": "职务", "phone": "电话", "wechat": "微信",
                      "password_hash": "密码（摘要）", "must_change_password": "须修改密码"},
-    "department": {"kind": "部门类别"},
+    "department": {"name": "名称", "kind": "部门类别"},
     "user_role": {"role": "角色"},
     "login_throttle": {"name": "登录名", "failures": "连续失败次数", "locked_until": "锁定至",
                        "last_failed_at": "最近失败时间"},
