@@ -82,12 +82,10 @@ def _readonly_engine(db_arg: str) -> Any:
     path = _sqlite_path(db_arg)
     if path is None:
         return create_engine(db_arg)  # a server database: verification only ever reads
-    if not path.is_file():
-        raise DomainError(f"数据库：文件「{path}」不存在（请检查路径）", field="数据库")
-    with open(path, "rb") as fh:
-        if fh.read(16) != b"SQLite format 3\x00":
-            raise DomainError(f"数据库：「{path}」不是 SQLite 数据库文件", field="数据库")
-    return create_engine(f"sqlite:///file:{path.resolve().as_posix()}?mode=ro&uri=true")
+    from courtdesk.kernel.db import files
+
+    files.check_courtdesk_file(path, "数据库")  # empty, truncated or foreign: one clear sentence
+    return files.ro_engine(path)
 
 
 def _read_only(db_arg: str, work: Callable[[Any], Any]) -> Any:
@@ -118,8 +116,12 @@ def cmd_verify_audit(args: argparse.Namespace) -> int:
             print(f"audit BROKEN at entry {problem.record_id if problem.record_id is not None else '-'}: {problem}")
         else:
             print(f"row mismatch: {problem}")
+    for note in report.notes:
+        print(f"note: {note}")
     if report.ok:
         suffix = f" (checkpoint of {cp.written_at}: {cp.length} entries, {cp.short} — matches)" if cp else ""
+        if report.notes:
+            suffix = f" (checkpoint of {cp.written_at}: restored from a backup since, see the note)" if cp else ""
         print(f"audit ok: {report.entries} entries{suffix}")
         return 0
     print(f"留痕校验未通过：共 {len(report.problems)} 处问题（已检查 {report.entries} 条留痕）")
@@ -208,7 +210,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 #: Commands that may create the database their ``--db`` names; every other one refuses a missing file.
-CREATING_COMMANDS = {"init", "demo-data"}
+#: Commands that may name a database file that does not exist yet: ``init`` and ``demo-data`` create
+#: one; ``restore`` puts a lost one back from its backup (what a restore is for).
+CREATING_COMMANDS = {"init", "demo-data", "restore"}
 
 
 def shown_url(url: str) -> str:

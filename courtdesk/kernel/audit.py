@@ -280,6 +280,9 @@ class Problem:
 class VerifyReport:
     entries: int = 0
     problems: list[Problem] = field(default_factory=list)
+    #: What verification noticed that is no fault: a restore from a backup after the checkpoint given
+    #: (the checkpoint's later history is in the file the restore kept, not here).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -384,6 +387,9 @@ def _as_id(value: Any) -> int | None:
         return None
 
 
+#: The audit action a restore from a backup records (courtdesk.kernel.db.restore).
+RESTORE_ACTION = "restore"
+
 _ENTRY_FIELDS = ("at", "user_id", "user_name", "action", "entity", "entity_id", "before", "after", "comment")
 
 
@@ -442,6 +448,8 @@ def _verify_chain(
     prev = GENESIS
     last_id = 0
     count = 0
+    restored: tuple[int, str, str] | None = None  # the last restore entry: position, time, what it says
+    mismatch: Problem | None = None
     result = conn.execution_options(stream_results=True, yield_per=2000).execute(
         select(_entry.c.id, _entry.c.prev_hash, _entry.c.hash, *reader.select_columns()).order_by(_entry.c.id)
     )
@@ -461,21 +469,31 @@ def _verify_chain(
             fields = {**values, "at": at.isoformat() if hasattr(at, "isoformat") else at}
             if entry_hash(str(stored_prev), fields) != stored_hash:
                 report.problems.append(Problem("audit_entry", entry_id, "内容与其哈希不符（记录被改动）"))
+            elif values["action"] == RESTORE_ACTION:
+                restored = (count, str(fields["at"]), str(values["comment"] or ""))
         if checkpoint is not None and count == checkpoint.length and stored_hash != checkpoint.head_hash:
-            report.problems.append(Problem(
+            mismatch = Problem(
                 "audit_entry", entry_id,
                 f"与检查点不符：检查点（{checkpoint.written_at}）登记第 {checkpoint.length} 条留痕的哈希为 "
-                f"{checkpoint.head_hash[:12]}…，数据库中为 {str(stored_hash)[:12]}…（此前的历史被改写）"))
+                f"{checkpoint.head_hash[:12]}…，数据库中为 {str(stored_hash)[:12]}…（此前的历史被改写）")
         prev = str(stored_hash)  # go on from what is stored: each tampering is reported once
         last_id = entry_id or last_id
         if count % 2000 == 0:
             tick(count)
     result.close()
     if checkpoint is not None and count < checkpoint.length:
-        report.problems.append(Problem(
+        mismatch = Problem(
             "audit_entry", None,
             f"与检查点不符：检查点（{checkpoint.written_at}）登记有 {checkpoint.length} 条留痕，数据库中只有 {count} 条"
-            "（历史被删减）"))
+            "（历史被删减）")
+    if mismatch is not None:
+        # A restore from a backup older than the checkpoint, recorded after it, explains the difference:
+        # the checkpoint's later history is in the file the restore kept. Anything else is tampering.
+        if restored is not None and restored[0] <= checkpoint.length and restored[1] >= checkpoint.written_at:
+            report.notes.append(f"已从备份恢复（{restored[1][:16].replace('T', ' ')}：{restored[2]}）；检查点"
+                                f"（{checkpoint.written_at}，{checkpoint.length} 条）之后、恢复之前的留痕在恢复时保留的原数据库中")
+        else:
+            report.problems.append(mismatch)
     return prev, last_id
 
 

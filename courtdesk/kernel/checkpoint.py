@@ -69,8 +69,12 @@ def write(cp: Checkpoint, out: Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".part")
     data = {"format": FORMAT, **asdict(cp)}
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, out)
+    try:
+        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        os.replace(tmp, out)
+    finally:  # a failed write leaves no .part behind
+        if tmp.exists():
+            tmp.unlink()
     return out
 
 

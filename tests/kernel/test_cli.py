@@ -53,7 +53,6 @@ def test_demo_data_on_a_filled_database_is_refused(db_path: Path) -> None:
 @pytest.mark.parametrize("command", [
     ["verify-audit"],
     ["backup", "--out", "{tmp}/b.sqlite3"],
-    ["restore", "--from", "{tmp}/b.sqlite3"],
     ["render", "--list"],
     ["print-register", "x", "--user", "admin", "--out", "{tmp}/r.pdf"],
 ])
@@ -62,6 +61,15 @@ def test_a_missing_database_is_refused_and_not_created(tmp_path: Path, command: 
     args = [a.replace("{tmp}", str(tmp_path)) for a in command]
     _refused(_run(args[0], "--db", str(missing), *args[1:]), "不存在", str(missing))
     assert not missing.parent.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_restoring_a_missing_database_from_a_missing_backup_names_the_backup_and_creates_nothing(
+        tmp_path: Path) -> None:
+    """Restoring onto a lost database is allowed (that is what a restore is for), so what is refused
+    here is the backup that is not there."""
+    missing = tmp_path / "typo" / "court.sqlite3"
+    _refused(_run("restore", "--db", str(missing), "--from", str(tmp_path / "b.sqlite3")), "备份文件", "不存在")
     assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 

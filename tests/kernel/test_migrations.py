@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 
 import pytest
 from alembic import command
@@ -156,7 +157,7 @@ def test_backup_and_restore_round_trip_refuses_corrupt_file(db, db_path, tmp_pat
     run = [sys.executable, "-m", "courtdesk"]
     assert subprocess.run([*run, "backup", "--db", str(db_path), "--out", str(out)], check=False, timeout=60).returncode == 0
     verify_backup(out)
-    with sqlite3.connect(db_path) as conn:
+    with closing(sqlite3.connect(db_path)) as conn, conn:  # closed: restore refuses a file still held open
         conn.execute("UPDATE setting SET value='x'")  # harmless change after the backup
         conn.execute("DELETE FROM workflow_step")
     corrupt = tmp_path / "corrupt.sqlite3"
@@ -164,7 +165,7 @@ def test_backup_and_restore_round_trip_refuses_corrupt_file(db, db_path, tmp_pat
     bad = subprocess.run([*run, "restore", "--db", str(db_path), "--from", str(corrupt)],
                          check=False, capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and "已拒绝" in bad.stderr
-    with sqlite3.connect(db_path) as conn:
+    with closing(sqlite3.connect(db_path)) as conn:
         assert conn.execute("SELECT count(*) FROM workflow_step").fetchone() == (0,)  # refused: untouched
     db.dispose()
     ok = subprocess.run([*run, "restore", "--db", str(db_path), "--from", str(out)], check=False, capture_output=True,

@@ -11,6 +11,7 @@ import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from courtdesk.kernel.db import files
 from courtdesk.kernel.errors import DomainError
 
 if TYPE_CHECKING:
@@ -36,15 +37,21 @@ def sqlite_copy(src: Path, dst: Path) -> None:
 def backup_sqlite(db: Database, out: Path) -> Path:
     if db.path is None:
         raise DomainError("备份：只有本机 SQLite 数据库可以由程序备份，服务器数据库请用服务器自带工具", field="数据库")
-    out = Path(out)
+    # never onto the live database, its -wal/-shm/-journal or its lock file, by any name or symlink
+    files.refuse_family(out, db.path, "备份文件")
+    out = files.real(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".part")
-    if tmp.exists():
-        tmp.unlink()
-    sqlite_copy(db.path, tmp)
-    verify_backup(tmp)
-    cp = _checkpoint_of(tmp, out)
-    tmp.replace(out)
+    try:
+        if tmp.exists():
+            tmp.unlink()
+        sqlite_copy(db.path, tmp)
+        verify_backup(tmp)
+        cp = _checkpoint_of(tmp, out)
+        tmp.replace(out)
+    finally:  # whatever fails, no .part file stays behind
+        if tmp.exists():
+            tmp.unlink()
     # Every backup carries a checkpoint of its audit chain (keep it apart from the backup, too).
     from courtdesk.kernel import checkpoint
 
@@ -59,11 +66,9 @@ def checkpoint_path(backup: Path) -> Path:
 
 def _checkpoint_of(copy: Path, named: Path) -> Checkpoint:
     """The audit chain's checkpoint of the backup copy itself (read-only)."""
-    from sqlalchemy import create_engine
-
     from courtdesk.kernel import checkpoint
 
-    engine = create_engine(f"sqlite:///file:{Path(copy).resolve().as_posix()}?mode=ro&uri=true")
+    engine = files.ro_engine(copy)
     try:
         with engine.connect() as conn:
             return checkpoint.take(conn, str(Path(named).resolve()))
@@ -72,24 +77,21 @@ def _checkpoint_of(copy: Path, named: Path) -> Checkpoint:
 
 
 def verify_backup(path: Path) -> None:
-    """Raise DomainError unless ``path`` is an intact CourtDesk database."""
+    """Raise DomainError unless ``path`` is an intact CourtDesk database (every page checked)."""
     path = Path(path)
     if not path.is_file():
         raise DomainError(f"备份文件「{path}」不存在", field="备份文件")
-    with open(path, "rb") as fh:
-        if fh.read(16) != b"SQLite format 3\x00":
-            raise DomainError(f"备份文件「{path.name}」不是 SQLite 数据库文件，已拒绝", field="备份文件")
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        files.check_courtdesk_file(path, "备份文件")
+    except DomainError as exc:
+        raise DomainError(f"{exc}，已拒绝", field="备份文件") from exc
+    try:
+        conn = files.ro_connect(path)
         try:
             result = conn.execute("PRAGMA integrity_check").fetchall()
-            if result != [("ok",)]:
-                raise DomainError(f"备份文件「{path.name}」已损坏（完整性检查未通过），已拒绝", field="备份文件")
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-            if not {"alembic_version", "audit_entry", "user_account"} <= tables:
-                raise DomainError(f"备份文件「{path.name}」不是 CourtDesk 数据库，已拒绝", field="备份文件")
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
         raise DomainError(f"备份文件「{path.name}」已损坏（{exc}），已拒绝", field="备份文件") from exc
-
+    if result != [("ok",)]:
+        raise DomainError(f"备份文件「{path.name}」已损坏（完整性检查未通过），已拒绝", field="备份文件")

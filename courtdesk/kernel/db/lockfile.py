@@ -29,7 +29,10 @@ RESTORING_MESSAGE = "数据库正在被恢复或维护（有程序独占了它�
 
 
 def lock_path(db_path: Path) -> Path:
-    return db_path.with_name(db_path.name + ".lock")
+    """``<db>.lock`` beside the file the path names through any symlink: a client that opened the
+    database by one name and a restore given another (a link) meet at the same lock."""
+    real = Path(os.path.realpath(os.path.expanduser(str(db_path))))
+    return real.with_name(real.name + ".lock")
 
 
 if sys.platform == "win32":  # pragma: no cover - exercised on Windows only

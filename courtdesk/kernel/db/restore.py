@@ -36,7 +36,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.pool import NullPool
 
 from courtdesk.kernel import audit, clock
-from courtdesk.kernel.db import lockfile, migrate
+from courtdesk.kernel.db import files, lockfile, migrate
 from courtdesk.kernel.db.backup import sqlite_copy, verify_backup
 from courtdesk.kernel.db.engine import Database, resolve_url
 from courtdesk.kernel.errors import DomainError
@@ -89,7 +89,7 @@ def _unique_kept_path(target: Path) -> Path:
 
 
 def _revisions(path: Path) -> set[str]:
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    conn = files.ro_connect(path)
     try:
         return {str(r[0]) for r in conn.execute("SELECT version_num FROM alembic_version")}
     except sqlite3.DatabaseError as exc:
@@ -119,8 +119,7 @@ def check_schema(path: Path, shown_name: str) -> set[str]:
 @contextlib.contextmanager
 def read_only(path: Path) -> Iterator[Connection]:
     """A SQLAlchemy connection that cannot write to ``path``."""
-    uri = f"{path.resolve().as_uri()}?mode=ro"
-    engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True), poolclass=NullPool)
+    engine = files.ro_engine(path)
     try:
         with engine.connect() as conn:
             try:
@@ -163,6 +162,13 @@ def _record(path: Path, source: Path, kept: Path | None, upgraded_from: set[str]
     except Exception:  # noqa: BLE001 — no login name on this system: say nothing about it
         who = ""
     comment = f"从备份「{source.resolve()}」恢复数据库"
+    beside = source.with_name(source.name + ".checkpoint.json")
+    if beside.is_file():  # which checkpoint the backup matched (checked before the restore began)
+        from courtdesk.kernel import checkpoint as checkpoints
+
+        with contextlib.suppress(DomainError):
+            cp = checkpoints.read(beside)
+            comment += f"（备份的检查点：{cp.written_at}，留痕 {cp.length} 条，校验码 {cp.short}）"
     if upgraded_from:
         comment += f"（备份的结构版本 {', '.join(sorted(upgraded_from))} 已升级到 {migrate.describe_heads()}）"
     comment += f"；原数据库已完整保留为「{kept.resolve()}」" if kept is not None else "；此前没有数据库文件"
@@ -172,7 +178,7 @@ def _record(path: Path, source: Path, kept: Path | None, upgraded_from: set[str]
     try:
         with engine.begin() as conn:
             writer = audit.AuditWriter(conn, None, "系统")
-            writer.add("restore", "database", None, None, None, comment)
+            writer.add(audit.RESTORE_ACTION, "database", None, None, None, comment)
             writer.flush()
     finally:
         engine.dispose()
@@ -201,13 +207,19 @@ def _replace(tmp: Path, target: Path) -> None:
 
 def restore_sqlite(target: Path, source: Path) -> RestoreResult:
     """Replace the database ``target`` by the backup ``source`` (see the module docstring)."""
-    target, source = Path(target), Path(source)
+    # every path as the file it names (a symlink to the database is the database)
+    target, source = files.real(target), files.real(source)
     verify_backup(source)
-    if target.resolve() == source.resolve():
-        raise DomainError("备份文件：不能用数据库文件自己恢复自己", field="备份文件")
+    if source in files.family(target):
+        raise DomainError("备份文件：不能用数据库文件（或其日志、锁文件）自己恢复自己", field="备份文件")
     target.parent.mkdir(parents=True, exist_ok=True)
     result = RestoreResult(target=target, source=source)
     with lockfile.exclusive(target):
+        # the lock file is only a convention: a client whose lock file was deleted still has the
+        # database open, and replacing the file under it would send its next writes nowhere
+        holders = files.open_elsewhere(target)
+        if holders:
+            raise DomainError(f"{lockfile.IN_USE_MESSAGE}（进程 {'、'.join(map(str, holders[:5]))}）", field="数据库")
         tmp = target.with_name(f"{target.name}.restoring-{os.getpid()}")
         _remove(tmp)
         try:
