@@ -74,6 +74,7 @@ class _Relay(QObject):
             if not task.owner_alive():
                 return
             assert isinstance(exc, BaseException)
+            _announce(exc)
             if task.on_error is not None:
                 task.on_error(exc)
             else:  # never swallow a bug silently
@@ -87,6 +88,16 @@ class _Relay(QObject):
     def _deliver_progress(self, done: int, total: int) -> None:
         if self.task.on_progress is not None and self.task.owner_alive():
             self.task.on_progress(done, total)
+
+
+def _announce(exc: BaseException) -> None:
+    """A read refused because the account was deactivated ends the session, as a write's does."""
+    from courtdesk.kernel.errors import AccountDisabled
+
+    if isinstance(exc, AccountDisabled) and exc.user_id is not None:
+        from ui.ops import events
+
+        events().account_disabled.emit(exc.user_id, str(exc))
 
 
 class Task(QRunnable):

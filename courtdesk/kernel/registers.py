@@ -462,6 +462,10 @@ def all_registers() -> list[RegisterSpec]:
     return [spec for declared in area_registry.areas() for spec in declared.registers]
 
 
+#: ``session.info`` key: the actor whose account this session has already read again.
+_CHECKED = "courtdesk.account_checked"
+
+
 def listed_registers(session: Session, actor: User) -> list[RegisterSpec]:
     """The registers ``actor`` finds in the navigation: those they may open, less those declared
     :attr:`RegisterSpec.listed_for` other people while their scope holds no row for them."""
@@ -537,6 +541,19 @@ class RegisterQuery:
             clauses.append(or_(*(expr.like(pattern, escape="\\") for expr in spec.search)))
         return clauses
 
+    def follow(self, session: Session, actor: User) -> None:
+        """Every read follows the account as it is now, not as it was at login: the account's active
+        flag and roles are read again once per session (a deactivated account is refused with
+        :class:`AccountDisabled`, the client then ends its session), and a register the person may no
+        longer open is refused."""
+        from courtdesk.kernel.db.engine import refresh_account
+
+        if session.info.get(_CHECKED) is not actor:
+            refresh_account(session, actor)
+            session.info[_CHECKED] = actor
+        if not self.spec.can_open(actor):
+            raise PermissionDenied(f"登记簿：您现在的角色不能查看「{self.spec.title}」", field="登记簿")
+
     def statement(self, actor: User) -> Select[Any]:
         spec = self.spec
         stmt = spec.base().with_only_columns(
@@ -557,6 +574,7 @@ class RegisterQuery:
     def totals(self, session: Session, actor: User) -> dict[str, Any]:
         """The sum of each money column over the records the query finds (the 合计 row of a printed
         register), in one SQL aggregate; empty when the register has no money column."""
+        self.follow(session, actor)
         keys = [c.key for c in self.spec.columns if c.kind == "money"]
         if not keys:
             return {}
@@ -566,12 +584,14 @@ class RegisterQuery:
 
     def one(self, session: Session, actor: User, record_id: int) -> tuple[Any, ...] | None:
         """The row of one record as the register shows it, or None if it is outside the actor's scope."""
+        self.follow(session, actor)
         stmt = self.statement(actor).where(self.spec.model.id == record_id)  # type: ignore[attr-defined]
         row = session.execute(stmt).first()
         return tuple(row) if row is not None else None
 
     def exists(self, session: Session, actor: User) -> bool:
         """Whether the query finds any record at all (one indexed probe, not a count)."""
+        self.follow(session, actor)
         spec = self.spec
         stmt = spec.base().with_only_columns(spec.model.id)  # type: ignore[attr-defined]
         clauses = self._where(actor)
@@ -580,6 +600,7 @@ class RegisterQuery:
         return session.execute(stmt.limit(1)).first() is not None
 
     def count(self, session: Session, actor: User) -> int:
+        self.follow(session, actor)
         spec = self.spec
         stmt = spec.base().with_only_columns(func.count(spec.model.id))  # type: ignore[attr-defined]
         clauses = self._where(actor)
@@ -589,6 +610,7 @@ class RegisterQuery:
 
     def page(self, session: Session, actor: User, offset: int, limit: int) -> list[tuple[Any, ...]]:
         """Rows ``offset .. offset+limit`` as (id, *column values)."""
+        self.follow(session, actor)
         stmt = self.statement(actor).offset(offset).limit(limit)
         return [tuple(r) for r in session.execute(stmt)]
 
@@ -599,6 +621,7 @@ class RegisterQuery:
         A view keeps it as its snapshot: ``rowCount`` is its length and each window of rows is read
         with :meth:`rows_for`, so a page near the end costs what the first one does (no OFFSET) and
         rows another workstation inserts do not shift what the user sees until the next reload."""
+        self.follow(session, actor)
         model_id = self.spec.model.id  # type: ignore[attr-defined]
         stmt = self.statement(actor).with_only_columns(model_id, maintain_column_froms=True)
         out: array[int] = array("q")
@@ -632,6 +655,7 @@ class RegisterQuery:
         Membership comes from the snapshot (:meth:`ids`): only the register's scope is applied
         again, not the search or filter, so a record shown stays on its row with its current
         values until the user reloads."""
+        self.follow(session, actor)
         if not len(ids):
             return []
         spec = self.spec
@@ -650,6 +674,7 @@ class RegisterQuery:
         return [found.get(int(i)) for i in wanted]
 
     def stream(self, session: Session, actor: User, batch: int = 2000) -> Iterator[tuple[Any, ...]]:
+        self.follow(session, actor)
         result = session.execute(
             self.statement(actor), execution_options={"stream_results": True, "yield_per": batch}
         )

@@ -122,3 +122,38 @@ def test_a_role_check_made_before_the_write_does_not_leak_into_another_user_s_wr
         people.reset_password(clerk, users["judge"].id, "short")  # passes the role check, then refused
     people.set_roles(users["admin"], clerk.id, [roles.CLERK])
     _file_use(db, users["judge"])  # someone else's write is unaffected
+
+
+def test_reads_follow_the_account_as_it_is_now_not_as_it_was_at_login(db, users, tmp_path):
+    """Issue 19 §3: register pages, counts, detail reads and exports check the account and its roles at
+    each read — a deactivated account is refused at its next read, a removed role no longer opens a
+    register it opened at login."""
+    from courtdesk.areas.secrecy.service import COPY_REGISTER
+    from courtdesk.kernel.exporting import export_xlsx
+    from courtdesk.kernel.registers import RegisterQuery, get
+
+    secrecy = _logged_in(db, "secrecy")
+    leaks = get("secrecy_leak")  # open to 保密办 and the leaders only
+    with db.read() as s:
+        assert RegisterQuery(leaks).count(s, secrecy) > 0
+        every_copy = RegisterQuery(COPY_REGISTER).count(s, secrecy)
+    PeopleService(db).set_roles(users["admin"], secrecy.id, [])
+    assert secrecy.has(roles.SECRECY)  # the object from login still says so …
+    with db.read() as s, pytest.raises(PermissionDenied, match="不能查看「失泄密报告登记簿」"):
+        RegisterQuery(leaks).page(s, secrecy, 0, 200)  # … the next read does not
+    assert not secrecy.has(roles.SECRECY)
+    with db.read() as s:  # a register anyone may open now shows only her own part: the copies she keeps
+        from courtdesk.areas.secrecy.models import SecretCopy
+
+        own = s.scalar(select(func.count()).select_from(SecretCopy).where(
+            (SecretCopy.keeper_id == secrecy.id) | (SecretCopy.borrower_id == secrecy.id)))
+        assert RegisterQuery(COPY_REGISTER).count(s, secrecy) == own < every_copy
+
+    clerk = _logged_in(db, "clerk")
+    PeopleService(db).set_user_active(users["admin"], clerk.id, False)
+    seal_uses = get("seal_use")
+    with db.read() as s, pytest.raises(AccountDisabled):
+        RegisterQuery(seal_uses).ids(s, clerk)
+    with db.read() as s, pytest.raises(AccountDisabled):
+        export_xlsx(s, clerk, RegisterQuery(seal_uses), str(tmp_path / "x.xlsx"))
+    assert not (tmp_path / "x.xlsx").exists()

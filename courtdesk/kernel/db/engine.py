@@ -104,8 +104,19 @@ def refresh_actor(session: Session, actor: Any) -> None:
     :class:`PermissionDenied` words as when the role was already missing at the check.
     """
     checks = _take_checks()
-    if not isinstance(actor, User) or actor.id is None:
+    if not refresh_account(session, actor):
         return
+    for who, check in checks:
+        if who is actor or getattr(who, "id", None) == actor.id:
+            check()
+
+
+def refresh_account(session: Session, actor: Any) -> bool:
+    """Re-read ``actor``'s active flag, department and roles in ``session`` and put them into the
+    object (reads call this too: a deactivated account is refused at its next read, a removed role no
+    longer opens what it opened). Raises :class:`AccountDisabled`; False when ``actor`` is no person."""
+    if not isinstance(actor, User) or actor.id is None:
+        return False
     from sqlalchemy import select
     from sqlalchemy.orm.attributes import set_committed_value
 
@@ -119,9 +130,7 @@ def refresh_actor(session: Session, actor: Any) -> None:
     set_committed_value(actor, "active", True)
     set_committed_value(actor, "department_id", row.department_id)
     set_committed_value(actor, "role_rows", roles)
-    for who, check in checks:
-        if who is actor or getattr(who, "id", None) == actor.id:
-            check()
+    return True
 
 
 def default_sqlite_path() -> Path:
