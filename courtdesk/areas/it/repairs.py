@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, false, or_, select
+from sqlalchemy import ColumnElement, and_, false, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from courtdesk.areas.it.models import ItAsset
@@ -170,6 +170,14 @@ def _approve(session: Session, actor: User, repair: ItRepair, values: dict[str, 
     repair.leader_at = clock.now()
 
 
+def _finish_guard(session: Session, actor: User, repair: ItRepair, values: dict[str, Any]) -> None:
+    if repair.asset.status != "repair":
+        state = {"in_use": "在用", "in_stock": "在库", "to_scrap": "待报废", "scrapped": "已报废"}.get(
+            repair.asset.status, repair.asset.status)
+        raise ValidationError(f"状态：{repair.asset.label}现为「{state}」，不在维修中，不能登记维修完毕", field="状态",
+                              rule=RULE_REPAIR)
+
+
 def _finish(session: Session, actor: User, repair: ItRepair, values: dict[str, Any]) -> None:
     repair.work = values["work"]
     repair.outcome = values["outcome"]
@@ -201,7 +209,8 @@ REPAIR_WORKFLOW = Workflow(
         Transition("approve", "批准维修", src("to_leader"), "repairing", may_approve, "信息化建设工作领导小组主管领导",
                    effect=_approve, rule=RULE_LEADER,
                    separations=(Separation("reporter_id", "操作人：不能批准本人报修设备的维修"),)),
-        Transition("finish", "维修完毕", src("repairing"), "to_confirm", may_repair, "网络运维人员", effect=_finish,
+        Transition("finish", "维修完毕", src("repairing"), "to_confirm", may_repair, "网络运维人员", guard=_finish_guard,
+                   effect=_finish,
                    fields=FINISH_FIELDS, rule=RULE_REPAIR, separations=(Separation("reporter_id", OWN),)),
         Transition("confirm", "确认修复", src("to_confirm"), "done", may_confirm, "报修人", effect=_confirm,
                    rule=RULE_REPAIR, refusal=_confirm_refusal,
@@ -254,7 +263,7 @@ def _scope(actor: User) -> Any:
     if actor.has(roles.DEPT_HEAD) and actor.department_id is not None:
         ors.append(ItRepair.department_id == actor.department_id)
     if actor.has(roles.SECRECY):
-        ors.append(exists(select(ItAsset.id).where(ItAsset.id == ItRepair.asset_id, ItAsset.classified.is_(True))))
+        ors.append(ItAsset.classified.is_(True))  # the register's base joins the asset
     return or_(*ors)
 
 

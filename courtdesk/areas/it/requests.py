@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, false, literal, not_, or_, select
+from sqlalchemy import ColumnElement, and_, case, exists, false, literal, not_, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from courtdesk.areas.it.models import ItAsset
@@ -80,6 +80,7 @@ ISSUE_FIELDS = (
 # --- rules -----------------------------------------------------------------------------------------
 
 _Requester = aliased(User)
+_Head = aliased(User)
 
 
 def _base() -> Any:
@@ -91,14 +92,18 @@ def _base() -> Any:
 
 @rules.over(_base)
 def may_dept_approve(actor: User) -> ColumnElement[bool]:
-    """The head of the request's department; a head's own request: a court leader."""
+    """The head of the request's department; a head's own request, or one from a department without a
+    head: a court leader."""
     ors: list[ColumnElement[bool]] = []
     if actor.has(*HEADS) and actor.department_id is not None:
         ors.append(and_(ItRequest.department_id == actor.department_id,
                         not_(rules.person_holds(ItRequest.requester_id, *HEADS, *LEADERS))))
     if actor.has(*LEADERS):
         ors.append(or_(rules.person_holds(ItRequest.requester_id, *HEADS, *LEADERS),
-                       ItRequest.department_id == actor.department_id))
+                       ItRequest.department_id == actor.department_id,
+                       not_(exists(select(_Head.id).where(_Head.department_id == ItRequest.department_id,
+                                                          _Head.active.is_(True),
+                                                          rules.person_holds(_Head.id, *HEADS))))))
     return or_(*ors) if ors else false()
 
 

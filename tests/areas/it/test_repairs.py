@@ -134,3 +134,18 @@ def test_demo_repairs_in_every_state_and_the_form_reads_back(db, users, tmp_path
     text = squash("".join(pdf_page_texts(tmp_path / "repair.pdf")))
     for said in ("信息化设备报修单", "涉密计算机", "李强全程监管", "冯雪", "高峰", "更换配件后修复"):
         assert squash(said) in text, said
+
+
+def test_who_sees_which_tickets(db, users):
+    with db.read() as s:
+        def seen(key: str) -> set[int]:
+            return set(RegisterQuery(REPAIR_REGISTER).ids(s, users[key]))
+
+        everything = set(s.scalars(select(ItRepair.id)))
+        mine = set(s.scalars(select(ItRepair.id).where(ItRepair.reporter_id == users["judge"].id)))
+        classified = set(s.scalars(select(ItRepair.id).join(ItAsset, ItAsset.id == ItRepair.asset_id)
+                                   .where(ItAsset.classified.is_(True))))
+    assert seen("itops") == everything and seen("leader") == everything
+    assert seen("judge") == mine and mine
+    assert classified <= seen("secrecy")
+    assert seen("civil_head") >= mine

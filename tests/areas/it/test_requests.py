@@ -137,3 +137,13 @@ def test_dashboards_lead_to_filtered_lists(db, users):
         assert items["待发放的设备申领"].count >= 2  # one 待发放, one 待采购
         items = {i.title: i for i in REQUEST_REGISTER.dashboard(s, users["civil_clerk"])}
         assert items["待我确认领取的设备"].count == 1
+
+
+def test_a_department_without_a_head_goes_to_a_court_leader(db, users):
+    service = RequestService(db)
+    request = service.file(users["finance"], {"kind": "打印机", "reason": "打印凭证"})  # 财务室 has no head
+    assert request.id in _ids(db, REQUEST_REGISTER, users["leader"], "to_dept")
+    assert request.id not in _ids(db, REQUEST_REGISTER, users["civil_head"], "to_dept")
+    service.act(users["leader"], request.id, "dept_approve")
+    with db.read() as s:
+        assert s.get(ItRequest, request.id).status == "office"
