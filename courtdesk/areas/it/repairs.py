@@ -75,9 +75,9 @@ REPAIR_FIELDS: tuple[FormField, ...] = (
 )
 TAKE_FIELDS: tuple[FormField, ...] = (
     FormField("mode", "维修方式", "choice", choices=fixed((ON_SITE, OUTSIDE)), default=ON_SITE),
-    FormField("supervisor_id", "全程监管人", "choice", required=False, choices=people,
+    FormField("supervisor_id", "全程监管人", "choice", required=False, choices=people, when=("mode", (ON_SITE,)),
               help="涉密计算机在本单位内维修：由保密办安排涉密人员全程监管（《保密工作制度》第三十四条(9)）"),
-    FormField("storage_removed", "存储部件", "choice", required=False, default="no",
+    FormField("storage_removed", "存储部件", "choice", required=False, default="no", when=("mode", (OUTSIDE,)),
               choices=lambda s, a: [("no", "未拆除"), ("yes", "所有存储部件已拆除")],
               help="涉密计算机确需送外维修的，必须拆除所有存储部件"),
 )

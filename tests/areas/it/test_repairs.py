@@ -149,3 +149,15 @@ def test_who_sees_which_tickets(db, users):
     assert seen("judge") == mine and mine
     assert classified <= seen("secrecy")
     assert seen("civil_head") >= mine
+
+
+def test_the_reporter_may_send_an_unfixed_device_back(db, users):
+    service = RepairService(db)
+    with db.read() as s:
+        repair = s.scalars(select(ItRepair).where(ItRepair.status == "to_confirm")).one()
+        repair_id, reporter, asset_id = repair.id, repair.reporter_id, repair.asset_id
+    judge = users["judge"]
+    assert judge.id == reporter
+    _refused(db, lambda: service.act(judge, repair_id, "reopen"), "意见", "")
+    service.act(judge, repair_id, "reopen", "仍然卡纸")
+    assert _status(db, asset_id) == "repair"

@@ -147,3 +147,20 @@ def test_a_department_without_a_head_goes_to_a_court_leader(db, users):
     service.act(users["leader"], request.id, "dept_approve")
     with db.read() as s:
         assert s.get(ItRequest, request.id).status == "office"
+
+
+def test_marked_for_procurement_then_issued_once_one_is_in_stock(db, users):
+    with db.read() as s:
+        request_id = s.scalars(select(ItRequest.id).where(ItRequest.status == "procure")).one()
+        kind = s.get(ItRequest, request_id).kind
+        requester = s.get(ItRequest, request_id).requester_id
+    assert request_id in _ids(db, REQUEST_REGISTER, users["itops"], "to_issue")
+    from courtdesk.areas.it.service import AssetService
+
+    asset = AssetService(db).register(users["itops"], {"kind": kind, "brand_model": "联想 开天N70z",
+                                                       "department_id": users["itops"].department_id,
+                                                       "network": "内网", "classified": "no"})
+    RequestService(db).act(users["itops"], request_id, "issue", asset_id=asset.id)
+    with db.read() as s:
+        assert s.get(ItAsset, asset.id).user_id == requester
+        assert s.get(ItRequest, request_id).status == "receive"
