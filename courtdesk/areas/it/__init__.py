@@ -4,6 +4,9 @@ use, maintenance contractors and backups of important data built on them."""
 
 from courtdesk.areas.it.demo import bulk_assets, demo_assets
 from courtdesk.areas.it.network import ALLOCATION_DOCUMENT, SUBNET_REGISTER
+from courtdesk.areas.it.repairs import REPAIR_DOCUMENT, REPAIR_REGISTER
+from courtdesk.areas.it.requests import REQUEST_DOCUMENT, REQUEST_REGISTER
+from courtdesk.areas.it.requests_demo import demo_requests_and_repairs
 from courtdesk.areas.it.service import ASSET_REGISTER
 from courtdesk.areas.it.settings import SETTINGS
 from courtdesk.kernel.area import Area
@@ -14,8 +17,8 @@ AREA = Area(
     order=70,
     depends=("system", "secrecy"),
     settings=SETTINGS,
-    registers=(ASSET_REGISTER, SUBNET_REGISTER),
-    documents=(ALLOCATION_DOCUMENT,),
-    demo=(demo_assets,),
+    registers=(ASSET_REGISTER, SUBNET_REGISTER, REQUEST_REGISTER, REPAIR_REGISTER),
+    documents=(ALLOCATION_DOCUMENT, REQUEST_DOCUMENT, REPAIR_DOCUMENT),
+    demo=(demo_assets, demo_requests_and_repairs),
     bulk_demo=(bulk_assets,),
 )
