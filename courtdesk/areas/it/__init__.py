@@ -2,8 +2,12 @@
 asset ledger and the IP address plan, with requests, repairs, scrapping, changes, external-network
 use, maintenance contractors and backups of important data built on them."""
 
+from courtdesk.areas.it.changes import CHANGE_DOCUMENT, CHANGE_REGISTER
 from courtdesk.areas.it.demo import demo_assets
+from courtdesk.areas.it.external import EXTERNAL_DOCUMENT, EXTERNAL_REGISTER
 from courtdesk.areas.it.network import ALLOCATION_DOCUMENT, SUBNET_REGISTER
+from courtdesk.areas.it.scrap_demo import demo_scrap_changes_external
+from courtdesk.areas.it.scrapping import SCRAP_DOCUMENT, SCRAP_REGISTER
 from courtdesk.areas.it.service import ASSET_REGISTER
 from courtdesk.areas.it.settings import SETTINGS
 from courtdesk.kernel.area import Area
@@ -14,7 +18,7 @@ AREA = Area(
     order=70,
     depends=("system", "secrecy"),
     settings=SETTINGS,
-    registers=(ASSET_REGISTER, SUBNET_REGISTER),
-    documents=(ALLOCATION_DOCUMENT,),
-    demo=(demo_assets,),
+    registers=(ASSET_REGISTER, SUBNET_REGISTER, SCRAP_REGISTER, CHANGE_REGISTER, EXTERNAL_REGISTER),
+    documents=(ALLOCATION_DOCUMENT, SCRAP_DOCUMENT, CHANGE_DOCUMENT, EXTERNAL_DOCUMENT),
+    demo=(demo_assets, demo_scrap_changes_external),
 )
