@@ -192,3 +192,19 @@ def test_external_cards_and_the_approval_form(db, users, tmp_path):
     assert len(pages) == 1
     for said in ("外网使用审批表", number, ip, "王芳", "刘建军", "登记备案", "第19条", "第三十四条(5)"):
         assert squash(said) in text, said
+
+
+def test_both_consents_come_from_two_people_even_when_one_holds_both_posts(db, users):
+    from courtdesk.areas.system import roles
+    from courtdesk.kernel.models.people import User, UserRole
+
+    head = users["office_head"]
+    with db.write() as s:  # 李强 also stands in as 网络运维主管
+        s.add(UserRole(user_id=head.id, role=roles.IT_OPS.value))
+    with db.read() as s:
+        head = s.get(User, head.id)
+    change = ChangeService(db).apply(users["judge"], {"kind": "软件安装卸载", "asset_id": _device(db, users["judge"]).id,
+                                                      "description": "卸载旧版输入法", "planned_on": dt.date(2026, 12, 4)})
+    ChangeService(db).act(head, change.id, "ops_consent")
+    error = _refused(db, lambda: ChangeService(db).act(head, change.id, "head_consent"), "操作人", "第23条")
+    assert "另一人" in str(error)
