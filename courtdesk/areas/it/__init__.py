@@ -2,11 +2,15 @@
 asset ledger and the IP address plan, with requests, repairs, scrapping, changes, external-network
 use, maintenance contractors and backups of important data built on them."""
 
+from courtdesk.areas.it.changes import CHANGE_DOCUMENT, CHANGE_REGISTER
 from courtdesk.areas.it.demo import bulk_assets, demo_assets
+from courtdesk.areas.it.external import EXTERNAL_DOCUMENT, EXTERNAL_REGISTER
 from courtdesk.areas.it.network import ALLOCATION_DOCUMENT, SUBNET_REGISTER
 from courtdesk.areas.it.repairs import REPAIR_DOCUMENT, REPAIR_REGISTER
 from courtdesk.areas.it.requests import REQUEST_DOCUMENT, REQUEST_REGISTER
 from courtdesk.areas.it.requests_demo import demo_requests_and_repairs
+from courtdesk.areas.it.scrap_demo import demo_scrap_changes_external
+from courtdesk.areas.it.scrapping import SCRAP_DOCUMENT, SCRAP_REGISTER
 from courtdesk.areas.it.service import ASSET_REGISTER
 from courtdesk.areas.it.settings import SETTINGS
 from courtdesk.kernel.area import Area
@@ -17,8 +21,10 @@ AREA = Area(
     order=70,
     depends=("system", "secrecy"),
     settings=SETTINGS,
-    registers=(ASSET_REGISTER, SUBNET_REGISTER, REQUEST_REGISTER, REPAIR_REGISTER),
-    documents=(ALLOCATION_DOCUMENT, REQUEST_DOCUMENT, REPAIR_DOCUMENT),
-    demo=(demo_assets, demo_requests_and_repairs),
+    registers=(ASSET_REGISTER, SUBNET_REGISTER, REQUEST_REGISTER, REPAIR_REGISTER, SCRAP_REGISTER, CHANGE_REGISTER,
+               EXTERNAL_REGISTER),
+    documents=(ALLOCATION_DOCUMENT, REQUEST_DOCUMENT, REPAIR_DOCUMENT, SCRAP_DOCUMENT, CHANGE_DOCUMENT,
+               EXTERNAL_DOCUMENT),
+    demo=(demo_assets, demo_requests_and_repairs, demo_scrap_changes_external),
     bulk_demo=(bulk_assets,),
 )

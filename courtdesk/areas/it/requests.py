@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, exists, false, literal, not_, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from courtdesk.areas.it import scrapping
 from courtdesk.areas.it.models import ItAsset
 from courtdesk.areas.it.request_models import ItRequest
 from courtdesk.areas.it.service import BOOK, KINDS, WIDE_ROLES, act_in, fixed
@@ -207,8 +208,31 @@ REQUEST_WORKFLOW = Workflow(
           for state in ("issue", "procure")),
         Transition("receive", "确认领取", src("receive"), "received", may_receive, "申领人本人", effect=_receive,
                    rule=RULE_REQUEST, refusal=_receive_refusal),
+        Transition("replace", "返旧换新", src("dept"), "issue", lambda a, r: True, "批准报废时自动登记",
+                   system="批准报废", rule=f"{BOOK}第22条"),
     ),
 )
+
+
+def file_replacement(session: Session, actor: User, old: ItAsset, user_id: int) -> str:
+    """返旧换新 (第22条): when the 主管领导 approves scrapping ``old`` with a replacement wished, a 申领 of
+    the same kind is filed for ``user_id`` and, the approval covering it, waits straight for 发放.
+    Returns the words the scrapping step records."""
+    person = session.get(User, user_id)
+    if person is None or person.department_id is None:
+        return ""
+    now = clock.now()
+    request = ItRequest(status=REQUEST_WORKFLOW.initial, requester_id=person.id, department_id=person.department_id,
+                        kind=old.kind, quantity=1, reason=f"返旧换新：{old.label}已批准报废", requested_at=now)
+    numbering.assign(session, request, register=REQUEST_KEY, pattern=NUMBER_PATTERN, year=now.year)
+    session.add(request)
+    session.flush()
+    REQUEST_WORKFLOW.fire(session, actor, request, "replace",
+                          f"{old.number}经{actor.name}批准报废，返旧换新，由信建办配合发放", by_command=True)
+    return f"已为{person.name}登记申领单{request.number}（待发放）"
+
+
+scrapping.REPLACEMENT_HOOKS.append(file_replacement)
 
 
 class RequestService:
