@@ -2,7 +2,11 @@
 asset ledger and the IP address plan, with requests, repairs, scrapping, changes, external-network
 use, maintenance contractors and backups of important data built on them."""
 
+from courtdesk.areas.it.backups import BACKUP_REGISTER, SYSTEM_REGISTER
+from courtdesk.areas.it.contractors import CONTRACT_REGISTER
 from courtdesk.areas.it.demo import demo_assets
+from courtdesk.areas.it.labels import LABEL_DOCUMENT
+from courtdesk.areas.it.misc_demo import demo_backups, demo_contracts
 from courtdesk.areas.it.network import ALLOCATION_DOCUMENT, SUBNET_REGISTER
 from courtdesk.areas.it.service import ASSET_REGISTER
 from courtdesk.areas.it.settings import SETTINGS
@@ -14,7 +18,7 @@ AREA = Area(
     order=70,
     depends=("system", "secrecy"),
     settings=SETTINGS,
-    registers=(ASSET_REGISTER, SUBNET_REGISTER),
-    documents=(ALLOCATION_DOCUMENT,),
-    demo=(demo_assets,),
+    registers=(ASSET_REGISTER, SUBNET_REGISTER, CONTRACT_REGISTER, SYSTEM_REGISTER, BACKUP_REGISTER),
+    documents=(ALLOCATION_DOCUMENT, LABEL_DOCUMENT),
+    demo=(demo_assets, demo_contracts, demo_backups),
 )
