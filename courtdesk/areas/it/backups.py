@@ -23,7 +23,7 @@ from courtdesk.kernel import clock, rules
 from courtdesk.kernel.db.engine import Database
 from courtdesk.kernel.errors import PermissionDenied, ValidationError
 from courtdesk.kernel.forms import FormField, clean
-from courtdesk.kernel.models.people import ADMIN, User
+from courtdesk.kernel.models.people import User
 from courtdesk.kernel.records import load_or_refuse
 from courtdesk.kernel.registers import (
     Column,
@@ -39,8 +39,8 @@ from courtdesk.kernel.workflow import Transition, Workflow, src
 SYSTEM_KEY = "it_backup_system"
 BACKUP_KEY = "it_backup"
 RULE_BACKUP = f"{BOOK}第6条(3)"
-#: Who logs a backup: the 网络运维主管 (第6条(3)); the administrator for corrections.
-BACKUP_ROLES = (roles.IT_OPS, ADMIN)
+#: Who logs a backup: the 网络运维主管 alone (第6条(3)).
+BACKUP_ROLES = (roles.IT_OPS,)
 MEDIA = ("移动硬盘", "光盘", "磁带", "备份服务器", "异地备份", "其他")
 
 

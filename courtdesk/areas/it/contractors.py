@@ -7,6 +7,8 @@
 - 运维人员 work on the court's network and must be bound by its confidentiality rules (第11条(3): the
   provider has sound 安全保密制度; 第8条: those who run the network are 涉密人员): a contract with an
   operator on site lacking the training or the commitment is flagged (live 保密手续 column, notice).
+  An operator with an account may be linked to it: a training or 保密承诺书 recorded for that person in
+  the confidentiality area's 涉密人员登记 (``SecretStaff``) counts as well.
 - Steps (信建办): 年度考核 (优秀/合格/不合格, once a year), 增加运维人员, 登记保密培训和承诺, 运维人员离场,
   终止合同. 履行中/即将到期 (60 days)/已到期 are read from the dates; 信建办's dashboard shows the
   contracts ending and ended.
@@ -22,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from courtdesk.areas.it.misc_models import ItContract, ItContractAppraisal, ItContractOperator
 from courtdesk.areas.it.service import BOOK, OFFICE, WIDE_ROLES, people, require_office
+from courtdesk.areas.secrecy.staff_models import SecretStaff, SecretStaffTraining
 from courtdesk.kernel import clock, forms, rules
 from courtdesk.kernel.db.engine import Database
 from courtdesk.kernel.errors import ValidationError
@@ -144,17 +147,40 @@ def _operator_of(session: Session, contract: ItContract, operator_id: Any) -> It
     return operator
 
 
+def _staff_trained(user_id: Any) -> Any:
+    """SQL: the person (an operator with an account) has a 保密 training in the confidentiality area's
+    涉密人员登记 (《保密工作制度》第二十七条)."""
+    return exists(select(SecretStaffTraining.id).join(SecretStaff, SecretStaff.id == SecretStaffTraining.staff_id)
+                  .where(SecretStaff.user_id == user_id))
+
+
+def _staff_pledged(user_id: Any) -> Any:
+    """SQL: the person has signed a 保密承诺书 recorded in the 涉密人员登记."""
+    return exists(select(SecretStaff.id).where(SecretStaff.user_id == user_id, SecretStaff.committed_on.is_not(None)))
+
+
+def _operator_lacks() -> tuple[Any, Any]:
+    """SQL over ``ItContractOperator``: (no training, no commitment) — neither on the operator's row nor,
+    for an operator with an account, in the confidentiality area's 涉密人员登记."""
+    linked = ItContractOperator.user_id.is_not(None)
+    untrained = and_(ItContractOperator.trained_on.is_(None),
+                     not_(and_(linked, _staff_trained(ItContractOperator.user_id))))
+    unpledged = and_(ItContractOperator.pledged_on.is_(None),
+                     not_(and_(linked, _staff_pledged(ItContractOperator.user_id))))
+    return untrained, unpledged
+
+
 def missing_secrecy(session: Session, contract: ItContract) -> list[str]:
     """Operators on site without 保密 training or commitment: 「张三（未签订保密承诺书）」."""
     said = []
-    rows = session.scalars(select(ItContractOperator).where(ItContractOperator.contract_id == contract.id,
-                                                            ItContractOperator.left_on.is_(None))
+    untrained, unpledged = _operator_lacks()
+    rows = session.execute(select(ItContractOperator.name, untrained, unpledged)
+                           .where(ItContractOperator.contract_id == contract.id, ItContractOperator.left_on.is_(None))
                            .order_by(ItContractOperator.position))
-    for o in rows:
-        lacks = [what for what, value in (("未经保密培训", o.trained_on), ("未签订保密承诺书", o.pledged_on))
-                 if value is None]
+    for name, no_training, no_pledge in rows:
+        lacks = [what for what, missing in (("未经保密培训", no_training), ("未签订保密承诺书", no_pledge)) if missing]
         if lacks:
-            said.append(f"{o.name}（{'、'.join(lacks)}）")
+            said.append(f"{name}（{'、'.join(lacks)}）")
     return said
 
 
@@ -294,9 +320,10 @@ def register_in(s: Session, actor: User, values: dict[str, Any]) -> ItContract:
 
 def _lacking() -> Any:
     """SQL: the contract has an operator on site without 保密 training or commitment."""
+    untrained, unpledged = _operator_lacks()
     return exists(select(ItContractOperator.id).where(
         ItContractOperator.contract_id == ItContract.id, ItContractOperator.left_on.is_(None),
-        or_(ItContractOperator.trained_on.is_(None), ItContractOperator.pledged_on.is_(None))))
+        or_(untrained, unpledged)))
 
 
 def _ending(today: dt.date) -> Any:
@@ -389,7 +416,7 @@ CONTRACT_REGISTER = RegisterSpec(
         Column("days_left", "剩余天数", ItContract.ends_on, 7, "days"),
         Column("now", "状态", ItContract.status, 8, live=_live,
                tone=lambda shown: "overdue" if shown == "已到期" else ("soon" if shown == "即将到期" else None)),
-        Column("secrecy", "保密手续", ItContract.id, 10, live=_secrecy_live,
+        Column("secrecy", "保密手续", ItContract.status, 10, live=_secrecy_live,
                tone=lambda shown: "urgent" if shown else None),
         Column("operators", "在场运维人员", _operator_names(), 8, "int"),
         Column("appraisal", "最近考核", _last_appraisal(), 8),

@@ -206,6 +206,17 @@ def _draw_text(c: Canvas, m: Measurer, x: float, y: float, text: str, char_space
         c.restoreState()
 
 
+def _draw_qr(c: Canvas, widget: object) -> None:
+    """Paint a reportlab ``QrCodeWidget``'s dark runs as filled rectangles straight on the canvas
+    (``renderPDF`` would also set a Helvetica font that is never embedded)."""
+    c.saveState()
+    c.setFillColorRGB(0, 0, 0)
+    for shape in widget.draw().contents:  # type: ignore[attr-defined]
+        if getattr(shape, "fillColor", None) is not None:
+            c.rect(shape.x, shape.y, shape.width, shape.height, stroke=0, fill=1)
+    c.restoreState()
+
+
 def _both(first: DrawFn, second: DrawFn) -> DrawFn:
     def draw(c: Canvas, top: float) -> None:
         first(c, top)
@@ -446,9 +457,7 @@ class _Layout:
     def _label_pieces(self, block: LabelSheet) -> Iterator[_Piece]:
         """A row of labels per piece: bordered cells, each a QR code (reportlab's ``QrCodeWidget``) on
         the left and its text lines, wrapped, on the right; lines that do not fit are left off."""
-        from reportlab.graphics import renderPDF  # type: ignore[import-untyped]
         from reportlab.graphics.barcode.qr import QrCodeWidget  # type: ignore[import-untyped]
-        from reportlab.graphics.shapes import Drawing  # type: ignore[import-untyped]
 
         g = self.g
         size = block.text_size
@@ -476,11 +485,8 @@ class _Layout:
                 for col, (label, lines) in enumerate(laid):
                     x = g.left + col * width
                     c.rect(x, top - height, width, height, stroke=1, fill=0)
-                    widget = QrCodeWidget(label.code, barLevel=QR_LEVEL, barBorder=QR_BORDER, barWidth=qr,
-                                          barHeight=qr)
-                    drawing = Drawing(qr, qr)
-                    drawing.add(widget)
-                    renderPDF.draw(drawing, c, x + pad - mm(1), top - height + pad)
+                    _draw_qr(c, QrCodeWidget(label.code, barLevel=QR_LEVEL, barBorder=QR_BORDER, barWidth=qr,
+                                             barHeight=qr, x=x + pad - mm(1), y=top - height + pad))
                     y0 = top - (height - len(lines) * lh) / 2
                     for i, (m, line) in enumerate(lines):
                         _draw_text(c, m, x + text_x, _baseline(y0 - i * lh, lh, size), line.text, line.char_space(m))

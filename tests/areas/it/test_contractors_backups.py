@@ -142,6 +142,25 @@ def test_a_new_operator_without_training_flags_the_contract_and_leaving_unflags_
                                      left_on=D(2026, 12, 1)), "运维人员")
 
 
+def test_an_operator_with_an_account_counts_the_secrecy_staff_records(db: Any, users: Any) -> None:
+    """An operator linked to a user: the training and 保密承诺书 in 涉密人员登记 count (第11条(3))."""
+    from courtdesk.areas.secrecy.staff_models import SecretStaff
+
+    with db.read() as s:
+        staff = s.scalars(select(SecretStaff).where(SecretStaff.user_id == users["enforcer"].id)).first()
+    assert staff is not None and staff.committed_on is not None
+    service = ContractService(db)
+    contract = service.register(users["office_head"], _new_contract(operators=[
+        {"name": users["enforcer"].name, "user_id": users["enforcer"].id}]))
+    assert _row(db, CONTRACT_REGISTER, users["itops"], contract.id)["secrecy"] == ""
+    service.act(users["itops"], contract.id, "add_operator", "", name="吴迪", user_id=users["clerk"].id)
+    assert _row(db, CONTRACT_REGISTER, users["itops"], contract.id)["secrecy"] == "保密手续不全"
+    with db.read() as s:
+        notices = CONTRACT_REGISTER.notices(s, users["itops"], s.get(ItContract, contract.id))  # type: ignore[misc]
+    assert any("吴迪（未经保密培训、未签订保密承诺书）" in n for n in notices)
+    assert not any(users["enforcer"].name + "（" in n for n in notices)
+
+
 def test_registering_is_refused_for_bad_periods_duplicates_and_non_office(db: Any, users: Any) -> None:
     service = ContractService(db)
     _refused(db, lambda: service.register(users["office_head"], _new_contract(ends_on=D(2025, 12, 31))),

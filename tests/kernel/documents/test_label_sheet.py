@@ -27,7 +27,7 @@ from courtdesk.kernel.documents.model import (
     document_text_lines,
     qr_modules,
 )
-from tests.support.readback import docx_body_lines, pdf_page_texts, squash
+from tests.support.readback import docx_body_lines, pdf_fonts, pdf_page_texts, squash
 
 PAGE = PageSetup(top_mm=12, bottom_mm=12, left_mm=12, right_mm=12, grid=None, body_size=10.5)
 CODES = [f"ZC-2026-{i:04d}" for i in (1, 2, 3, 17, 140)]
@@ -151,6 +151,7 @@ def test_the_pdf_prints_each_code_as_its_qr_matrix_and_the_text(tmp_path: Path) 
     for line in document_text_lines(doc):
         assert squash(line) in text
     assert text.count("资产编号") == len(CODES)
+    assert all(font.embedded for font in pdf_fonts(path))  # drawing the QR code sets no unembedded font
 
 
 def test_the_docx_holds_the_same_qr_as_a_picture_in_each_label(tmp_path: Path) -> None:
