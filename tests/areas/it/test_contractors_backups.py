@@ -186,6 +186,16 @@ def test_appraisal_once_a_year_within_the_contract(db: Any, users: Any) -> None:
     assert [(r["year"], r["result"]) for r in rows] == [(2025, "优秀"), (2026, "合格")]
 
 
+def test_a_contract_over_last_year_without_its_appraisal_is_listed(db: Any, users: Any) -> None:
+    service = ContractService(db)
+    assert _ids(db, CONTRACT_REGISTER, users["itops"], "not_appraised") == set()  # 2025 appraised in the demo
+    late = service.register(users["office_head"], _new_contract(starts_on=D(2025, 6, 1)))
+    assert _ids(db, CONTRACT_REGISTER, users["itops"], "not_appraised") == {late.id}
+    service.act(users["office_head"], late.id, "appraise", "", year=2025, result="不合格", appraised_on=D(2026, 1, 20),
+                appraisers="李强")
+    assert _ids(db, CONTRACT_REGISTER, users["itops"], "not_appraised") == set()
+
+
 def test_terminating_needs_a_reason_and_takes_it_off_the_dashboard(db: Any, users: Any) -> None:
     current = _contract(db, "YW-2025-01")
     service = ContractService(db)
