@@ -58,6 +58,17 @@ def events() -> Events:
     return _events
 
 
+def _end_disabled_session(exc: BaseException) -> None:
+    """A read (a worker task) refused because the account was deactivated ends the session too."""
+    from courtdesk.kernel.errors import AccountDisabled
+
+    if isinstance(exc, AccountDisabled) and exc.user_id is not None:
+        events().account_disabled.emit(exc.user_id, str(exc))
+
+
+workers.FAILURE_HOOKS.append(_end_disabled_session)
+
+
 def pool() -> QThreadPool:
     """The single thread every operation runs on, one after the other."""
     global _pool

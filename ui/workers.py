@@ -90,14 +90,14 @@ class _Relay(QObject):
             self.task.on_progress(done, total)
 
 
+#: Called with every failure a task delivers, before its own ``on_error`` (``ui.ops`` adds the one that
+#: ends the session of a deactivated account: a read refused so ends it as a write's refusal does).
+FAILURE_HOOKS: list[Callable[[BaseException], None]] = []
+
+
 def _announce(exc: BaseException) -> None:
-    """A read refused because the account was deactivated ends the session, as a write's does."""
-    from courtdesk.kernel.errors import AccountDisabled
-
-    if isinstance(exc, AccountDisabled) and exc.user_id is not None:
-        from ui.ops import events
-
-        events().account_disabled.emit(exc.user_id, str(exc))
+    for hook in FAILURE_HOOKS:
+        hook(exc)
 
 
 class Task(QRunnable):

@@ -93,7 +93,7 @@ def demo_requests_and_repairs(ctx: DemoContext) -> Iterator[dt.datetime]:
     requests.act(office, scanner.id, "office_approve", "同意")
 
     yield dt.datetime(2026, 11, 18, 9, 0)
-    games = repairs.report(u["civil_clerk"], {"asset_id": own("civil_clerk", "台式计算机"),
+    games = repairs.report(u["civil_head"], {"asset_id": own("civil_head", "台式计算机"),
                                               "fault": "运行很慢，经常弹窗"})
     yield dt.datetime(2026, 11, 18, 10, 0)
     repairs.act(ops, games.id, "take", mode=ON_SITE)
@@ -123,7 +123,7 @@ def demo_requests_and_repairs(ctx: DemoContext) -> Iterator[dt.datetime]:
     repairs.act(ops, printer_fault.id, "finish", work="更换硒鼓，清理搓纸轮", outcome="更换配件后修复")
 
     yield dt.datetime(2026, 11, 27, 9, 0)
-    slow = repairs.report(u["enforcer"], {"asset_id": own("enforcer", "笔记本电脑"), "fault": "屏幕闪烁，无法进入系统"})
+    slow = repairs.report(u["leader"], {"asset_id": own("leader", "笔记本电脑"), "fault": "屏幕闪烁，无法进入系统"})
     yield dt.datetime(2026, 11, 27, 9, 30)
     repairs.act(ops, slow.id, "take", mode=ON_SITE)
 

@@ -22,6 +22,7 @@ from sqlalchemy import and_, case, false, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from courtdesk.areas.it import ipplan
+from courtdesk.areas.it.labels import LABEL_COMMAND, LABEL_REGISTER_DOCUMENT
 from courtdesk.areas.it.models import ItAsset, ItSubnet
 from courtdesk.areas.system import roles
 from courtdesk.kernel import clock, numbering, rules
@@ -446,6 +447,8 @@ ASSET_REGISTER = RegisterSpec(
     listed_for=(*WIDE_ROLES, roles.DEPT_HEAD),
     printed_columns=("number", "kind", "brand_model", "serial_no", "department", "user", "location", "network", "ip",
                      "now", "purchased_on", "price"),
+    documents=(LABEL_REGISTER_DOCUMENT,),
+    commands=(LABEL_COMMAND,),
 )
 
 

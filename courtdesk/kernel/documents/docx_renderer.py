@@ -43,6 +43,7 @@ from courtdesk.kernel.documents.model import (
     Column,
     Document,
     Heading,
+    LabelSheet,
     PageBreak,
     Paragraph,
     SignatureLine,
@@ -50,6 +51,7 @@ from courtdesk.kernel.documents.model import (
     Table,
     TearLine,
     Title,
+    qr_png,
 )
 
 Target = str | os.PathLike[str] | IO[bytes]
@@ -556,6 +558,60 @@ class _Writer:
         self._add(tbl)
         self.spacer(1.0)
 
+    def label_sheet(self, block: LabelSheet) -> None:
+        """The labels as a table: two cells a label (the QR code as a PNG picture, the text lines), the
+        line between them removed, rows exactly ``label_height_mm`` tall and never split."""
+        import io
+
+        g = self.g
+        size = block.text_size
+        width = g.frame_width / block.columns
+        qr_w = mm(block.qr_mm) + 2 * CELL_PAD_X
+        widths = [qr_w, width - qr_w] * block.columns
+        tbl = self._table(widths, True)
+        for row in block.rows():
+            tr = _el("w:tr")
+            tr_pr = _el("w:trPr")
+            tr_pr.append(_el("w:cantSplit"))
+            tr_pr.append(_el("w:trHeight", val=_twips(mm(block.label_height_mm)), hRule="exact"))
+            tr.append(tr_pr)
+            for col in range(block.columns):
+                label = row[col] if col < len(row) else None
+                for part, cell_w in (("qr", qr_w), ("text", width - qr_w)):
+                    tc = _el("w:tc")
+                    tc_pr = _el("w:tcPr")
+                    tc_pr.append(_el("w:tcW", w=_twips(cell_w), type="dxa"))
+                    borders = _el("w:tcBorders")
+                    borders.append(_el("w:right" if part == "qr" else "w:left", val="nil"))
+                    tc_pr.append(borders)
+                    tc_pr.append(_el("w:vAlign", val="center"))
+                    tc.append(tc_pr)
+                    if label is not None and part == "qr":
+                        p = _el("w:p")
+                        p.append(_ppr("center", None, snap=False))
+                        inline = self.d.part.new_pic_inline(io.BytesIO(qr_png(label.code)),
+                                                            Mm(block.qr_mm), Mm(block.qr_mm))
+                        run = _el("w:r")
+                        drawing = _el("w:drawing")
+                        drawing.append(inline)
+                        run.append(drawing)
+                        p.append(run)
+                        tc.append(p)
+                    elif label is not None and label.lines:
+                        for i, text in enumerate(label.lines):
+                            p = _el("w:p")
+                            p.append(_ppr("left", g.cell_line_height(size), snap=False))
+                            p.append(_run(text, _rpr("hei" if i == 0 else block.role, size)))
+                            tc.append(p)
+                    else:
+                        p = _el("w:p")
+                        p.append(_ppr("left", None, snap=False))
+                        tc.append(p)
+                    tr.append(tc)
+            tbl.append(tr)
+        self._add(tbl)
+        self.spacer(1.0)
+
     def write(self) -> DocxDocument:
         self.setup()
         g = self.g
@@ -583,6 +639,8 @@ class _Writer:
                 self.spacer(block.lines * g.line_pitch)
             elif isinstance(block, PageBreak):
                 self.page_break()
+            elif isinstance(block, LabelSheet):
+                self.label_sheet(block)
             else:  # pragma: no cover - the Block union is closed
                 raise TypeError(f"unknown block {block!r}")
         _name_rare_characters(self.d.element.body)

@@ -46,10 +46,13 @@ from courtdesk.kernel.documents.geometry import (
     page_geometry,
 )
 from courtdesk.kernel.documents.model import (
+    QR_BORDER,
+    QR_LEVEL,
     Box,
     CaseNumberLine,
     Document,
     Heading,
+    LabelSheet,
     PageBreak,
     Paragraph,
     SignatureLine,
@@ -203,6 +206,17 @@ def _draw_text(c: Canvas, m: Measurer, x: float, y: float, text: str, char_space
         c.restoreState()
 
 
+def _draw_qr(c: Canvas, widget: object) -> None:
+    """Paint a reportlab ``QrCodeWidget``'s dark runs as filled rectangles straight on the canvas
+    (``renderPDF`` would also set a Helvetica font that is never embedded)."""
+    c.saveState()
+    c.setFillColorRGB(0, 0, 0)
+    for shape in widget.draw().contents:  # type: ignore[attr-defined]
+        if getattr(shape, "fillColor", None) is not None:
+            c.rect(shape.x, shape.y, shape.width, shape.height, stroke=0, fill=1)
+    c.restoreState()
+
+
 def _both(first: DrawFn, second: DrawFn) -> DrawFn:
     def draw(c: Canvas, top: float) -> None:
         first(c, top)
@@ -291,6 +305,8 @@ class _Layout:
                 yield _Piece(block.lines * self.g.line_pitch, kind=SPACER)
             elif isinstance(block, PageBreak):
                 yield _Piece(0.0, kind=BREAK)
+            elif isinstance(block, LabelSheet):
+                yield from self._label_pieces(block)
             else:  # pragma: no cover - the Block union is closed
                 raise TypeError(f"unknown block {block!r}")
 
@@ -437,6 +453,45 @@ class _Layout:
                            line.char_space(m))
 
         return _Piece(height, draw)
+
+    def _label_pieces(self, block: LabelSheet) -> Iterator[_Piece]:
+        """A row of labels per piece: bordered cells, each a QR code (reportlab's ``QrCodeWidget``) on
+        the left and its text lines, wrapped, on the right; lines that do not fit are left off."""
+        from reportlab.graphics.barcode.qr import QrCodeWidget  # type: ignore[import-untyped]
+
+        g = self.g
+        size = block.text_size
+        height = mm(block.label_height_mm)
+        width = g.frame_width / block.columns
+        qr = mm(block.qr_mm)
+        pad = (height - qr) / 2
+        text_x = qr + pad  # the QR's quiet zone is its margin on the left
+        text_w = max(width - text_x - CELL_PAD_X, size)
+        lh = g.cell_line_height(size)
+        measurers = [Measurer(self.fonts, "hei", size, 0.0), Measurer(self.fonts, block.role, size, 0.0)]
+
+        def label_lines(lines: tuple[str, ...]) -> list[tuple[Measurer, Line]]:
+            out: list[tuple[Measurer, Line]] = []
+            for i, text in enumerate(lines):
+                m = measurers[0 if i == 0 else 1]
+                out.extend((m, line) for line in wrap(text, m, text_w))
+            return out[: max(int((height - 2 * CELL_PAD_Y) // lh), 1)]
+
+        for row in block.rows():
+            laid = [(label, label_lines(label.lines)) for label in row]
+
+            def draw(c: Canvas, top: float, laid: list = laid) -> None:  # type: ignore[type-arg]
+                c.setLineWidth(0.6)
+                for col, (label, lines) in enumerate(laid):
+                    x = g.left + col * width
+                    c.rect(x, top - height, width, height, stroke=1, fill=0)
+                    _draw_qr(c, QrCodeWidget(label.code, barLevel=QR_LEVEL, barBorder=QR_BORDER, barWidth=qr,
+                                             barHeight=qr, x=x + pad - mm(1), y=top - height + pad))
+                    y0 = top - (height - len(lines) * lh) / 2
+                    for i, (m, line) in enumerate(lines):
+                        _draw_text(c, m, x + text_x, _baseline(y0 - i * lh, lh, size), line.text, line.char_space(m))
+
+            yield _Piece(height, draw)
 
     def _tear_piece(self, block: TearLine) -> _Piece:
         g = self.g

@@ -77,7 +77,7 @@ def test_a_fault_is_taken_repaired_and_confirmed_by_the_reporter_only(db, users)
 
 
 def test_only_ones_own_device_in_use_may_be_reported(db, users):
-    other = _own(db, users["civil_head"])
+    other = _own(db, users["finance_leader"])
     _refused(db, lambda: RepairService(db).report(users["judge"], {"asset_id": other, "fault": "坏了"}), "报修设备", "")
 
 
