@@ -1,7 +1,9 @@
 """Issue 18's acceptance walk for 申领 and 报修 through real widgets: the clerk requests a printer; her
 department head and 信建办 approve it; ops issue an in-stock printer (the step offers in-stock printers
 only); she confirms receipt from her dashboard and the printer shows under her in the ledger; she reports a
-fault on it; ops take it (维修中), record the work, and she confirms the repair."""
+fault on it; ops take it (维修中), record the work, and she confirms the repair. Later ops give the printer
+an address; it is assessed (网络运维主管), reported (信建办) and approved for scrapping with 返旧换新 by
+the 主管领导: it reads 已报废 in the ledger, its address is free again, and a 申领 for the clerk waits for 发放."""
 
 from __future__ import annotations
 
@@ -148,3 +150,66 @@ def test_a_printer_requested_approved_issued_received_and_repaired(qtbot: Any, d
         assert s.get(ItRequest, request_id).asset_id == printer_id
         printer = s.get(ItAsset, printer_id)
         assert printer.status == "in_use" and printer.user_id == users["clerk"].id
+
+    # --- later: an address, then 报废 with 返旧换新 — the address is freed, a new 申领 waits for 发放 -------
+    ops = login(qtbot, desk, "itops")
+    ledger = ops.open_register("it_asset")
+    wait_table(qtbot, ledger)
+    click_record(qtbot, ledger, printer_id)
+    address = step(qtbot, ledger, "分配IP地址")
+    type_text(address.widget("ip"), "10.12.1.240")
+    ok(qtbot, address)
+    with desk.read() as s:
+        assert s.get(ItAsset, printer_id).ip == "10.12.1.240"
+    ops.close()
+
+    clerk = login(qtbot, desk, "clerk")
+    scraps = clerk.open_register("it_scrap")
+    wait_table(qtbot, scraps)
+    qtbot.mouseClick(scraps.new_button, Qt.MouseButton.LeftButton)
+    form = scraps.active_dialog
+    choose_prefix(form.widget("asset_id"), printer_no)
+    type_text(form.widget("reason"), "硒鼓组件损坏，维修费用超过新机价格")
+    choose_prefix(form.widget("replace"), "是")
+    ok(qtbot, form)
+    scrap_id = form.result_value.id
+    clerk.close()
+
+    ops = login(qtbot, desk, "itops")
+    page = ops.open_register("it_scrap")
+    wait_table(qtbot, page)
+    click_record(qtbot, page, scrap_id)
+    assess = step(qtbot, page, "鉴定确认报废")
+    type_text(assess.widget("assessment"), "定影组件老化，无维修价值，确认报废")
+    ok(qtbot, assess)
+    ops.close()
+    with desk.read() as s:
+        assert s.get(ItAsset, printer_id).status == "to_scrap"
+
+    head = login(qtbot, desk, "office_head")
+    page = head.open_register("it_scrap")
+    wait_table(qtbot, page)
+    click_record(qtbot, page, scrap_id)
+    ok(qtbot, step(qtbot, page, "请示主管领导"))
+    head.close()
+
+    leader = login(qtbot, desk, "leader")  # the 信息化建设工作领导小组主管领导 in the demo settings
+    page = leader.open_register("it_scrap")
+    wait_table(qtbot, page)
+    click_record(qtbot, page, scrap_id)
+    ok(qtbot, step(qtbot, page, "批准报废"))
+    ledger = leader.open_register("it_asset")
+    wait_table(qtbot, ledger)
+    click_record(qtbot, ledger, printer_id)
+    keys = [c.key for c in ledger.spec.columns]
+    values = ledger.model.row_values(ledger.model.row_of(printer_id))
+    assert values[keys.index("now")] == "已报废" and not values[keys.index("ip")]
+    leader.close()
+    with desk.read() as s:
+        printer = s.get(ItAsset, printer_id)
+        assert printer.status == "scrapped" and printer.ip is None and printer.user_id is None
+        assert s.scalars(select(ItAsset).where(ItAsset.ip == "10.12.1.240")).first() is None  # free again
+        renewal = s.scalars(select(ItRequest).where(ItRequest.requester_id == users["clerk"].id,
+                                                    ItRequest.kind == "打印机", ItRequest.id != request_id)).one()
+        assert renewal.status == "issue" and printer_no in renewal.reason
+
