@@ -85,7 +85,47 @@ def check(session: Session, filename: str, data: bytes, label: str = "附件") -
     mime = sniff(data)
     if mime is None:
         raise ValidationError(f"{label}「{name}」：只接受 {ACCEPTED} 格式的扫描件或照片", field=label)
+    problem = parse_problem(data, mime)
+    if problem:
+        raise ValidationError(f"{label}「{name}」：{problem}", field=label)
     return mime
+
+
+#: Markup that makes a browser or viewer treat a file as a web page (a scan that is also a page).
+_MARKUP = (b"<html", b"<script", b"<!doctype html", b"<body", b"<iframe", b"<svg", b"<?xml-stylesheet")
+
+
+def parse_problem(data: bytes, mime: str) -> str:
+    """Why ``data`` is not really the ``mime`` its first bytes claim, in words ("" when it is): the
+    file must open as a whole — a PDF with pypdf and at least one page, an image with Pillow — and it
+    must not also be a ZIP archive (an office document, a jar) or carry web-page markup."""
+    import io
+    import zipfile
+
+    what = "PDF 文件" if mime == "application/pdf" else "图片"
+    if zipfile.is_zipfile(io.BytesIO(data)):
+        return f"文件同时是一个压缩包（ZIP），不是单纯的{what}，已拒绝"
+    lowered = data.lower()
+    if any(tag in lowered for tag in _MARKUP):
+        return f"文件中含有网页代码，不是单纯的{what}，已拒绝"
+    try:
+        if mime == "application/pdf":
+            from pypdf import PdfReader
+
+            if len(PdfReader(io.BytesIO(data), strict=False).pages) < 1:
+                return "PDF 文件没有页面"
+        else:
+            from PIL import Image
+
+            with Image.open(io.BytesIO(data)) as image:
+                image.verify()
+            with Image.open(io.BytesIO(data)) as image:
+                if image.width < 1 or image.height < 1:
+                    return "图片没有内容"
+                image.load()
+    except Exception:  # noqa: BLE001 — whatever the parser says, the file is not what it claims
+        return f"文件已损坏或不完整，无法作为{what}打开"
+    return ""
 
 
 def add(

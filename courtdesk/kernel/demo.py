@@ -68,6 +68,20 @@ def tiny_png() -> bytes:
     )
 
 
+def tiny_pdf() -> bytes:
+    """A valid one-page PDF (A4, blank), standing in for a scanned document in demo data and tests —
+    an upload is parsed, so a few bytes starting with %PDF- no longer pass for one."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 class BulkWriter:
     """Writes many rows fast for scale tests, keeping every guarantee the app checks afterwards.
 

@@ -83,7 +83,7 @@ class EditSpec:
             raise DomainError(f"当前状态为「{shown}」，不能{self.label}", field="状态")
         if not self.may(actor, record):
             raise PermissionDenied(f"只有{self.who}可以{self.label}本记录", field="操作人")
-        why = validation.text(reason, REASON, max_len=REASON_MAX)
+        why = validation.text(reason, REASON, max_len=REASON_MAX, multiline=True)
         values = clean(self.fields, data, session=session, actor=actor, state=state)
         columns = [prop.key for prop in inspect(record).mapper.column_attrs]
         before = {key: getattr(record, key) for key in columns}

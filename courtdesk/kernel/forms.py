@@ -389,7 +389,8 @@ def _clean_one(f: FormField, raw: Any, out: dict[str, Any], *, session: Session 
                lookup: Callable[[str], Any], around: Mapping[str, Any] | None) -> None:
     """One field of :func:`clean` into ``out`` (raises its ValidationError)."""
     if f.kind in ("text", "multiline"):
-        out[f.key] = validation.text(raw, f.label, max_len=f.max_len, required=f.required)
+        out[f.key] = validation.text(raw, f.label, max_len=f.max_len, required=f.required,
+                                     multiline=f.kind == "multiline")
     elif f.kind == "int":
         if raw in (None, "") and not f.required:
             out[f.key] = None

@@ -25,21 +25,32 @@ def _invisible(ch: str) -> bool:
     return ch.isspace() or unicodedata.category(ch) == "Cf"
 
 
-def text(value: Any, label: str, *, max_len: int, required: bool = True, min_len: int = 0) -> str:
-    """Cleaned text: refuses control characters, direction overrides, broken characters (lone
-    surrogates) and — when required — text with nothing visible in it."""
+#: Line breaks a one-line field refuses (besides \n and \r): the Unicode line and paragraph separators.
+_LINE_BREAKS = frozenset("\n\r\u2028\u2029\x0b\x0c\x85")
+
+
+def text(value: Any, label: str, *, max_len: int, required: bool = True, min_len: int = 0,
+         multiline: bool = False) -> str:
+    """Cleaned text: refuses control characters, direction overrides and marks, zero-width and other
+    invisible format characters inside the text, broken characters (lone surrogates), line breaks in a
+    one-line field (``multiline=False``: also U+2028/U+2029) and — when required — text with nothing
+    visible in it."""
     result = "" if value is None else str(value).strip()
+    if result and all(_invisible(ch) for ch in result):
+        result = ""  # only zero-width characters: nothing there
     for ch in result:
         code = ord(ch)
         if 0xD800 <= code <= 0xDFFF:
             raise ValidationError(f"{label}：含有无法识别的字符（编码已损坏），请重新输入", field=label)
-        if ch in _BIDI_CONTROLS:
+        if ch in _BIDI_CONTROLS or ch in "\u200e\u200f\u061c":
             raise ValidationError(f"{label}：含有改变文字显示方向的控制字符（U+{code:04X}），请删除后重新输入",
                                   field=label)
-        if unicodedata.category(ch) == "Cc" and ch not in "\n\t":
+        if ch in _LINE_BREAKS and not (multiline and ch in "\n\r"):
+            raise ValidationError(f"{label}：只能填写一行，不能含有换行（U+{code:04X}）", field=label)
+        if unicodedata.category(ch) == "Cf":
+            raise ValidationError(f"{label}：含有看不见的字符（U+{code:04X}），请删除后重新输入", field=label)
+        if unicodedata.category(ch) == "Cc" and ch not in "\n\t\r":
             raise ValidationError(f"{label}：含有不可见的控制字符", field=label)
-    if result and all(_invisible(ch) for ch in result):
-        result = ""  # only zero-width characters: nothing there
     if required and not result:
         raise ValidationError(f"{label}：必填，不能为空", field=label)
     if len(result) > max_len:

@@ -12,9 +12,12 @@ from sqlalchemy import func, select
 from courtdesk.kernel import attachments, demo
 from courtdesk.kernel.errors import ValidationError
 from courtdesk.kernel.models.infra import Attachment
+from tests.support.scans import tiny_jpeg, tiny_tiff
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = demo.tiny_pdf()
 PNG = demo.tiny_png()
+JPEG = tiny_jpeg()
+TIFF = tiny_tiff()
 
 
 def _add(db, users, filename: str, data: bytes) -> Attachment:
@@ -42,8 +45,8 @@ def _count(db) -> int:
         ("..\\..\\Windows\\evil.png", PNG, "evil.png", "image/png"),
         ("../x/y.pdf", PDF, "y.pdf", "application/pdf"),
         ("C:\\Users\\王芳\\桌面\\签发稿.PDF", PDF, "签发稿.pdf", "application/pdf"),
-        ("照片.jpeg", b"\xff\xd8\xff\xe0" + b"\0" * 20, "照片.jpg", "image/jpeg"),
-        ("扫描.tiff", b"II*\x00" + b"\0" * 20, "扫描.tif", "image/tiff"),
+        ("照片.jpeg", JPEG, "照片.jpg", "image/jpeg"),
+        ("扫描.tiff", TIFF, "扫描.tif", "image/tiff"),
         ("CON.pdf", PDF, "附件.pdf", "application/pdf"),
         ("a\u202egpj.exe", PNG, "agpj.png", "image/png"),  # a direction override dropped
         ("x\x00y<z>:?.pdf", PDF, "xyz.pdf", "application/pdf"),
@@ -102,3 +105,29 @@ def test_opened_under_the_sniffed_extension_never_the_uploaders(db, users, tmp_p
     with pytest.raises(ValidationError, match="附件：内容不是 PDF、JPG、PNG、TIFF 格式，不能打开"):
         viewer_file(tmp_path, "scan.png", b"<html></html>")
     assert sorted(p.name for p in Path(tmp_path).iterdir()) == ["签发稿.pdf"]
+
+
+@pytest.mark.parametrize(
+    ("uploaded", "data", "words"),
+    [
+        ("scan.png", b"\x89PNG\r\n\x1a\n", "已损坏或不完整"),  # an 8-byte "PNG"
+        ("scan.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 200, "已损坏或不完整"),
+        ("签发稿.pdf", b"%PDF-1.4\n% nothing else\n", "已损坏或不完整"),
+        ("照片.jpg", b"\xff\xd8\xff\xe0" + b"\0" * 20, "已损坏或不完整"),
+        ("scan.png", demo.tiny_png() + b"<html><script>alert(1)</script></html>", "网页代码"),
+        ("签发稿.pdf", None, "压缩包"),  # a PDF that is also a ZIP archive
+    ],
+)
+def test_a_file_is_checked_by_parsing_it_not_by_its_first_bytes(db, users, tmp_path, uploaded, data, words):
+    if data is None:
+        import zipfile
+
+        polyglot = tmp_path / "p.zip"
+        with zipfile.ZipFile(polyglot, "w") as z:
+            z.writestr("a.txt", "x")
+        data = demo.tiny_pdf() + polyglot.read_bytes()
+    before = _count(db)
+    with pytest.raises(ValidationError, match=words):
+        _add(db, users, uploaded, data)
+    assert _count(db) == before
+

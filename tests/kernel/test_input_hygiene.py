@@ -38,6 +38,12 @@ def _file(db, users, **changes):
     ("关于报送\ud800的函", "无法识别的字符"),  # a lone surrogate
     ("关于\x07报送的函", "控制字符"),
     ("关于\x9b报送的函", "控制字符"),  # a C1 control
+    ("关于报送\n统计报表的函", "只能填写一行"),  # issue 19 §4: a one-line field has no line break
+    ("关于报送\u2028统计报表的函", "只能填写一行"),  # … nor a Unicode line separator
+    ("关于报送\u2029统计报表的函", "只能填写一行"),
+    ("张\u200b三的函", "看不见的字符"),  # a zero-width space inside the text
+    ("张\u200d三的函", "看不见的字符"),  # a zero-width joiner inside
+    ("关于\u200f报送的函", "改变文字显示方向"),  # a right-to-left mark
 ])
 def test_bad_text_is_refused_naming_the_field_and_nothing_is_written(db, users, title, words):
     before = _state(db)
@@ -49,8 +55,11 @@ def test_bad_text_is_refused_naming_the_field_and_nothing_is_written(db, users, 
     assert _state(db) == before
 
 
-def test_ordinary_chinese_text_with_a_joiner_inside_is_kept():
-    assert validation.text("张\u200d三的函", "标题", max_len=20) == "张\u200d三的函"
+def test_a_multiline_field_keeps_its_lines_and_a_one_line_field_its_text():
+    assert validation.text("第一行\n第二行", "备注", max_len=20, multiline=True) == "第一行\n第二行"
+    assert validation.text("  关于报送统计报表的函 ", "标题", max_len=20) == "关于报送统计报表的函"
+    with pytest.raises(ValidationError, match="只能填写一行"):
+        validation.text("第一行\u2028第二行", "备注", max_len=20, multiline=True)  # never U+2028
 
 
 @pytest.mark.parametrize("day", ["0001-01-01", "1900-01-01", "1949-09-30", "2206-03-05"])
@@ -75,3 +84,25 @@ def test_timezone_aware_times_are_kept_as_local_wall_clock_time():
     text = validation.datetime_value("2026-11-23T10:30:00+08:00", "盖章时间")
     assert text is not None and text.tzinfo is None
     assert text == dt.datetime(2026, 11, 23, 2, 30, tzinfo=dt.UTC).astimezone().replace(tzinfo=None)
+
+
+def test_a_deactivated_department_cannot_be_chosen_on_a_new_record(db, users):
+    """Issue 19 §4: choices follow the live list on every write — also where the service never read the
+    options (a dialog open since before the department was deactivated, a caller passing the id)."""
+    from courtdesk.areas.it.models import ItAsset
+    from courtdesk.areas.it.service import AssetService
+    from courtdesk.kernel.models.people import Department
+    from courtdesk.kernel.people import PeopleService
+
+    with db.read() as s:
+        dept = s.scalars(select(Department).where(Department.name == "刑事审判庭")).one()
+        count = s.scalar(select(func.count()).select_from(ItAsset))
+    PeopleService(db).set_department_active(users["admin"], dept.id, False)
+    before = _state(db)
+    with pytest.raises(ValidationError) as refused:
+        AssetService(db).register(users["itops"], {"kind": "打印机", "brand_model": "奔图 P3305DN",
+                                                   "department_id": dept.id, "network": "不联网"})
+    assert refused.value.field == "使用部门" and "「刑事审判庭」已停用" in str(refused.value)
+    assert _state(db) == before
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(ItAsset)) == count

@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 
 from courtdesk.areas.finance.models import Advance, Batch, ExpenseClaim
 from courtdesk.kernel import clock
+from tests.support.scans import tiny_pdf
 from tests.ui.conftest import click_record, fill_cell, idle, login, type_text, wait_ops, wait_table
 from tests.ui.test_enforcement_flow import choose, shot
 from tests.ui.test_letters_flow import act, wait_detail
@@ -176,7 +177,7 @@ def test_advance_trip_claim_batch_payout_signoff_and_the_advance_closes(qtbot, d
     click_record(qtbot, claims, claim_id)
     # the hotel invoice's scan goes with the claim, on its receipt's row
     scan = tmp_path / "住宿发票.pdf"
-    scan.write_bytes(b"%PDF-1.4\n% hotel invoice scan\n")
+    scan.write_bytes(tiny_pdf())
 
     def upload(dialog: Any) -> None:
         receipt = dialog.widget("receipt_no")  # the claim's receipts, not a number to type

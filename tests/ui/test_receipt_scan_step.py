@@ -11,6 +11,7 @@ import pytest
 
 from courtdesk.areas.finance.claims import ClaimService
 from tests.areas.finance.helpers import NOW, travel_data
+from tests.support.scans import tiny_png
 from tests.ui.conftest import click_record, login, wait_table
 from tests.ui.test_enforcement_flow import choose
 from tests.ui.test_letters_flow import act
@@ -30,7 +31,7 @@ def test_the_scan_step_offers_the_claims_receipts(qtbot: Any, desk: Any, tmp_pat
     wait_table(qtbot, claims)
     click_record(qtbot, claims, claim_id)
     scan = tmp_path / "住宿发票.png"
-    scan.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 200)
+    scan.write_bytes(tiny_png())
     seen: list[list[str]] = []
 
     def upload(dialog: Any) -> None:

@@ -115,7 +115,7 @@ def test_the_upload_dialog_is_chinese_and_starts_in_the_documents_folder(qtbot, 
 
     documents = tmp_path / "文档"
     (documents / "扫描件").mkdir(parents=True)
-    (documents / "发票.pdf").write_bytes(b"%PDF-1.4\n" + b"0" * 3000)
+    (documents / "发票.pdf").write_bytes(b"%PDF-1.4\n" + b"0" * 3000)  # listed, never uploaded
     monkeypatch.setattr(files, "documents_folder", lambda: documents)
     window = login(qtbot, desk, "judge")
     page = window.open_register("finance_claim")

@@ -352,7 +352,7 @@ def file_letter_in(session: Session, actor: User, data: dict[str, Any]) -> Intro
     purpose = validation.text(data.get("purpose"), "事由", max_len=document.MAX_PURPOSE)
     _check_fits(bearers, recipient, purpose)
     validity = clean_validity(data.get("validity_days", 7))
-    remarks = validation.text(data.get("remarks"), "备注", max_len=500, required=False)
+    remarks = validation.text(data.get("remarks"), "备注", max_len=500, required=False, multiline=True)
     handler_raw = data.get("handler_id")
     handler = actor if handler_raw in (None, "") else _active_user(session, handler_raw, "承办人")
     if data.get("signer_id") in (None, ""):

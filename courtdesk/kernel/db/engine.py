@@ -32,7 +32,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from courtdesk.kernel import audit
+from courtdesk.kernel import audit, livechoices
 from courtdesk.kernel.db import lockfile
 from courtdesk.kernel.errors import (
     ACCOUNT_DISABLED_MESSAGE,
@@ -205,6 +205,7 @@ class Database:
         # Every session of this database is audited, whatever the caller imported.
         audit.install(self._read_factory)
         audit.install(self._write_factory)
+        livechoices.install(self._write_factory)
 
     @property
     def path(self) -> Path | None:

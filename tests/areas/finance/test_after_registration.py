@@ -22,10 +22,11 @@ from courtdesk.kernel.registers import RegisterQuery, display_row
 from tests.areas.finance.helpers import NOW, claim_against, general_data
 from tests.areas.finance.test_advances import ESTIMATE, _paid
 from tests.conftest import load_users
+from tests.support.scans import tiny_pdf
 
 pytestmark = pytest.mark.sqlite_only
 
-PDF = b"%PDF-1.4\n%scan\n"
+PDF = tiny_pdf()
 
 
 def _shown(db, user, spec, record_id: int) -> dict[str, str]:

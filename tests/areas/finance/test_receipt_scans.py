@@ -13,10 +13,11 @@ from courtdesk.kernel import attachments, clock, forms
 from courtdesk.kernel.errors import DomainError, PermissionDenied, ValidationError
 from courtdesk.kernel.models.infra import Attachment
 from tests.areas.finance.helpers import travel_data
+from tests.support.scans import tiny_png
 
 pytestmark = pytest.mark.sqlite_only
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200
+PNG = tiny_png()
 EXE = b"MZ\x90\x00" + b"\x00" * 200
 
 

@@ -19,6 +19,7 @@ from courtdesk.kernel import clock, workflow
 from courtdesk.kernel.errors import DomainError
 from courtdesk.kernel.models.infra import AuditEntry, WorkflowStep
 from courtdesk.kernel.registers import RegisterQuery
+from tests.support.scans import tiny_pdf
 
 D = dt.date
 
@@ -208,7 +209,7 @@ def test_registration_review_training_and_commitment(db, users):
     _refused(db, lambda: service.act(users["judge"], staff.id, "train", **serving), "操作人", None)
     service.act(office, staff.id, "train", kind="induction", trained_on=D(2026, 10, 28), topic="上岗培训", hours=8)
     service.act(office, staff.id, "train", **serving)
-    service.act(office, staff.id, "commit", signed_on=D(2026, 11, 2), scan=("承诺书.pdf", b"%PDF-1.4\n%%EOF\n"))
+    service.act(office, staff.id, "commit", signed_on=D(2026, 11, 2), scan=("承诺书.pdf", tiny_pdf()))
     row = _row(db, office, staff.id)
     assert row["training"] == "未到期" and row["training_due_on"] == D(2027, 11, 20)
     assert row["committed_on"] == D(2026, 11, 2)
