@@ -86,8 +86,11 @@ def cmd_render(args: argparse.Namespace) -> int:
             return 0
         if not args.kind or args.id is None or not args.out:
             raise DomainError("render：需要 KIND ID --out FILE（或 --list）", field="参数")
+        if not str(args.id).isdigit() or len(str(args.id)) > 18:
+            raise DomainError(f"记录编号：「{str(args.id)[:40]}」不是记录编号（应为 render --list 列出的数字）",
+                              field="记录编号")
         out, fmt = output_target(args.out, args.format)
-        doc = printing.record_document(s, args.kind, args.id)
+        doc = printing.record_document(s, args.kind, int(args.id))
         _write(s, doc, out, fmt)
     print(f"written: {out}")
     return 0
@@ -95,7 +98,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 def _render(p: argparse.ArgumentParser) -> None:
     p.add_argument("kind", nargs="?", help="文书种类（见 --list）")
-    p.add_argument("id", nargs="?", type=int, help="记录编号")
+    p.add_argument("id", nargs="?", help="记录编号")
     p.add_argument("--db", required=True)
     p.add_argument("--format", choices=["pdf", "docx"])
     p.add_argument("--out")
@@ -104,7 +107,6 @@ def _render(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_print_register(args: argparse.Namespace) -> int:
-    import datetime as dt
 
     from courtdesk.kernel import printing, registers
     from courtdesk.kernel.db import open_database
@@ -120,15 +122,39 @@ def cmd_print_register(args: argparse.Namespace) -> int:
         actor = s.scalar(select(User).where(User.username == args.user))
         if actor is None:
             raise DomainError(f"用户：没有「{args.user}」", field="用户")
-        query = RegisterQuery(
-            registers.get(args.register), search=args.search or "", filter_key=args.filter,
-            date_from=dt.date.fromisoformat(args.date_from) if args.date_from else None,
-            date_to=dt.date.fromisoformat(args.date_to) if args.date_to else None,
-        )
+        if not actor.active:
+            raise DomainError(f"--user：「{args.user}」的账号已停用，不能以其权限打印", field="--user")
+        spec = registers.get(args.register)
+        if args.filter is not None and args.filter not in {f.key for f in spec.filters}:
+            known = "、".join(f"{f.key}（{f.label}）" for f in spec.filters) or "（无）"
+            raise DomainError(f"--filter：登记簿「{spec.title}」没有筛选「{args.filter[:40]}」，可用：{known}",
+                              field="--filter")
+        if args.search and len(args.search) > registers.SEARCH_MAX:
+            raise DomainError(f"--search：检索词不能超过 {registers.SEARCH_MAX} 个字（现有 {len(args.search)} 个）",
+                              field="--search")
+        date_from, date_to = _date(args.date_from, "--date-from"), _date(args.date_to, "--date-to")
+        if date_from and date_to and date_from > date_to:
+            raise DomainError(f"--date-from：{date_from} 晚于 --date-to {date_to}，打印的登记簿会是空的",
+                              field="--date-from")
+        query = RegisterQuery(spec, search=args.search or "", filter_key=args.filter, date_from=date_from,
+                              date_to=date_to)
         doc = printing.register_document(s, actor, query)
         _write(s, doc, out, fmt)
     print(f"written: {out}")
     return 0
+
+
+def _date(value: str | None, option: str) -> Any:
+    import datetime as dt
+
+    from courtdesk.kernel.errors import DomainError
+
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise DomainError(f"{option}：「{value[:40]}」不是有效日期，应写作 2026-01-31", field=option) from None
 
 
 def _print_register(p: argparse.ArgumentParser) -> None:

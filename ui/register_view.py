@@ -45,6 +45,7 @@ from courtdesk.kernel.errors import DomainError
 from courtdesk.kernel.forms import FormField
 from courtdesk.kernel.registers import (
     OUTPUT_KEY,
+    SEARCH_MAX,
     Command,
     CommandResult,
     RegisterQuery,
@@ -164,6 +165,7 @@ class RegisterPage(QWidget):
 
         # --- toolbar ---
         self.search = QLineEdit()
+        self.search.setMaxLength(SEARCH_MAX)
         self.search.setClearButtonEnabled(True)
         self.search.setPlaceholderText("检索（多个词用空格分开）  Ctrl+F")
         self.search.setMinimumWidth(200)

@@ -462,6 +462,9 @@ def all_registers() -> list[RegisterSpec]:
     return [spec for declared in area_registry.areas() for spec in declared.registers]
 
 
+#: The longest search a register takes (the search box holds no more; longer text is a paste gone wrong).
+SEARCH_MAX = 200
+
 #: ``session.info`` key: the actor whose account this session has already read again.
 _CHECKED = "courtdesk.account_checked"
 
@@ -536,6 +539,8 @@ class RegisterQuery:
             if self.date_to:
                 end = self.date_to + dt.timedelta(days=1)
                 clauses.append(spec.date_expr < (dt.datetime.combine(end, dt.time()) if is_datetime else end))
+        if len(self.search) > SEARCH_MAX:
+            raise ValidationError(f"检索：不能超过 {SEARCH_MAX} 个字（现有 {len(self.search)} 个）", field="检索")
         for term in self.search.split():
             pattern = f"%{_escape_like(term)}%"
             clauses.append(or_(*(expr.like(pattern, escape="\\") for expr in spec.search)))

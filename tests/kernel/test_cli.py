@@ -161,3 +161,45 @@ def test_render_and_print_register_refuse_a_mistyped_database(tmp_path: Path, ca
                       "--out", str(tmp_path / "x.pdf"))
     assert code == 2 and "不存在" in err
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["print-register", "seal_use", "--user", "clerk", "--date-from", "2026-13-45"], "--date-from：「2026-13-45」不是有效日期"),
+    (["print-register", "seal_use", "--user", "clerk", "--filter", "nofilter"], "--filter：登记簿「印章使用登记簿」没有筛选"),
+    (["print-register", "seal_use", "--user", "clerk", "--date-from", "2026-12-01", "--date-to", "2026-01-01"],
+     "--date-from：2026-12-01 晚于 --date-to"),
+    (["print-register", "seal_use", "--user", "clerk", "--search", "印" * 40000], "--search：检索词不能超过 200 个字"),
+    (["render", "letter", "abc"], "记录编号：「abc」不是记录编号"),
+])
+def test_command_line_mistakes_get_a_chinese_message_naming_the_option(db_path: Path, tmp_path: Path, capsys,
+                                                                       args: list[str], words: str) -> None:
+    """Issue 19 §4: no traceback, no English argparse error, no silently wrong printout."""
+    from courtdesk import cli
+
+    code = cli.main([*args, "--db", str(db_path), "--out", str(tmp_path / "out.pdf")])
+    said = capsys.readouterr()
+    assert code != 0 and said.err.startswith("错误：") and words in said.err, said.err
+    assert "Traceback" not in said.err + said.out and not (tmp_path / "out.pdf").exists()
+
+
+def test_printing_as_a_deactivated_account_is_refused(db_path: Path, tmp_path: Path, capsys) -> None:
+    from sqlalchemy import select
+
+    from courtdesk import cli
+    from courtdesk.kernel.db import open_database
+    from courtdesk.kernel.models.people import User
+    from courtdesk.kernel.people import PeopleService
+
+    db = open_database(str(db_path))
+    try:
+        with db.read() as s:
+            admin = s.scalar(select(User).where(User.username == "admin"))
+            clerk = s.scalar(select(User).where(User.username == "clerk"))
+            _ = admin.roles
+        PeopleService(db).set_user_active(admin, clerk.id, False)
+    finally:
+        db.dispose()
+    code = cli.main(["print-register", "seal_use", "--user", "clerk", "--db", str(db_path),
+                     "--out", str(tmp_path / "r.pdf")])
+    said = capsys.readouterr()
+    assert code != 0 and "--user：「clerk」的账号已停用" in said.err and not (tmp_path / "r.pdf").exists()
