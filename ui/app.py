@@ -108,6 +108,11 @@ class CoreLoader:
 
             checkpoint.daily_or_log(db)  # today's audit checkpoint; an unreachable folder is only logged
             self.db = db
+            if not self.demo_filled and not os.environ.get("COURTDESK_NO_DAILY_BACKUP"):
+                from courtdesk.kernel.db import backup
+
+                # today's backup beside the login, never in its way (a large file takes seconds)
+                threading.Thread(target=backup.daily_or_log, args=(db,), name="daily-backup", daemon=True).start()
         except BaseException as exc:  # noqa: BLE001 — shown to the user by the UI thread
             self.error = exc
         finally:

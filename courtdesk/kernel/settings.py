@@ -94,6 +94,7 @@ KERNEL_SPECS: tuple[SettingSpec, ...] = (
     # Daily audit checkpoints (留痕检查点); empty: a "checkpoints" folder beside the database. Point it
     # at another machine or drive, so the database and its checkpoints cannot be lost or rewritten together.
     SettingSpec("checkpoint_dir", "留痕检查点文件夹（可空：数据库旁的 checkpoints）", "", 260),
+    SettingSpec("backup_dir", "每日自动备份文件夹（可空：数据库旁的 backups；保留近7天、4周、12个月）", "", 260),
 )
 
 

@@ -184,3 +184,39 @@ def test_a_restore_after_a_checkpoint_reads_as_a_restore_not_as_tampering(db_pat
     conn.close()
     code, said = _cli(capsys, "verify-audit", "--db", str(db_path), "--checkpoint", str(checkpoint))
     assert code != 0 and "已从备份恢复" not in said
+
+
+def test_daily_backups_are_written_once_a_day_with_their_checkpoint_and_thinned(db_path: Path, tmp_path: Path) -> None:
+    """Issue 19 §2: the app keeps a daily backup (default: ``backups`` beside the database), each with its
+    checkpoint, thinned to the last 7 days, 4 weeks and 12 months."""
+    import datetime as dt
+
+    from courtdesk.kernel import clock
+    from courtdesk.kernel.db import backup
+
+    db = open_database(str(db_path))
+    try:
+        clock.set_now(dt.datetime(2026, 12, 7, 8, 0))
+        first = backup.daily(db)
+        assert first == db_path.parent / "backups" / "courtdesk-backup-2026-12-07.sqlite3"
+        assert backup.daily(db) is None  # once a day
+        listed = backup.daily_backups(first.parent)
+        assert [b.day for b in listed] == [dt.date(2026, 12, 7)] and listed[0].checkpoint.startswith("留痕 ")
+        backup.verify_backup(first)
+    finally:
+        clock.set_now(None)
+        db.dispose()
+    # a year and a half of days: what a rotation keeps
+    folder = tmp_path / "rot"
+    folder.mkdir()
+    today = dt.date(2026, 12, 7)
+    for n in range(540):
+        day = today - dt.timedelta(days=n)
+        (folder / f"courtdesk-backup-{day.isoformat()}.sqlite3").write_bytes(b"x")
+        (folder / f"courtdesk-backup-{day.isoformat()}.sqlite3.checkpoint.json").write_text("{}")
+    backup.thin(folder, today)
+    kept = sorted(b.day for b in backup.daily_backups(folder))
+    assert kept[-7:] == [today - dt.timedelta(days=n) for n in range(6, -1, -1)]  # the last 7 days
+    assert len({(d.year, d.month) for d in kept}) == 12 and kept[0] >= dt.date(2026, 1, 1)  # 12 months back
+    assert len(kept) <= 7 + 4 + 12
+    assert len(list(folder.glob("*.checkpoint.json"))) == len(kept)  # each checkpoint goes with its backup

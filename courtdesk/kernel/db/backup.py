@@ -7,7 +7,11 @@ an integrity check of the copy. Restore (:mod:`courtdesk.kernel.db.restore`) ver
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+import re
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -95,3 +99,108 @@ def verify_backup(path: Path) -> None:
         raise DomainError(f"备份文件「{path.name}」已损坏（{exc}），已拒绝", field="备份文件") from exc
     if result != [("ok",)]:
         raise DomainError(f"备份文件「{path.name}」已损坏（完整性检查未通过），已拒绝", field="备份文件")
+
+
+# --- automatic daily backups -----------------------------------------------------------------------
+
+#: ``courtdesk-backup-2026-12-07.sqlite3``: one a day, its checkpoint beside it.
+DAILY_PATTERN = re.compile(r"^courtdesk-backup-(\d{4}-\d{2}-\d{2})\.sqlite3$")
+#: How many are kept: the last 7 days, then one a week for 4 weeks, then one a month for 12 months.
+KEEP_DAYS, KEEP_WEEKS, KEEP_MONTHS = 7, 4, 12
+
+
+@dataclass(frozen=True)
+class DailyBackup:
+    path: Path
+    day: dt.date
+    size: int
+    #: The checkpoint written with it: entries and short hash (empty when it is missing).
+    checkpoint: str
+
+
+def backup_folder(db: Database) -> Path:
+    """Where the daily backups go: the ``backup_dir`` setting, else ``backups`` beside the database."""
+    from courtdesk.kernel import settings
+
+    with db.read() as s:
+        configured = settings.get(s, "backup_dir").strip()
+    if configured:
+        return Path(configured).expanduser()
+    if db.path is None:
+        raise DomainError("备份：服务器数据库请用服务器自带工具备份", field="数据库")
+    return files.real(db.path).parent / "backups"
+
+
+def daily_backups(folder: Path) -> list[DailyBackup]:
+    """The daily backups in ``folder``, newest first."""
+    from courtdesk.kernel import checkpoint
+
+    found = []
+    if not folder.is_dir():
+        return []
+    for path in folder.iterdir():
+        match = DAILY_PATTERN.match(path.name)
+        if match is None or not path.is_file():
+            continue
+        words = ""
+        try:
+            cp = checkpoint.read(checkpoint_path(path))
+            words = f"留痕 {cp.length} 条　校验码 {cp.short}"
+        except DomainError:
+            pass
+        found.append(DailyBackup(path, dt.date.fromisoformat(match.group(1)), path.stat().st_size, words))
+    return sorted(found, key=lambda b: b.day, reverse=True)
+
+
+def to_keep(days: list[dt.date], today: dt.date) -> set[dt.date]:
+    """Which of ``days`` a thinning keeps: every one of the last 7 days, the newest of each of the last
+    4 weeks and of each of the last 12 months (a grandfather-father-son rotation)."""
+    newest = sorted(days, reverse=True)
+    keep = {d for d in newest if (today - d).days < KEEP_DAYS}
+    weeks: dict[tuple[int, int], dt.date] = {}
+    months: dict[tuple[int, int], dt.date] = {}
+    for d in newest:
+        weeks.setdefault(d.isocalendar()[:2], d)
+        months.setdefault((d.year, d.month), d)
+    keep |= set(sorted(weeks.values(), reverse=True)[:KEEP_WEEKS])
+    keep |= set(sorted(months.values(), reverse=True)[:KEEP_MONTHS])
+    return keep
+
+
+def thin(folder: Path, today: dt.date) -> list[Path]:
+    """Remove the daily backups (and their checkpoints) a rotation no longer keeps; returns them."""
+    backups = daily_backups(folder)
+    keep = to_keep([b.day for b in backups], today)
+    removed = []
+    for b in backups:
+        if b.day not in keep:
+            b.path.unlink(missing_ok=True)
+            checkpoint_path(b.path).unlink(missing_ok=True)
+            removed.append(b.path)
+    return removed
+
+
+def daily(db: Database) -> Path | None:
+    """Today's backup (``courtdesk-backup-YYYY-MM-DD.sqlite3`` with its checkpoint) unless it exists,
+    then the older ones thinned. Returns the file written, or None. A server database: None."""
+    from courtdesk.kernel import clock
+
+    if db.path is None:
+        return None
+    folder = backup_folder(db)
+    today = clock.today()
+    target = folder / f"courtdesk-backup-{today.isoformat()}.sqlite3"
+    if target.exists():
+        return None
+    backup_sqlite(db, target)
+    thin(folder, today)
+    return target
+
+
+def daily_or_log(db: Database) -> Path | None:
+    """:func:`daily` for start-up (run beside the login, never in its way): a failure is logged."""
+    try:
+        return daily(db)
+    except (OSError, DomainError, sqlite3.Error) as exc:
+        logging.getLogger(__name__).warning("每日自动备份未能完成：%s", exc)
+        return None
