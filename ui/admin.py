@@ -658,6 +658,85 @@ def _parse_time(text: str, label: str, end: bool) -> Any:
     raise DomainError(f"{label}：应为 年-月-日 或 年-月-日 时:分，例如 2026-11-23 09:30", field=label)
 
 
+class BackupsTab(QWidget):
+    """数据备份: the daily backups the app keeps (folder, each day's file, size and checkpoint), 立即备份,
+    and how to restore one — a restore replaces the database this very window has open, so it is done
+    with every CourtDesk closed (the command checks the backup as the app would)."""
+
+    changed = Signal(str)
+
+    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.folder_label = QLabel()
+        self.folder_label.setWordWrap(True)
+        self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.table = QTableWidget(0, 3)
+        self.table.setHorizontalHeaderLabels(["日期", "大小", "检查点"])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setVisible(False)
+        self.backup_button = QPushButton("立即备份")
+        self.backup_button.clicked.connect(self.backup_now)
+        self.error = ErrorLabel()
+        self.restore_hint = QLabel()
+        self.restore_hint.setWordWrap(True)
+        self.restore_hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        row = QHBoxLayout()
+        row.addWidget(self.backup_button)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.folder_label)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(row)
+        layout.addWidget(self.error)
+        layout.addWidget(self.restore_hint)
+        self.reload()
+
+    def reload(self) -> None:
+        from courtdesk.kernel.db import backup
+
+        db = self.ctx.db
+        try:
+            folder = backup.backup_folder(db)
+        except DomainError as exc:
+            self.folder_label.setText(str(exc))
+            self.backup_button.setEnabled(False)
+            return
+        found = backup.daily_backups(folder)
+        self.folder_label.setText(f"每日自动备份文件夹：{folder}（程序每天第一次启动时备份，保留近 7 天、4 周、12 个月；"
+                                  "可在「法院设置」中更改文件夹）")
+        self.table.setRowCount(len(found))
+        for r, b in enumerate(found):
+            for c, text in enumerate((b.day.isoformat(), f"{b.size / 1048576:.1f} MB", b.checkpoint or "（缺少检查点）")):
+                self.table.setItem(r, c, QTableWidgetItem(text))
+        latest = f"最近一次备份：{found[0].day.isoformat()}（{found[0].checkpoint}）。" if found else "尚无自动备份。"
+        self.restore_hint.setText(
+            f"{latest}恢复：先关闭所有使用该数据库的 CourtDesk，再在命令行运行 "
+            f"python -m courtdesk restore --db {db.path} --from 备份文件 —— 会先校验备份（完整性、结构版本、留痕），"
+            "并把现有数据库完整保留一份。")
+
+    def backup_now(self) -> None:
+        from courtdesk.kernel import clock
+        from courtdesk.kernel.db import backup
+
+        db = self.ctx.db
+        self.error.clear_message()
+
+        def work() -> Any:
+            folder = backup.backup_folder(db)
+            out = backup.backup_sqlite(db, folder / f"courtdesk-backup-{clock.today().isoformat()}.sqlite3")
+            backup.thin(folder, clock.today())
+            return out
+
+        def done(out: Any) -> None:
+            self.reload()
+            self.changed.emit(f"备份已写入：{out}")
+
+        ops.run_op(self, work, done, lambda exc: self.error.show_message(str(exc)), busy_text="正在备份…")
+
+
 class AuditTab(QWidget):
     """操作留痕: filter by person, register, record and time; newest first, 200 at a time (加载更多);
     each entry's difference; export the filtered entries; 校验留痕 with progress, off the UI thread."""
@@ -949,11 +1028,13 @@ class AdminPage(QWidget):
         self.departments = DepartmentsTab(ctx)
         self.settings = SettingsTab(ctx)
         self.audit = AuditTab(ctx)
+        self.backups = BackupsTab(ctx)
         self.tabs.addTab(self.users, "用户与角色")
         self.tabs.addTab(self.departments, "部门")
         self.tabs.addTab(self.settings, "法院设置")
         self.tabs.addTab(self.audit, "操作留痕")
-        for tab in (self.users, self.departments, self.settings, self.audit):
+        self.tabs.addTab(self.backups, "数据备份")
+        for tab in (self.users, self.departments, self.settings, self.audit, self.backups):
             tab.changed.connect(self.status_message)
         layout = QVBoxLayout(self)
         layout.addWidget(title)
@@ -964,3 +1045,4 @@ class AdminPage(QWidget):
         self.departments.reload()
         self.settings.reload()
         self.audit.reload_people()
+        self.backups.reload()

@@ -23,6 +23,7 @@ pytestmark = pytest.mark.ui
 
 def _admin_page(qtbot, desk):
     window = login(qtbot, desk, "admin")
+    window.nav.scrollToItem(window.nav_items["admin"])  # the navigation is longer than the window
     qtbot.mouseClick(window.nav.viewport(), Qt.MouseButton.LeftButton,
                      pos=window.nav.visualItemRect(window.nav_items["admin"]).center())
     page = window.current_page()
@@ -228,3 +229,17 @@ def test_audit_viewer_filters_shows_the_difference_exports_and_verifies(qtbot, d
     page.resize(1360, 760)
     page.grab().save(str(tmp_path / "admin.png"))
     idle(qtbot)
+
+
+def test_the_backups_tab_lists_the_daily_backups_and_backs_up_now(qtbot, desk, tmp_path):
+    """Issue 19 §2: 系统管理 shows where the daily backups are, each with its checkpoint, and 立即备份
+    writes today's; restoring is explained, with every CourtDesk closed."""
+    window, page = _admin_page(qtbot, desk)
+    tab = page.backups
+    page.tabs.setCurrentWidget(tab)
+    assert "每日自动备份文件夹" in tab.folder_label.text() and tab.table.rowCount() == 0
+    qtbot.mouseClick(tab.backup_button, Qt.MouseButton.LeftButton)
+    wait_ops(qtbot)
+    qtbot.waitUntil(lambda: tab.table.rowCount() == 1, timeout=20000)
+    assert tab.table.item(0, 2).text().startswith("留痕 ") and "restore --db" in tab.restore_hint.text()
+    assert "最近一次备份" in tab.restore_hint.text()
