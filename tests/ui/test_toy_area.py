@@ -31,6 +31,16 @@ from tests.ui.conftest import idle, login
 from ui.dashboard import DashboardCard
 
 
+def _departments(db: Any) -> int:
+    """The demo court's departments (one card each)."""
+    from sqlalchemy import func
+
+    from courtdesk.kernel.models.people import Department
+
+    with db.read() as s:
+        return int(s.scalar(select(func.count()).select_from(Department)))
+
+
 @pytest.fixture
 def toy() -> Iterator[None]:
     area.install(TOY_AREA)
@@ -47,18 +57,25 @@ def test_the_toy_area_is_in_the_navigation_and_on_the_dashboard(toy: None, desk:
     assert [groups["名片（测试）"].child(i).text(0) for i in range(groups["名片（测试）"].childCount())] == ["部门名片册"]
     qtbot.waitUntil(lambda: window.dashboard.ready, timeout=10000)
     assert "待印制的部门名片" in [card.item.title for card in window.dashboard.cards]
-    assert any(card.accessibleName() == "待印制的部门名片 9" for card in window.dashboard.findChildren(DashboardCard))
+    departments = _departments(desk)
+    assert any(card.accessibleName() == f"待印制的部门名片 {departments}"
+               for card in window.dashboard.findChildren(DashboardCard))
     window.open_register("toy_cards")
     idle(qtbot)
     page = window.pages["toy_cards"]
-    qtbot.waitUntil(lambda: page.model.rowCount() == 9, timeout=10000)
+    qtbot.waitUntil(lambda: page.model.rowCount() == departments, timeout=10000)
 
 
 def test_the_toy_area_is_in_render_list_settings_and_roles(toy: None, db_path: Path,
                                                            capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["render", "--list", "--db", str(db_path)]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert any(line.startswith("toy_card\t部门名片\t1-9") for line in lines), lines
+    db = open_database(str(db_path))
+    try:
+        departments = _departments(db)
+    finally:
+        db.dispose()
+    assert any(line.startswith(f"toy_card\t部门名片\t1-{departments}") for line in lines), lines
     assert "toy_card_motto" in {s.key for s in settings.specs()}
     assert TOY_KEEPER in all_roles()
     assert registers.get("toy_cards").area == "名片（测试）"
@@ -69,7 +86,7 @@ def test_the_demo_filler_runs_the_toy_area(toy: None, tmp_path: Path) -> None:
     try:
         demo.fill(db)
         with db.read() as s:
-            assert s.scalar(select(Setting.value).where(Setting.key == DEMO_MARK)) == "9"
+            assert s.scalar(select(Setting.value).where(Setting.key == DEMO_MARK)) == str(_departments(db))
     finally:
         db.dispose()
 

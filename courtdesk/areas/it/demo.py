@@ -22,7 +22,6 @@ from courtdesk.kernel import clock
 from courtdesk.kernel.demo import BulkWriter, DemoContext, fills
 from courtdesk.kernel.forms import clean
 from courtdesk.kernel.models.people import Department
-from courtdesk.kernel.people import PeopleService
 from courtdesk.kernel.settings import SettingsService
 
 SUBNETS = (
@@ -58,8 +57,6 @@ def demo_assets(ctx: DemoContext) -> Iterator[dt.datetime]:
     ops = u["itops"]
     yield dt.datetime(2026, 1, 5, 9, 0)
     SettingsService(ctx.db).save(u["admin"], {IT_LEADER: str(u["leader"].id)})
-    police = PeopleService(ctx.db).create_department(u["admin"], "法警队")
-    d["法警队"] = police
     for name, network, zone, gateway in SUBNETS:
         SubnetService(ctx.db).add(ops, {"name": name, "network": network, "zone": zone, "gateway": gateway})
     hosts = {"办公楼内网": iter(range(11, 250)), "审判楼内网": iter(range(11, 250)), "设备网": iter(range(11, 250)),

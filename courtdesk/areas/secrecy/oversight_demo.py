@@ -41,6 +41,10 @@ def demo_oversight(ctx: DemoContext) -> Iterator[dt.datetime]:
         yield dt.datetime(2026, 2, 24 + n // 3, 9 + n, 0)
         service.sign_letter(secrecy, {"department_id": d[dept].id, "year": 2026,
                                       "signed_on": dt.date(2026, 2, 24 + n // 3), "signer_id": u[head].id})
+    if "法警队" in d:  # a 法警队 without a head among the demo people: its 分管院领导 signs for it
+        yield dt.datetime(2026, 2, 27, 9, 0)
+        service.sign_letter(secrecy, {"department_id": d["法警队"].id, "year": 2026, "signed_on": dt.date(2026, 2, 27),
+                                      "signer_id": u["leader"].id})
 
     yield dt.datetime(2026, 6, 18, 15, 0)
     service.record_inspection(secrecy, {

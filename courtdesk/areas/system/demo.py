@@ -39,6 +39,7 @@ DEPARTMENTS: tuple[tuple[str, str], ...] = (
     ("执行局", "enforcement"),
     ("财务室", "business"),
     ("信息技术办公室", "business"),
+    ("法警队", "business"),
     ("院领导", "leaders"),
 )
 

@@ -125,7 +125,8 @@ def test_the_departments_without_this_years_letter_are_on_the_dashboard_and_in_t
     service.sign_letter(users["secrecy"], sign)
     assert [r["name"] for r in _rows(db, users["secrecy"], DEPARTMENTS_REGISTER, "unsigned")] == ["刑事审判庭"]
     clock.set_now(dt.datetime(2027, 1, 4, 9, 0))  # a new year: every department is to sign again
-    assert len(_rows(db, users["secrecy"], DEPARTMENTS_REGISTER, "unsigned")) == 8
+    every = _rows(db, users["secrecy"], DEPARTMENTS_REGISTER)
+    assert len(_rows(db, users["secrecy"], DEPARTMENTS_REGISTER, "unsigned")) == len(every) >= 8
     card = _card(db, users["secrecy"], "secrecy_departments", "unsigned")
     assert card is not None and card.title == "2027年度未签订保密责任书的部门"
 
