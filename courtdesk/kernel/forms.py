@@ -422,3 +422,31 @@ def _clean_one(f: FormField, raw: Any, out: dict[str, Any], *, session: Session 
         if raw is None and f.required:
             raise ValidationError(f"{f.label}：请添加文件", field=f.label)
         out[f.key] = raw
+
+
+# --- choices every area offers ----------------------------------------------------------------------
+
+def active_people(session: Session, actor: Any) -> list[tuple[Any, str]]:
+    """A choice of the court's active people, each as 「姓名（部门）」 (id, words)."""
+    from sqlalchemy import select
+
+    from courtdesk.kernel.models.people import User
+
+    users = session.scalars(select(User).where(User.active.is_(True)).order_by(User.id))
+    return [(u.id, f"{u.name}（{u.department.name}）" if u.department else u.name) for u in users]
+
+
+def active_departments(session: Session, actor: Any) -> list[tuple[Any, str]]:
+    """A choice of the court's active departments (id, name)."""
+    from sqlalchemy import select
+
+    from courtdesk.kernel.models.people import Department
+
+    depts = session.scalars(select(Department).where(Department.active.is_(True)).order_by(Department.id))
+    return [(d.id, d.name) for d in depts]
+
+
+def fixed(values: Sequence[str]) -> Choices:
+    """A choice among fixed words, each its own value (密级: 绝密、机密、秘密)."""
+    offered = [(v, v) for v in values]
+    return lambda session, actor: list(offered)

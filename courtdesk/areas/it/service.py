@@ -25,7 +25,7 @@ from courtdesk.areas.it import ipplan
 from courtdesk.areas.it.labels import LABEL_COMMAND, LABEL_REGISTER_DOCUMENT
 from courtdesk.areas.it.models import ItAsset, ItSubnet
 from courtdesk.areas.system import roles
-from courtdesk.kernel import clock, numbering, rules
+from courtdesk.kernel import clock, forms, numbering, rules
 from courtdesk.kernel.db.engine import Database
 from courtdesk.kernel.errors import PermissionDenied, ValidationError
 from courtdesk.kernel.forms import FormField, clean
@@ -61,20 +61,11 @@ OFFICE = (roles.IT_OPS, roles.OFFICE_HEAD, ADMIN)
 WIDE_ROLES = (roles.IT_OPS, roles.OFFICE_HEAD, roles.LEADER, roles.PRESIDENT, ADMIN)
 
 
-# --- choices ---------------------------------------------------------------------------------------
+# --- choices (the kernel's, under the names the IT modules use) ------------------------------------
 
-def people(session: Session, actor: Any) -> list[tuple[Any, str]]:
-    users = session.scalars(select(User).where(User.active.is_(True)).order_by(User.id))
-    return [(u.id, f"{u.name}（{u.department.name}）" if u.department else u.name) for u in users]
-
-
-def departments(session: Session, actor: Any) -> list[tuple[Any, str]]:
-    depts = session.scalars(select(Department).where(Department.active.is_(True)).order_by(Department.id))
-    return [(d.id, d.name) for d in depts]
-
-
-def fixed(values: tuple[str, ...]) -> Any:
-    return lambda session, actor: [(v, v) for v in values]
+people = forms.active_people
+departments = forms.active_departments
+fixed = forms.fixed
 
 
 ASSET_FIELDS: tuple[FormField, ...] = (

@@ -40,7 +40,7 @@ from courtdesk.areas.secrecy.device_models import (
     SecretPasswordChange,
 )
 from courtdesk.areas.system import roles
-from courtdesk.kernel import clock, numbering, rules, workflow
+from courtdesk.kernel import clock, forms, numbering, rules, workflow
 from courtdesk.kernel import settings as kernel_settings
 from courtdesk.kernel.db.engine import Database
 from courtdesk.kernel.documents.dates import court_date, court_time
@@ -159,22 +159,6 @@ def _check_password(level: str, auth: str, length: int, mixed: str, field: str) 
     return policy
 
 
-# --- choices -----------------------------------------------------------------------------------------
-
-def _people(session: Session, actor: Any) -> list[tuple[Any, str]]:
-    users = session.scalars(select(User).where(User.active.is_(True)).order_by(User.id))
-    return [(u.id, f"{u.name}（{u.department.name}）" if u.department else u.name) for u in users]
-
-
-def _departments(session: Session, actor: Any) -> list[tuple[Any, str]]:
-    depts = session.scalars(select(Department).where(Department.active.is_(True)).order_by(Department.id))
-    return [(d.id, d.name) for d in depts]
-
-
-def _fixed(values: tuple[str, ...]) -> Any:
-    return lambda session, actor: [(v, v) for v in values]
-
-
 def _pairs(values: dict[str, str] | tuple[tuple[str, str], ...]) -> Any:
     items = list(values.items()) if isinstance(values, dict) else list(values)
     return lambda session, actor: items
@@ -202,12 +186,12 @@ def _person(session: Session, user_id: Any, field: str) -> User:
 COMPUTER_FIELDS: tuple[FormField, ...] = (
     FormField("asset_tag", "资产编号", "text", max_len=40,
               help="信息化资产台账中的资产编号（资产本身由信息化资产管理登记，这里只引用）"),
-    FormField("kind", "类型", "choice", choices=_fixed(COMPUTER_KINDS)),
+    FormField("kind", "类型", "choice", choices=forms.fixed(COMPUTER_KINDS)),
     FormField("model", "品牌型号", "text", max_len=60),
     FormField("serial_no", "序列号", "text", max_len=60),
-    FormField("custodian_id", "管理责任人", "choice", choices=_people, help="涉密人员专人管理（第三十四条(1)）"),
-    FormField("department_id", "使用部门", "choice", choices=_departments),
-    FormField("level", "密级标识", "choice", choices=_fixed(LEVELS), help="按存储、处理信息的最高密级"),
+    FormField("custodian_id", "管理责任人", "choice", choices=forms.active_people, help="涉密人员专人管理（第三十四条(1)）"),
+    FormField("department_id", "使用部门", "choice", choices=forms.active_departments),
+    FormField("level", "密级标识", "choice", choices=forms.fixed(LEVELS), help="按存储、处理信息的最高密级"),
     FormField("protection", "保密防护措施", "text", max_len=150,
               default="保密办统一安装的主机监控与审计、违规外联监测、USB端口管控软件"),
     FormField("auth", "认证方式", "choice", choices=_pairs(AUTHS)),
@@ -276,7 +260,7 @@ def _change_password(session: Session, actor: User, pc: SecretComputer, values: 
 
 REPAIR_ON_SITE_FIELDS = (
     FormField("repairer", "维修单位或人员", "text", max_len=60),
-    FormField("supervisor_id", "全程监管人", "choice", choices=_people, help="保密办安排的涉密人员"),
+    FormField("supervisor_id", "全程监管人", "choice", choices=forms.active_people, help="保密办安排的涉密人员"),
     FormField("fault", "故障情况", "text", max_len=100),
 )
 REPAIR_OUTSIDE_FIELDS = (
@@ -299,8 +283,8 @@ PC_DESTROY_FIELDS = (
     FormField("facility", "销毁单位", "text", max_len=60, default="保密行政管理部门指定的定点销毁单位"),
 )
 PC_HAND_OVER_FIELDS = (
-    FormField("custodian_id", "新管理责任人", "choice", choices=_people),
-    FormField("department_id", "使用部门", "choice", choices=_departments, required=False,
+    FormField("custodian_id", "新管理责任人", "choice", choices=forms.active_people),
+    FormField("department_id", "使用部门", "choice", choices=forms.active_departments, required=False,
               help="不填：新管理责任人所在部门"),
 )
 
@@ -443,12 +427,12 @@ COMPUTER_WORKFLOW = Workflow(
 # === 涉密移动存储介质 ====================================================================================
 
 MEDIUM_FIELDS: tuple[FormField, ...] = (
-    FormField("kind", "介质类型", "choice", choices=_fixed(MEDIUM_KINDS)),
+    FormField("kind", "介质类型", "choice", choices=forms.fixed(MEDIUM_KINDS)),
     FormField("model", "品牌型号及序列号", "text", max_len=100),
-    FormField("level", "密级", "choice", choices=_fixed(LEVELS)),
-    FormField("custodian_id", "保管人", "choice", choices=_people,
+    FormField("level", "密级", "choice", choices=forms.fixed(LEVELS)),
+    FormField("custodian_id", "保管人", "choice", choices=forms.active_people,
               help="绝密级由保密办涉密人员专人保管；机密级以下由涉密人员保管"),
-    FormField("department_id", "使用部门", "choice", choices=_departments),
+    FormField("department_id", "使用部门", "choice", choices=forms.active_departments),
     FormField("remarks", "备注", "multiline", required=False, max_len=300),
 )
 
@@ -501,8 +485,8 @@ SCRAP_FIELDS = (
     FormField("facility", "销毁单位", "text", max_len=60, default="保密行政管理部门指定的具有保密销毁资质的定点厂家"),
 )
 MEDIA_HAND_OVER_FIELDS = (
-    FormField("custodian_id", "新保管人", "choice", choices=_people),
-    FormField("department_id", "使用部门", "choice", choices=_departments, required=False,
+    FormField("custodian_id", "新保管人", "choice", choices=forms.active_people),
+    FormField("department_id", "使用部门", "choice", choices=forms.active_departments, required=False,
               help="不填：新保管人所在部门"),
 )
 

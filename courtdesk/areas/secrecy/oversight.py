@@ -30,7 +30,7 @@ from courtdesk.areas.secrecy.oversight_models import (
     SecretResponsibilityLetter,
 )
 from courtdesk.areas.system import roles
-from courtdesk.kernel import clock, rules
+from courtdesk.kernel import clock, forms, rules
 from courtdesk.kernel.db.engine import Database
 from courtdesk.kernel.errors import PermissionDenied, ValidationError
 from courtdesk.kernel.forms import FormField, clean
@@ -70,23 +70,10 @@ UNINSPECTED = "本年度未检查"
 OVERDUE = "逾期未整改"
 
 
-def _people(session: Session, actor: Any) -> list[tuple[Any, str]]:
-    users = session.scalars(select(User).where(User.active.is_(True)).order_by(User.id))
-    return [(u.id, f"{u.name}（{u.department.name}）" if u.department else u.name) for u in users]
-
-
-def _departments(session: Session, actor: Any) -> list[tuple[Any, str]]:
-    return [(d.id, d.name) for d in session.scalars(_department_rows().order_by(Department.id))]
-
-
 def _department_rows() -> Any:
     """The departments 第十二条 and 第四十条 speak of: every active one but the leaders' own."""
     return select(Department).where(Department.active.is_(True),
                                     Department.kind != str(roles.LEADERS_DEPARTMENT))
-
-
-def _fixed(values: tuple[str, ...]) -> Any:
-    return lambda session, actor: [(v, v) for v in values]
 
 
 def _joined(said: str, comment: str) -> str:
@@ -125,18 +112,18 @@ def _department(session: Session, dept_id: Any, label: str) -> Department:
 
 MEETING_FIELDS: tuple[FormField, ...] = (
     FormField("name", "会议或活动名称", "text", max_len=100),
-    FormField("level", "密级", "choice", choices=_fixed(("绝密", "机密", "秘密")),
+    FormField("level", "密级", "choice", choices=forms.fixed(("绝密", "机密", "秘密")),
               help="只登记机密级以上的会议和活动（第三十七条(7)）"),
     FormField("held_on", "日期", "date"),
     FormField("place", "地点", "text", max_len=60),
-    FormField("organiser_id", "组织部门", "choice", choices=_departments),
+    FormField("organiser_id", "组织部门", "choice", choices=forms.active_departments),
     FormField("jammer", "安装使用手机信号干扰设备", "choice", choices=lambda s, a: [("yes", "是"), ("no", "否")],
               default="yes"),
     FormField("remarks", "备注", "multiline", required=False, max_len=500),
 )
 
 DEVICE_FIELDS: tuple[FormField, ...] = (
-    FormField("person_id", "携带人", "choice", choices=_people),
+    FormField("person_id", "携带人", "choice", choices=forms.active_people),
     FormField("device", "设备", "text", max_len=60, help="如：华为手机一部"),
     FormField("reason", "带入事由", "text", max_len=100, help="因公带入的理由"),
 )
@@ -186,10 +173,10 @@ MEETING_WORKFLOW = Workflow(
 # --- 保密要害部门部位 ---------------------------------------------------------------------------------
 
 KEY_PLACE_FIELDS: tuple[FormField, ...] = (
-    FormField("kind", "类别", "choice", choices=_fixed(KINDS)),
+    FormField("kind", "类别", "choice", choices=forms.fixed(KINDS)),
     FormField("name", "名称", "text", max_len=60, help="如：机要室、档案室、涉密计算机机房"),
-    FormField("department_id", "所在部门", "choice", choices=_departments),
-    FormField("responsible_id", "管理责任人", "choice", choices=_people),
+    FormField("department_id", "所在部门", "choice", choices=forms.active_departments),
+    FormField("responsible_id", "管理责任人", "choice", choices=forms.active_people),
     FormField("measures", "管理措施", "multiline", max_len=500,
               help="国家秘密载体在安全可靠的设备中保存；未经批准不得带入录音、录像、拍照、信息存储设备（第十一条）"),
     FormField("determined_on", "领导小组确定日期", "date"),
@@ -197,7 +184,7 @@ KEY_PLACE_FIELDS: tuple[FormField, ...] = (
 
 FILE_FIELDS = (FormField("reported_on", "报保密行政管理部门日期", "date"),)
 ADJUST_FIELDS = (
-    FormField("responsible_id", "管理责任人", "choice", choices=_people),
+    FormField("responsible_id", "管理责任人", "choice", choices=forms.active_people),
     FormField("measures", "管理措施", "multiline", required=False, max_len=500, help="不填则不变"),
     FormField("reason", "调整原因", "text", max_len=100),
 )
@@ -259,10 +246,10 @@ KEY_PLACE_WORKFLOW = Workflow(
 # --- 保密责任书 -----------------------------------------------------------------------------------
 
 LETTER_FIELDS: tuple[FormField, ...] = (
-    FormField("department_id", "部门", "choice", choices=_departments),
+    FormField("department_id", "部门", "choice", choices=forms.active_departments),
     FormField("year", "年度", "int", minimum=2000, maximum=2100, default=None),
     FormField("signed_on", "签订日期", "date"),
-    FormField("signer_id", "部门负责人", "choice", choices=_people),
+    FormField("signer_id", "部门负责人", "choice", choices=forms.active_people),
     FormField("remarks", "备注", "multiline", required=False, max_len=500),
 )
 
@@ -274,11 +261,11 @@ RECTIFICATION_COLUMNS = (
     FormField("deadline", "整改期限", "date"),
 )
 INSPECTION_FIELDS: tuple[FormField, ...] = (
-    FormField("department_id", "被检查部门", "choice", choices=_departments),
+    FormField("department_id", "被检查部门", "choice", choices=forms.active_departments),
     FormField("inspected_on", "检查日期", "date"),
     FormField("inspectors", "检查人员", "text", max_len=100),
     FormField("findings", "检查情况", "multiline", max_len=1000),
-    FormField("result", "检查结论", "choice", choices=_fixed(RESULTS)),
+    FormField("result", "检查结论", "choice", choices=forms.fixed(RESULTS)),
     FormField("rectifications", "整改事项", "lines", required=False, columns=RECTIFICATION_COLUMNS, maximum=20),
 )
 COMPLETE_FIELDS = (

@@ -33,7 +33,7 @@ from courtdesk.areas.secrecy.models import (
     SecretLoan,
 )
 from courtdesk.areas.system import roles
-from courtdesk.kernel import clock, numbering, rules
+from courtdesk.kernel import clock, forms, numbering, rules
 from courtdesk.kernel.db.engine import Database
 from courtdesk.kernel.editing import EditSpec, service_edit
 from courtdesk.kernel.errors import PermissionDenied, ValidationError
@@ -97,38 +97,22 @@ def marking(level: str, term_years: int) -> str:
     return f"{level}★{term_years}年"
 
 
-# --- choices ---------------------------------------------------------------------------------------
-
-def _people(session: Session, actor: Any) -> list[tuple[Any, str]]:
-    users = session.scalars(select(User).where(User.active.is_(True)).order_by(User.id))
-    return [(u.id, f"{u.name}（{u.department.name}）" if u.department else u.name) for u in users]
-
-
-def _departments(session: Session, actor: Any) -> list[tuple[Any, str]]:
-    depts = session.scalars(select(Department).where(Department.active.is_(True)).order_by(Department.id))
-    return [(d.id, d.name) for d in depts]
-
-
-def _fixed(values: tuple[str, ...]) -> Any:
-    return lambda session, actor: [(v, v) for v in values]
-
-
 ITEM_FIELDS: tuple[FormField, ...] = (
-    FormField("category", "载体类别", "choice", choices=_fixed(CATEGORIES)),
+    FormField("category", "载体类别", "choice", choices=forms.fixed(CATEGORIES)),
     FormField("title", "标题", "text", required=False, max_len=100,
               help="只登记标题，不登记涉密内容；绝密级载体的标题可不登记（由保密办填写理由）"),
     FormField("title_withheld_reason", "标题不登记的理由", "text", required=False, max_len=100,
               help="仅绝密级，由保密办填写；填写后标题登记为「（标题不登记）」"),
-    FormField("level", "密级", "choice", choices=_fixed(tuple(LEVELS))),
+    FormField("level", "密级", "choice", choices=forms.fixed(tuple(LEVELS))),
     FormField("term_years", "保密期限（年）", "int", required=False, minimum=1,
               help="不能确定期限的，不填：绝密30年、机密20年、秘密10年"),
     FormField("copies", "制作份数", "int", minimum=1, maximum=99, default=1),
     FormField("originator", "制发单位", "text", max_len=60),
     FormField("place", "制作地点", "choice", choices=lambda s, a: list(PLACES.items()), default="internal"),
     FormField("facility", "定点单位名称", "text", required=False, max_len=60, when=("place", ("facility",))),
-    FormField("responsible_id", "责任人", "choice", choices=_people),
-    FormField("reader_ids", "知悉人员", "multichoice", required=False, choices=_people),
-    FormField("reader_department_ids", "知悉部门", "multichoice", required=False, choices=_departments),
+    FormField("responsible_id", "责任人", "choice", choices=forms.active_people),
+    FormField("reader_ids", "知悉人员", "multichoice", required=False, choices=forms.active_people),
+    FormField("reader_department_ids", "知悉部门", "multichoice", required=False, choices=forms.active_departments),
     FormField("remarks", "备注", "multiline", required=False, max_len=500),
 )
 
@@ -177,7 +161,7 @@ CHANGE_KINDS = {"change": "变更", "declassify": "解密"}
 CHANGE_FIELDS = (
     FormField("kind", "变更类别", "choice", choices=lambda s, a: [("change", "变更密级或保密期限"), ("declassify", "解密")],
               default="change"),
-    FormField("level", "变更后密级", "choice", required=False, choices=_fixed(tuple(LEVELS)),
+    FormField("level", "变更后密级", "choice", required=False, choices=forms.fixed(tuple(LEVELS)),
               when=("kind", ("change",))),
     FormField("term_years", "变更后保密期限（年）", "int", required=False, minimum=1, when=("kind", ("change",)),
               help="不能确定期限的，不填：绝密30年、机密20年、秘密10年"),
@@ -590,7 +574,7 @@ def _return_to_issuer(session: Session, actor: User, copy: SecretCopy, values: d
 
 
 LEND_FIELDS = (
-    FormField("borrower_id", "借阅人", "choice", choices=_people, help="只能借给知悉范围内的人员"),
+    FormField("borrower_id", "借阅人", "choice", choices=forms.active_people, help="只能借给知悉范围内的人员"),
     FormField("due_on", "应还日期", "date"),
 )
 COPY_FIELDS = (
@@ -598,29 +582,29 @@ COPY_FIELDS = (
               help="绝密级载体必须填写原制发单位的批准文号或批准情况"),
 )
 CARRY_FIELDS = (
-    FormField("carrier_id", "携带人", "choice", choices=_people, help="只能由知悉范围内的人员携带"),
+    FormField("carrier_id", "携带人", "choice", choices=forms.active_people, help="只能由知悉范围内的人员携带"),
     FormField("destination", "去向及事由", "text", max_len=60),
     FormField("abroad", "涉外活动或出境", "choice", choices=lambda s, a: [("no", "否"), ("yes", "是")], default="no"),
     FormField("due_on", "应带回日期", "date"),
 )
 HAND_OVER_FIELDS = (
-    FormField("keeper_id", "接收人", "choice", choices=_people),
+    FormField("keeper_id", "接收人", "choice", choices=forms.active_people),
     FormField("reason", "移交原因", "text", max_len=60, help="调动、退休、辞退、内部交流岗位等"),
 )
 ROUTE_FIELDS = (
-    FormField("route", "传递方式", "choice", choices=_fixed(ROUTES), default="机要交通",
+    FormField("route", "传递方式", "choice", choices=forms.fixed(ROUTES), default="机要交通",
               help="只能通过机要交通、机要通信或专人传递，不得通过普通邮政、明传电报寄发（第十六条）"),
     FormField("courier", "传递人", "text", required=False, max_len=20, when=("route", ("专人传递",))),
 )
 DISTRIBUTE_FIELDS = (
-    FormField("recipient_id", "接收人", "choice", choices=_people, help="只能分发给知悉范围内的人员"),
+    FormField("recipient_id", "接收人", "choice", choices=forms.active_people, help="只能分发给知悉范围内的人员"),
     *ROUTE_FIELDS,
 )
 DESTROY_FIELDS = (
     FormField("facility", "销毁机构", "text", max_len=60, default="保密行政管理部门指定的定点销毁机构",
               help="保密行政管理部门指定的定点销毁机构"),
-    FormField("witness1_id", "监销人（一）", "choice", required=False, choices=_people, aliases=("监销人",)),
-    FormField("witness2_id", "监销人（二）", "choice", required=False, choices=_people, aliases=("监销人",)),
+    FormField("witness1_id", "监销人（一）", "choice", required=False, choices=forms.active_people, aliases=("监销人",)),
+    FormField("witness2_id", "监销人（二）", "choice", required=False, choices=forms.active_people, aliases=("监销人",)),
 )
 
 COPY_WORKFLOW = Workflow(

@@ -35,7 +35,7 @@ from courtdesk.areas.secrecy.staff_models import (
     SecretStaffVetting,
 )
 from courtdesk.areas.system import roles
-from courtdesk.kernel import attachments, clock, rules, settings, validation
+from courtdesk.kernel import attachments, clock, forms, rules, settings, validation
 from courtdesk.kernel.db.engine import Database
 from courtdesk.kernel.documents.dates import court_date
 from courtdesk.kernel.documents.model import Column as DocColumn
@@ -87,18 +87,9 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def _people(session: Session, actor: Any) -> list[tuple[Any, str]]:
-    users = session.scalars(select(User).where(User.active.is_(True)).order_by(User.id))
-    return [(u.id, f"{u.name}（{u.department.name}）" if u.department else u.name) for u in users]
-
-
-def _fixed(values: tuple[str, ...]) -> Any:
-    return lambda session, actor: [(v, v) for v in values]
-
-
 STAFF_FIELDS: tuple[FormField, ...] = (
-    FormField("user_id", "涉密人员", "choice", choices=_people),
-    FormField("level", "涉密等级", "choice", choices=_fixed(LEVELS), help="核心、重要或一般涉密人员"),
+    FormField("user_id", "涉密人员", "choice", choices=forms.active_people),
+    FormField("level", "涉密等级", "choice", choices=forms.fixed(LEVELS), help="核心、重要或一般涉密人员"),
     FormField("position", "涉密岗位", "text", max_len=60, help="如：保密员、机要文件管理、审判委员会秘书"),
     FormField("appointed_on", "任用日期", "date"),
 )
@@ -141,11 +132,11 @@ def _trip_refusal(session: Session, actor: User, staff: SecretStaff) -> None:
 
 VET_FIELDS: tuple[FormField, ...] = (
     FormField("vetted_on", "审查日期", "date"),
-    FormField("contents", "审查内容", "multichoice", required=False, choices=_fixed(VET_CONTENTS),
+    FormField("contents", "审查内容", "multichoice", required=False, choices=forms.fixed(VET_CONTENTS),
               help="第二十六条所列四项均须审查"),
-    FormField("political_reviewer_id", "政治处审查人", "choice", choices=_people),
-    FormField("secrecy_reviewer_id", "保密办审查人", "choice", choices=_people),
-    FormField("conclusion", "审查结论", "choice", choices=_fixed(CONCLUSIONS), default="通过"),
+    FormField("political_reviewer_id", "政治处审查人", "choice", choices=forms.active_people),
+    FormField("secrecy_reviewer_id", "保密办审查人", "choice", choices=forms.active_people),
+    FormField("conclusion", "审查结论", "choice", choices=forms.fixed(CONCLUSIONS), default="通过"),
     FormField("remarks", "审查意见", "multiline", required=False, max_len=500),
 )
 TRAIN_FIELDS: tuple[FormField, ...] = (
@@ -166,7 +157,7 @@ TRIP_FIELDS: tuple[FormField, ...] = (
 )
 LEAVE_FIELDS: tuple[FormField, ...] = (
     FormField("left_on", "离岗日期", "date"),
-    FormField("reason", "离岗原因", "choice", choices=_fixed(LEAVE_REASONS)),
+    FormField("reason", "离岗原因", "choice", choices=forms.fixed(LEAVE_REASONS)),
     FormField("exit_committed_on", "离岗保密承诺书签订日期", "date", required=False,
               help="离岗时须签订离岗保密承诺书（第三十二条）"),
     FormField("exit_scan", EXIT_SCAN, "file", required=False, purpose=EXIT_SCAN),
