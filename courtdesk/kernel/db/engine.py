@@ -32,7 +32,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from courtdesk.kernel import audit
+from courtdesk.kernel import audit, signing
 from courtdesk.kernel.db import lockfile
 from courtdesk.kernel.errors import (
     ACCOUNT_DISABLED_MESSAGE,
@@ -226,9 +226,10 @@ class Database:
         try:
             _lock_state(True)
             try:
-                session.connection()  # take the write lock now, before any read
+                conn = session.connection()  # take the write lock now, before any read
             finally:
                 _lock_state(False)
+            signing.reset(conn)  # this write chooses its signer afresh (a key may have changed)
             refresh_actor(session, actor)
             yield session
             session.commit()
