@@ -454,10 +454,11 @@ class _Signatures:
             if k.user_id is not None:
                 self.by_user.setdefault(k.user_id, []).append(k)
         self.publics: dict[int, Any] = {}
-        self.run: list[tuple[int | None, Any, Any, str, int | None, str]] = []
+        self.run: list[tuple[int | None, Any, Any, str, str, Any]] = []
         self.run_key: tuple[Any, Any] | None = None
         self.last_hash = ""
-        self.names = dict(conn.execute(select(_user_table().c.id, _user_table().c.name)).all())
+        self.names: dict[Any, str] = {r[0]: str(r[1]) for r in conn.execute(
+            select(_user_table().c.id, _user_table().c.name))}
 
     def _public(self, key_id: int) -> Any:
         if key_id not in self.publics:
@@ -647,7 +648,7 @@ def _verify_chain(
     result.close()
     if signatures is not None:
         signatures.end()
-        if checkpoint is not None and getattr(checkpoint, "keys_fingerprint", ""):
+        if checkpoint is not None and getattr(checkpoint, "keys_fingerprint", None):
             n_keys, print_ = keys_fingerprint(signatures.keys, checkpoint.last_id)
             if print_ != checkpoint.keys_fingerprint:
                 report.problems.append(Problem(
