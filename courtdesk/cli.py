@@ -133,6 +133,8 @@ def cmd_checkpoint(args: argparse.Namespace) -> int:
     cp = _read_only(args.db, lambda conn: checkpoints.take(conn, db_name))
     out = checkpoints.write(cp, Path(args.out))
     print(f"checkpoint written: {out} ({cp.length} entries, {cp.short})")
+    if cp.installation_key:
+        print(f"signing keys: {cp.keys}, fingerprint {cp.keys_short}; installation key {cp.installation_key}")
     return 0
 
 

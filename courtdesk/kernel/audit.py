@@ -180,18 +180,23 @@ class AuditWriter:
 
     def flush(self) -> None:
         """Write the pending entries, signed together: one signature over the last one's hash
-        (which covers every entry before it), carried by each (see :mod:`courtdesk.kernel.signing`)."""
+        (which covers every entry before it), carried by each (see :mod:`courtdesk.kernel.signing`).
+        Inside :meth:`Database.write` the signature is made once for the whole write, at its commit."""
         if not self._pending:
             return
-        if self._signer is not None:
-            from courtdesk.kernel import signing
+        from courtdesk.kernel import signing
 
+        deferred = self._signer is not None and signing.deferred(self.conn)
+        if self._signer is not None and not deferred:
             signature = signing.sign(self._signer.private, self._last_hash)
             for entry in self._pending:
                 entry.update(key_id=self._signer.key_id, signature=signature)
         self.conn.execute(insert(_entry), self._pending)
+        count = len(self._pending)
         self._pending.clear()
         last_id = self.conn.execute(select(func.max(_entry.c.id))).scalar_one()
+        if deferred:  # signed once, when the write commits (Database.write)
+            signing.defer(self.conn, self._signer, int(last_id) - count + 1, int(last_id), self._last_hash)
         self.conn.execute(update(_head).where(_head.c.id == 1).values(last_id=last_id, last_hash=self._last_hash))
 
 

@@ -48,6 +48,7 @@ _DOMAIN = b"courtdesk-audit-signature/1\n"
 _WRAP_AAD = b"courtdesk-user-key/1\n"
 _key = table_of(SigningKey)
 _SIGNER_INFO = "courtdesk_signers"  # conn.info: the signers of this transaction, by user id
+_DEFER_INFO = "courtdesk_unsigned"  # conn.info: runs of entries this write has still to sign
 
 #: Private keys unlocked in this process, by public key (hex). Filled at login (and by the demo, which
 #: knows its people's password); never written anywhere.
@@ -158,8 +159,47 @@ def ready(conn: Connection) -> bool:
 
 
 def reset(conn: Connection) -> None:
-    """Forget the signers chosen on this connection (each write chooses afresh)."""
-    conn.info.pop(_SIGNER_INFO, None)
+    """Forget the signers chosen on this connection (each write chooses afresh) and any signing
+    deferred on it."""
+    reset_info(conn.info)
+
+
+def reset_info(info: dict[Any, Any]) -> None:
+    info.pop(_SIGNER_INFO, None)
+    info.pop(_DEFER_INFO, None)
+
+
+def begin_write(conn: Connection) -> None:
+    """From now until :func:`seal`, entries written on ``conn`` are signed once, at the end."""
+    reset(conn)
+    conn.info[_DEFER_INFO] = []
+
+
+def deferred(conn: Connection) -> bool:
+    return _DEFER_INFO in conn.info
+
+
+def defer(conn: Connection, signer: Signer, first_id: int, last_id: int, last_hash: str) -> None:
+    """Entries ``first_id``..``last_id`` (the last one's hash ``last_hash``) await ``signer``'s signature."""
+    segments: list[list[Any]] = conn.info[_DEFER_INFO]
+    if segments and segments[-1][0] is signer and segments[-1][2] == first_id - 1:
+        segments[-1][2:] = [last_id, last_hash]
+    else:
+        segments.append([signer, first_id, last_id, last_hash])
+
+
+def seal(conn: Connection) -> None:
+    """Sign what this write appended: one signature per signer's run of entries (as a rule one for
+    the whole write), over its last entry's hash, written into each entry of the run."""
+    from sqlalchemy import update
+
+    from courtdesk.kernel.models.infra import AuditEntry
+
+    entry = table_of(AuditEntry)
+    segments: list[list[Any]] = conn.info.pop(_DEFER_INFO, None) or []
+    for signer, first_id, last_id, last_hash in segments:
+        conn.execute(update(entry).where(entry.c.id >= first_id, entry.c.id <= last_id)
+                     .values(key_id=signer.key_id, signature=sign(signer.private, last_hash)))
 
 
 def signer_for(conn: Connection, user_id: int | None, user_name: str = "") -> Signer | None:

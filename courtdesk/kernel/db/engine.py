@@ -223,15 +223,19 @@ class Database:
         """
         session = self._write_factory()
         session.info["actor"] = actor
+        info: dict[Any, Any] | None = None
         try:
             _lock_state(True)
             try:
                 conn = session.connection()  # take the write lock now, before any read
             finally:
                 _lock_state(False)
-            signing.reset(conn)  # this write chooses its signer afresh (a key may have changed)
+            info = conn.info
+            signing.begin_write(conn)  # its signer chosen afresh (a key may have changed); one signature
             refresh_actor(session, actor)
             yield session
+            session.flush()
+            signing.seal(conn)  # the write's entries signed once, over the last one's hash
             session.commit()
         except BaseException as exc:
             session.rollback()
@@ -241,6 +245,8 @@ class Database:
             raise
         finally:
             _take_checks()  # checks noted inside this write were made with fresh roles
+            if info is not None:
+                signing.reset_info(info)  # nothing of this write stays on the pooled connection
             session.close()
 
     def dispose(self) -> None:
