@@ -146,6 +146,7 @@ def stand_in_hash() -> str:
         import secrets
 
         _stand_in = hash_password(secrets.token_urlsafe(24))
+        signing.preload()  # as the app calls this while the login dialog waits: login pays for neither
     return _stand_in
 
 

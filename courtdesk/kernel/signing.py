@@ -28,10 +28,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, inspect, insert, or_, select
+from sqlalchemy import Connection, insert, inspect, or_, select
 
 from courtdesk.kernel import clock
 from courtdesk.kernel.errors import DomainError
@@ -54,7 +55,15 @@ _DEFER_INFO = "courtdesk_unsigned"  # conn.info: runs of entries this write has 
 #: knows its people's password); never written anywhere.
 _keyring: dict[str, Ed25519PrivateKey] = {}
 #: Engines whose database has the signing tables (only positive answers are remembered).
-_ready: set[int] = set()
+_ready: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def preload() -> None:
+    """Import the cryptography modules now (~30 ms), not at the first login or write."""
+    from cryptography import exceptions  # noqa: F401
+    from cryptography.hazmat.primitives import serialization  # noqa: F401
+    from cryptography.hazmat.primitives.asymmetric import ed25519  # noqa: F401
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # noqa: F401
 
 
 def _ed() -> Any:
@@ -149,11 +158,11 @@ class Signer:
 
 def ready(conn: Connection) -> bool:
     """Whether the database has the signing tables (an older schema, mid-upgrade, has not)."""
-    engine_id = id(conn.engine)
-    if engine_id in _ready:
+    engine = conn.engine
+    if engine in _ready:
         return True
     if inspect(conn).has_table(_key.name):
-        _ready.add(engine_id)
+        _ready.add(engine)
         return True
     return False
 

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from courtdesk.areas.system import roles
+from courtdesk.kernel import signing
 from courtdesk.kernel.demo import DEMO_PASSWORD, DemoContext
 from courtdesk.kernel.models.people import ADMIN, ROLE_LABELS, Department, Role, User, UserRole
-from courtdesk.kernel import signing
 from courtdesk.kernel.people import credentials
 
 
