@@ -275,11 +275,9 @@ def rekey(session: Session, user_id: int, wrap_key: bytes, *, keep: Ed25519Priva
     this upgrade). Must be the last thing its write does: the change is flushed on its own, signed
     by the key the writer had before it. ``unlock``: keep the private key in this process (the person
     is the one logged in here). Returns the public key."""
-    from courtdesk.kernel import audit
-
     conn = session.connection()
-    actor_id, actor_name = audit.actor_of(session)
-    signer_for(conn, actor_id, actor_name)  # pinned before the change
+    actor = session.info.get("actor")
+    signer_for(conn, getattr(actor, "id", None), getattr(actor, "name", ""))  # pinned before the change
     session.flush()
     current = session.scalars(
         select(SigningKey).where(SigningKey.user_id == user_id, SigningKey.replaced_at.is_(None))
