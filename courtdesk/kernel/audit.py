@@ -458,6 +458,7 @@ class _Signatures:
         for k in sorted(self.keys.values(), key=lambda k: k.from_id):
             if k.user_id is not None:
                 self.by_user.setdefault(k.user_id, []).append(k)
+        self.created = {k.from_id: k for k in self.keys.values()}  # entry id → the key it brought in
         self.publics: dict[int, Any] = {}
         self.run: list[tuple[int | None, Any, Any, str, str, Any]] = []
         self.run_key: tuple[Any, Any] | None = None
@@ -520,6 +521,17 @@ class _Signatures:
     def _signer_problem(self, entry: tuple[Any, ...], key: ChainKey) -> str:
         entry_id, legacy, user_id, user_name, _entity, _entity_id = entry
         position = entry_id or 0
+        created = self.created.get(position)
+        if created is not None and created.user_id is not None and key.user_id is None and any(
+                k.from_id < position for k in self.by_user.get(created.user_id, [])):
+            # Whoever holds the file has the installation key: it may give a person their first key
+            # (the demo, a first login after the upgrade), never replace one.
+            owner = self.names.get(created.user_id, f"第 {created.user_id} 号用户")
+            return f"为{owner}更换签名密钥，却只有本机安装密钥的签名（须由本人或管理员签名）"
+        return self._signer_rule(entry, key, position)
+
+    def _signer_rule(self, entry: tuple[Any, ...], key: ChainKey, position: int) -> str:
+        _entry_id, legacy, user_id, user_name, _entity, _entity_id = entry
         if legacy:
             if key.user_id is None and self.installation is not None and position < self.installation.from_id:
                 return ""

@@ -276,3 +276,35 @@ def test_a_write_as_a_person_whose_key_is_not_unlocked_is_refused(db, users):
         PeopleService(db).update_profile(judge, judge.id, phone="0316-6080097")
     PeopleService(db).login("judge", PASSWORD)
     PeopleService(db).update_profile(judge, judge.id, phone="0316-6080097")
+
+
+def test_a_key_slipped_in_for_a_person_who_has_one_is_caught(db, db_path):
+    """The file's installation key cannot give 孙丽 a new key of the forger's choosing, then sign a
+    「孙丽 修改」 with it: replacing a person's key needs their signature or an administrator's."""
+    finance = _user_id(db, "finance")
+    db.dispose()
+    forged = signing.new_private()
+    with sqlite3.connect(db_path) as conn:
+        key_id, private = _installation_key(conn)
+        new_key = conn.execute("SELECT max(id) + 1 FROM signing_key").fetchone()[0]
+        snap = {"id": new_key, "user_id": finance, "public_key": signing.public_hex(forged),
+                "secret": "sha256:" + "0" * 64, "valid_from": "2026-12-01T09:00:00", "replaced_at": None}
+        conn.execute("INSERT INTO signing_key (id, user_id, public_key, secret, valid_from) VALUES (?, ?, ?, ?, ?)",
+                     (new_key, finance, snap["public_key"], "x", "2026-12-01 09:00:00.000000"))
+        conn.execute("UPDATE signing_key SET replaced_at='2026-12-01 09:00:00.000000' WHERE user_id=? AND id<?",
+                     (finance, new_key))
+        last_id, prev = conn.execute("SELECT id, hash FROM audit_entry ORDER BY id DESC LIMIT 1").fetchone()
+        fields = {"at": "2026-12-01T09:00:00", "user_id": None, "user_name": "系统", "action": "create",
+                  "entity": "signing_key", "entity_id": new_key, "before": None,
+                  "after": audit.canonical_json(snap), "comment": ""}
+        digest = audit.entry_hash(prev, fields)
+        conn.execute(
+            "INSERT INTO audit_entry (id, at, user_id, user_name, action, entity, entity_id, before, after, comment,"
+            " prev_hash, hash, key_id, signature) VALUES (?, '2026-12-01 09:00:00.000000', NULL, '系统', 'create',"
+            " 'signing_key', ?, NULL, ?, '', ?, ?, ?, ?)",
+            (last_id + 1, new_key, fields["after"], prev, digest, key_id, signing.sign(private, digest)))
+        conn.execute("UPDATE audit_head SET last_id=?, last_hash=?", (last_id + 1, digest))
+    result = verify_cli(db_path)
+    assert result.returncode == 1
+    assert (f"audit BROKEN at entry {last_id + 1}: 留痕记录（audit_entry）第 {last_id + 1} 号记录："
+            "为孙丽更换签名密钥，却只有本机安装密钥的签名（须由本人或管理员签名）") in result.stdout
