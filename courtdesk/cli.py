@@ -135,6 +135,8 @@ def cmd_checkpoint(args: argparse.Namespace) -> int:
     cp = _read_only(args.db, lambda conn: checkpoints.take(conn, db_name))
     out = checkpoints.write(cp, Path(args.out))
     print(f"checkpoint written: {out} ({cp.length} entries, {cp.short})")
+    if cp.installation_key:
+        print(f"signing keys: {cp.keys}, fingerprint {cp.keys_short}; installation key {cp.installation_key}")
     return 0
 
 
@@ -186,7 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_checkpoint)
 
     p = sub.add_parser("bench", help="性能测量，输出一个 JSON 对象")
-    p.add_argument("what", choices=["startup", "documents", "registers", "login"])
+    p.add_argument("what", choices=["startup", "documents", "registers", "login", "signing"])
     p.add_argument("--runs", type=int, default=5)
     p.add_argument("--letters", type=int, default=0)
     p.add_argument("--rows", type=int, default=100_000)

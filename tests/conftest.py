@@ -102,6 +102,36 @@ def empty_db(tmp_path: Path) -> Iterator[Database]:
     database.dispose()
 
 
+class _DemoPeople(dict[str, User]):
+    """Users by login name; looking one up unlocks their audit signing key in this process, as their
+    login would (a process that did not fill the demo itself — a spawned worker — has not got it)."""
+
+    def __init__(self, database: Database, users: dict[str, User]) -> None:
+        super().__init__(users)
+        self._database = database
+
+    def __getitem__(self, key: str) -> User:
+        user = super().__getitem__(key)
+        _unlock(self._database, user)
+        return user
+
+
+def _unlock(database: Database, user: User) -> None:
+    from sqlalchemy import select
+
+    from courtdesk.kernel import people, signing
+    from courtdesk.kernel.models.infra import SigningKey
+
+    with database.read() as s:
+        public = s.scalar(select(SigningKey.public_key).where(SigningKey.user_id == user.id,
+                                                              SigningKey.replaced_at.is_(None)))
+        if public is None or signing.unlocked_key(public) is not None:
+            return
+        matches, wrap_key = people.check_password(user.password_hash, demo.DEMO_PASSWORD)
+        if matches and wrap_key is not None:
+            signing.unlock(s, user.id, wrap_key)
+
+
 def load_users(database: Database) -> dict[str, User]:
     from sqlalchemy import select
 
@@ -109,7 +139,7 @@ def load_users(database: Database) -> dict[str, User]:
         users = {u.username: u for u in s.scalars(select(User))}
         for u in users.values():
             _ = u.roles, u.department
-    return users
+    return _DemoPeople(database, users)
 
 
 @pytest.fixture

@@ -6,6 +6,8 @@ Benchmarks live here, never in tests: a test asserts behaviour, a benchmark repo
   installed); with ``--letters N`` a batch of N investigation letters streamed into one PDF.
 - ``login``: the time of PeopleService.login for a right password, a wrong one, an unknown name
   and a deactivated account (a refusal's time must not tell whether the account exists).
+- ``signing``: what an audit signature adds to a typical write (``signing_overhead_pct``, target
+  ≤ 10 %) and how many entries a second ``verify-audit`` checks (``verify_entries_per_s``).
 - ``registers``: each ``--register`` (repeatable or a comma list; default ``seal_use``) filled with
   ``--rows`` rows by the bulk fillers declared for it (``demo.fills``), timed as its natural user
   (``REGISTER_PROFILES``), one dict per register: the first 200 rows a new view shows at once
@@ -64,6 +66,10 @@ def run(what: str, args: argparse.Namespace) -> dict[str, Any]:
         from courtdesk.bench.login import bench_login
 
         return bench_login(runs=max(args.runs, 5))
+    if what == "signing":
+        from courtdesk.bench.signing import bench_signing
+
+        return bench_signing(runs=max(args.runs, 50))
     raise ValueError(what)
 
 

@@ -132,8 +132,12 @@ class AuditWriter:
     _last_hash: str = GENESIS
     _opened: bool = False
     _pending: list[dict[str, Any]] = field(default_factory=list)
+    _signer: Any = None
 
     def _open(self) -> None:
+        from courtdesk.kernel import signing
+
+        self._signer = signing.signer_for(self.conn, self.user_id, self.user_name)
         row = self.conn.execute(
             select(_head.c.last_id, _head.c.last_hash).where(_head.c.id == 1).with_for_update()
         ).one_or_none()
@@ -175,11 +179,24 @@ class AuditWriter:
             self.flush()
 
     def flush(self) -> None:
+        """Write the pending entries, signed together: one signature over the last one's hash
+        (which covers every entry before it), carried by each (see :mod:`courtdesk.kernel.signing`).
+        Inside :meth:`Database.write` the signature is made once for the whole write, at its commit."""
         if not self._pending:
             return
+        from courtdesk.kernel import signing
+
+        deferred = self._signer is not None and signing.deferred(self.conn)
+        if self._signer is not None and not deferred:
+            signature = signing.sign(self._signer.private, self._last_hash)
+            for entry in self._pending:
+                entry.update(key_id=self._signer.key_id, signature=signature)
         self.conn.execute(insert(_entry), self._pending)
+        count = len(self._pending)
         self._pending.clear()
         last_id = self.conn.execute(select(func.max(_entry.c.id))).scalar_one()
+        if deferred:  # signed once, when the write commits (Database.write)
+            signing.defer(self.conn, self._signer, int(last_id) - count + 1, int(last_id), self._last_hash)
         self.conn.execute(update(_head).where(_head.c.id == 1).values(last_id=last_id, last_hash=self._last_hash))
 
 
@@ -390,6 +407,173 @@ def _as_id(value: Any) -> int | None:
 #: The audit action a restore from a backup records (courtdesk.kernel.db.restore).
 RESTORE_ACTION = "restore"
 
+
+@dataclass(frozen=True)
+class ChainKey:
+    """A signing key as the chain records it: the first entry of its ``signing_key`` row."""
+
+    key_id: int
+    user_id: int | None
+    public_key: str
+    from_id: int  # the audit entry that brought it into the chain
+
+
+def chain_keys(conn: Connection) -> dict[int, ChainKey]:
+    """Every signing key the chain knows, read from the entries of ``signing_key`` rows (not from the
+    table, which verification compares with them separately), by key id."""
+    first = (
+        select(func.min(_entry.c.id).label("fid"))
+        .where(_entry.c.entity == "signing_key", _entry.c.entity_id.is_not(None))
+        .group_by(_entry.c.entity_id).subquery()
+    )
+    keys: dict[int, ChainKey] = {}
+    for row in conn.execute(select(_entry.c.id, _entry.c.entity_id, _entry.c.after)
+                            .join(first, first.c.fid == _entry.c.id)):
+        try:
+            after = json.loads(row.after)
+            key_id = int(row.entity_id)
+            user_id = after.get("user_id")
+            keys[key_id] = ChainKey(key_id, int(user_id) if user_id is not None else None,
+                                    str(after["public_key"]), int(row.id))
+        except (TypeError, ValueError, KeyError):
+            continue  # a garbled entry: the chain check reports it
+    return keys
+
+
+def keys_fingerprint(keys: dict[int, ChainKey], up_to_entry: int | None = None) -> tuple[int, str]:
+    """(number of keys, fingerprint) of the keys brought into the chain by entry ``up_to_entry``."""
+    from courtdesk.kernel import signing
+
+    chosen = [(k.key_id, k.user_id, k.public_key) for k in keys.values()
+              if up_to_entry is None or k.from_id <= up_to_entry]
+    return len(chosen), signing.fingerprint(chosen)
+
+
+class _Signatures:
+    """Checks the signature and the signer of each entry of the chain, one run at a time (the entries
+    one writer's flush signed together share one signature over the last one's hash)."""
+
+    def __init__(self, conn: Connection, report: VerifyReport) -> None:
+        from courtdesk.kernel import signing
+
+        self.signing = signing
+        self.report = report
+        self.keys = chain_keys(conn)
+        self.installation = min((k for k in self.keys.values() if k.user_id is None),
+                                key=lambda k: k.from_id, default=None)
+        self.by_user: dict[int, list[ChainKey]] = {}
+        for k in sorted(self.keys.values(), key=lambda k: k.from_id):
+            if k.user_id is not None:
+                self.by_user.setdefault(k.user_id, []).append(k)
+        self.created = {k.from_id: k for k in self.keys.values()}  # entry id → the key it brought in
+        self.publics: dict[int, Any] = {}
+        self.run: list[tuple[int | None, Any, Any, str, str, Any]] = []
+        self.run_key: tuple[Any, Any] | None = None
+        self.last_hash = ""
+        self.names: dict[Any, str] = {r[0]: str(r[1]) for r in conn.execute(
+            select(_user_table().c.id, _user_table().c.name))}
+
+    def _public(self, key_id: int) -> Any:
+        if key_id not in self.publics:
+            try:
+                self.publics[key_id] = self.signing.load_public(self.keys[key_id].public_key)
+            except (ValueError, TypeError):
+                self.publics[key_id] = None
+        return self.publics[key_id]
+
+    def add(self, entry_id: int | None, key_id: Any, signature: Any, legacy: Any, user_id: Any,
+            user_name: str, entity: str, entity_id: Any, stored_hash: str) -> None:
+        run_key = (key_id, signature)
+        if run_key != self.run_key:
+            self.end()
+            self.run_key = run_key
+        self.run.append((entry_id, legacy, user_id, user_name, entity, entity_id))
+        self.last_hash = stored_hash
+
+    def _problem(self, entry: tuple[Any, ...], reason: str) -> None:
+        entry_id, _legacy, _user_id, user_name, entity, entity_id = entry
+        what = f"{_label_of(entity)}第 {entity_id} 号记录" if entity_id is not None else _label_of(entity)
+        who = user_name or "系统"
+        self.report.problems.append(Problem("audit_entry", entry_id, f"{reason}（{what}，操作人：{who}）"))
+
+    def _owner(self, key: ChainKey) -> str:
+        if key.user_id is None:
+            return self.signing.INSTALLATION
+        return f"{self.names.get(key.user_id, f'第 {key.user_id} 号用户')}的个人密钥"
+
+    def end(self) -> None:
+        if not self.run:
+            return
+        run, self.run = self.run, []
+        key_id, signature = self.run_key or (None, None)
+        if key_id is None or not signature:
+            for entry in run:
+                self._problem(entry, "没有签名")
+            return
+        key = self.keys.get(_as_id(key_id) or -1)
+        if key is None:
+            for entry in run:
+                self._problem(entry, f"签名密钥（第 {key_id} 号）不在留痕登记的签名密钥中")
+            return
+        public = self._public(key.key_id)
+        if public is None or not self.signing.check(public, str(signature), self.last_hash):
+            for entry in run:
+                self._problem(entry, f"签名无效（以{self._owner(key)}核对不符：此条或此前的留痕在签名后被改动或伪造）")
+            return
+        for entry in run:
+            reason = self._signer_problem(entry, key)
+            if reason:
+                self._problem(entry, reason)
+
+    def _signer_problem(self, entry: tuple[Any, ...], key: ChainKey) -> str:
+        entry_id, legacy, user_id, user_name, _entity, _entity_id = entry
+        position = entry_id or 0
+        created = self.created.get(position)
+        if created is not None and created.user_id is not None and key.user_id is None and any(
+                k.from_id < position for k in self.by_user.get(created.user_id, [])):
+            # Whoever holds the file has the installation key: it may give a person their first key
+            # (the demo, a first login after the upgrade), never replace one.
+            owner = self.names.get(created.user_id, f"第 {created.user_id} 号用户")
+            return f"为{owner}更换签名密钥，却只有本机安装密钥的签名（须由本人或管理员签名）"
+        return self._signer_rule(entry, key, position)
+
+    def _signer_rule(self, entry: tuple[Any, ...], key: ChainKey, position: int) -> str:
+        _entry_id, legacy, user_id, user_name, _entity, _entity_id = entry
+        if legacy:
+            if key.user_id is None and self.installation is not None and position < self.installation.from_id:
+                return ""
+            return f"标为「{self.signing.LEGACY_NOTE}」，却写于启用签名之后"
+        uid = _as_id(user_id)
+        if uid is None:
+            return "" if key.user_id is None else f"无人操作的留痕却由{self._owner(key)}签名"
+        in_force = None
+        for k in self.by_user.get(uid, []):
+            if k.from_id < position:
+                in_force = k
+        if in_force is None:
+            if key.user_id is None:
+                return ""  # before the person had a key: the installation key, naming them
+            return f"应由{user_name}签名，却由{self._owner(key)}签名"
+        if key.key_id == in_force.key_id:
+            return ""
+        if key.user_id == uid:
+            return f"由{user_name}已停用的旧密钥签名"
+        return f"应由{user_name}本人的密钥签名，却由{self._owner(key)}签名"
+
+
+def _user_table() -> Any:
+    from courtdesk.kernel.models.people import User
+
+    return table_of(User)
+
+
+def _has_signatures(conn: Connection) -> bool:
+    try:
+        return "signature" in {c["name"] for c in inspect(conn).get_columns("audit_entry")}
+    except Exception:  # noqa: BLE001
+        return False
+
+
 _ENTRY_FIELDS = ("at", "user_id", "user_name", "action", "entity", "entity_id", "before", "after", "comment")
 
 
@@ -450,10 +634,19 @@ def _verify_chain(
     count = 0
     restored: tuple[int, str, str] | None = None  # the last restore entry: position, time, what it says
     mismatch: Problem | None = None
+    signatures = _Signatures(conn, report) if _has_signatures(conn) else None
+    extra = (_entry.c.key_id, _entry.c.signature, _entry.c.legacy) if signatures is not None else ()
+    n_extra = len(extra)
     result = conn.execution_options(stream_results=True, yield_per=2000).execute(
-        select(_entry.c.id, _entry.c.prev_hash, _entry.c.hash, *reader.select_columns()).order_by(_entry.c.id)
+        select(_entry.c.id, _entry.c.prev_hash, _entry.c.hash, *extra, *reader.select_columns())
+        .order_by(_entry.c.id)
     )
+    user_col, name_col, entity_col, eid_col = (3 + n_extra + _ENTRY_FIELDS.index(f)
+                                               for f in ("user_id", "user_name", "entity", "entity_id"))
     for row in result:
+        if signatures is not None:
+            signatures.add(_as_id(row[0]), row[3], row[4], row[5], row[user_col], str(row[name_col] or ""),
+                           str(row[entity_col]), row[eid_col], str(row[2]))
         count += 1
         report.entries = count
         entry_id = _as_id(row[0])
@@ -461,7 +654,7 @@ def _verify_chain(
         if stored_prev != prev:
             report.problems.append(Problem("audit_entry", entry_id, "与前一条记录的链接断开（前一条记录被删除或改动）"))
         try:
-            values = reader.decode(row[3:])
+            values = reader.decode(row[3 + n_extra:])
         except _Malformed as bad:
             report.problems.append(Problem("audit_entry", entry_id, bad.reason()))
         else:
@@ -481,6 +674,16 @@ def _verify_chain(
         if count % 2000 == 0:
             tick(count)
     result.close()
+    if signatures is not None:
+        signatures.end()
+        if checkpoint is not None and getattr(checkpoint, "keys_fingerprint", None):
+            n_keys, print_ = keys_fingerprint(signatures.keys, checkpoint.last_id)
+            if print_ != checkpoint.keys_fingerprint and mismatch is None:
+                mismatch = (Problem(
+                    "audit_entry", None,
+                    f"与检查点不符：检查点（{checkpoint.written_at}）登记的签名密钥指纹为 "
+                    f"{checkpoint.keys_fingerprint[:12]}…（{checkpoint.keys} 把），留痕中为 {print_[:12]}…（{n_keys} 把）"
+                    "（签名密钥被替换）"))
     if checkpoint is not None and count < checkpoint.length:
         mismatch = Problem(
             "audit_entry", None,

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 FORMAT = "courtdesk-audit-checkpoint/1"
 SHORT = 12  # hex digits of the hash printed in a register's footer
+KEYS_SHORT = 8  # hex digits of the signing keys' fingerprint printed there
 _entry = table_of(AuditEntry)
 
 
@@ -45,14 +46,24 @@ class Checkpoint:
     last_id: int
     written_at: str
     db: str = ""
+    #: The signing keys the chain knew then (:func:`courtdesk.kernel.audit.keys_fingerprint`): how
+    #: many, their fingerprint, and the installation's public key (printed in full on every checkpoint).
+    keys: int = 0
+    keys_fingerprint: str = ""
+    installation_key: str = ""
 
     @property
     def short(self) -> str:
         return self.head_hash[:SHORT]
 
+    @property
+    def keys_short(self) -> str:
+        return self.keys_fingerprint[:KEYS_SHORT]
+
     def footer_text(self) -> str:
-        """What a printed register carries: the entry count and a short hash."""
-        return f"留痕 {self.length} 条　校验码 {self.short}"
+        """What a printed register carries: the entry count, a short hash, the key set's fingerprint."""
+        text = f"留痕 {self.length} 条　校验码 {self.short}"
+        return text + f"　密钥指纹 {self.keys_short}" if self.keys_fingerprint else text
 
 
 def take(conn: Connection, db: str = "") -> Checkpoint:
@@ -60,7 +71,14 @@ def take(conn: Connection, db: str = "") -> Checkpoint:
     length = int(conn.execute(select(func.count()).select_from(_entry)).scalar_one())
     last = conn.execute(select(_entry.c.id, _entry.c.hash).order_by(_entry.c.id.desc()).limit(1)).one_or_none()
     last_id, head_hash = (int(last[0]), str(last[1])) if last is not None else (0, "0" * 64)
-    return Checkpoint(length, head_hash, last_id, clock.now().isoformat(timespec="seconds"), db)
+    from courtdesk.kernel import audit, signing
+
+    n_keys, fingerprint, installation = 0, "", ""
+    if signing.ready(conn):
+        n_keys, fingerprint = audit.keys_fingerprint(audit.chain_keys(conn), last_id)
+        installation = signing.installation_public(conn)
+    return Checkpoint(length, head_hash, last_id, clock.now().isoformat(timespec="seconds"), db,
+                      n_keys, fingerprint, installation)
 
 
 def write(cp: Checkpoint, out: Path) -> Path:
@@ -88,7 +106,9 @@ def read(path: Path) -> Checkpoint:
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise ValueError("format")
         cp = Checkpoint(int(data["length"]), str(data["head_hash"]), int(data.get("last_id", 0)),
-                        str(data.get("written_at", "")), str(data.get("db", "")))
+                        str(data.get("written_at", "")), str(data.get("db", "")),
+                        int(data.get("keys", 0)), str(data.get("keys_fingerprint", "")),
+                        str(data.get("installation_key", "")))
     except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
         raise DomainError(f"检查点文件：「{path.name}」不是 CourtDesk 留痕检查点", field="检查点文件") from exc
     if cp.length < 0 or len(cp.head_hash) != 64:

@@ -19,7 +19,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from courtdesk.kernel import clock, validation
+from courtdesk.kernel import clock, signing, validation
 from courtdesk.kernel.db.engine import Database, note_check
 from courtdesk.kernel.errors import DomainError, PermissionDenied, ValidationError
 from courtdesk.kernel.models.people import (
@@ -45,16 +45,98 @@ _stand_in: str | None = None  # a hash of a random password, verified for names 
 #: The one answer to every refused login (the lock-out adds only what the typist can already know).
 WRONG = "用户名或密码错误"
 
+# --- one argon2id computation: the password's verifier and the key that wraps the signing key -------
+#
+# ``hash_secret_raw`` gives 64 bytes with the account's parameters and salt: the first 32 are stored
+# (the verifier), the last 32 never are (they wrap the person's private signing key, see
+# :mod:`courtdesk.kernel.signing`). Knowing the stored string does not give the wrapping key; the
+# right password gives both from the one computation login already pays for. The stored form is the
+# PHC string of argon2id with a marker segment, ``$argon2id$v=19$m=…,t=…,p=…$<salt>$<verifier>$kek1``;
+# a hash of the earlier form (no marker: argon2-cffi's own) still checks, and is replaced at that
+# person's next successful login.
+_SPLIT_MARK = "kek1"
+_SALT_LEN = 16
+_HALF = 32
+
+
+def _b64(data: bytes) -> str:
+    import base64
+
+    return base64.b64encode(data).decode("ascii").rstrip("=")
+
+
+def _unb64(text: str) -> bytes:
+    import base64
+
+    return base64.b64decode(text + "=" * (-len(text) % 4))
+
+
+def _raw(password: str, salt: bytes, t: int, m: int, p: int) -> bytes:
+    from argon2.low_level import Type, hash_secret_raw
+
+    return hash_secret_raw(password.encode("utf-8"), salt, time_cost=t, memory_cost=m, parallelism=p,
+                           hash_len=2 * _HALF, type=Type.ID)
+
+
+def credentials(password: str) -> tuple[str, bytes]:
+    """A new salt; the stored form of ``password`` and the key that wraps the person's signing key."""
+    import os
+
+    params = _hasher
+    salt = os.urandom(_SALT_LEN)
+    t, m, p = params.time_cost, params.memory_cost, params.parallelism
+    raw = _raw(password, salt, t, m, p)
+    stored = f"$argon2id$v=19$m={m},t={t},p={p}${_b64(salt)}${_b64(raw[:_HALF])}${_SPLIT_MARK}"
+    return stored, raw[_HALF:]
+
+
+def _parse_split(stored: str) -> tuple[int, int, int, bytes, bytes] | None:
+    parts = stored.split("$")
+    if len(parts) != 7 or parts[1] != "argon2id" or parts[6] != _SPLIT_MARK:
+        return None
+    try:
+        params = dict(kv.split("=", 1) for kv in parts[3].split(","))
+        return int(params["t"]), int(params["m"]), int(params["p"]), _unb64(parts[4]), _unb64(parts[5])
+    except (ValueError, KeyError):
+        return None
+
+
+def check_password(stored: str, password: str) -> tuple[bool, bytes | None]:
+    """Whether ``password`` matches ``stored`` (one argon2id computation), and the key-wrapping key
+    when the stored form is the split one (None for a hash of the earlier form)."""
+    import hmac
+
+    split = _parse_split(stored)
+    if split is None:
+        try:
+            return _hasher.verify(stored, password), None
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return False, None
+    t, m, p, salt, verifier = split
+    try:
+        raw = _raw(password, salt, t, m, p)
+    except Exception:  # noqa: BLE001 — malformed parameters: no match
+        return False, None
+    if not hmac.compare_digest(raw[:_HALF], verifier):
+        return False, None
+    return True, raw[_HALF:]
+
+
+def needs_upgrade(stored: str) -> bool:
+    """An earlier form (no wrapping key) or other parameters than the current ones."""
+    split = _parse_split(stored)
+    if split is None:
+        return True
+    t, m, p, _salt, _verifier = split
+    return (t, m, p) != (_hasher.time_cost, _hasher.memory_cost, _hasher.parallelism)
+
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return credentials(password)[0]
 
 
 def _verify(password_hash: str, password: str) -> bool:
-    try:
-        return _hasher.verify(password_hash, password)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return False
+    return check_password(password_hash, password)[0]
 
 
 def stand_in_hash() -> str:
@@ -64,6 +146,7 @@ def stand_in_hash() -> str:
         import secrets
 
         _stand_in = hash_password(secrets.token_urlsafe(24))
+        signing.preload()  # as the app calls this while the login dialog waits: login pays for neither
     return _stand_in
 
 
@@ -152,23 +235,40 @@ class PeopleService:
                 s.expunge(user)
         locked = locked_until is not None and locked_until > clock.now()
         stored = user.password_hash if user is not None and user.active else stand_in_hash()
-        matches = _verify(stored, password or "")  # always: the same work whatever the case
+        matches, wrap_key = check_password(stored, password or "")  # always: the same work whatever the case
         if locked:
             raise DomainError(
                 f"{WRONG}，或该登录名因连续 {MAX_FAILED_LOGINS} 次密码错误已暂停登录，"
                 f"请 {LOCK_MINUTES} 分钟后再试或请系统管理员解锁", field="密码")
         if matches and user is not None and user.active:
-            if failures or throttle is not None or _hasher.check_needs_rehash(user.password_hash):
-                self._logged_in(user, name, password)
+            # The signing key, unwrapped with the second half of the same argon2id output.
+            unlocked = None
+            if wrap_key is not None:
+                with self.db.read() as s:
+                    unlocked = signing.unlock(s, user.id, wrap_key)
+            if failures or throttle is not None or unlocked is None or needs_upgrade(user.password_hash):
+                self._logged_in(user, name, password, wrap_key, unlocked)
             return user
         raise self._failed(name)
 
-    def _logged_in(self, user: User, name: str, password: str) -> None:
+    def _logged_in(self, user: User, name: str, password: str, wrap_key: bytes | None,
+                   unlocked: str | None) -> None:
+        """A login that writes: clears the name's failures; a hash of the earlier form (or older
+        parameters) is replaced — its one second argon2 computation, once — and the person's signing
+        key is re-wrapped under it, or created when they have none yet (their entries until now were
+        signed by the installation key, naming them)."""
+        upgrade = needs_upgrade(user.password_hash)
+        if upgrade:
+            stored, wrap_key = credentials(password)  # before the write: argon2 must not hold the lock
         with self.db.write(user) as s:
             _clear_throttle(s, name)
-            if _hasher.check_needs_rehash(user.password_hash):
+            if upgrade:
                 fresh = load_user(s, user.id)
-                fresh.password_hash = hash_password(password)
+                fresh.password_hash = stored
+            if upgrade or unlocked is None:
+                keep = signing.unlocked_key(unlocked)
+                assert wrap_key is not None
+                signing.rekey(s, user.id, wrap_key, keep=keep, unlock=True)
 
     def _failed(self, name: str) -> DomainError:
         """Count a failure of ``name``; the refusal to raise (the same for every kind of failure)."""
@@ -198,13 +298,23 @@ class PeopleService:
         return {name: until for name, until in rows if until is not None}
 
     def change_password(self, actor: User, old: str, new: str) -> None:
+        """The person's own new password. Their signing key is re-wrapped under it — or, on the first
+        change after an administrator set the password (a new account, a reset), replaced by a new
+        pair: the administrator knew that password, so could have unwrapped the key."""
         _check_password_rule(new)
+        stored, wrap_key = credentials(new)  # before the write: argon2 must not hold the lock
         with self.db.write(actor) as s:
             user = load_user(s, actor.id)
-            if not _verify(user.password_hash, old or ""):
+            matches, old_wrap = check_password(user.password_hash, old or "")
+            if not matches:
                 raise ValidationError("原密码：不正确", field="原密码")
-            user.password_hash = hash_password(new)
+            fresh_pair = user.must_change_password
+            keep = None
+            if old_wrap is not None:
+                keep = signing.unlocked_key(signing.unlock(s, user.id, old_wrap))
+            user.password_hash = stored
             user.must_change_password = False
+            signing.rekey(s, user.id, wrap_key, keep=None if fresh_pair else keep, unlock=True)
 
     def update_profile(self, actor: User, user_id: int, *, title: str | None = None, phone: str | None = None,
                        wechat: str | None = None) -> User:
@@ -310,7 +420,7 @@ class PeopleService:
         name = validation.text(name, "姓名", max_len=40)
         _check_password_rule(password)
         codes = _known_roles(roles)
-        hashed = hash_password(password)  # before the write: argon2 must not hold the write lock
+        hashed, wrap_key = credentials(password)  # before the write: argon2 must not hold the write lock
         with self.db.write(actor) as s:
             if s.scalar(select(func.count()).where(User.username == username)):
                 raise ValidationError(f"用户名：「{username}」已被使用", field="用户名")
@@ -329,6 +439,9 @@ class PeopleService:
             user.role_rows = [UserRole(role=code) for code in codes]
             s.add(user)
             s.flush()
+            # Unlocked here too: whoever set the password could unwrap it anyway, and the person's
+            # first password change replaces the pair (the demo acts as the people it creates).
+            signing.rekey(s, user.id, wrap_key, unlock=True)
             return user
 
     def set_roles(self, actor: User, user_id: int, roles: Iterable[Role]) -> None:
@@ -343,13 +456,18 @@ class PeopleService:
             user.role_rows.extend(UserRole(role=r) for r in sorted(wanted - have))
 
     def reset_password(self, actor: User, user_id: int, new_password: str) -> None:
+        """A new password set by the administrator, and a new signing key pair for the person (the
+        old public key stays valid for the entries made under it); the person must change the
+        password, which gives them yet another pair the administrator never could unwrap."""
         require(actor, ADMIN, action="重置密码")
         _check_password_rule(new_password)
+        stored, wrap_key = credentials(new_password)  # before the write: argon2 must not hold the lock
         with self.db.write(actor) as s:
             user = load_user(s, user_id)
-            user.password_hash = hash_password(new_password)
+            user.password_hash = stored
             user.must_change_password = True
             _clear_throttle(s, user.username)
+            signing.rekey(s, user.id, wrap_key)
 
     def unlock(self, actor: User, user_id: int) -> None:
         """Lift the lock-out of a login name locked now (after five wrong passwords); a name that is

@@ -177,6 +177,8 @@ def test_an_upgrade_takes_in_existing_steps_and_counters(db_path, capsys):
         # drop them and their entries, so the upgrade creates them again.
         for table in later:
             conn.execute(f"DROP TABLE {table}")
+        for column in ("key_id", "signature", "legacy"):  # nor were entries signed then
+            conn.execute(f"ALTER TABLE audit_entry DROP COLUMN {column}")
         # Rebuild the chain without the entries of the two tables, as a 0005 database had it.
         marks = ",".join("?" * len(later))
         rows = conn.execute("SELECT id, at, user_id, user_name, action, entity, entity_id, before, after, comment"
@@ -202,8 +204,10 @@ def test_an_upgrade_takes_in_existing_steps_and_counters(db_path, capsys):
     db = open_database(str(db_path))  # upgrades to 0006 and on
     with db.read() as s:
         adopted = s.scalars(select(AuditEntry.entity).where(AuditEntry.action == "migrate")).all()
+        legacy = s.scalars(select(AuditEntry.legacy).where(AuditEntry.id <= len(rows))).all()
     db.dispose()
     assert {"workflow_step", "counter"} <= set(adopted)
+    assert legacy == [True] * len(rows)  # 「签名前的留痕」, signed by the installation key at the upgrade
     code, out = verify(db_path, capsys)
     assert code == 0, out
     raw(db_path, "UPDATE workflow_step SET comment='改过' WHERE id=(SELECT min(id) FROM workflow_step)")

@@ -22,9 +22,7 @@ from courtdesk.kernel.models.people import User
 from courtdesk.kernel.people import PeopleService
 
 db = Database(resolve_url(sys.argv[1]))
-with db.read() as s:
-    admin = s.scalar(select(User).where(User.username == "admin"))
-    _ = admin.roles
+admin = PeopleService(db).login("admin", "Demo2026")  # unlocks the administrator's signing key
 PeopleService(db).create_department(admin, "审判管理办公室")
 db.dispose()
 print("areas loaded:", any(name.startswith("courtdesk.areas") for name in sys.modules))

@@ -48,8 +48,7 @@ def rewrite_history(db_path: Path, table: str, row_id: int, column: str, value: 
     conn.close()
 
 
-def test_a_recomputed_chain_passes_plain_verification_but_not_the_checkpoint(db, users, db_path, tmp_path,
-                                                                              capsys):
+def test_a_recomputed_chain_fails_its_signatures_and_the_checkpoint(db, users, db_path, tmp_path, capsys):
     cp_file = tmp_path / "elsewhere" / "cp.json"
     code, out = run(capsys, "checkpoint", "--db", str(db_path), "--out", str(cp_file))
     assert code == 0, out
@@ -67,7 +66,9 @@ def test_a_recomputed_chain_passes_plain_verification_but_not_the_checkpoint(db,
     rewrite_history(db_path, "workflow_step", step, "comment", "不同意")
 
     code, out = run(capsys, "verify-audit", "--db", str(db_path))
-    assert code == 0, out  # without an anchor outside the database the rewrite is invisible
+    # Every hash agrees with the rewrite; the signatures of the people who wrote after it do not.
+    assert code == 1 and "签名无效" in out, out
+    assert "内容与其哈希不符" not in out and "链接断开" not in out
 
     code, out = run(capsys, "verify-audit", "--db", str(db_path), "--checkpoint", str(cp_file))
     assert code == 1

@@ -33,9 +33,7 @@ from courtdesk.kernel.db import open_database
 from courtdesk.kernel.models.people import Department, User
 from courtdesk.kernel.people import PeopleService
 db = open_database(sys.argv[1])
-with db.read() as s:
-    admin = s.scalar(select(User).where(User.username == "admin"))
-    _ = admin.roles
+admin = PeopleService(db).login("admin", "Demo2026")  # unlocks the administrator's signing key
 service = PeopleService(db)
 for i in range(40):
     service.create_department(admin, f"恢复测试部门{i}")

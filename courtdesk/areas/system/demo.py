@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from courtdesk.areas.system import roles
+from courtdesk.kernel import signing
 from courtdesk.kernel.demo import DEMO_PASSWORD, DemoContext
 from courtdesk.kernel.models.people import ADMIN, ROLE_LABELS, Department, Role, User, UserRole
-from courtdesk.kernel.people import hash_password
+from courtdesk.kernel.people import credentials
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,9 @@ def fill_people(ctx: DemoContext) -> None:
             s.add(dept)
             ctx.departments[name] = dept
         s.flush()
+        wrap_keys: dict[str, bytes] = {}
         for spec in USERS:
+            stored, wrap_keys[spec.key] = credentials(DEMO_PASSWORD)  # each its own salt (and hash)
             user = User(
                 username=spec.key,
                 name=spec.name,
@@ -81,13 +84,17 @@ def fill_people(ctx: DemoContext) -> None:
                 department_id=ctx.departments[spec.department].id,
                 phone=spec.phone,
                 wechat=spec.wechat,
-                password_hash=hash_password(DEMO_PASSWORD),  # each its own salt (and hash)
+                password_hash=stored,
             )
             # a post of an area that is not installed is left out (the demo people hold every area's posts)
             user.role_rows = [UserRole(role=r.value) for r in spec.roles if r.value in ROLE_LABELS]
             s.add(user)
             ctx.users[spec.key] = user
         s.flush()
+        # Each person's signing key, unlocked in this process as a login would (the demo knows the
+        # password): what the demo then does as these people is signed by them.
+        for key, user in ctx.users.items():
+            signing.rekey(s, user.id, wrap_keys[key], unlock=True)
         for user in ctx.users.values():
             _ = user.department, user.roles  # loaded for use after the session closes
 

@@ -32,7 +32,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from courtdesk.kernel import audit, livechoices
+from courtdesk.kernel import audit, livechoices, signing
 from courtdesk.kernel.db import lockfile
 from courtdesk.kernel.errors import (
     ACCOUNT_DISABLED_MESSAGE,
@@ -233,14 +233,19 @@ class Database:
         """
         session = self._write_factory()
         session.info["actor"] = actor
+        info: dict[Any, Any] | None = None
         try:
             _lock_state(True)
             try:
-                session.connection()  # take the write lock now, before any read
+                conn = session.connection()  # take the write lock now, before any read
             finally:
                 _lock_state(False)
+            info = conn.info
+            signing.begin_write(conn)  # its signer chosen afresh (a key may have changed); one signature
             refresh_actor(session, actor)
             yield session
+            session.flush()
+            signing.seal(conn)  # the write's entries signed once, over the last one's hash
             session.commit()
         except BaseException as exc:
             session.rollback()
@@ -250,6 +255,8 @@ class Database:
             raise
         finally:
             _take_checks()  # checks noted inside this write were made with fresh roles
+            if info is not None:
+                signing.reset_info(info)  # nothing of this write stays on the pooled connection
             session.close()
 
     def dispose(self) -> None:

@@ -30,6 +30,34 @@ class AuditEntry(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    #: The key that signed the entry (``signing_key.id``) and its Ed25519 signature (hex) over
+    #: :func:`courtdesk.kernel.signing.message` of the entry's hash — see :mod:`courtdesk.kernel.signing`.
+    #: Outside the hash: the hash of an entry is what it was before signatures existed.
+    key_id: Mapped[int | None] = mapped_column()
+    signature: Mapped[str | None] = mapped_column(String(128))
+    #: 「签名前的留痕」: written before signatures existed, signed afterwards by the installation key
+    #: (no Python default: writers of an older schema, i.e. earlier migrations, do not know the column).
+    legacy: Mapped[bool | None] = mapped_column()
+
+
+class SigningKey(Base):
+    """An Ed25519 public key that signs audit entries (签名密钥): a person's (``user_id``) or, with no
+    ``user_id``, the installation's. Audited like any row, so the key set is part of the history.
+
+    ``secret`` holds a person's private key encrypted (AES-GCM) under a key derived from their
+    password, or the installation's private key in the clear (see docs/ARCHITECTURE.md, "Signed audit
+    entries", for what that does and does not prove). The audit snapshot keeps only its digest."""
+
+    __tablename__ = "signing_key"
+    __label__ = "签名密钥"
+    __audit_redact__ = ("secret",)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True, doc="人员")
+    public_key: Mapped[str] = mapped_column(String(64), doc="公钥")
+    secret: Mapped[str] = mapped_column(Text, default="", doc="私钥（加密）")
+    valid_from: Mapped[dt.datetime] = mapped_column(default=clock.now, doc="启用时间")
+    replaced_at: Mapped[dt.datetime | None] = mapped_column(default=None, doc="停用时间")
 
 
 class AuditHead(Base):
