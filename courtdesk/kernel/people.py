@@ -11,6 +11,7 @@ deactivated account and a locked one, so nobody can probe which accounts exist.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
@@ -201,7 +202,13 @@ def _active_department(session: Session, department_id: Any) -> Department:
     return dept
 
 
+#: The longest password taken (checked before any hashing: a megabyte "password" costs nothing).
+MAX_PASSWORD_LENGTH = 256
+
+
 def _check_password_rule(password: str) -> None:
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise ValidationError(f"新密码：不能超过 {MAX_PASSWORD_LENGTH} 个字符", field="新密码")
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationError(f"新密码：至少 {MIN_PASSWORD_LENGTH} 位", field="新密码")
     if password.isdigit() or password.isalpha():
@@ -221,9 +228,11 @@ class PeopleService:
         The password is checked outside any transaction (argon2 takes ~¼ s by design; holding the
         write lock meanwhile would stall every other workstation); only a failure, or a success
         after failures, writes — the failure count of the name typed."""
-        name = (username or "").strip()
+        name = unicodedata.normalize("NFKC", (username or "").strip())
         if not name:
             raise ValidationError("用户名：必填，不能为空", field="用户名")
+        if len(password or "") > MAX_PASSWORD_LENGTH:  # refused before any hashing, telling nothing
+            raise ValidationError(f"密码：不能超过 {MAX_PASSWORD_LENGTH} 个字符", field="密码")
         name = name[:40]
         with self.db.read() as s:
             user = s.scalar(select(User).where(User.username == name))
@@ -301,6 +310,8 @@ class PeopleService:
         """The person's own new password. Their signing key is re-wrapped under it — or, on the first
         change after an administrator set the password (a new account, a reset), replaced by a new
         pair: the administrator knew that password, so could have unwrapped the key."""
+        if len(old or "") > MAX_PASSWORD_LENGTH:
+            raise ValidationError(f"原密码：不能超过 {MAX_PASSWORD_LENGTH} 个字符", field="原密码")
         _check_password_rule(new)
         stored, wrap_key = credentials(new)  # before the write: argon2 must not hold the lock
         with self.db.write(actor) as s:
@@ -416,12 +427,18 @@ class PeopleService:
         wechat: str = "",
     ) -> User:
         require(actor, ADMIN, action="新建用户")
-        username = validation.text(username, "用户名", max_len=40)
+        username = unicodedata.normalize("NFKC", validation.text(username, "用户名", max_len=40))
         name = validation.text(name, "姓名", max_len=40)
         _check_password_rule(password)
         codes = _known_roles(roles)
         hashed, wrap_key = credentials(password)  # before the write: argon2 must not hold the write lock
         with self.db.write(actor) as s:
+            # the same name in another case or width is the same name to a person reading it
+            taken = next((u for u in s.scalars(select(User.username))
+                          if unicodedata.normalize("NFKC", u).casefold() == username.casefold()), None)
+            if taken is not None and taken != username:
+                raise ValidationError(f"用户名：「{username}」与已有的用户名「{taken}」只差大小写或全角半角，"
+                                      "容易混淆，请另取一个", field="用户名")
             if s.scalar(select(func.count()).where(User.username == username)):
                 raise ValidationError(f"用户名：「{username}」已被使用", field="用户名")
             if department_id is not None:

@@ -106,3 +106,25 @@ def test_a_deactivated_department_cannot_be_chosen_on_a_new_record(db, users):
     assert _state(db) == before
     with db.read() as s:
         assert s.scalar(select(func.count()).select_from(ItAsset)) == count
+
+
+def test_user_names_and_passwords_that_must_not_get_in(db, users):
+    """Issue 19 §4: a user name differing from an existing one only by case or width is refused (NFKC,
+    case-folded); a password longer than 256 characters is refused before any hashing."""
+    from courtdesk.kernel.models.people import User
+    from courtdesk.kernel.people import PeopleService
+
+    people = PeopleService(db)
+    for lookalike, words in (("CLERK", "只差大小写或全角半角"), ("ｃｌｅｒｋ", "「clerk」已被使用")):  # NFKC first
+        with pytest.raises(ValidationError, match=words):
+            people.create_user(users["admin"], username=lookalike, name="王芳二", password="Passw0rd2026", roles=[])
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(User).where(func.lower(User.username) == "clerk")) == 1
+    with pytest.raises(ValidationError, match="新密码：不能超过 256 个字符"):
+        people.create_user(users["admin"], username="newcomer", name="新同事", password="a1" * 200, roles=[])
+    from courtdesk.kernel.models.people import LoginThrottle
+
+    with pytest.raises(ValidationError, match="密码：不能超过 256 个字符"):
+        people.login("clerk", "x" * 1_000_000)  # refused before hashing, and not counted as a guess
+    with db.read() as s:
+        assert s.scalar(select(LoginThrottle).where(LoginThrottle.name == "clerk")) is None
