@@ -25,6 +25,8 @@ DISGUISES = {
     "a zero-width space": ("144031900111", "0440\u200b1234"),
     "tabs and a soft hyphen": ("\t144031900111 ", "04401\u00ad234"),
 }
+#: Disguises the text check refuses at the field before the receipt register ever compares them.
+INVISIBLE = ("a zero-width space", "tabs and a soft hyphen")
 
 
 def _receipt(code: str, number: str, receipt_type: str = "增值税普通发票", amount: str = "860.00") -> dict:
@@ -62,6 +64,11 @@ def test_a_disguised_receipt_on_a_second_claim_is_refused_naming_the_first(db, u
 
         first_number = s.get(ExpenseClaim, first).number
     code, number = DISGUISES[disguise]
+    if disguise in INVISIBLE:  # an invisible character never gets in at all (issue 19 §4)
+        with pytest.raises(ValidationError) as refused:
+            _claim(db, users, "enforcer", _receipt(code, number, kind))
+        assert refused.value.field == "原始票据第1行 票据号码" and "看不见的字符" in str(refused.value)
+        return
     second = _claim(db, users, "enforcer", _receipt(code, number, kind))
     with pytest.raises(ValidationError) as refused:
         service.act(users["finance_leader"], second, "approve")
