@@ -219,15 +219,26 @@ def _drop_pg_database(conn: Any, quoted: str) -> None:
     signal it and, for a role that is not superuser, fails ("must be a member of the role whose
     process is being terminated") — CI saw that once. Only a session still open there (ours,
     which this role may end) makes the plain drop fail; then force it."""
-    from sqlalchemy import text
-    from sqlalchemy.exc import OperationalError
+    import time
 
-    try:
-        conn.execute(text(f"DROP DATABASE IF EXISTS {quoted}"))
-    except OperationalError as error:  # ObjectInUse: "is being accessed by other users"
-        if getattr(error.orig, "sqlstate", None) != "55006":
-            raise
-        conn.execute(text(f"DROP DATABASE IF EXISTS {quoted} WITH (FORCE)"))
+    from sqlalchemy import text
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    for attempt in range(3):
+        for _ in range(30):  # a session that is closing, or an autovacuum worker, goes away by itself
+            try:
+                conn.execute(text(f"DROP DATABASE IF EXISTS {quoted}"))
+                return
+            except OperationalError as error:  # ObjectInUse: "is being accessed by other users"
+                if getattr(error.orig, "sqlstate", None) != "55006":
+                    raise
+                time.sleep(0.1)
+        try:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {quoted} WITH (FORCE)"))
+            return
+        except ProgrammingError as error:  # 42501: the other backend is the server's own (autovacuum)
+            if getattr(error.orig, "sqlstate", None) != "42501" or attempt == 2:
+                raise
 
 
 def _copy_pg_database(url: str, source: str, target: str) -> str:
