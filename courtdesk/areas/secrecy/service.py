@@ -289,6 +289,12 @@ def _copy_base() -> Any:
 
 
 may_keep = rules.holding(_copy_base, roles.SECRECY, name="may_keep")
+
+
+@rules.over(_copy_base)
+def may_distribute(actor: User) -> ColumnElement[bool]:
+    """保密办, for a carrier not declassified (a declassified one is no longer sent by 机要 route)."""
+    return and_(rules.holds(actor.has(roles.SECRECY)), SecretItem.declassified_at.is_(None))
 may_decide_destroy = rules.holding(_copy_base, *LEADER_ROLES, name="may_decide_destroy")
 may_let_out = rules.holding(_copy_base, *LEADER_ROLES, name="may_let_out")
 
@@ -635,7 +641,8 @@ COPY_WORKFLOW = Workflow(
                    effect=_destroy, rule=RULE_DESTROY),
         Transition("keep", "不予销毁", src("to_destroy"), "kept", may_decide_destroy, "院领导（主管领导）",
                    effect=_keep_destroy, comment_required=True),
-        Transition("distribute", "分发", src("kept"), "issued", may_keep, "保密办", guard=_distribute_guard,
+        Transition("distribute", "分发", src("kept"), "issued", may_distribute, "保密办（未解密的载体）",
+                   guard=_distribute_guard,
                    effect=_distribute, fields=DISTRIBUTE_FIELDS, rule=RULE_SEND),
         Transition("recall", "清退收回", src("issued"), "kept", may_keep, "保密办", effect=_recall, rule=RULE_RETURN),
         Transition("return_to_issuer", "清退原制发单位", src("kept"), "returned", may_keep, "保密办",

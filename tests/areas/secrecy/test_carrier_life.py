@@ -89,6 +89,11 @@ def test_declassification_reads_on_the_item_and_every_copy(db, users, tmp_path):
     item = service.act(users["president"], item_id, "approve_change")
     assert item.status == "declassified" and item.declassified_at is not None
     assert {c.marking for c in _copies(db, item_id)} == {"已解密（原机密★20年）"}
+    from courtdesk.areas.secrecy.service import COPY_WORKFLOW
+
+    with db.read() as s:  # a declassified copy is no longer offered for 分发 by 机要 route
+        copy = s.get(SecretCopy, _copies_ids[0])
+        assert "distribute" not in {t.action for t in COPY_WORKFLOW.available(users["secrecy"], copy)}
     with db.read() as s:
         rows = RegisterQuery(ITEM_REGISTER, filter_key="declassified").ids(s, users["secrecy"])
         assert item_id in rows
