@@ -76,6 +76,7 @@ class CoreLoader:
         self.demo_filled = False
         self.done = threading.Event()
         self.thread = threading.Thread(target=self._run, name="courtdesk-open-db", daemon=True)
+        self.backup_thread: threading.Thread | None = None  # today's backup, started once the db is open
 
     def start(self) -> CoreLoader:
         if not self.thread.is_alive() and not self.done.is_set():
@@ -112,7 +113,9 @@ class CoreLoader:
                 from courtdesk.kernel.db import backup
 
                 # today's backup beside the login, never in its way (a large file takes seconds)
-                threading.Thread(target=backup.daily_or_log, args=(db,), name="daily-backup", daemon=True).start()
+                self.backup_thread = threading.Thread(target=backup.daily_or_log, args=(db,), name="daily-backup",
+                                                      daemon=True)
+                self.backup_thread.start()
         except BaseException as exc:  # noqa: BLE001 — shown to the user by the UI thread
             self.error = exc
         finally:
@@ -310,8 +313,84 @@ class Shell:
     def _open(self, user: Any) -> None:
         self.window = open_main_window(self.db, user)
         self.window.logout_requested.connect(self._logout)
+        self.window.restore_requested.connect(self.restore)
         self.window.closed.connect(self._closed)
         self.window.show()
+
+    def restore(self, source: Path) -> None:
+        """系统管理 → 数据备份 → 从所选备份恢复 (already confirmed): end the session, close this
+        database, restore it from ``source`` with every check of ``restore_sqlite`` (refused, and the
+        database untouched, while another CourtDesk has it open or when the backup fails a check),
+        reopen it, and say at the login dialog what happened. Runs off the UI thread, which shows a
+        progress dialog meanwhile."""
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QProgressDialog
+
+        from courtdesk.kernel.errors import DomainError
+        from ui import workers
+
+        window, self.window = self.window, None
+        by = ""
+        if window is not None:
+            user = window.ctx.user
+            by = f"系统管理员 {user.name}（{user.username}）"
+            window.closed.disconnect(self._closed)
+            window.close()
+            window.deleteLater()
+        progress = QProgressDialog("正在校验备份并恢复数据库，请稍候…", "", 0, 0)
+        progress.setWindowTitle("从备份恢复")
+        progress.setCancelButton(None)  # type: ignore[arg-type]  # a half-done restore cannot be stopped
+        progress.setWindowModality(Qt.WindowModality.ApplicationModal)
+        progress.setMinimumDuration(0)
+        progress.show()
+        workers.pool().waitForDone(30000)  # nothing of the closed session still reads or writes
+        old = self.db
+        outcome: dict[str, Any] = {}
+
+        def work() -> None:
+            from courtdesk.kernel.db import open_database
+            from courtdesk.kernel.db.restore import restore_sqlite
+
+            if self.loader.backup_thread is not None:
+                self.loader.backup_thread.join(120)  # today's backup, if still being written
+            old.dispose()
+            try:
+                result = restore_sqlite(old.path, Path(source), by=by)
+                kept = f"；原数据库已完整保留为 {result.kept}" if result.kept else ""
+                outcome["message"] = f"已从备份「{Path(source).name}」恢复数据库{kept}。请重新登录。"
+            except DomainError as exc:
+                outcome["error"] = f"恢复未进行，数据库未改动：{exc}"
+            try:
+                outcome["db"] = open_database(old.url)
+            except BaseException as exc:  # noqa: BLE001 — shown below, then the app ends
+                outcome["fatal"] = exc
+
+        done = threading.Event()
+
+        def run() -> None:
+            try:
+                work()
+            finally:
+                done.set()
+
+        threading.Thread(target=run, name="courtdesk-restore", daemon=True).start()
+        while not done.wait(0.02):
+            self.app.processEvents()
+        progress.close()
+        if "fatal" in outcome:
+            self.app.exit(_database_error(outcome["fatal"], str(old.path)))
+            return
+        self.db = outcome["db"]
+        from courtdesk.kernel import settings
+
+        with self.db.read() as s:
+            self.loader.court_name = settings.get(s, "court_name")
+        self.show_login()
+        self.login.set_database(self.db, self.loader.court_name)
+        if "error" in outcome:
+            self.login.error.show_message(outcome["error"])
+        else:
+            self.login.say(outcome["message"])
 
     def _logout(self) -> None:
         window, self.window = self.window, None
