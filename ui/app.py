@@ -337,6 +337,7 @@ class Shell:
             window.closed.disconnect(self._closed)
             window.close()
             window.deleteLater()
+            self._forget_keys(user.id)
         progress = QProgressDialog("正在校验备份并恢复数据库，请稍候…", "", 0, 0)
         progress.setWindowTitle("从备份恢复")
         progress.setCancelButton(None)  # type: ignore[arg-type]  # a half-done restore cannot be stopped
@@ -402,6 +403,16 @@ class Shell:
             window.closed.disconnect(self._closed)
             window.close()
             window.deleteLater()
+            self._forget_keys(window.ctx.user.id)
+
+    def _forget_keys(self, user_id: int) -> None:
+        """The person's signing key leaves this process's memory once their last save is done."""
+        from courtdesk.kernel import signing
+        from ui import workers
+
+        workers.pool().waitForDone(15000)
+        with self.db.read() as s:
+            signing.forget_person(s, user_id)
 
     def _closed(self) -> None:
         self.app.quit()

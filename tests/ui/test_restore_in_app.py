@@ -114,3 +114,19 @@ def test_restore_is_refused_while_another_program_has_the_database_open_and_noth
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_logging_out_takes_the_persons_signing_key_out_of_memory(qtbot, shell):
+    """The next person at this workstation cannot save as the one who logged out: their key is gone
+    from the process until they log in again."""
+    from courtdesk.kernel.errors import DomainError
+
+    admin = shell.window.ctx.user
+    service = PeopleService(shell.db)
+    service.update_profile(admin, admin.id, phone="0316-6080001")  # signs while logged in
+    shell.window.logout_requested.emit()
+    qtbot.waitUntil(lambda: shell.login is not None and shell.login.isVisible(), timeout=20000)
+    with pytest.raises(DomainError, match="个人签名密钥未解锁"):
+        service.update_profile(admin, admin.id, phone="0316-6080002")
+    service.login("admin", DEMO_PASSWORD)
+    service.update_profile(admin, admin.id, phone="0316-6080002")
