@@ -674,7 +674,7 @@ class BackupsTab(QWidget):
         self.folder_label.setWordWrap(True)
         self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.table = QTableWidget(0, 3)
-        self.table.setHorizontalHeaderLabels(["日期", "大小", "检查点"])
+        self.table.setHorizontalHeaderLabels(["日期", "大小", "校验与检查点"])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
@@ -717,7 +717,7 @@ class BackupsTab(QWidget):
                                   "可在「法院设置」中更改文件夹）")
         self.table.setRowCount(len(found))
         for r, b in enumerate(found):
-            for c, text in enumerate((b.day.isoformat(), f"{b.size / 1048576:.1f} MB", b.checkpoint or "（缺少检查点）")):
+            for c, text in enumerate((b.day.isoformat(), f"{b.size / 1048576:.1f} MB", b.checkpoint or "（缺少检查点：未经校验）")):
                 self.table.setItem(r, c, QTableWidgetItem(text))
         latest = f"最近一次备份：{found[0].day.isoformat()}（{found[0].checkpoint}）。" if found else "尚无自动备份。"
         self.restore_hint.setText(
