@@ -208,13 +208,51 @@ def _row_lines(row: Sequence[object]) -> int:
     return max((str(cell).count("\n") + 1 for cell in row if cell), default=1)
 
 
+def _asian(ch: str) -> bool:
+    """A character LibreOffice lays out as Asian script (CJK ideographs, kana, hangul, full-width forms)."""
+    code = ord(ch)
+    return (0x2E80 <= code <= 0x9FFF or 0xAC00 <= code <= 0xD7AF or 0xF900 <= code <= 0xFAFF
+            or 0xFF00 <= code <= 0xFFEF or 0x20000 <= code <= 0x3FFFF)
+
+
+def _script_gaps(line: str) -> int:
+    """How many gaps LibreOffice puts into ``line`` between Chinese and Latin letters or digits.
+
+    LibreOffice ignores ``w:autoSpaceDE``/``w:autoSpaceDN`` when it opens a DOCX and always adds a
+    fifth of the font size where the script changes between two letters or digits (「第0064号」: two
+    gaps), unless the page has a character grid.  Word and WPS honour the switch and add none."""
+    return sum(1 for a, b in itertools.pairwise(line)
+               if a.isalnum() and b.isalnum() and _asian(a) != _asian(b))
+
+
+def _room_for_script_gaps(tc: etree._Element, text: str, size: float, align: str) -> None:
+    """Let a cell's pre-broken lines (registers) take LibreOffice's script gaps without wrapping again:
+    the paragraph reaches into the cell padding by what they need (never past the rule), on the side
+    its alignment leaves free — a left-aligned line gets room on the right, a centred one on both
+    sides — so in Word and WPS, where the lines fit as they are, nothing moves."""
+    gaps = max((_script_gaps(line) for line in text.split("\n")), default=0)
+    need = min(gaps * size / 5, CELL_PAD_X * (2 if align == "center" else 1))  # never past the rule
+    if not need:
+        return
+    ppr = tc.find(qn("w:p")).find(qn("w:pPr"))
+    ind = _el("w:ind")
+    if align == "right":
+        ind.set(qn("w:left"), _twips(-need))
+    elif align == "center":
+        ind.set(qn("w:left"), _twips(-need / 2))
+        ind.set(qn("w:right"), _twips(-need / 2))
+    else:
+        ind.set(qn("w:right"), _twips(-need))
+    ppr.find(qn("w:jc")).addprevious(ind)
+
+
 def _ppr(align: str = "left", line: float | None = None, first_line: float = 0.0,
          tabs: Sequence[tuple[str, float, str]] = (), ind_left: float = 0.0, ind_right: float = 0.0,
          keep_next: bool = False, snap: bool = True, hanging: float = 0.0) -> etree._Element:
-    """Paragraph properties in schema order: keepNext, tabs, overflowPunct, snapToGrid, spacing, ind,
-    jc.  ``overflowPunct`` is off: punctuation never hangs past the margin (Word's 允许标点溢出边界,
-    LibreOffice's hanging punctuation); Word and LibreOffice squeeze or move it instead, as the PDF
-    does.  ``hanging`` is a hanging indent (``ind_left`` is then where the continuation lines start).
+    """Paragraph properties in schema order: keepNext, tabs, overflowPunct, autoSpaceDE, autoSpaceDN,
+    snapToGrid, spacing, ind, jc.  ``overflowPunct`` is off: punctuation never hangs past the margin
+    (Word's 允许标点溢出边界, LibreOffice's hanging punctuation); Word and LibreOffice squeeze or move it
+    instead, as the PDF does.  ``autoSpaceDE``/``autoSpaceDN`` are off too (see :func:`_no_auto_space`).  ``hanging`` is a hanging indent (``ind_left`` is then where the continuation lines start).
 
     ``snap=False`` for paragraphs whose height is not whole grid lines (spacers, table cells):
     LibreOffice would otherwise round them up to a grid line."""
@@ -230,6 +268,7 @@ def _ppr(align: str = "left", line: float | None = None, first_line: float = 0.0
             tabs_el.append(tab)
         ppr.append(tabs_el)
     ppr.append(_el("w:overflowPunct", val="0"))
+    _no_auto_space(ppr)
     if not snap:
         ppr.append(_el("w:snapToGrid", val="0"))
     spacing = _el("w:spacing", before="0", after="0")
@@ -250,6 +289,14 @@ def _ppr(align: str = "left", line: float | None = None, first_line: float = 0.0
         ppr.append(ind)
     ppr.append(_el("w:jc", val=_JC.get(align, "left")))
     return ppr
+
+
+def _no_auto_space(ppr: etree._Element) -> None:
+    """No extra gap between Chinese and Latin letters or digits (Word's 自动调整中文与西文/数字的间距,
+    on by default in Word, WPS and LibreOffice): the PDF sets none, and with it every 「用印第12号」 or
+    「2024年」 is a quarter character wider — register cells wrap and the seal register gains a page."""
+    ppr.append(_el("w:autoSpaceDE", val="0"))
+    ppr.append(_el("w:autoSpaceDN", val="0"))
 
 
 def _keep_with_next(tr: etree._Element) -> None:
@@ -293,6 +340,8 @@ class _Writer:
         ppr = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
         spacing = ppr.find(qn("w:spacing"))
         spacing.addprevious(_el("w:overflowPunct", val="0"))  # no punctuation past the margin
+        spacing.addprevious(_el("w:autoSpaceDE", val="0"))  # no gap between Chinese and Latin/digits
+        spacing.addprevious(_el("w:autoSpaceDN", val="0"))
         spacing.attrib.clear()
         spacing.set(qn("w:after"), "0")
         spacing.set(qn("w:line"), _twips(self.g.line_height(self.g.body_size)))
@@ -534,6 +583,10 @@ class _Writer:
         last: etree._Element | None = None
         for row in block.rows:
             tr = self._fill_row(template, list(row))
+            if block.split_rows:  # a register: its cells hold the lines the PDF prints
+                for tc, value, col in zip(tr.findall(qn("w:tc")), list(row), columns):
+                    if value not in (None, ""):
+                        _room_for_script_gaps(tc, str(value), size, col.align)
             if block.split_rows and _row_lines(row) >= 2 * MIN_SPLIT_LINES:  # may continue on the next page
                 tr_pr = tr.find(qn("w:trPr"))
                 tr_pr.remove(tr_pr.find(qn("w:cantSplit")))
