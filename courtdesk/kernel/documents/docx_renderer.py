@@ -120,26 +120,32 @@ _TEXTPATH_TYPE = (
 )
 
 
-def _stamp_run(stamp: str, g: PageGeometry) -> etree._Element:
+def _stamp_runs(stamp: str, g: PageGeometry) -> list[etree._Element]:
     """The document's stamp (「作废」) as two slanted red marks behind the text, centred in the upper
-    and the lower half of the text frame — what the PDF renderer draws (Word's 水印 mechanism)."""
+    and the lower half of the text frame — what the PDF renderer draws (Word's 水印 mechanism), so a
+    sheet cut in two (介绍信: stub and letter) carries the mark on each part.
+
+    One run and one ``w:pict`` per mark, each defining the text-path shape type: LibreOffice imports
+    one shape of a ``w:pict`` only (two shapes in one drew a single mark, the stub left unmarked), and
+    resolves shape types per ``w:pict``."""
     from xml.sax.saxutils import quoteattr
 
     width, height = 60.0 * max(len(stamp), 1) * 1.3, 75.0
-    shapes = []
+    runs = []
     for i, fraction in enumerate((0.25, 0.75), 1):
         top = g.frame_height * fraction - height / 2
-        shapes.append(
-            f'<v:shape id="CourtDeskStamp{i}" type="#_x0000_t136" style="position:absolute;'
-            f'margin-left:0;margin-top:{top:.1f}pt;width:{width:.1f}pt;height:{height:.1f}pt;rotation:340;'
-            'z-index:-251657216;mso-position-horizontal:center;mso-position-horizontal-relative:margin;'
-            'mso-position-vertical-relative:margin" fillcolor="#cc1a1a" stroked="f">'
-            '<v:fill opacity=".35"/>'
+        shape = (
+            f'<v:shape id="CourtDeskStamp{i}" o:spid="_x0000_s{1024 + i}" type="#_x0000_t136" '
+            f'style="position:absolute;margin-left:0;margin-top:{top:.1f}pt;width:{width:.1f}pt;'
+            f'height:{height:.1f}pt;rotation:340;z-index:{-251657216 + i};mso-position-horizontal:center;'
+            'mso-position-horizontal-relative:margin;mso-position-vertical-relative:margin" '
+            'fillcolor="#cc1a1a" stroked="f"><v:fill opacity=".35"/>'
             f'<v:textpath style="font-family:&quot;SimSun&quot;;font-size:1pt" string={quoteattr(stamp)}/>'
             '</v:shape>')
-    xml = (f'<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" {_VML}>'
-           f'<w:pict>{_TEXTPATH_TYPE}{"".join(shapes)}</w:pict></w:r>')
-    return etree.fromstring(xml)
+        xml = (f'<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" {_VML}>'
+               f'<w:pict>{_TEXTPATH_TYPE}{shape}</w:pict></w:r>')
+        runs.append(etree.fromstring(xml))
+    return runs
 
 
 def _run(text: str, rpr: etree._Element) -> etree._Element:
@@ -412,7 +418,7 @@ class _Writer:
                 elif piece:
                     p.append(_run(piece, rpr))
         if self.doc.stamp:
-            section.header.paragraphs[0]._p.append(_stamp_run(self.doc.stamp, g))
+            section.header.paragraphs[0]._p.extend(_stamp_runs(self.doc.stamp, g))
 
     # --- blocks -------------------------------------------------------------------------------------
     def _add(self, element: etree._Element) -> etree._Element:
