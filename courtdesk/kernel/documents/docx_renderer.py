@@ -120,26 +120,32 @@ _TEXTPATH_TYPE = (
 )
 
 
-def _stamp_run(stamp: str, g: PageGeometry) -> etree._Element:
+def _stamp_runs(stamp: str, g: PageGeometry) -> list[etree._Element]:
     """The document's stamp (「作废」) as two slanted red marks behind the text, centred in the upper
-    and the lower half of the text frame — what the PDF renderer draws (Word's 水印 mechanism)."""
+    and the lower half of the text frame — what the PDF renderer draws (Word's 水印 mechanism), so a
+    sheet cut in two (介绍信: stub and letter) carries the mark on each part.
+
+    One run and one ``w:pict`` per mark, each defining the text-path shape type: LibreOffice imports
+    one shape of a ``w:pict`` only (two shapes in one drew a single mark, the stub left unmarked), and
+    resolves shape types per ``w:pict``."""
     from xml.sax.saxutils import quoteattr
 
     width, height = 60.0 * max(len(stamp), 1) * 1.3, 75.0
-    shapes = []
+    runs = []
     for i, fraction in enumerate((0.25, 0.75), 1):
         top = g.frame_height * fraction - height / 2
-        shapes.append(
-            f'<v:shape id="CourtDeskStamp{i}" type="#_x0000_t136" style="position:absolute;'
-            f'margin-left:0;margin-top:{top:.1f}pt;width:{width:.1f}pt;height:{height:.1f}pt;rotation:340;'
-            'z-index:-251657216;mso-position-horizontal:center;mso-position-horizontal-relative:margin;'
-            'mso-position-vertical-relative:margin" fillcolor="#cc1a1a" stroked="f">'
-            '<v:fill opacity=".35"/>'
+        shape = (
+            f'<v:shape id="CourtDeskStamp{i}" o:spid="_x0000_s{1024 + i}" type="#_x0000_t136" '
+            f'style="position:absolute;margin-left:0;margin-top:{top:.1f}pt;width:{width:.1f}pt;'
+            f'height:{height:.1f}pt;rotation:340;z-index:{-251657216 + i};mso-position-horizontal:center;'
+            'mso-position-horizontal-relative:margin;mso-position-vertical-relative:margin" '
+            'fillcolor="#cc1a1a" stroked="f"><v:fill opacity=".35"/>'
             f'<v:textpath style="font-family:&quot;SimSun&quot;;font-size:1pt" string={quoteattr(stamp)}/>'
             '</v:shape>')
-    xml = (f'<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" {_VML}>'
-           f'<w:pict>{_TEXTPATH_TYPE}{"".join(shapes)}</w:pict></w:r>')
-    return etree.fromstring(xml)
+        xml = (f'<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" {_VML}>'
+               f'<w:pict>{_TEXTPATH_TYPE}{shape}</w:pict></w:r>')
+        runs.append(etree.fromstring(xml))
+    return runs
 
 
 def _run(text: str, rpr: etree._Element) -> etree._Element:
@@ -208,13 +214,51 @@ def _row_lines(row: Sequence[object]) -> int:
     return max((str(cell).count("\n") + 1 for cell in row if cell), default=1)
 
 
+def _asian(ch: str) -> bool:
+    """A character LibreOffice lays out as Asian script (CJK ideographs, kana, hangul, full-width forms)."""
+    code = ord(ch)
+    return (0x2E80 <= code <= 0x9FFF or 0xAC00 <= code <= 0xD7AF or 0xF900 <= code <= 0xFAFF
+            or 0xFF00 <= code <= 0xFFEF or 0x20000 <= code <= 0x3FFFF)
+
+
+def _script_gaps(line: str) -> int:
+    """How many gaps LibreOffice puts into ``line`` between Chinese and Latin letters or digits.
+
+    LibreOffice ignores ``w:autoSpaceDE``/``w:autoSpaceDN`` when it opens a DOCX and always adds a
+    fifth of the font size where the script changes between two letters or digits (「第0064号」: two
+    gaps), unless the page has a character grid.  Word and WPS honour the switch and add none."""
+    return sum(1 for a, b in itertools.pairwise(line)
+               if a.isalnum() and b.isalnum() and _asian(a) != _asian(b))
+
+
+def _room_for_script_gaps(tc: etree._Element, text: str, size: float, align: str) -> None:
+    """Let a cell's pre-broken lines (registers) take LibreOffice's script gaps without wrapping again:
+    the paragraph reaches into the cell padding by what they need (never past the rule), on the side
+    its alignment leaves free — a left-aligned line gets room on the right, a centred one on both
+    sides — so in Word and WPS, where the lines fit as they are, nothing moves."""
+    gaps = max((_script_gaps(line) for line in text.split("\n")), default=0)
+    need = min(gaps * size / 5, CELL_PAD_X * (2 if align == "center" else 1))  # never past the rule
+    if not need:
+        return
+    ppr = tc.find(qn("w:p")).find(qn("w:pPr"))
+    ind = _el("w:ind")
+    if align == "right":
+        ind.set(qn("w:left"), _twips(-need))
+    elif align == "center":
+        ind.set(qn("w:left"), _twips(-need / 2))
+        ind.set(qn("w:right"), _twips(-need / 2))
+    else:
+        ind.set(qn("w:right"), _twips(-need))
+    ppr.find(qn("w:jc")).addprevious(ind)
+
+
 def _ppr(align: str = "left", line: float | None = None, first_line: float = 0.0,
          tabs: Sequence[tuple[str, float, str]] = (), ind_left: float = 0.0, ind_right: float = 0.0,
          keep_next: bool = False, snap: bool = True, hanging: float = 0.0) -> etree._Element:
-    """Paragraph properties in schema order: keepNext, tabs, overflowPunct, snapToGrid, spacing, ind,
-    jc.  ``overflowPunct`` is off: punctuation never hangs past the margin (Word's 允许标点溢出边界,
-    LibreOffice's hanging punctuation); Word and LibreOffice squeeze or move it instead, as the PDF
-    does.  ``hanging`` is a hanging indent (``ind_left`` is then where the continuation lines start).
+    """Paragraph properties in schema order: keepNext, tabs, overflowPunct, autoSpaceDE, autoSpaceDN,
+    snapToGrid, spacing, ind, jc.  ``overflowPunct`` is off: punctuation never hangs past the margin
+    (Word's 允许标点溢出边界, LibreOffice's hanging punctuation); Word and LibreOffice squeeze or move it
+    instead, as the PDF does.  ``autoSpaceDE``/``autoSpaceDN`` are off too (see :func:`_no_auto_space`).  ``hanging`` is a hanging indent (``ind_left`` is then where the continuation lines start).
 
     ``snap=False`` for paragraphs whose height is not whole grid lines (spacers, table cells):
     LibreOffice would otherwise round them up to a grid line."""
@@ -230,6 +274,7 @@ def _ppr(align: str = "left", line: float | None = None, first_line: float = 0.0
             tabs_el.append(tab)
         ppr.append(tabs_el)
     ppr.append(_el("w:overflowPunct", val="0"))
+    _no_auto_space(ppr)
     if not snap:
         ppr.append(_el("w:snapToGrid", val="0"))
     spacing = _el("w:spacing", before="0", after="0")
@@ -250,6 +295,14 @@ def _ppr(align: str = "left", line: float | None = None, first_line: float = 0.0
         ppr.append(ind)
     ppr.append(_el("w:jc", val=_JC.get(align, "left")))
     return ppr
+
+
+def _no_auto_space(ppr: etree._Element) -> None:
+    """No extra gap between Chinese and Latin letters or digits (Word's 自动调整中文与西文/数字的间距,
+    on by default in Word, WPS and LibreOffice): the PDF sets none, and with it every 「用印第12号」 or
+    「2024年」 is a quarter character wider — register cells wrap and the seal register gains a page."""
+    ppr.append(_el("w:autoSpaceDE", val="0"))
+    ppr.append(_el("w:autoSpaceDN", val="0"))
 
 
 def _keep_with_next(tr: etree._Element) -> None:
@@ -293,6 +346,8 @@ class _Writer:
         ppr = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
         spacing = ppr.find(qn("w:spacing"))
         spacing.addprevious(_el("w:overflowPunct", val="0"))  # no punctuation past the margin
+        spacing.addprevious(_el("w:autoSpaceDE", val="0"))  # no gap between Chinese and Latin/digits
+        spacing.addprevious(_el("w:autoSpaceDN", val="0"))
         spacing.attrib.clear()
         spacing.set(qn("w:after"), "0")
         spacing.set(qn("w:line"), _twips(self.g.line_height(self.g.body_size)))
@@ -363,7 +418,7 @@ class _Writer:
                 elif piece:
                     p.append(_run(piece, rpr))
         if self.doc.stamp:
-            section.header.paragraphs[0]._p.append(_stamp_run(self.doc.stamp, g))
+            section.header.paragraphs[0]._p.extend(_stamp_runs(self.doc.stamp, g))
 
     # --- blocks -------------------------------------------------------------------------------------
     def _add(self, element: etree._Element) -> etree._Element:
@@ -534,6 +589,10 @@ class _Writer:
         last: etree._Element | None = None
         for row in block.rows:
             tr = self._fill_row(template, list(row))
+            if block.split_rows:  # a register: its cells hold the lines the PDF prints
+                for tc, value, col in zip(tr.findall(qn("w:tc")), list(row), columns):
+                    if value not in (None, ""):
+                        _room_for_script_gaps(tc, str(value), size, col.align)
             if block.split_rows and _row_lines(row) >= 2 * MIN_SPLIT_LINES:  # may continue on the next page
                 tr_pr = tr.find(qn("w:trPr"))
                 tr_pr.remove(tr_pr.find(qn("w:cantSplit")))
