@@ -128,7 +128,8 @@ def check_all(raw: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, Any]]
             cleaned[step.key] = check_step(step, raw.get(step.key, {}), cleaned)
         except ValidationError as exc:
             refused.append(exc)  # joined below: each refusal once
-            cleaned[step.key] = {}
+            # later steps' rules still see what was typed here (no two people share a login name)
+            cleaned[step.key] = dict(raw.get(step.key, {}))
     if refused:
         raise ValidationError.joined(refused)
     return cleaned
