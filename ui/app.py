@@ -1,4 +1,4 @@
-"""Start-up of the desktop client: ``courtdesk`` / ``python -m ui [--db PATH|URL] [--smoke]``.
+"""Start-up of the desktop client: ``courtdesk`` / ``python -m ui [--db PATH|URL] [--demo] [--smoke]``.
 
 Start-up: the UI thread imports Qt, registers the bundled CJK font and paints the login dialog
 first; only then a background thread imports the core (SQLAlchemy, the models, alembic) and
