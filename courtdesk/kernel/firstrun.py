@@ -1,10 +1,9 @@
 """First run: a new database is set up for a real court, not filled with demo data.
 
 Areas declare what the setup asks (``Area.setup``: a tuple of :class:`SetupStep`), as they declare
-settings and demo fillers; the kernel knows no step by name. The system area asks for the court
-(name, 代字, address …), its departments and the first administrator; the seals area for the seals
-and their custodians; the enforcement area for its bureau's name. The Qt client shows one page per
-step (``ui/firstrun.py``); tests and scripts call :func:`set_up` directly.
+settings and demo fillers; the kernel knows no step by name (docs/ARCHITECTURE.md, "First run", lists
+today's). The Qt client shows one page per step (``ui/firstrun.py``); tests and scripts call
+:func:`set_up` directly.
 
 :func:`set_up` checks every step before anything is written — each step's fields (the declared
 :class:`~courtdesk.kernel.forms.FormField` kinds) and its own rules over the values of the steps up to
