@@ -286,7 +286,8 @@ def command_run(args: list[str]) -> None:
         say(
             "no DISPLAY or WAYLAND_DISPLAY set: the window cannot open (QT_QPA_PLATFORM=offscreen runs headless)"
         )
-    _exec([str(VENV_PYTHON), "-m", "ui", *args], env)
+    # a new database is filled with demo data (the README's promise); the app alone asks the court
+    _exec([str(VENV_PYTHON), "-m", "ui", "--demo", *args], env)
 
 
 #: Static checks the test command runs before pytest: (name, module arguments).

@@ -442,6 +442,11 @@ class FormDialog(QDialog):
                 edit.setPlaceholderText("18 位公民身份号码")
                 edit.editingFinished.connect(lambda key=f.key: self._check_id(key))
             return edit
+        if kind == "password":
+            secret = QLineEdit()
+            secret.setEchoMode(QLineEdit.EchoMode.Password)
+            secret.textChanged.connect(lambda _t, key=f.key: self._check(key))
+            return secret
         if kind == "multiline":
             text = QPlainTextEdit()
             text.setTabChangesFocus(True)

@@ -206,13 +206,14 @@ def _active_department(session: Session, department_id: Any) -> Department:
 MAX_PASSWORD_LENGTH = 256
 
 
-def _check_password_rule(password: str) -> None:
+def check_password_rule(password: str, label: str = "新密码") -> None:
+    """The rule every password set in CourtDesk follows; the refusal names the field ``label``."""
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise ValidationError(f"新密码：不能超过 {MAX_PASSWORD_LENGTH} 个字符", field="新密码")
+        raise ValidationError(f"{label}：不能超过 {MAX_PASSWORD_LENGTH} 个字符", field=label)
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationError(f"新密码：至少 {MIN_PASSWORD_LENGTH} 位", field="新密码")
+        raise ValidationError(f"{label}：至少 {MIN_PASSWORD_LENGTH} 位", field=label)
     if password.isdigit() or password.isalpha():
-        raise ValidationError("新密码：须同时包含字母和数字", field="新密码")
+        raise ValidationError(f"{label}：须同时包含字母和数字", field=label)
 
 
 class PeopleService:
@@ -327,7 +328,7 @@ class PeopleService:
         pair: the administrator knew that password, so could have unwrapped the key."""
         if len(old or "") > MAX_PASSWORD_LENGTH:
             raise ValidationError(f"原密码：不能超过 {MAX_PASSWORD_LENGTH} 个字符", field="原密码")
-        _check_password_rule(new)
+        check_password_rule(new)
         stored, wrap_key = credentials(new)  # before the write: argon2 must not hold the lock
         with self.db.write(actor) as s:
             user = load_user(s, actor.id)
@@ -444,7 +445,7 @@ class PeopleService:
         require(actor, ADMIN, action="新建用户")
         username = unicodedata.normalize("NFKC", validation.text(username, "用户名", max_len=40))
         name = validation.text(name, "姓名", max_len=40)
-        _check_password_rule(password)
+        check_password_rule(password)
         codes = _known_roles(roles)
         hashed, wrap_key = credentials(password)  # before the write: argon2 must not hold the write lock
         with self.db.write(actor) as s:
@@ -492,7 +493,7 @@ class PeopleService:
         old public key stays valid for the entries made under it); the person must change the
         password, which gives them yet another pair the administrator never could unwrap."""
         require(actor, ADMIN, action="重置密码")
-        _check_password_rule(new_password)
+        check_password_rule(new_password)
         stored, wrap_key = credentials(new_password)  # before the write: argon2 must not hold the lock
         with self.db.write(actor) as s:
             user = load_user(s, user_id)
