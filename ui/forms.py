@@ -633,7 +633,7 @@ class FormDialog(QDialog):
             else:
                 from courtdesk.kernel import validation
 
-                try:  # a character no font can print, named as it is typed (no font loaded for GB2312 text)
+                try:  # a character no font can print, named as it is typed (no font loaded for GBK text)
                     validation.printable(text, f.label)
                 except DomainError as exc:
                     problem = str(exc)

@@ -186,11 +186,12 @@ def unprintable_message(chars: str, label: str = "") -> str:
 
 def _surely_printable(ch: str) -> bool:
     """Characters every bundled chain draws, known without loading a font: whitespace, printable
-    ASCII (Liberation Serif) and GB2312 (AR PL SungtiL GB; checked by the fonts tests)."""
+    ASCII (Liberation Serif) and GBK (the Song face, UMing and WenQuanYi between them; every GBK
+    character is checked by a test)."""
     if ch.isspace() or is_latin(ch):
         return True
     try:
-        ch.encode("gb2312")
+        ch.encode("gbk")
     except UnicodeEncodeError:
         return False
     return True
@@ -198,7 +199,7 @@ def _surely_printable(ch: str) -> bool:
 
 def unprintable(text: str, fonts: FontSet | None = None, role: str = "body") -> str:
     """The characters of ``text`` that no face can print (as :meth:`FontSet.missing`), with a fast
-    path: text of ASCII and GB2312 characters only loads no font at all."""
+    path: text of ASCII and GBK characters only loads no font at all."""
     if all(_surely_printable(ch) for ch in text):
         return ""
     return (fonts or resolve_fonts()).missing(text, role)

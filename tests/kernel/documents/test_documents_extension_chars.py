@@ -73,6 +73,20 @@ def test_the_extension_faces_cover_ext_a_to_f_and_a_hieroglyph_is_beyond_every_f
     assert fonts.missing("\U0001F600") == "\U0001F600"  # an emoji: no face either
 
 
+def test_every_gbk_character_is_printed_by_the_bundled_faces() -> None:
+    """The field check's fast path loads no font for GBK text (喆 堃 …): it relies on this."""
+    gbk = []
+    for code in range(0x80, 0x10000):
+        try:
+            chr(code).encode("gbk")
+        except UnicodeEncodeError:
+            continue
+        gbk.append(chr(code))
+    assert len(gbk) > 21_000
+    fonts = resolve_fonts()
+    assert fonts.missing("".join(gbk)) == ""
+
+
 def test_the_extension_faces_are_looked_for_in_the_bundle_first(tmp_path: Path) -> None:
     """The offline bundle copies the faces into resources/fonts (COURTDESK_FONTS_DIR): found there
     before the Debian path."""
