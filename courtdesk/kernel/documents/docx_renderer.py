@@ -3,7 +3,10 @@
 Fonts are *named*, not embedded: every run carries ``w:eastAsia`` (仿宋_GB2312, 方正小标宋简体 …) and
 the Latin font, with the theme attributes removed — python-docx's ``font.name`` sets only the Latin
 slots, and a ``w:eastAsiaTheme`` attribute would override the name.  The font table lists the same
-fonts with ``w:altName`` substitutes (仿宋, 宋体 …) for PCs without the official fonts.
+fonts with ``w:altName`` substitutes (仿宋, 宋体 …) for PCs without the official fonts.  When the
+court configured a font file for a role, the DOCX names that font's family instead (the face the PDF
+embeds for the role: :meth:`FontSet.docx_fonts`), the official name becoming an alternate.  A document
+with a character no font can print is refused, as the PDF renderer refuses it.
 
 22 lines × 28 characters: the section has a line grid (``w:docGrid w:type="lines"``) and every
 paragraph an exact line height; the 28 characters come from a small negative character spacing on the
@@ -17,7 +20,8 @@ import copy
 import itertools
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from contextvars import ContextVar
 from typing import IO
 
 import docx
@@ -28,7 +32,14 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Twips
 from lxml import etree  # type: ignore[import-untyped]
 
-from courtdesk.kernel.documents.fonts import DOCX_FONTS, DOCX_RARE_FONT, DocxFont, outside_gb2312
+from courtdesk.kernel.documents.fonts import (
+    DOCX_FONTS,
+    DOCX_RARE_FONT,
+    DocxFont,
+    FontSet,
+    check_printable,
+    outside_gb2312,
+)
 from courtdesk.kernel.documents.geometry import (
     CELL_PAD_X,
     CELL_PAD_Y,
@@ -51,6 +62,7 @@ from courtdesk.kernel.documents.model import (
     Table,
     TearLine,
     Title,
+    document_text_lines,
     qr_png,
 )
 
@@ -59,6 +71,9 @@ Target = str | os.PathLike[str] | IO[bytes]
 _JC = {"left": "left", "center": "center", "right": "right", "justify": "both"}
 _THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 _FIELD = re.compile(r"(\{page\}|\{pages\})")
+#: The fonts named per role in the DOCX being written (:data:`DOCX_FONTS`, or the configured faces'
+#: families from :meth:`FontSet.docx_fonts`); set by :func:`render_docx` for the one document.
+_FACES: ContextVar[Mapping[str, DocxFont]] = ContextVar("docx_faces", default=DOCX_FONTS)
 
 
 def _twips(points: float) -> str:
@@ -91,7 +106,7 @@ def _rpr(role: str, size: float, bold: bool = False, underline: bool = False,
          spacing_twips: int = 0) -> etree._Element:
     """Run properties in schema order: rFonts, b, bCs, spacing, sz, szCs, u."""
     rpr = _el("w:rPr")
-    _set_fonts(rpr, DOCX_FONTS[role])
+    _set_fonts(rpr, _FACES.get()[role])
     if bold:
         rpr.append(_el("w:b"))
         rpr.append(_el("w:bCs"))
@@ -166,7 +181,6 @@ def _run(text: str, rpr: etree._Element) -> etree._Element:
     return run
 
 
-_GB2312_ONLY = frozenset(font.east_asia for font in DOCX_FONTS.values() if font.gb2312_only)
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 
@@ -174,10 +188,11 @@ def _name_rare_characters(root: etree._Element) -> None:
     """Give characters outside GB2312 in a GB2312-only font (仿宋_GB2312 …) runs of their own that
     name :data:`DOCX_RARE_FONT` (a Song face), so Word/LibreOffice draw 喆 in a serif as the PDF does,
     instead of whatever sans their own fallback finds."""
+    gb2312_only = frozenset(font.east_asia for font in _FACES.get().values() if font.gb2312_only)
     for run in list(root.iter(qn("w:r"))):
         rpr = run.find(qn("w:rPr"))
         rfonts = rpr.find(qn("w:rFonts")) if rpr is not None else None
-        if rfonts is None or rfonts.get(qn("w:eastAsia")) not in _GB2312_ONLY:
+        if rfonts is None or rfonts.get(qn("w:eastAsia")) not in gb2312_only:
             continue
         pieces: list[tuple[bool, etree._Element]] = []
         for child in run:
@@ -334,7 +349,7 @@ class _Writer:
         styles = self.d.styles.element
         defaults = styles.find(qn("w:docDefaults"))
         rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
-        _set_fonts(rpr, DOCX_FONTS["body"])
+        _set_fonts(rpr, _FACES.get()["body"])
         for tag in ("w:sz", "w:szCs"):
             node = rpr.find(qn(tag))
             if node is not None:
@@ -367,7 +382,7 @@ class _Writer:
             return
         root = etree.fromstring(part.blob)
         names = {font.get(qn("w:name")) for font in root.findall(qn("w:font"))}
-        for spec in (*DOCX_FONTS.values(), DOCX_RARE_FONT):
+        for spec in (*_FACES.get().values(), DOCX_RARE_FONT):
             if spec.east_asia in names:
                 continue
             font = _el("w:font", name=spec.east_asia)
@@ -706,6 +721,18 @@ class _Writer:
         return self.d
 
 
-def render_docx(doc: Document, target: Target) -> None:
-    """Render ``doc`` to a DOCX file path or binary stream."""
-    _Writer(doc).write().save(target)  # type: ignore[arg-type]
+def _check_printable(doc: Document, fonts: FontSet | None) -> None:
+    """Refuse a document with a character no font can print (as the PDF renderer does)."""
+    texts = [*document_text_lines(doc), doc.header, doc.footer, doc.stamp, doc.title]
+    check_printable("".join(texts), "文书内容", fonts)
+
+
+def render_docx(doc: Document, target: Target, *, fonts: FontSet | None = None) -> None:
+    """Render ``doc`` to a DOCX file path or binary stream, naming the faces of ``fonts`` (the PDF's:
+    a configured font's family for its role; default: the official names, :data:`DOCX_FONTS`)."""
+    _check_printable(doc, fonts)
+    token = _FACES.set(fonts.docx_fonts() if fonts is not None else DOCX_FONTS)
+    try:
+        _Writer(doc).write().save(target)  # type: ignore[arg-type]
+    finally:
+        _FACES.reset(token)
