@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, or_, select
+from sqlalchemy import ColumnElement, and_, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from courtdesk.kernel import audit, clock
@@ -111,6 +111,16 @@ class Workflow:
 
     def transition(self, action: str) -> list[Transition]:
         return [t for t in self.transitions if t.action == action]
+
+    def step_comment(self, to_state: str, record_id: Any) -> Any:
+        """SQL, correlated to the record whose id is ``record_id``: the comment of its latest step into
+        ``to_state`` ('' if it never got there). A register column of it shows why a record stands
+        where it does (作废原因) when the model keeps no column of its own for it."""
+        latest = (select(WorkflowStep.comment)
+                  .where(WorkflowStep.entity == self.entity, WorkflowStep.entity_id == record_id,
+                         WorkflowStep.to_state == to_state)
+                  .order_by(WorkflowStep.id.desc()).limit(1).scalar_subquery())
+        return func.coalesce(latest, "")
 
     def available(self, actor: User, record: Any) -> list[Transition]:
         """Transitions the actor could try now (for buttons); guards are checked on fire. Steps taken

@@ -95,8 +95,9 @@ def test_the_demo_seal_register_prints_every_row_whole_with_numbers_and_times_un
     pages = pdf_page_texts(out)
     # a table row is one line of extracted text: a number or a time broken inside would not be whole on it
     rows = [[line for line in page.splitlines() if "用印第" in line] for page in pages]
-    # every cell whole (long 备注 make their rows taller), yet a page still holds a good many rows
-    assert all(len(page_rows) >= 8 for page_rows in rows[:-1]), [len(r) for r in rows]
+    # every cell whole (long 备注 make their rows taller — a voided use's 备注 carries its 作废原因 too),
+    # yet a page still holds a good many rows
+    assert all(len(page_rows) >= 7 for page_rows in rows[:-1]), [len(r) for r in rows]
     assert "…" not in "".join(pages)
     lines = [line for page_rows in rows for line in page_rows]
     assert len(lines) == len(uses)

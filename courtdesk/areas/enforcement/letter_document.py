@@ -4,10 +4,10 @@ The text follows the court's template (the rule book's 调查函 存根 / 调查
 
 1. 存根 (stub, kept in the register): court name, case number, 调查对象, 发往单位, 调查问题 and the
    box where the postal return receipt is pasted (邮寄回单联粘贴处);
-2. 调查函 (the letter): addressee, the body filled from the case, 此致, the court and the date, and the
-   footnote with the handling officer's WeChat ID and phone and the court's address and postcode;
+2. 调查函 (the letter): addressee, the body filled from the case, 此致, the court centred over the date
+   (右空四字), and the footnote with the handling officer's WeChat ID and phone and the court's address and postcode;
 3. 复函 (the reply form the unit fills in): the person's identity number, every question with 答：,
-   以上回复保证真实。, the seal box, date, 经办人 and 联系电话 (left blank for the unit).
+   以上回复保证真实。, （单位印章） centred over the date, 经办人 and 联系电话 (left blank for the unit).
 
 The builder takes finished data (:class:`InvestigationLetterContent`); the enforcement service reads it
 from the case, the officer's profile and the settings. Every field is required (:func:`fill`), so a
@@ -45,6 +45,11 @@ STANDARD_QUESTIONS: tuple[str, ...] = (
 )
 MAX_QUESTIONS = 10
 _CN_NUMBERS = "一二三四五六七八九十"
+#: The reply form asks some standard questions in its own words (the rule book's 复函 template: the
+#: third without 「房产」, which the fourth's 「不动产」 covers).
+REPLY_WORDING: dict[str, str] = {
+    STANDARD_QUESTIONS[2]: "被执行人是否有土地？是否有土地补偿金等？",
+}
 
 #: The body sentence of the letter (the template's wording, fields in braces).
 BODY = (
@@ -153,8 +158,8 @@ def letter_blocks(c: InvestigationLetterContent) -> tuple[Block, ...]:
         Paragraph(fill(BODY, f)),
         Paragraph("此致", align="left"),
         Spacer(2),
-        Paragraph(fill("{法院名称}", f), indent=False, align="right"),
-        Paragraph(court_date(c.letter_date, c.date_style), indent=False, align="right"),
+        # the court centred over the date, the date 右空四字 (GB/T 9704-2012 §7.3.5.1)
+        SignatureLine.official(fill("{法院名称}", f), court_date(c.letter_date, c.date_style)),
         Spacer(3),
         Paragraph(note, indent=False, align="left", size=12.0),
         Paragraph(fill(contact, f), indent=False, align="left", size=12.0),
@@ -171,7 +176,7 @@ def reply_blocks(c: InvestigationLetterContent) -> tuple[Block, ...]:
     answer_room = 1.5 if len(questions) <= 4 else 0.5
     items: list[Block] = []
     for i, q in enumerate(questions):
-        items.append(Paragraph(f"{_CN_NUMBERS[i]}、{q}"))
+        items.append(Paragraph(f"{_CN_NUMBERS[i]}、{REPLY_WORDING.get(q, q)}"))
         items.append(Paragraph("答：", indent=False, align="left"))
         items.append(Spacer(answer_room))
     return (
@@ -181,8 +186,7 @@ def reply_blocks(c: InvestigationLetterContent) -> tuple[Block, ...]:
         Paragraph(fill(REPLY_INTRO, f), align="left"),
         *items,
         Paragraph(REPLY_PROMISE),
-        Box("（单位印章）", height_mm=10, width_mm=60, align="right", border=False),
-        Paragraph("年　　月　　日", indent=False, align="right"),
+        SignatureLine.official("（单位印章）", "年　　月　　日"),  # where the unit signs and seals
         Spacer(0.5),
         SignatureLine((("经办人：", ""), ("联系电话：", "")), blank_chars=8),
     )

@@ -676,6 +676,7 @@ LETTER_REGISTER = RegisterSpec(
         Column("postal_receipt", "邮寄单号", InvestigationLetter.postal_receipt, 14),
         Column("replied_on", "回复日期", InvestigationLetter.replied_on, 10, "date"),
         Column("reply_note", "回复情况", InvestigationLetter.reply_note, 20),
+        Column("void_reason", "作废原因", InvestigationLetter.void_reason, 14),  # 已作废 says why
     ),
     base=_base,
     search=(InvestigationLetter.number, EnforcementCase.number, EnforcementParty.name,

@@ -735,6 +735,8 @@ NOTICE_REGISTER = RegisterSpec(
         Column("items", "告知项数", _ITEM_COUNT, 6, "int"),
         Column("notified_on", "告知日期", SeizureNotice.notified_on, 10, "date"),
         Column("status", "状态", SeizureNotice.status, 8, "status"),
+        # 已作废 says why: the 作废 step's reason (comment_required)
+        Column("void_reason", "作废原因", NOTICE_WORKFLOW.step_comment("voided", SeizureNotice.id), 14),
     ),
     base=lambda: select(SeizureNotice.id).select_from(SeizureNotice).join(
         EnforcementCase, EnforcementCase.id == SeizureNotice.case_id),

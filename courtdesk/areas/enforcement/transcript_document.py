@@ -3,8 +3,10 @@
 Follows the court's template (查封、冻结期限告知与风险提示制度): 时间, 地点, the officer and the clerk
 each under their post's title (执行员, 法官助理, 书记员 …), 当事人;
 "关于你申请执行…一案，我院已采取如下查封措施：" with the table 序号 / 查封标的 / 查封期间; the warning to
-apply for renewal fifteen days before the end; 当事人：听清了。; 审：当事人核对笔录，无误后签字。 and
-the signature lines. The rows come from the seizure register.
+apply for renewal fifteen days before the end; 当事人：听清了。; 审：当事人核对笔录，无误后签字。 — the
+template's officer is a 审判员, so its line is marked 审; an officer named by another post speaks under
+that post's short form (执行员 → 执：, see :data:`TRANSCRIPT_POSTS`) — and the signature lines. The rows
+come from the seizure register.
 """
 
 from __future__ import annotations
@@ -31,7 +33,8 @@ INTRO = "关于你申请执行{案件}一案，我院已采取如下查封措施
 #: The template's warning (punctuation in full-width forms).
 WARNING = "你方应于上述查封到期前十五日向法院书面申请续查封，逾期不申请自行承担相应责任，你听清了吗？"
 PARTY_ANSWER = "当事人：听清了。"
-CLOSING = "审：当事人核对笔录，无误后签字。"
+#: The officer's closing words; the line starts with the officer's mark (:func:`closing`).
+CLOSING = "当事人核对笔录，无误后签字。"
 _COURT_SIZE = 18.0
 _TABLE_SIZE = SIZE_4HAO
 #: GB/T 9704 margins with 四号 text (28 lines × 31 characters), like the investigation letter: a
@@ -62,8 +65,14 @@ class SeizureTranscriptContent:
     date_style: str = CHINESE  # the document_date_style setting
 
 
-#: Posts a transcript names its people by; any other title (执行局局长, 副院长 …) or none falls back.
-TRANSCRIPT_POSTS = ("审判长", "审判员", "执行法官", "执行员", "法官助理", "书记员", "司法警察")
+#: Posts a transcript names its people by, each with the mark that starts what the person says in the
+#: transcript: one character where usage has one (审判员 → 审：, as in the rule book's template;
+#: 执行员 → 执：; 书记员 → 书：), the whole post otherwise (法官助理：).
+#: Any other title (执行局局长, 副院长 …) or none falls back (see :func:`post_title`).
+TRANSCRIPT_POSTS: dict[str, str] = {
+    "审判长": "审", "审判员": "审", "执行法官": "执", "执行员": "执", "法官助理": "法官助理",
+    "书记员": "书", "司法警察": "司法警察",
+}
 
 
 def post_title(title: str | None, fallback: str) -> str:
@@ -71,6 +80,11 @@ def post_title(title: str | None, fallback: str) -> str:
     uses (执行员, 法官助理, 书记员 …), else ``fallback``."""
     text = (title or "").strip()
     return text if text in TRANSCRIPT_POSTS else fallback
+
+
+def closing(officer_title: str) -> str:
+    """The officer's closing line under their mark: 「执：当事人核对笔录，无误后签字。」 for a 执行员."""
+    return f"{TRANSCRIPT_POSTS.get(officer_title, officer_title)}：{CLOSING}"
 
 
 def build_seizure_transcript(c: SeizureTranscriptContent) -> Document:
@@ -110,7 +124,7 @@ def build_seizure_transcript(c: SeizureTranscriptContent) -> Document:
         ),
         Paragraph(WARNING),
         Paragraph(PARTY_ANSWER),
-        Paragraph(CLOSING),  # no spacer: with three measures the signatures still fit on the page
+        Paragraph(closing(officer)),  # no spacer: with three measures the signatures still fit on the page
         # left-aligned: a right-aligned line ends in the blank, and Word/WPS drop trailing (blank) spaces
         SignatureLine((("当事人（签名）：", ""),), blank_chars=8),
         SignatureLine(((f"{officer}（签名）：", ""), (f"{clerk}（签名）：", "")), blank_chars=6),

@@ -1342,7 +1342,7 @@ CLAIM_REGISTER = RegisterSpec(
     model=ExpenseClaim,
     # the paper 登记簿 on A4 landscape: 报销事由 about 16 characters wide (17 columns left it four)
     printed_columns=("number", "filed_at", "kind", "applicant", "department", "purpose", "status", "total",
-                     "approved_total", "payable", "paid_on"),
+                     "approved_total", "payable", "paid_on", "void_reason"),
     columns=(
         Column("number", "报销单号", ExpenseClaim.number, 12),
         Column("filed_at", "填报时间", ExpenseClaim.filed_at, 13, "datetime"),
@@ -1362,6 +1362,8 @@ CLAIM_REGISTER = RegisterSpec(
         Column("reimbursed_on", "报销日期", ExpenseClaim.reimbursed_on, 10, "date"),
         Column("paid_on", "支付日期", ExpenseClaim.paid_on, 10, "date"),
         Column("reject", "退回原因", ExpenseClaim.reject_reason, 10),
+        # 已作废 says why: the 作废 step's reason (comment_required)
+        Column("void_reason", "作废原因", CLAIM_WORKFLOW.step_comment("voided", ExpenseClaim.id), 12),
     ),
     base=_base,
     search=(ExpenseClaim.number, ExpenseClaim.purpose, _Applicant.name, Batch.number),

@@ -5,7 +5,8 @@ tear line and on the letter is one and the same.
 Layout of the usual court letter book: first the stub with 兹介绍…同志等…人前往…联系…事宜, validity,
 承办人 (with room for the handwritten signature), 开具人 and date; then the letter addressed to the
 recipient unit: 兹介绍我院{职务}{姓名}同志（身份证号：…）等 N 人前往你处联系{事由}，请予接洽。此致 敬礼！,
-the court's name and the date (where the court seal goes) and （有效期 N 天）.
+the court's name centred over the date, the date four characters from the right margin (GB/T 9704-2012
+§7.3.5.1, where the court seal goes) and （有效期 N 天）.
 
 The page keeps the GB/T 9704 line width (156 mm, 3号 body on a 28-character grid) but narrower top and
 bottom margins, so that both halves fit on one sheet.
@@ -26,6 +27,7 @@ from courtdesk.kernel import settings
 from courtdesk.kernel.documents.dates import CHINESE, court_date
 from courtdesk.kernel.documents.geometry import page_geometry
 from courtdesk.kernel.documents.model import (
+    DATE_RIGHT_CHARS,
     SIZE_2HAO,
     CaseNumberLine,
     Document,
@@ -172,7 +174,7 @@ def letter_document(c: LetterContent) -> Document:
         Paragraph(stub_sentence(c.bearers, recipient, c.purpose)),
         Paragraph(validity_text(c)),
         SignatureLine((("承办人：", c.handler), ("承办人签名：", "")), blank_chars=6),
-        SignatureLine((("开具人：", c.issuer),), date=issued),
+        SignatureLine((("开具人：", c.issuer),), date=issued, date_right_chars=DATE_RIGHT_CHARS),
     )
     letter = (
         Title(LETTER_TITLE, size=SIZE_2HAO),
@@ -184,8 +186,7 @@ def letter_document(c: LetterContent) -> Document:
         Paragraph("此致", indent=True, align="left"),
         Paragraph("敬礼！", indent=False, align="left"),
         Spacer(1),
-        Paragraph(court, indent=False, align="right"),
-        Paragraph(issued, indent=False, align="right"),
+        SignatureLine.official(court, issued),  # the court centred over the date, 右空四字 (GB/T 9704)
         Paragraph(f"（有效期{c.validity_days}天）", indent=False, align="left"),
     )
     header = f"（已作废：{c.void_reason}）" if c.void_reason else ""

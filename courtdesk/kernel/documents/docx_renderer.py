@@ -62,6 +62,7 @@ from courtdesk.kernel.documents.model import (
     Table,
     TearLine,
     Title,
+    closing_positions,
     document_text_lines,
     qr_png,
 )
@@ -494,7 +495,30 @@ class _Writer:
         g = self.g
         size = block.size or g.body_size
         rpr = self._grid_rpr("body", size)
-        tabs = [("right", g.frame_width, "none")] if block.date else []
+        space = g.char_space(size)
+        pitch = size + space
+
+        def width(text: str) -> float:  # estimated as the hanging indents are: Latin half a character
+            return sum(0.5 * size + space if ch.isascii() else pitch for ch in text) - space if text else 0.0
+
+        date_x, signer_x = closing_positions(g.frame_width, pitch, width(block.date), width(block.signer),
+                                             block.date_right_chars)
+        date_right = g.frame_width - date_x - width(block.date)  # 右空N字: a right indent or tab stop
+        if block.signer:  # centred over the date: a centred paragraph on a band around the date's centre
+            centre = signer_x + width(block.signer) / 2
+            half = min(centre, g.frame_width - centre)
+            p = _el("w:p")
+            p.append(_ppr("center", g.line_height(size), keep_next=True, ind_left=centre - half,
+                          ind_right=g.frame_width - centre - half))
+            p.append(_run(block.signer, rpr))
+            self._add(p)
+        if block.date and not block.fields:
+            p = _el("w:p")
+            p.append(_ppr("right", g.line_height(size), ind_right=date_right))
+            p.append(_run(block.date, rpr))
+            self._add(p)
+            return
+        tabs = [("right", g.frame_width - date_right, "none")] if block.date else []
         p = _el("w:p")
         align = block.align if not block.date else "left"
         p.append(_ppr(align, g.line_height(size), tabs=tabs))

@@ -136,19 +136,59 @@ class Table:
         object.__setattr__(self, "columns", tuple(self.columns))
 
 
+#: GB/T 9704-2012 §7.3.5.1 (加盖印章的公文): 成文日期一般右空四字编排 — the date ends four characters
+#: before the right margin, and the issuing body's name (署名) is centred over it.
+DATE_RIGHT_CHARS = 4
+
+
 @dataclass(frozen=True)
 class SignatureLine:
     """A line of labels each followed by its value or a blank to sign on, and an optional date at the
-    right margin, e.g. ``经办人：______  联系电话：______`` or ``承办人：王石磊      2026年1月5日``."""
+    right margin, e.g. ``经办人：______  联系电话：______`` or ``承办人：王石磊      2026年1月5日``.
+
+    ``date_right_chars`` leaves that many characters between the date's end and the right margin
+    (右空四字: :data:`DATE_RIGHT_CHARS`).  ``signer`` (发文机关署名, e.g. the court's name) is printed on
+    the line above, centred over the date, as GB/T 9704-2012 §7.3.5.1 places the 署名 of a sealed
+    document; see :func:`closing_positions` and :meth:`official`."""
 
     fields: tuple[tuple[str, str], ...] = ()
     date: str = ""
     blank_chars: int = 6  # width of an empty blank, in characters
     align: Align = "left"
     size: float | None = None
+    signer: str = ""
+    date_right_chars: float = 0.0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "fields", tuple((str(a), str(b)) for a, b in self.fields))
+        if self.signer and not self.date:
+            raise ValueError("SignatureLine.signer 需要成文日期：署名居中排于成文日期之上")
+        if self.date_right_chars < 0:
+            raise ValueError("SignatureLine.date_right_chars 不能为负")
+
+    @classmethod
+    def official(cls, signer: str, date: str, size: float | None = None) -> SignatureLine:
+        """The closing of a sealed document (落款): ``signer`` centred over ``date``, the date
+        右空四字 (GB/T 9704-2012 §7.3.5.1)."""
+        return cls(signer=signer, date=date, date_right_chars=DATE_RIGHT_CHARS, size=size)
+
+
+def closing_positions(frame_width: float, pitch: float, date_width: float, signer_width: float,
+                      right_chars: float) -> tuple[float, float]:
+    """Where a :class:`SignatureLine`'s date and signer start, measured from the frame's left edge.
+
+    The date ends ``right_chars`` character pitches before the right margin; the signer is centred
+    over the date.  A signer too wide to stay inside the frame there moves the pair left together
+    (the date's right space grows, as GB/T 9704 §7.3.5.2 does for a long date), so the seal still
+    covers both centred; a signer wider than the frame starts at its left edge.  Both renderers use
+    this (the DOCX with estimated widths)."""
+    date_x = frame_width - right_chars * pitch - date_width
+    centre = date_x + date_width / 2
+    if signer_width and centre + signer_width / 2 > frame_width:
+        shift = centre + signer_width / 2 - frame_width
+        date_x, centre = date_x - shift, centre - shift
+    signer_x = max(0.0, centre - signer_width / 2)
+    return max(0.0, date_x), signer_x
 
 
 @dataclass(frozen=True)
@@ -359,6 +399,8 @@ def document_text_lines(doc: Document) -> list[str]:
             for row in block.rows:
                 lines.extend(str(cell) for cell in row if str(cell))
         elif isinstance(block, SignatureLine):
+            if block.signer:  # its own line, above the date
+                lines.append(block.signer)
             text = signature_text(block)
             if text:
                 lines.append(text)

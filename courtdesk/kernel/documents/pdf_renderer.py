@@ -60,6 +60,7 @@ from courtdesk.kernel.documents.model import (
     Table,
     TearLine,
     Title,
+    closing_positions,
     page_furniture,
 )
 from courtdesk.kernel.documents.textlayout import Line, Measurer, fit_line, wrap
@@ -390,8 +391,12 @@ class _Layout:
             total += label_w + value_w + gap
         total = max(0.0, total - gap)
         date_w = m.width(block.date)
+        signer_w = m.width(block.signer)
+        # the date 右空N字 and the signer centred over it (GB/T 9704 §7.3.5.1)
+        date_x, signer_x = closing_positions(g.frame_width, pitch, date_w, signer_w, block.date_right_chars)
+        date_room = g.frame_width - date_x  # the date and the space after it
         # never past the margin: a line too long for the frame closes its gaps, then shrinks its blanks
-        over = total + (date_w + gap if block.date else 0.0) - g.frame_width
+        over = total + (date_room + gap if block.date else 0.0) - g.frame_width
         gaps = len(parts) - 1 + (1 if block.date else 0)
         if over > 0 and gaps:
             cut = min(over / gaps, gap - pitch)
@@ -406,10 +411,15 @@ class _Layout:
                 parts[i] = (label, value, label_w, value_w - cut)
             total -= cut * len(blanks)
 
+        lines = 2 if block.signer else 1  # the signer's line above the fields and date
+
         def draw(c: Canvas, top: float) -> None:
+            if block.signer:
+                _draw_text(c, m, g.left + signer_x, _baseline(top, height, size), block.signer)
+                top -= height
             base = _baseline(top, height, size)
             if block.align == "right":
-                x = g.left + g.frame_width - total - (date_w + gap if block.date else 0.0)
+                x = g.left + g.frame_width - total - (date_room + gap if block.date else 0.0)
             elif block.align == "center":
                 x = g.left + (g.frame_width - total) / 2
             else:
@@ -424,9 +434,9 @@ class _Layout:
                     c.line(x, base - size * 0.15, x + value_w, base - size * 0.15)
                 x += value_w + gap
             if block.date:
-                _draw_text(c, m, g.left + g.frame_width - date_w, base, block.date)
+                _draw_text(c, m, g.left + date_x, base, block.date)
 
-        return _Piece(height, draw)
+        return _Piece(height * lines, draw)
 
     def _box_piece(self, block: Box) -> _Piece:
         g = self.g

@@ -38,7 +38,7 @@ LETTER_PHRASES = (
 )
 REPLY_PHRASES = (
     "复函", "廊坊经济技术开发区人民法院：", "针对你院调查内容，现就被执行人", "（身份证号：", "的相关情况，回复如下：",
-    "一、被执行人是否在此地居住？", "二、被执行人是否有工作单位？", "三、被执行人是否有土地", "是否有土地补偿金等？",
+    "一、被执行人是否在此地居住？", "二、被执行人是否有工作单位？", "三、被执行人是否有土地？是否有土地补偿金等？",
     "四、被执行人是否有其他财产？如养老金、公积金、不动产、保险、债权、股权、应收账款等？",
     "以上回复保证真实。", "（单位印章）", "年月日", "经办人：", "联系电话：",
 )
@@ -46,7 +46,7 @@ TRANSCRIPT_PHRASES = (
     "查封措施告知笔录", "时间：", "地点：", "执行员：", "书记员：", "当事人：", "关于你申请执行", "一案，我院已采取如下查封措施：",
     "序号", "查封标的", "查封期间",
     "你方应于上述查封到期前十五日向法院书面申请续查封，逾期不申请自行承担相应责任，你听清了吗？",
-    "当事人：听清了。", "审：当事人核对笔录，无误后签字。", "当事人（签名）：", "执行员（签名）：", "书记员（签名）：",
+    "当事人：听清了。", "执：当事人核对笔录，无误后签字。", "当事人（签名）：", "执行员（签名）：", "书记员（签名）：",
 )
 
 
@@ -263,3 +263,69 @@ def test_the_reply_form_keeps_room_to_spare_on_its_page(db, users, letter, tmp_p
 
     g = page_geometry(doc.page)
     assert min(lowest) - g.bottom >= 3 * g.line_pitch
+
+
+def test_the_letters_date_ends_four_characters_from_the_margin_with_the_court_centred_over_it(
+        db, users, today, letter, tmp_path):
+    """GB/T 9704-2012 §7.3.5.1 on the 调查函 (page 2): 成文日期右空四字, the court centred over it; the
+    reply's （单位印章） sits over its date the same way. PDF and DOCX."""
+    from courtdesk.kernel.documents.geometry import page_geometry
+    from tests.support.closing import docx_paragraph, pdf_text_at
+
+    with db.read() as s:
+        doc = printing.kind("investigation_letter").build(s, letter.id)
+    court, date = "河北省廊坊经济技术开发区人民法院", court_date(today)
+    g = page_geometry(doc.page)
+    pitch = g.char_pitch
+    assert pitch is not None
+    width = {text: len(text) * pitch - g.char_space(g.body_size) for text in (court, date)}
+    pdf, docx_path = render_both(doc, tmp_path, "closing")
+    date_y, date_x = pdf_text_at(pdf, date, page=1)
+    court_y, court_x = pdf_text_at(pdf, court, page=1, last=True)  # the 署名, not the heading
+    assert date_x + width[date] == pytest.approx(g.left + g.frame_width - 4 * pitch, abs=0.5)
+    assert court_x + width[court] / 2 == pytest.approx(date_x + width[date] / 2, abs=0.5)
+    assert court_y == pytest.approx(date_y + g.line_pitch, abs=0.2)
+    seal_y, _ = pdf_text_at(pdf, "（单位印章）", page=2)
+    blank_date_y, _ = pdf_text_at(pdf, "年　　月　　日", page=2)
+    assert seal_y == pytest.approx(blank_date_y + g.line_pitch, abs=0.2)
+
+    letter_date = docx_paragraph(docx_path, date)
+    assert letter_date["jc"] == "right" and letter_date["right"] == pytest.approx(4 * pitch, abs=0.05)
+    signer = docx_paragraph(docx_path, court, last=True)
+    assert signer["jc"] == "center"
+    assert (signer["left"] + g.frame_width - signer["right"]) / 2 == pytest.approx(
+        g.frame_width - 4 * pitch - width[date] / 2, abs=0.1)
+
+
+def test_the_reply_asks_the_third_question_in_the_rule_books_words(db, users, letter, tmp_path):
+    """The rule book's 复函 asks 「被执行人是否有土地？是否有土地补偿金等？」 where the stub asks about
+    土地、房产; a question the officer wrote himself is asked as written."""
+    with db.read() as s:
+        doc = printing.kind("investigation_letter").build(s, letter.id)
+    pdf, _ = render_both(doc, tmp_path, "reply3")
+    stub, _, reply = (squash(t) for t in pdf_page_texts(pdf))
+    assert "3、被执行人是否有土地、房产？是否有土地补偿金等？" in stub
+    assert "三、被执行人是否有土地？是否有土地补偿金等？" in reply and "房产" not in reply
+    from courtdesk.areas.enforcement.letter_document import REPLY_WORDING, STANDARD_QUESTIONS
+
+    assert set(REPLY_WORDING) <= set(STANDARD_QUESTIONS)
+
+
+def test_the_officers_closing_line_is_marked_with_his_post(db, users, today, case, tmp_path):
+    """The template's 「审：当事人核对笔录，无误后签字。」 is the 审判员's line: an officer printed as
+    执行员 says it as 「执：」 (the demo's and this case's officer)."""
+    from courtdesk.areas.enforcement.transcript_document import closing
+
+    assert closing("审判员") == "审：当事人核对笔录，无误后签字。"
+    assert closing("执行员") == "执：当事人核对笔录，无误后签字。"
+    assert closing("法官助理") == "法官助理：当事人核对笔录，无误后签字。"
+    service = SeizureService(db)
+    seizure = service.add(users["enforcer"], {
+        "case_id": case.id, "measure": "detain", "property_type": "vehicle", "start_date": today,
+        "description": "被执行人李娜名下小型轿车一辆（号牌冀R·B5678）"})
+    notice = service.create_notice(users["enforcer"], case.id, [seizure.id], {"party_name": "张伟"})
+    with db.read() as s:
+        doc = printing.kind("seizure_transcript").build(s, notice.id)
+    pdf, docx_path = render_both(doc, tmp_path, "closing")
+    for text in (squash(pdf_page_texts(pdf)[0]), squash("".join(docx_body_lines(docx_path)))):
+        assert "执行员：" in text and "执：当事人核对笔录，无误后签字。" in text and "审：" not in text

@@ -306,3 +306,39 @@ def test_register_names_its_document_kind():
     spec = registers.get("introduction_letter")
     assert [d.kind for d in spec.documents] == ["introduction_letter"]
     assert printing.kind(spec.documents[0].kind).title == "介绍信（存根联及正本）"
+
+
+def test_the_date_ends_four_characters_from_the_margin_with_the_court_centred_over_it(db, users, issued,
+                                                                                       tmp_path):
+    """GB/T 9704-2012 §7.3.5.1: 成文日期右空四字, 署名居中排于成文日期之上 — on the letter, and the
+    stub's date keeps the same right space; in the PDF and in the DOCX."""
+    from courtdesk.kernel.documents.geometry import page_geometry
+    from tests.support.closing import docx_paragraph, pdf_text_at
+
+    document = _build(db, issued.id)
+    date = "二〇二六年十一月二十三日"  # full-width only: exactly 12 grid characters wide
+    g = page_geometry(document.page)
+    pitch = g.char_pitch
+    assert pitch is not None
+    width = {text: len(text) * pitch - g.char_space(g.body_size) for text in (date, COURT)}
+    date_end = g.left + g.frame_width - 4 * pitch
+    pdf = tmp_path / "letter.pdf"
+    render_pdf(document, pdf)
+    stub_y, stub_x = pdf_text_at(pdf, date)
+    letter_y, letter_x = pdf_text_at(pdf, date, last=True)
+    assert stub_y > _tear_line_y(pdf) > letter_y
+    assert stub_x + width[date] == pytest.approx(date_end, abs=0.5)
+    assert letter_x + width[date] == pytest.approx(date_end, abs=0.5)
+    court_y, court_x = pdf_text_at(pdf, COURT)
+    assert court_x + width[COURT] / 2 == pytest.approx(letter_x + width[date] / 2, abs=0.5)
+    assert court_y == pytest.approx(letter_y + g.line_pitch, abs=0.2)
+
+    path = tmp_path / "letter.docx"
+    render_docx(document, path)
+    stub, letter = docx_paragraph(path, date), docx_paragraph(path, date, last=True)
+    assert stub["tab"] == pytest.approx(g.frame_width - 4 * pitch, abs=0.05)  # after 开具人, a right tab
+    assert letter["jc"] == "right" and letter["right"] == pytest.approx(4 * pitch, abs=0.05)
+    court = docx_paragraph(path, COURT)
+    assert court["jc"] == "center"
+    assert (court["left"] + g.frame_width - court["right"]) / 2 == pytest.approx(
+        g.frame_width - 4 * pitch - width[date] / 2, abs=0.1)
