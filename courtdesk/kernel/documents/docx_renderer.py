@@ -59,6 +59,8 @@ Target = str | os.PathLike[str] | IO[bytes]
 _JC = {"left": "left", "center": "center", "right": "right", "justify": "both"}
 _THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 _FIELD = re.compile(r"(\{page\}|\{pages\})")
+#: Table rules, in eighths of a point (``w:sz``): 0.5 pt.
+_RULE_EIGHTHS = 4
 
 
 def _twips(points: float) -> str:
@@ -517,14 +519,18 @@ class _Writer:
         borders_el = _el("w:tblBorders")
         for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
             if borders:
-                borders_el.append(_el(f"w:{side}", val="single", sz="4", space="0", color="000000"))
+                borders_el.append(_el(f"w:{side}", val="single", sz=str(_RULE_EIGHTHS), space="0",
+                                      color="000000"))
             else:
                 borders_el.append(_el(f"w:{side}", val="nil"))
         tbl_pr.append(borders_el)
         tbl_pr.append(_el("w:tblLayout", type="fixed"))
+        # Word and LibreOffice stack a row's rule on top of its padding and lines; the PDF draws its
+        # rules over the cell edges (a row is its lines and padding).  Half a rule less padding above
+        # and below keeps a ruled row as tall as the PDF's: a 9 pt row 17.5 pt, not 18.
+        pad_y = CELL_PAD_Y - (_RULE_EIGHTHS / 8 / 2 if borders else 0.0)
         margins = _el("w:tblCellMar")
-        for side, pad in (("top", CELL_PAD_Y), ("left", CELL_PAD_X), ("bottom", CELL_PAD_Y),
-                          ("right", CELL_PAD_X)):
+        for side, pad in (("top", pad_y), ("left", CELL_PAD_X), ("bottom", pad_y), ("right", CELL_PAD_X)):
             margins.append(_el(f"w:{side}", w=_twips(pad), type="dxa"))
         tbl_pr.append(margins)
         tbl.append(tbl_pr)

@@ -11,8 +11,8 @@ import zipfile
 import pytest
 from lxml import etree
 
-from courtdesk.kernel.documents import Column, Document, Paragraph, Table, TearLine, Title, render_docx
-from courtdesk.kernel.documents.geometry import CELL_PAD_X, page_geometry
+from courtdesk.kernel.documents import Box, Column, Document, Paragraph, Table, TearLine, Title, render_docx
+from courtdesk.kernel.documents.geometry import CELL_PAD_X, CELL_PAD_Y, page_geometry
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 V = "urn:schemas-microsoft-com:vml"
@@ -119,3 +119,35 @@ def test_a_stamped_document_marks_its_upper_and_lower_half_each_in_a_picture_of_
 def test_a_document_without_a_stamp_has_no_mark():
     doc = Document(title="ok", blocks=(Title("介绍信"), Paragraph("兹介绍……")))
     assert not any(list(x.iter(w("pict"))) for x in parts(doc).values())
+
+
+# --- rows as tall as the PDF's ----------------------------------------------------------------------------
+
+def cell_margins(doc: Document) -> list[dict[str, float]]:
+    """Each table's cell margins (points) and its horizontal rule (points; 0 without rules)."""
+    out = []
+    for tbl in parts(doc)["word/document.xml"].iter(w("tbl")):
+        mar = tbl.find("w:tblPr/w:tblCellMar", NS)
+        found = {side: int(mar.find(f"w:{side}", NS).get(w("w"))) / 20 for side in ("top", "bottom", "left", "right")}
+        rule = tbl.find("w:tblPr/w:tblBorders/w:insideH", NS)
+        found["rule"] = 0.0 if rule.get(w("val")) == "nil" else int(rule.get(w("sz"))) / 8
+        out.append(found)
+    return out
+
+
+def test_a_ruled_row_is_its_lines_and_the_pdfs_padding_with_the_rule_inside_it():
+    """Word and LibreOffice stack a row's rule onto its padding; the PDF draws it over the cell edge.
+    IP地址分配表: LibreOffice's 9 pt rows were 18 pt, the PDF's 17.5, and a third page came of it."""
+    doc = Document(title="t", blocks=(
+        Table(columns=(Column("序号"), Column("IP地址")), rows=(("1", "10.12.1.11"),), size=9),
+        Table(columns=(Column("项目"),), rows=(("甲",),), borders=False),
+        Box("（单位印章）", 20, border=False), Box("邮寄回单联粘贴处", 20)))
+    ruled, bare, bare_box, ruled_box = cell_margins(doc)
+    for margins in (ruled, ruled_box):
+        assert margins["rule"] > 0
+        assert margins["top"] + margins["bottom"] + margins["rule"] == pytest.approx(2 * CELL_PAD_Y)
+        assert margins["top"] == margins["bottom"]
+    for margins in (bare, bare_box):  # nothing stacked: the PDF's padding as it is
+        assert (margins["top"], margins["bottom"], margins["rule"]) == (CELL_PAD_Y, CELL_PAD_Y, 0.0)
+    assert ruled["left"] == ruled["right"] == CELL_PAD_X  # the width a line may take is unchanged
+
