@@ -36,6 +36,7 @@ from courtdesk.kernel.documents.geometry import (
     PageGeometry,
     mm,
     page_geometry,
+    signature_layout,
 )
 from courtdesk.kernel.documents.model import (
     Box,
@@ -481,22 +482,58 @@ class _Writer:
         g = self.g
         size = block.size or g.body_size
         rpr = self._grid_rpr("body", size)
-        tabs = [("right", g.frame_width, "none")] if block.date else []
+        start, stops = self._signature_stops(block, size)
+        tabs = [("left", pos, "none") for pos in stops]
+        tabs += [("right", g.frame_width, "none")] if block.date else []
         p = _el("w:p")
-        align = block.align if not block.date else "left"
-        p.append(_ppr(align, g.line_height(size), tabs=tabs))
+        p.append(_ppr("left", g.line_height(size), tabs=tabs, ind_left=start))
         for i, (label, value) in enumerate(block.fields):
             if i:
-                p.append(_run("　　", rpr))
+                p.append(_run("\t", rpr))  # the gap: to where the PDF starts the next label
             if label:
                 p.append(_run(label, rpr))
             if value:
                 p.append(_run(value, rpr))
-            else:
-                p.append(_run("　" * block.blank_chars, self._grid_rpr("body", size, underline=True)))
+            else:  # an underlined tab to where the PDF's rule ends
+                p.append(_run("\t", self._grid_rpr("body", size, underline=True)))
         if block.date:
             p.append(_run("\t" + block.date, rpr))
         self._add(p)
+
+    def _signature_stops(self, block: SignatureLine, size: float) -> tuple[float, list[float]]:
+        """Where a signature line starts (its left indent) and its tab stops: the end of each value or
+        blank, then the start of the next label — the PDF's places (:func:`signature_layout`, widths
+        estimated from the characters, as the hanging indents are).  Word and LibreOffice then break
+        the line nowhere, as the PDF: with spaces for gaps and blanks they broke a line the PDF fits by
+        closing its gaps and shrinking its blanks (报废申请表: 主管领导 went to a second page)."""
+        g = self.g
+        space = g.char_space(size)
+        pitch = size + space
+
+        def width(text: str) -> float:  # Latin half a character; no spacing after the last glyph
+            return sum(0.5 * size + space if ch.isascii() else pitch for ch in text) - space if text else 0.0
+
+        date_w = width(block.date)
+        parts, gap = signature_layout(
+            [(width(label) + (space if label else 0.0), width(value) if value else None)
+             for label, value in block.fields],
+            pitch, block.blank_chars, g.frame_width, date_w)
+        total = sum(label_w + value_w for label_w, value_w in parts) + gap * max(len(parts) - 1, 0)
+        if block.align == "right":  # as the PDF: the fields end where the date's gap begins
+            x = g.frame_width - total - (date_w + gap if block.date else 0.0)
+        elif block.align == "center":
+            x = (g.frame_width - total) / 2
+        else:
+            x = 0.0
+        start, stops = max(x, 0.0), []
+        for i, ((label, value), (label_w, value_w)) in enumerate(zip(block.fields, parts)):
+            x += label_w + value_w
+            if not value:
+                stops.append(x)
+            x += gap
+            if i < len(parts) - 1:
+                stops.append(x)
+        return start, stops
 
     def tear_line(self, block: TearLine) -> None:
         g = self.g

@@ -11,8 +11,22 @@ import zipfile
 import pytest
 from lxml import etree
 
-from courtdesk.kernel.documents import Box, Column, Document, Paragraph, Table, TearLine, Title, render_docx
+from courtdesk.kernel.documents import (
+    Box,
+    Column,
+    Document,
+    PageSetup,
+    Paragraph,
+    SignatureLine,
+    Table,
+    TearLine,
+    Title,
+    render_docx,
+    render_pdf,
+)
+from courtdesk.kernel.documents.fonts import resolve_fonts
 from courtdesk.kernel.documents.geometry import CELL_PAD_X, CELL_PAD_Y, page_geometry
+from tests.support.readback import pdf_glyphs
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 V = "urn:schemas-microsoft-com:vml"
@@ -151,3 +165,75 @@ def test_a_ruled_row_is_its_lines_and_the_pdfs_padding_with_the_rule_inside_it()
         assert (margins["top"], margins["bottom"], margins["rule"]) == (CELL_PAD_Y, CELL_PAD_Y, 0.0)
     assert ruled["left"] == ruled["right"] == CELL_PAD_X  # the width a line may take is unchanged
 
+
+# --- signature lines where the PDF puts them -------------------------------------------------------------
+
+SCRAP_SIGNATURES = SignatureLine((("网络运维主管", ""), ("信建办负责人", ""), ("主管领导", "")), blank_chars=6)
+
+
+def docx_signature(doc: Document) -> tuple[list[tuple[str, float]], list[tuple[float, float]], list[etree._Element]]:
+    """The signature paragraph read as Word lays it: each text run after the start or a tab, with the
+    place (points from the left margin) where it starts; each underlined tab with the stretch it rules."""
+    (p,) = [p for p in parts(doc)["word/document.xml"].iter(w("p")) if p.find("w:pPr/w:tabs", NS) is not None]
+    ind = p.find("w:pPr/w:ind", NS)
+    x = int(ind.get(w("left"))) / 20 if ind is not None else 0.0
+    stops = [int(t.get(w("pos"))) / 20 for t in p.findall("w:pPr/w:tabs/w:tab", NS) if t.get(w("val")) == "left"]
+    starts: list[tuple[str, float]] = []
+    ruled: list[tuple[float, float]] = []
+    after_tab = True
+    for run in p.findall("w:r", NS):
+        underlined = run.find("w:rPr/w:u", NS) is not None
+        for child in run:
+            if child.tag == w("tab") and stops:
+                stop = stops.pop(0)
+                if underlined:
+                    ruled.append((x, stop))
+                x, after_tab = stop, True
+            elif child.tag == w("t") and child.text:
+                if after_tab:
+                    starts.append((child.text, x))
+                after_tab = False
+    return starts, ruled, p.findall("w:r", NS)
+
+
+def pdf_word_starts(doc: Document, words: list[str]) -> dict[str, float]:
+    """Where the PDF draws each of ``words`` (points from the left margin)."""
+    buffer = io.BytesIO()
+    render_pdf(doc, buffer, fonts=resolve_fonts())
+    g = page_geometry(doc.page)
+    glyphs = [gl for page in pdf_glyphs(buffer) for line in page.lines() for gl in line]
+    text = "".join(gl.char for gl in glyphs)
+    return {word: glyphs[text.index(word)].x - g.left for word in words}
+
+
+@pytest.mark.parametrize("line", [
+    SCRAP_SIGNATURES,  # too long for 28 characters as written: the PDF closes the gaps, shrinks the blanks
+    SignatureLine((("承办人签字", ""), ("定密责任人签字", "")), blank_chars=6),  # fits as it is
+    SignatureLine((("移交人签字", ""), ("接收人签字", "")), blank_chars=4, align="right"),
+    SignatureLine((("承办人：", "王石磊"), ("承办人签名：", "")), blank_chars=6, align="center"),
+])
+def test_each_label_of_a_signature_line_starts_where_the_pdf_draws_it(line):
+    """Word and LibreOffice wrapped 报废申请表's closing line (主管领导 on a second page), which the PDF
+    fits: its gaps and blanks are tab stops at the PDF's places, not spaces to be measured again."""
+    doc = Document(title="s", blocks=(Paragraph("依据《信息化网络管理暂行规定》第22条。"), line))
+    starts, ruled, runs = docx_signature(doc)
+    labels = [label for label, _value in line.fields]
+    pdf = pdf_word_starts(doc, labels)
+    assert [text for text, _x in starts] == labels
+    for text, x in starts:
+        assert x == pytest.approx(pdf[text], abs=0.5), text
+    g = page_geometry(doc.page)
+    blanks = [label for label, value in line.fields if not value]
+    assert len(ruled) == len(blanks)  # every blank is a rule (an underlined tab), ending before the next label
+    for begin, end in ruled:
+        assert begin < end < min([x for _text, x in starts if x > begin], default=g.frame_width + 1)
+    assert all(end <= g.frame_width for _begin, end in ruled)
+    assert not any("　" in (t.text or "") for run in runs for t in run.iter(w("t")))  # no spaces to re-measure
+
+
+def test_a_signature_line_with_a_date_keeps_the_date_at_the_right_margin():
+    doc = Document(title="s", blocks=(SignatureLine((("开具人：", "张三"),), date="2026年1月5日"),),
+                   page=PageSetup())
+    p = next(p for p in parts(doc)["word/document.xml"].iter(w("p")) if p.find("w:pPr/w:tabs", NS) is not None)
+    right = [t for t in p.findall("w:pPr/w:tabs/w:tab", NS) if t.get(w("val")) == "right"]
+    assert [int(t.get(w("pos"))) / 20 for t in right] == [pytest.approx(page_geometry(doc.page).frame_width, abs=0.05)]
