@@ -47,6 +47,7 @@ from courtdesk.kernel.documents.geometry import (
     PageGeometry,
     mm,
     page_geometry,
+    signature_layout,
 )
 from courtdesk.kernel.documents.model import (
     Box,
@@ -75,6 +76,8 @@ _FIELD = re.compile(r"(\{page\}|\{pages\})")
 #: The fonts named per role in the DOCX being written (:data:`DOCX_FONTS`, or the configured faces'
 #: families from :meth:`FontSet.docx_fonts`); set by :func:`render_docx` for the one document.
 _FACES: ContextVar[Mapping[str, DocxFont]] = ContextVar("docx_faces", default=DOCX_FONTS)
+#: Table rules, in eighths of a point (``w:sz``): 0.5 pt.
+_RULE_EIGHTHS = 4
 
 
 def _twips(points: float) -> str:
@@ -518,22 +521,59 @@ class _Writer:
             p.append(_run(block.date, rpr))
             self._add(p)
             return
-        tabs = [("right", g.frame_width - date_right, "none")] if block.date else []
+        start, stops = self._signature_stops(block, size, date_room=date_right + width(block.date))
+        tabs = [("left", pos, "none") for pos in stops]
+        tabs += [("right", g.frame_width - date_right, "none")] if block.date else []
         p = _el("w:p")
-        align = block.align if not block.date else "left"
-        p.append(_ppr(align, g.line_height(size), tabs=tabs))
+        p.append(_ppr("left", g.line_height(size), tabs=tabs, ind_left=start))
         for i, (label, value) in enumerate(block.fields):
             if i:
-                p.append(_run("　　", rpr))
+                p.append(_run("\t", rpr))  # the gap: to where the PDF starts the next label
             if label:
                 p.append(_run(label, rpr))
             if value:
                 p.append(_run(value, rpr))
-            else:
-                p.append(_run("　" * block.blank_chars, self._grid_rpr("body", size, underline=True)))
+            else:  # an underlined tab to where the PDF's rule ends
+                p.append(_run("\t", self._grid_rpr("body", size, underline=True)))
         if block.date:
             p.append(_run("\t" + block.date, rpr))
         self._add(p)
+
+    def _signature_stops(self, block: SignatureLine, size: float, date_room: float = 0.0
+                         ) -> tuple[float, list[float]]:
+        """Where a signature line starts (its left indent) and its tab stops: the end of each value or
+        blank, then the start of the next label — the PDF's places (:func:`signature_layout`, widths
+        estimated from the characters, as the hanging indents are).  Word and LibreOffice then break
+        the line nowhere, as the PDF: with spaces for gaps and blanks they broke a line the PDF fits by
+        closing its gaps and shrinking its blanks (报废申请表: 主管领导 went to a second page)."""
+        g = self.g
+        space = g.char_space(size)
+        pitch = size + space
+
+        def width(text: str) -> float:  # Latin half a character; no spacing after the last glyph
+            return sum(0.5 * size + space if ch.isascii() else pitch for ch in text) - space if text else 0.0
+
+        date_room = date_room if block.date else 0.0  # the date and the space after it (右空N字)
+        parts, gap = signature_layout(
+            [(width(label) + (space if label else 0.0), width(value) if value else None)
+             for label, value in block.fields],
+            pitch, block.blank_chars, g.frame_width, date_room)
+        total = sum(label_w + value_w for label_w, value_w in parts) + gap * max(len(parts) - 1, 0)
+        if block.align == "right":  # as the PDF: the fields end where the date's gap begins
+            x = g.frame_width - total - (date_room + gap if block.date else 0.0)
+        elif block.align == "center":
+            x = (g.frame_width - total) / 2
+        else:
+            x = 0.0
+        start, stops = max(x, 0.0), []
+        for i, ((label, value), (label_w, value_w)) in enumerate(zip(block.fields, parts)):
+            x += label_w + value_w
+            if not value:
+                stops.append(x)
+            x += gap
+            if i < len(parts) - 1:
+                stops.append(x)
+        return start, stops
 
     def tear_line(self, block: TearLine) -> None:
         g = self.g
@@ -556,14 +596,18 @@ class _Writer:
         borders_el = _el("w:tblBorders")
         for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
             if borders:
-                borders_el.append(_el(f"w:{side}", val="single", sz="4", space="0", color="000000"))
+                borders_el.append(_el(f"w:{side}", val="single", sz=str(_RULE_EIGHTHS), space="0",
+                                      color="000000"))
             else:
                 borders_el.append(_el(f"w:{side}", val="nil"))
         tbl_pr.append(borders_el)
         tbl_pr.append(_el("w:tblLayout", type="fixed"))
+        # Word and LibreOffice stack a row's rule on top of its padding and lines; the PDF draws its
+        # rules over the cell edges (a row is its lines and padding).  Half a rule less padding above
+        # and below keeps a ruled row as tall as the PDF's: a 9 pt row 17.5 pt, not 18.
+        pad_y = CELL_PAD_Y - (_RULE_EIGHTHS / 8 / 2 if borders else 0.0)
         margins = _el("w:tblCellMar")
-        for side, pad in (("top", CELL_PAD_Y), ("left", CELL_PAD_X), ("bottom", CELL_PAD_Y),
-                          ("right", CELL_PAD_X)):
+        for side, pad in (("top", pad_y), ("left", CELL_PAD_X), ("bottom", pad_y), ("right", CELL_PAD_X)):
             margins.append(_el(f"w:{side}", w=_twips(pad), type="dxa"))
         tbl_pr.append(margins)
         tbl.append(tbl_pr)

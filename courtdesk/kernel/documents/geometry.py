@@ -93,3 +93,30 @@ def page_geometry(setup: PageSetup) -> PageGeometry:
         pitch = (height - top - bottom) / lines
         char_pitch = (width - left - right) / chars
     return PageGeometry(width, height, top, bottom, left, right, setup.body_size, pitch, char_pitch)
+
+
+def signature_layout(fields: list[tuple[float, float | None]], pitch: float, blank_chars: int,
+                     frame_width: float, date_room: float = 0.0) -> tuple[list[tuple[float, float]], float]:
+    """Widths of a :class:`SignatureLine`'s parts: ``fields`` holds each label's width and its value's
+    (``None`` for a blank to sign on, ``blank_chars`` pitches wide); ``date_room`` is what the date at
+    the right takes (0: no date).  Returns (label width, value width) per field and the gap after each
+    but the last (two pitches).  Never past the margin: a line too long for the frame closes its gaps
+    (to one pitch), then shrinks its blanks (to three pitches).  The DOCX places its tab stops by this
+    (with widths estimated from the characters), so Word and LibreOffice break the line where the PDF
+    does — nowhere."""
+    blank_w = blank_chars * pitch
+    gap = 2 * pitch
+    parts = [(label_w, blank_w if value_w is None else value_w) for label_w, value_w in fields]
+    total = sum(label_w + value_w for label_w, value_w in parts) + gap * max(len(parts) - 1, 0)
+    over = total + (date_room + gap if date_room else 0.0) - frame_width
+    gaps = len(parts) - 1 + (1 if date_room else 0)
+    if over > 0 and gaps:
+        cut = min(over / gaps, gap - pitch)
+        gap -= cut
+        over -= cut * gaps
+    blanks = [i for i, (_label, value_w) in enumerate(fields) if value_w is None]
+    if over > 0 and blanks:
+        cut = min(over / len(blanks), blank_w - 3 * pitch)
+        for i in blanks:
+            parts[i] = (parts[i][0], parts[i][1] - cut)
+    return parts, gap

@@ -44,6 +44,7 @@ from courtdesk.kernel.documents.geometry import (
     PageGeometry,
     mm,
     page_geometry,
+    signature_layout,
 )
 from courtdesk.kernel.documents.model import (
     QR_BORDER,
@@ -380,36 +381,19 @@ class _Layout:
         m = Measurer(self.fonts, "body", size, g.char_space(size))
         height = g.line_height(size)
         pitch = size + m.char_space
-        blank_w = block.blank_chars * pitch
-        gap = 2 * pitch
-        parts = []
-        total = 0.0
-        for label, value in block.fields:
-            label_w = m.width(label) + (m.char_space if label else 0.0)
-            value_w = m.width(value) if value else blank_w
-            parts.append((label, value, label_w, value_w))
-            total += label_w + value_w + gap
-        total = max(0.0, total - gap)
         date_w = m.width(block.date)
         signer_w = m.width(block.signer)
         # the date 右空N字 and the signer centred over it (GB/T 9704 §7.3.5.1)
         date_x, signer_x = closing_positions(g.frame_width, pitch, date_w, signer_w, block.date_right_chars)
-        date_room = g.frame_width - date_x  # the date and the space after it
+        date_room = g.frame_width - date_x if block.date else 0.0  # the date and the space after it
         # never past the margin: a line too long for the frame closes its gaps, then shrinks its blanks
-        over = total + (date_room + gap if block.date else 0.0) - g.frame_width
-        gaps = len(parts) - 1 + (1 if block.date else 0)
-        if over > 0 and gaps:
-            cut = min(over / gaps, gap - pitch)
-            gap -= cut
-            total -= cut * (len(parts) - 1)
-            over -= cut * gaps
-        blanks = [i for i, part in enumerate(parts) if not part[1]]
-        if over > 0 and blanks:
-            cut = min(over / len(blanks), blank_w - 3 * pitch)
-            for i in blanks:
-                label, value, label_w, value_w = parts[i]
-                parts[i] = (label, value, label_w, value_w - cut)
-            total -= cut * len(blanks)
+        # (the one rule, shared with the DOCX's tab stops)
+        widths, gap = signature_layout(
+            [(m.width(label) + (m.char_space if label else 0.0), m.width(value) if value else None)
+             for label, value in block.fields], pitch, block.blank_chars, g.frame_width, date_room)
+        parts = [(label, value, label_w, value_w)
+                 for (label, value), (label_w, value_w) in zip(block.fields, widths)]
+        total = sum(label_w + value_w for *_, label_w, value_w in parts) + gap * max(len(parts) - 1, 0)
 
         lines = 2 if block.signer else 1  # the signer's line above the fields and date
 
