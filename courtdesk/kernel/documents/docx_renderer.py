@@ -54,6 +54,7 @@ from courtdesk.kernel.documents.model import (
     qr_png,
 )
 from courtdesk.kernel.documents.textlayout import UNBREAKABLE, WORD_JOINER, join_tokens
+from courtdesk.kernel.documents.textlayout import pieces as token_pieces
 
 Target = str | os.PathLike[str] | IO[bytes]
 
@@ -170,7 +171,25 @@ _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _TOKEN_LANG = "en-US"
 
 
-def _join_tokens(root: etree._Element) -> None:
+def _room(run: etree._Element, frame_width: float) -> float:
+    """The width in points a run's lines have: its table cell's (less the padding), else the frame's."""
+    tc = next(run.iterancestors(qn("w:tc")), None)
+    tcw = tc.find(f"{qn('w:tcPr')}/{qn('w:tcW')}") if tc is not None else None
+    if tcw is None or tcw.get(qn("w:type")) != "dxa":
+        return frame_width
+    return int(tcw.get(qn("w:w"))) / 20.0 - 2 * CELL_PAD_X
+
+
+def _joined(token: str, size: float, room: float) -> str:
+    """``token`` with word joiners when it fits ``room`` (estimated: a Chinese character an em, ASCII half
+    of one); else its pieces (:func:`~courtdesk.kernel.documents.textlayout.pieces`: after 年/月, the year bracket …) joined one by one, so
+    LibreOffice breaks it at its joints, as the PDF does, rather than anywhere."""
+    if len(token) <= 1 or sum(size * (0.5 if ch.isascii() else 1.0) for ch in token) <= room:
+        return join_tokens(token)
+    return "".join(_joined(piece, size, room) for piece in token_pieces(token))
+
+
+def _join_tokens(root: etree._Element, frame_width: float) -> None:
     """Give each unbreakable token (amount, date, case number, plate: :data:`UNBREAKABLE`) a run of
     its own with word joiners between its characters (:func:`join_tokens`) and ``w:lang
     w:eastAsia="en-US"``, so neither Word nor LibreOffice breaks it (LibreOffice 7.4 checked: with
@@ -180,6 +199,9 @@ def _join_tokens(root: etree._Element) -> None:
         children = [child for child in run if child is not rpr]
         if not any(child.tag == qn("w:t") and child.text and UNBREAKABLE.search(child.text) for child in children):
             continue
+        sz = rpr.find(qn("w:sz")) if rpr is not None else None
+        size = int(sz.get(qn("w:val"))) / 2.0 if sz is not None else 16.0
+        room = _room(run, frame_width)
         pieces: list[tuple[bool, etree._Element]] = []
         for child in children:
             text = (child.text or "") if child.tag == qn("w:t") else ""
@@ -192,7 +214,7 @@ def _join_tokens(root: etree._Element) -> None:
                 for token, part in ((False, text[at:end]), (True, match.group(0) if match else "")):
                     if part:
                         t = _el("w:t")
-                        t.text = join_tokens(part) if token else part
+                        t.text = _joined(part, size, room) if token else part
                         t.set(_XML_SPACE, "preserve")
                         pieces.append((token, t))
                 if match is not None:
@@ -699,7 +721,7 @@ class _Writer:
                 self.label_sheet(block)
             else:  # pragma: no cover - the Block union is closed
                 raise TypeError(f"unknown block {block!r}")
-        _join_tokens(self.d.element.body)
+        _join_tokens(self.d.element.body, self.g.frame_width)
         _name_rare_characters(self.d.element.body)
         return self.d
 

@@ -13,7 +13,8 @@ A token wider than the whole line (a narrow table cell) still breaks — at its 
 (:func:`pieces`: after 年 and 月 of a date, after the year bracket of a case number, after 万/亿/元 of
 capitals, after the 「·」 of a plate), and only a piece still too wide between its characters; 「¥」 still
 never ends a line.  The DOCX carries the same tokens with U+2060 WORD JOINER between their characters
-(:func:`join_tokens`), which LibreOffice honours.
+(:func:`join_tokens`), each in a run whose East Asian language is en-US: LibreOffice's Chinese line
+breaker ignores the joiner, its Western (ICU) one honours it.
 
 No glyph ever passes the frame: closing punctuation that does not fit at the end of a line is *not*
 hung into the margin.  The line is squeezed instead (its character spacing shrinks a little, at most
@@ -305,12 +306,8 @@ def _take_back(cur: list[str]) -> list[str] | None:
     while at > 0 and (cur[at - 1] in NO_LINE_END or cur[at - 1] == " "):
         at -= 1
     if at == 0:
-        # one long run: its last character goes down — but never an amount's, a date's, a number's (the
-        # punctuation rather starts the next line than 「人民币壹元壹角壹」 or 「十八」 end one)
-        if len(cur[-1]) > 1 and len(cur) == 1 and not is_unbreakable(cur[0]):
-            head, tail = cur[0][:-1], cur[0][-1]
-            cur[0] = head
-            return [tail]
+        # one token alone (a number, an amount, a date, an ID or invoice number): none of it goes down —
+        # the punctuation rather starts the next line than 「人民币壹元壹角壹」, 「十八」 or 「0000000」 end one
         return None
     back = cur[at:]
     del cur[at:]

@@ -288,3 +288,20 @@ def test_a_finance_form_with_a_total_above_100000_prints_it_on_one_line() -> Non
         for token in (yuan(total), capitals(total), "二〇二六年十二月十八日", "蒙K·8X2Q7"):
             assert sum(squash(token) in line for line in lines) >= 1, (token, lines)
         assert not any(line.endswith(tuple(NO_LINE_END)) for line in lines), lines
+
+
+def test_a_token_wider_than_its_docx_cell_is_joined_only_within_its_joints(tmp_path: Path) -> None:
+    """The DOCX cannot make LibreOffice squeeze a token wider than its cell: the token is joined piece by
+    piece (after the year bracket …), so it breaks there as in the PDF, not at 「(2021」 / 「)廊坊…」."""
+    from courtdesk.kernel.documents import Column, Table
+
+    number = "冀(2021)廊坊开发区不动产权第0012345号"
+    doc = Document(title="t", blocks=(Table((Column("标的", 1.0, "left"), Column("期间", 4.0)),
+                                            (("不动产权证号" + number, "二〇二六年十月二十八日"),)),))
+    target = tmp_path / "cell.docx"
+    render_docx(doc, target)
+    import docx
+
+    cells = [cell.text for row in docx.Document(str(target)).tables[0].rows for cell in row.cells]
+    assert "(" + WORD_JOINER + "2021)" + WORD_JOINER not in cells[1]  # no joiner across the year's joint
+    assert WORD_JOINER.join("二〇二六年") in cells[3]  # the date, which fits, is joined whole
