@@ -29,8 +29,18 @@ def pdf_page_texts(source: Source) -> list[str]:
     return [page.extract_text() or "" for page in PdfReader(source).pages]
 
 
+#: The DOCX joins the characters of amounts, dates and numbers with U+2060 WORD JOINER (no glyph, no
+#: text: a reader drops it, as a word processor's search should).
+WORD_JOINER = "\u2060"
+
+
+def docx_text(text: str) -> str:
+    """A DOCX paragraph's text as a reader reads it: without the word joiners."""
+    return text.replace(WORD_JOINER, "")
+
+
 def docx_body_lines(source: Source) -> list[str]:
-    """The non-empty paragraphs of a DOCX body in order, table cells row by row."""
+    """The non-empty paragraphs of a DOCX body in order, table cells row by row (word joiners dropped)."""
     document = docx.Document(str(source) if isinstance(source, Path) else source)
     lines: list[str] = []
 
@@ -38,7 +48,7 @@ def docx_body_lines(source: Source) -> list[str]:
         for item in items:
             if isinstance(item, DocxParagraph):
                 if item.text.strip():
-                    lines.append(item.text)
+                    lines.append(docx_text(item.text))
             else:
                 for row in item.rows:
                     for cell in row.cells:

@@ -32,6 +32,7 @@ from courtdesk.areas.letters.models import BlankLetterhead, BlankLetterheadRepor
 from courtdesk.areas.seals.models import SealUse
 from courtdesk.kernel import clock
 from tests.areas.letters.letters_helpers import wrong_check_digit
+from tests.support.readback import docx_text
 from tests.ui.conftest import click_record, fill_cell, idle, login, type_text, wait_ops, wait_table
 
 pytestmark = pytest.mark.ui
@@ -203,7 +204,7 @@ def test_letter_is_requested_issued_printed_exported_and_another_voided(qtbot, d
     target = tmp_path / "介绍信.docx"
     page.detail.render_document("docx", str(target))
     qtbot.waitUntil(lambda: page.detail.last_document == str(target), timeout=20000)
-    paragraphs = [p.text.strip() for p in docx.Document(str(target)).paragraphs]
+    paragraphs = [docx_text(p.text).strip() for p in docx.Document(str(target)).paragraphs]
     assert sum(number in p for p in paragraphs) == 3
     assert "介绍信（存根）" in paragraphs and f"{RECIPIENT}：" in paragraphs
 

@@ -198,6 +198,8 @@ def test_keyboard_shortcuts(qtbot, desk):
 def test_a_record_with_a_document_kind_previews_its_pdf_and_exports_word(qtbot, desk, tmp_path):
     import docx
 
+    from tests.support.readback import docx_text
+
     clerk = login(qtbot, desk, "clerk")
     page = clerk.open_register("introduction_letter")
     wait_table(qtbot, page)
@@ -212,7 +214,7 @@ def test_a_record_with_a_document_kind_previews_its_pdf_and_exports_word(qtbot, 
     target = tmp_path / "介绍信.docx"
     page.detail.render_document("docx", str(target))
     qtbot.waitUntil(lambda: page.detail.last_document == str(target), timeout=20000)
-    text = "\n".join(p.text for p in docx.Document(str(target)).paragraphs)
+    text = "\n".join(docx_text(p.text) for p in docx.Document(str(target)).paragraphs)
     assert number.split("第")[1].rstrip("号") in text  # the letter's serial is printed on it
     idle(qtbot)
 

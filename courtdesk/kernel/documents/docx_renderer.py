@@ -67,6 +67,8 @@ from courtdesk.kernel.documents.model import (
     document_text_lines,
     qr_png,
 )
+from courtdesk.kernel.documents.textlayout import UNBREAKABLE, WORD_JOINER, join_tokens
+from courtdesk.kernel.documents.textlayout import pieces as token_pieces
 
 Target = str | os.PathLike[str] | IO[bytes]
 
@@ -188,6 +190,82 @@ def _run(text: str, rpr: etree._Element) -> etree._Element:
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 
+#: The language a token's run is marked with: LibreOffice's Chinese line breaker ignores U+2060, its
+#: Western one (ICU) honours it.  Only ``w:eastAsia`` changes; the run keeps its fonts.
+_TOKEN_LANG = "en-US"
+
+
+def _room(run: etree._Element, frame_width: float) -> float:
+    """The width in points a run's lines have: its table cell's (less the padding), else the frame's."""
+    tc = next(run.iterancestors(qn("w:tc")), None)
+    tcw = tc.find(f"{qn('w:tcPr')}/{qn('w:tcW')}") if tc is not None else None
+    if tcw is None or tcw.get(qn("w:type")) != "dxa":
+        return frame_width
+    return int(tcw.get(qn("w:w"))) / 20.0 - 2 * CELL_PAD_X
+
+
+def _joined(token: str, size: float, room: float) -> str:
+    """``token`` with word joiners when it fits ``room`` (estimated: a Chinese character an em, ASCII half
+    of one); else its pieces (:func:`~courtdesk.kernel.documents.textlayout.pieces`: after 年/月, the year bracket …) joined one by one, so
+    LibreOffice breaks it at its joints, as the PDF does, rather than anywhere."""
+    if len(token) <= 1 or sum(size * (0.5 if ch.isascii() else 1.0) for ch in token) <= room:
+        return join_tokens(token)
+    return "".join(_joined(piece, size, room) for piece in token_pieces(token))
+
+
+def _join_tokens(root: etree._Element, frame_width: float) -> None:
+    """Give each unbreakable token (amount, date, case number, plate: :data:`UNBREAKABLE`) a run of
+    its own with word joiners between its characters (:func:`join_tokens`) and ``w:lang
+    w:eastAsia="en-US"``, so neither Word nor LibreOffice breaks it (LibreOffice 7.4 checked: with
+    the document's zh-CN it breaks 「十八」 / 「日）」 whatever joiners the text carries)."""
+    for run in list(root.iter(qn("w:r"))):
+        rpr = run.find(qn("w:rPr"))
+        children = [child for child in run if child is not rpr]
+        if not any(child.tag == qn("w:t") and child.text and UNBREAKABLE.search(child.text) for child in children):
+            continue
+        sz = rpr.find(qn("w:sz")) if rpr is not None else None
+        size = int(sz.get(qn("w:val"))) / 2.0 if sz is not None else 16.0
+        room = _room(run, frame_width)
+        pieces: list[tuple[bool, etree._Element]] = []
+        for child in children:
+            text = (child.text or "") if child.tag == qn("w:t") else ""
+            if not text or UNBREAKABLE.search(text) is None:
+                pieces.append((False, child))
+                continue
+            at = 0
+            for match in [*UNBREAKABLE.finditer(text), None]:
+                end = match.start() if match is not None else len(text)
+                for token, part in ((False, text[at:end]), (True, match.group(0) if match else "")):
+                    if part:
+                        t = _el("w:t")
+                        t.text = _joined(part, size, room) if token else part
+                        t.set(_XML_SPACE, "preserve")
+                        pieces.append((token, t))
+                if match is not None:
+                    at = match.end()
+        parent = run.getparent()
+        at_run = parent.index(run)
+        parent.remove(run)
+        for token, group in itertools.groupby(pieces, key=lambda piece: piece[0]):
+            new_rpr = copy.deepcopy(rpr) if rpr is not None else _el("w:rPr")
+            if token:
+                lang = new_rpr.find(qn("w:lang"))
+                if lang is None:
+                    lang = _el("w:lang")
+                    new_rpr.append(lang)  # (w:lang is the last rPr child python-docx writes here)
+                lang.set(qn("w:eastAsia"), _TOKEN_LANG)
+            new_run = _el("w:r")
+            new_run.append(new_rpr)
+            new_run.extend(child for _token, child in group)
+            parent.insert(at_run, new_run)
+            at_run += 1
+
+
+def _rare(ch: str) -> bool:
+    """Outside GB2312, but not a word joiner (no glyph: it stays in the run it joins)."""
+    return ch != WORD_JOINER and outside_gb2312(ch)
+
+
 def _name_rare_characters(root: etree._Element) -> None:
     """Give characters outside GB2312 in a GB2312-only font (仿宋_GB2312 …) runs of their own that
     name :data:`DOCX_RARE_FONT` (a Song face), so Word/LibreOffice draw 喆 in a serif as the PDF does,
@@ -203,10 +281,10 @@ def _name_rare_characters(root: etree._Element) -> None:
             if child is rpr:
                 continue
             text = (child.text or "") if child.tag == qn("w:t") else ""
-            if not any(outside_gb2312(ch) for ch in text):
+            if not any(_rare(ch) for ch in text):
                 pieces.append((False, child))
                 continue
-            for rare, chars in itertools.groupby(text, key=outside_gb2312):
+            for rare, chars in itertools.groupby(text, key=_rare):
                 t = _el("w:t")
                 t.text = "".join(chars)
                 t.set(_XML_SPACE, "preserve")
@@ -785,6 +863,7 @@ class _Writer:
                 self.label_sheet(block)
             else:  # pragma: no cover - the Block union is closed
                 raise TypeError(f"unknown block {block!r}")
+        _join_tokens(self.d.element.body, self.g.frame_width)
         _name_rare_characters(self.d.element.body)
         return self.d
 

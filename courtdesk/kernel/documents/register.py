@@ -197,8 +197,11 @@ def _flatten(text: str) -> str:
 
 
 def _is_atom_value(text: str) -> bool:
-    """A short word, a date, or a number/code such as ``(2025)冀1091执1311号`` (few CJK characters)."""
-    if len(text) <= SHORT_CHARS or _DATETIME.fullmatch(text):
+    """A short word, a date, or a number/code such as ``(2025)冀1091执1311号`` (few CJK characters), or
+    anything the line breaker keeps whole (``二〇二六年十一月十七日``, ``¥37,489.65``, ``蒙K·8X2Q7``)."""
+    from courtdesk.kernel.documents.textlayout import is_unbreakable
+
+    if len(text) <= SHORT_CHARS or _DATETIME.fullmatch(text) or is_unbreakable(text):
         return True
     return (len(text) <= CODE_MAX_CHARS and _CODE.fullmatch(text) is not None
             and sum(1 for ch in text if ord(ch) >= 0x2E80) <= CODE_MAX_CJK)
@@ -418,18 +421,22 @@ def _plan_at(columns: Sequence[BookColumn], sample: Sequence[Sequence[str]], m: 
 
 #: A line may end after these (a list of names, a clause): preferred over breaking inside a word.
 _SOFT_BREAK_AFTER = frozenset("、，；。：,;: ")
-#: Kept whole inside free text when they fit a line: a number such as ``(2026)第0016号`` or a date.
-_PROTECTED = re.compile(r"[(（〔\[]\d{4}[)）〕\]][^\s，。、；：()（）]{0,12}?\d+号|\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2})?")
+#: Kept whole inside free text when they fit a line, else split in two: a number such as
+#: ``(2026)第0016号`` (after its year) or a date with its time.  (Amounts, dates, plates … are tokens of
+#: the line breaker, :data:`courtdesk.kernel.documents.textlayout.UNBREAKABLE`, whole or cut at their joints.)
+_PROTECTED = re.compile(r"(?:[\u4e00-\u9fff]{1,4}(?=[〔\[]))?[(（〔\[]\d{4}[)）〕\]][^\s，。、；：()（）〔〕]{0,12}?\d+号"
+                        r"(?:之[一二三四五六七八九十]+)?|\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2})?")
+_YEAR_CLOSE = re.compile(r"[)）〕\]]")
 
 
 def _tokens(text: str, m: Measurer, width: float) -> list[str | tuple[str, ...]]:
     """Tokens as the renderer cuts them; a number or date is one token, or — a tuple — one that
     may still be split in two ((2026) | 第0016号, 2026-11-19 | 15:20) rather than leave a line
     half empty."""
-    from courtdesk.kernel.documents.textlayout import _TOKENS
+    from courtdesk.kernel.documents.textlayout import pieces_within, tokens
 
-    def plain(part: str) -> list[str]:
-        return [t for tok in _TOKENS.findall(part) for t in (tok if len(tok) > 1 and m.width(tok) > width else [tok])]
+    def plain(part: str) -> list[str]:  # a token wider than the cell: cut at its joints (after 年, 月 …)
+        return [t for tok in tokens(part) for t in pieces_within(tok, m, width)]
 
     out: list[str | tuple[str, ...]] = []
     at = 0
@@ -438,7 +445,9 @@ def _tokens(text: str, m: Measurer, width: float) -> list[str | tuple[str, ...]]
         out.extend(plain(text[at:end]))
         if match is not None:
             whole = match.group(0)
-            left, sep, right = (whole[:6], "", whole[6:]) if whole[0] in "(（〔[" else whole.partition(" ")
+            year = _YEAR_CLOSE.search(whole)
+            left, sep, right = ((whole[:year.end()], "", whole[year.end():]) if year is not None and "号" in whole
+                                else whole.partition(" "))
             parts = [part if m.width(part) <= width else None for part in (left, sep, right) if part]
             if m.width(whole) <= width and None not in parts:
                 out.append(tuple(p for p in parts if p))

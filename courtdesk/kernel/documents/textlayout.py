@@ -2,9 +2,19 @@
 
 Rules (simplified 中文排版 禁则, 避头尾): closing punctuation never starts a line and opening punctuation
 never ends one; a run of Latin letters and digits (a phone number, ``V8598925``, ``1091``) is not split
-unless it is longer than a line, and neither is an amount of money (:data:`AMOUNT`: ``¥37,489.65``,
-``1,234.50 元``, ``人民币叁万柒仟肆佰捌拾玖元陆角伍分``) — a clerk must never read 「¥37,」 at a line's end and
-「489.65」 at the next line's start, nor a 「¥」 alone.
+unless it is longer than a line, and neither is anything else a clerk reads as one thing
+(:data:`UNBREAKABLE`): an amount of money (:data:`AMOUNT`: ``¥37,489.65``, ``人民币58,300元``,
+``人民币叁万柒仟肆佰捌拾玖元陆角伍分``), a date (``2026年12月18日``, ``二〇二六年十二月十八日``, ``十八日``) or a
+time (``九时三十分``), a case or document number (``（2026）京0105执1234号``, ``京朝法介〔2026〕12号``), a plate
+(``蒙K·8X2Q7``); an ID or invoice number is a run of digits and letters.  A clerk must never read 「¥37,」 at
+a line's end and 「489.65」 at the next line's start, 「十八」 / 「日）」, nor a 「¥」 alone.
+
+A token wider than the whole line (a narrow table cell) still breaks — at its joints first
+(:func:`pieces`: after 年 and 月 of a date, after the year bracket of a case number, after 万/亿/元 of
+capitals, after the 「·」 of a plate), and only a piece still too wide between its characters; 「¥」 still
+never ends a line.  The DOCX carries the same tokens with U+2060 WORD JOINER between their characters
+(:func:`join_tokens`), each in a run whose East Asian language is en-US: LibreOffice's Chinese line
+breaker ignores the joiner, its Western (ICU) one honours it.
 
 No glyph ever passes the frame: closing punctuation that does not fit at the end of a line is *not*
 hung into the margin.  The line is squeezed instead (its character spacing shrinks a little, at most
@@ -25,14 +35,101 @@ NO_LINE_START = frozenset("，。、；：？！）》」』】〕〉”’…�
 #: Opening punctuation, and the currency signs (行尾禁则): 「¥」 never ends a line, even where an amount
 #: wider than the whole line has to break.
 NO_LINE_END = frozenset("（《「『【〔〈“‘([{<¥￥$")
+_CURRENCY = frozenset("¥￥$")
 #: An amount of money, one unbreakable token: figures with the yuan sign (``¥37,489.65``, ``-¥100.00``,
 #: ``￥ 5``), figures with thousands separators (and ``元`` after them: ``3,000.00 元``), yuan and fen
-#: with ``元`` (``780.00 元``), and capitals (``人民币叁仟元整``).
+#: with ``元`` (``780.00 元``), figures with ``元`` or ``万元`` (``5000元``, ``5.83万元``), any of these after
+#: ``人民币`` (``人民币58,300元``), and capitals (``人民币叁仟元整``).
 AMOUNT = re.compile(
     r"-?[¥￥] ?\d(?:[\d,]*\d)?(?:\.\d+)?"
-    r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?(?: ?元)?|\d+\.\d\d ?元"
+    r"|(?:人民币 ?)?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?(?: ?万?元)?|\d+(?:\.\d+)? ?万?元)"
+    r"|人民币 ?\d+(?:\.\d+)?"
     r"|人民币[零壹贰叁肆伍陆柒捌玖拾佰仟万亿元角分整]+")
-_TOKENS = re.compile(AMOUNT.pattern + r"|[A-Za-z0-9.@\-/%]+|.", re.DOTALL)
+_CN_DIGIT = "〇零一二三四五六七八九"
+_CN_COUNT = "一二三四五六七八九十"
+#: A date: ``2026年12月18日``, ``二〇二六年十二月十八日`` (and the year and month, or month and day, alone),
+#: a day with its 日 (``十八日``, ``18日``), ``2026-12-18`` / ``2026.12.18`` / ``2026/12/18``.
+DATE = re.compile(
+    rf"(?:\d{{4}}|[{_CN_DIGIT}]{{4}})年(?:(?:\d{{1,2}}|[{_CN_COUNT}]{{1,2}})月(?:(?:\d{{1,2}}|[{_CN_COUNT}]{{1,3}})日)?)?"
+    rf"|(?:\d{{1,2}}|[{_CN_COUNT}]{{1,2}})月(?:(?:\d{{1,2}}|[{_CN_COUNT}]{{1,3}})日)?"
+    rf"|(?:\d{{1,2}}|[{_CN_COUNT}]{{1,3}})日"
+    r"|\d{4}(?:-\d{1,2}-\d{1,2}|\.\d{1,2}\.\d{1,2}|/\d{1,2}/\d{1,2})(?![\d.])")
+#: A time of day: ``九时三十分``, ``15时20分``, ``15:20``, ``15:20:05``.
+TIME = re.compile(rf"(?:\d{{1,2}}|[{_CN_COUNT}]{{1,3}})时(?:(?:\d{{1,2}}|[{_CN_COUNT}]{{1,3}})分)?"
+                  r"|\d{1,2}:\d{2}(?::\d{2})?")
+#: A case or document number: the year in brackets, then up to twelve characters ending in figures and
+#: 号 (``（2026）京0105执1234号``, ``(2026)执调字第0001号``, ``（2026）京0105执1234号之一``); a 文号's issuer
+#: before 〔〕 (``京朝法介〔2026〕12号``: up to four characters, which may take a word of the text before
+#: it along — the break then falls a character earlier, never inside the number).
+CASE_NUMBER = re.compile(
+    r"(?:[\u4e00-\u9fff]{1,4}(?=[〔\[]))?[（(〔\[]\d{4}[）)〕\]][^\s，。、；：()（）〔〕]{0,12}?\d+号"
+    rf"(?:之[{_CN_COUNT}]+)?")
+#: A vehicle plate: province, letter, the 「·」 (or none) and five or six letters and figures, and a
+#: trailing 挂/学/警… (``蒙K·8X2Q7``, ``冀R·A1234``, ``京AD12345``).
+PLATE = re.compile(r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-Z][·・•.]?"
+                   r"[A-Z0-9]{4,6}[挂学警港澳领试超]?(?![A-Za-z0-9])")
+#: What a line never splits (unless it is wider than the whole line): amounts, dates, times, case and
+#: document numbers, plates.  (ID numbers, invoice numbers, phone numbers are runs of Latin letters
+#: and digits, kept whole by :data:`_TOKENS` too.)
+UNBREAKABLE = re.compile("|".join(f"(?:{p.pattern})" for p in (CASE_NUMBER, AMOUNT, DATE, TIME, PLATE)))
+_RUN = r"[A-Za-z0-9.@\-/%]+"
+_TOKENS = re.compile(f"{UNBREAKABLE.pattern}|{_RUN}|.", re.DOTALL)
+_PLAIN = re.compile(f"{_RUN}|.", re.DOTALL)
+#: Where a token wider than a whole line breaks first: after these (see :func:`pieces`).
+_JOINTS = re.compile(r".*?(?:[年月）)〕\]·・•万亿元]|$)", re.DOTALL)
+#: Put between the characters of a token in the DOCX: no break there (Unicode WJ; LibreOffice honours it).
+WORD_JOINER = "\u2060"
+
+
+def is_unbreakable(text: str) -> bool:
+    """Whether ``text`` is one token a line never splits (an amount, a date, a case number, a plate)."""
+    return UNBREAKABLE.fullmatch(text) is not None
+
+
+def tokens(text: str) -> list[str]:
+    """``text`` cut as the line breaker reads it: unbreakable tokens, runs of Latin letters and digits,
+    and single characters (findall keeps every character: ``"".join(tokens(t)) == t``)."""
+    return [m.group(0) for m in _TOKENS.finditer(text)]
+
+
+def pieces(token: str) -> list[str]:
+    """A token too wide for a line, cut where it may break: at its joints (after 年/月, the year bracket,
+    万/亿/元, 「·」), else into runs and characters.  Always more than one piece for more than one
+    character."""
+    if len(token) <= 1:
+        return [token]
+    parts = [p for p in _JOINTS.findall(token) if p]
+    if len(parts) > 1:
+        return parts
+    parts = _PLAIN.findall(token)
+    return parts if len(parts) > 1 else list(token)
+
+
+def pieces_within(token: str, m: Measurer, width: float) -> list[str]:
+    """``token`` whole when it fits ``width``, else cut by :func:`pieces` until every piece fits (or is
+    one character)."""
+    if len(token) <= 1 or m.width(token) <= width + 0.01:
+        return [token]
+    return [q for p in pieces(token) for q in pieces_within(p, m, width)]
+
+
+def join_tokens(text: str) -> str:
+    """``text`` with :data:`WORD_JOINER` inside each unbreakable token, between two characters of which
+    one is not ASCII (between ASCII letters and digits no word processor breaks anyway) — for the DOCX,
+    where Word and LibreOffice break Chinese between any two characters."""
+    if not text or text.isascii():
+        return text
+
+    def join(match: re.Match[str]) -> str:
+        tok = match.group(0)
+        out = [tok[0]]
+        for a, b in zip(tok, tok[1:]):
+            if not (a.isascii() and b.isascii()) and a != " " and b != " ":
+                out.append(WORD_JOINER)
+            out.append(b)
+        return "".join(out)
+
+    return UNBREAKABLE.sub(join, text)
 #: Most a line's character spacing may shrink to keep closing punctuation on it, as a part of the size.
 MAX_SQUEEZE = 0.1
 
@@ -116,12 +213,9 @@ def _wrap_part(text: str, m: Measurer, width: float, indent: float, rest_indent:
     whole = m.width(text)
     if indent + whole <= width + 0.01:  # fits: the common case in tables
         return [Line(text, whole, True)]
-    tokens: list[str] = []
-    for tok in _TOKENS.findall(text):
-        if len(tok) > 1 and m.width(tok) > width - max(indent, rest_indent):
-            tokens.extend(tok)  # longer than a line: may break anywhere
-        else:
-            tokens.append(tok)
+    line_room = width - max(indent, rest_indent)
+    # a token longer than a line breaks at its joints, and a piece still too long anywhere
+    tokens = [piece for tok in _TOKENS.findall(text) for piece in pieces_within(tok, m, line_room)]
 
     out: list[Line] = []
     cur: list[str] = []
@@ -151,7 +245,7 @@ def _wrap_part(text: str, m: Measurer, width: float, indent: float, rest_indent:
         if not cur and tok == " " and out:
             continue  # no space at the start of a wrapped line
         if not cur and len(tok) > 1 and overflow(tw) > grid_slack + 0.01:
-            pending.extend(tok[::-1])  # does not fit even at the line start (after the indent): split
+            pending.extend(pieces(tok)[::-1])  # does not fit even at the line start (after the indent)
             continue
         # fit by the grid: the 28th glyph of a full line passes the 156 mm by the (negative) character
         # spacing, and the line is squeezed by that much (0.2 pt over 27 gaps, invisible)
@@ -175,6 +269,10 @@ def _wrap_part(text: str, m: Measurer, width: float, indent: float, rest_indent:
                     continue
                 flush(False)  # else, in the narrowest cells, the punctuation starts the next line
                 pending.extend(((back or []) + run)[::-1])
+                continue
+            if (len(tok) > 1 and cur[-1] in _CURRENCY
+                    and all(t in NO_LINE_END or t == " " for t in cur)):
+                pending.extend(pieces(tok)[::-1])  # 「¥」 alone, nothing to carry: part of the token joins it
                 continue
             # Opening punctuation never ends a line: carry it over. Spaces at the break are dropped,
             # and do not stop the carrying (「《 （」 moves whole).
@@ -208,12 +306,8 @@ def _take_back(cur: list[str]) -> list[str] | None:
     while at > 0 and (cur[at - 1] in NO_LINE_END or cur[at - 1] == " "):
         at -= 1
     if at == 0:
-        # one long run: its last character goes down — but never an amount's (the punctuation rather
-        # starts the next line than 「人民币壹元壹角壹」 end one)
-        if len(cur[-1]) > 1 and len(cur) == 1 and AMOUNT.fullmatch(cur[0]) is None:
-            head, tail = cur[0][:-1], cur[0][-1]
-            cur[0] = head
-            return [tail]
+        # one token alone (a number, an amount, a date, an ID or invoice number): none of it goes down —
+        # the punctuation rather starts the next line than 「人民币壹元壹角壹」, 「十八」 or 「0000000」 end one
         return None
     back = cur[at:]
     del cur[at:]
