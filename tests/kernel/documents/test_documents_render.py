@@ -239,6 +239,10 @@ def test_pdf_page_size_and_text_frame(rendered: dict) -> None:
         assert float(page.mediabox.width) == pytest.approx(A4_W, abs=0.01)
         assert float(page.mediabox.height) == pytest.approx(A4_H, abs=0.01)
     positions = text_positions(pdf, 1)  # the letter page: left-aligned lines start at the margin
+    # the page number (「第 2 页 共 3 页」, issue 20 §3) is furniture, under the frame
+    number = [(x, y, t) for x, y, t in positions if y < mm(35)]
+    assert "".join(t for _x, _y, t in number).replace(" ", "") in ("", "第2页共3页")
+    positions = [p for p in positions if p not in number]
     xs = [x for x, _y, _t in positions]
     ys = [y for _x, y, _t in positions]
     assert min(xs) == pytest.approx(mm(28), abs=0.5)
