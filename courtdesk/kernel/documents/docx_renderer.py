@@ -516,8 +516,8 @@ class _Writer:
         self._add(p)
 
     def page_break(self, new_part: bool = False) -> None:
-        if new_part and self._part_open:
-            self._end_part()  # the section break is the page break
+        if new_part:  # the section break is the page break (none before the first content)
+            self._end_part()
             self._break_pending = False
             return
         self._break_pending = True
