@@ -584,17 +584,13 @@ class _Layout:
 
 
 def _draw_furniture(c: Canvas, doc: Document, g: PageGeometry, fonts: FontSet, page: int,
-                    pages: int, signature: Sequence[_Piece] = (), foot: bool = False) -> None:
-    """The header (``foot`` False) or the footer and the per-page signature lines (``foot`` True) of
-    page ``page`` of its part's ``pages``: drawn before and after the body, so the text reads in page
-    order.  The signature lines fill the band at the bottom of the frame the body leaves free."""
+                    pages: int, signature: Sequence[_Piece] = ()) -> None:
+    """Header, footer and the per-page signature lines of page ``page`` of its part's ``pages``, drawn
+    before the body (a page's text starts with its header and footer).  The signature lines fill the
+    band at the bottom of the frame the body leaves free (:func:`_band`)."""
     header, footer = page_furniture(doc, page, pages)
     size = min(14.0, g.body_size)
     m = Measurer(fonts, "body", size, 0.0)
-    if foot:
-        header = ""
-    else:
-        footer, signature = "", ()
     if header:
         hm = m
         if doc.continuation and page > 1:  # the continuation title: in the title face
@@ -701,12 +697,11 @@ def _draw_document(sink: _ChunkedCanvas, doc: Document, fonts: FontSet, cancel: 
             part, in_part = part + 1, 0
         in_part += 1
         total = parts[part] if part < len(parts) else 0
-        _draw_furniture(c, doc, g, fonts, in_part, max(total, in_part))
+        _draw_furniture(c, doc, g, fonts, in_part, max(total, in_part), band)
         top = g.height - g.top
         for piece, offset in page:
             if piece.draw is not None:
                 piece.draw(c, top - offset)
-        _draw_furniture(c, doc, g, fonts, in_part, max(total, in_part), band, foot=True)
         if doc.stamp:  # over the text, so nothing covers it
             _draw_stamp(c, doc.stamp, g, fonts, [top - o - p.height / 2 for p, o in page if p.cut])
         sink.end_page()

@@ -94,17 +94,17 @@ def repeated_headers(doc: Document) -> list[str]:
 
 
 def pdf_body_text(doc: Document, pdf: Path) -> str:
-    """All page texts without the page header (drawn first on each page) and footer (drawn last),
-    numbered within each part, and without a table header repeated at the top of a continuation page."""
+    """All page texts without the page headers/footers (drawn first on each page, numbered within
+    each part) and without a table header repeated at the top of a continuation page."""
     pages = pdf_page_texts(pdf)
     in_part = [(page, count) for count in part_pages(doc) for page in range(1, count + 1)]
     assert len(in_part) == len(pages)
     body = []
     for number, text in enumerate(pages, 1):
         squashed = squash(text)
-        header, footer = (squash(part) for part in page_furniture(doc, *in_part[number - 1]))
-        assert squashed.startswith(header) and squashed.endswith(footer), (number, squashed[:80])
-        squashed = squashed[len(header):len(squashed) - len(footer)]
+        furniture = "".join(squash(part) for part in page_furniture(doc, *in_part[number - 1]))
+        assert squashed.startswith(furniture), (number, squashed[:80])
+        squashed = squashed[len(furniture):]
         for header in repeated_headers(doc):
             if number > 1 and squashed.startswith(header):
                 squashed = squashed[len(header):]
