@@ -68,7 +68,7 @@ def _write(session: Any, doc: Any, out: Path, fmt: str) -> None:
         printing.render(doc, str(out), fmt, fonts=printing.fonts_for(session))
         return
     buffer = io.BytesIO()
-    printing.render(doc, buffer, fmt)
+    printing.render(doc, buffer, fmt, fonts=printing.fonts_for(session))  # the DOCX names the same faces
     out.write_bytes(buffer.getvalue())
 
 

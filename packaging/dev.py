@@ -8,7 +8,8 @@
 Both first make sure the environment is ready, and do only what is missing:
 
 1. Debian/Ubuntu system packages: the shared libraries the PySide6 wheels link against (for the
-   offscreen and the X11/xcb platform plugins), poppler-utils (``pdftoppm``, used by tests), for
+   offscreen and the X11/xcb platform plugins), poppler-utils (``pdftoppm``, used by tests),
+   fonts-hanazono (the face for CJK-extension characters in names, e.g. 𠮷), for
    ``test`` also xvfb, openbox and x11-utils (the real-window test at 1366x768) and, when the
    interpreter has no ``ensurepip``, ``python3.X-venv``. Checked with one dpkg-query
    call; ``apt-get`` runs only when something is missing (as root, else through sudo).
@@ -78,6 +79,10 @@ QT_XCB_PACKAGES = [  # a real window on X11 (`run`, or tests under Xvfb)
 ]
 QT_WAYLAND_PACKAGES = ["libwayland-client0", "libwayland-cursor0", "libwayland-egl1"]  # `run` on Wayland
 TOOL_PACKAGES = ["poppler-utils"]  # pdftoppm renders produced PDFs to PNG in tests
+# The CJK-extension face for names (𠮷 U+20BB7 …: Extensions A–F), HanaMinA/HanaMinB, found at its Debian
+# path by courtdesk/kernel/documents/fonts.py (EXTENSION_FACES) and loaded only when such a character
+# is printed; without it those characters are refused at the field (resources/fonts/README.md).
+FONT_PACKAGES = ["fonts-hanazono"]
 # `test` only: a virtual 1366x768 X screen and a window manager, for the real-window test
 # (tests/ui/test_real_window.py: nothing may lie below a real screen's edge or its taskbar).
 TEST_SCREEN_PACKAGES = ["xvfb", "openbox", "x11-utils"]
@@ -131,7 +136,7 @@ def _privilege_prefix() -> list[str] | None:
 def ensure_system_packages(*, testing: bool = False) -> None:
     if not sys.platform.startswith("linux") or not shutil.which("dpkg-query"):
         return  # not Debian-like: the PySide6 wheels usually run, and pdftoppm tests skip
-    wanted = QT_OFFSCREEN_PACKAGES + QT_XCB_PACKAGES + QT_WAYLAND_PACKAGES + TOOL_PACKAGES
+    wanted = QT_OFFSCREEN_PACKAGES + QT_XCB_PACKAGES + QT_WAYLAND_PACKAGES + TOOL_PACKAGES + FONT_PACKAGES
     if testing:
         wanted += TEST_SCREEN_PACKAGES
     venv_package = _venv_package()
@@ -286,7 +291,8 @@ def command_run(args: list[str]) -> None:
         say(
             "no DISPLAY or WAYLAND_DISPLAY set: the window cannot open (QT_QPA_PLATFORM=offscreen runs headless)"
         )
-    _exec([str(VENV_PYTHON), "-m", "ui", *args], env)
+    # a new database is filled with demo data (the README's promise); the app alone asks the court
+    _exec([str(VENV_PYTHON), "-m", "ui", "--demo", *args], env)
 
 
 #: Static checks the test command runs before pytest: (name, module arguments).

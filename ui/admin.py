@@ -660,10 +660,12 @@ def _parse_time(text: str, label: str, end: bool) -> Any:
 
 class BackupsTab(QWidget):
     """数据备份: the daily backups the app keeps (folder, each day's file, size and checkpoint), 立即备份,
-    and how to restore one — a restore replaces the database this very window has open, so it is done
-    with every CourtDesk closed (the command checks the backup as the app would)."""
+    and 从所选备份恢复: after a confirmation naming the backup, :attr:`restore_requested` carries its path
+    to the main window, which ends the session so the shell can close this database, restore (every
+    check of ``restore_sqlite``; refused while another CourtDesk has it open) and reopen it."""
 
     changed = Signal(str)
+    restore_requested = Signal(object)  # the backup file (Path)
 
     def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -672,19 +674,25 @@ class BackupsTab(QWidget):
         self.folder_label.setWordWrap(True)
         self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.table = QTableWidget(0, 3)
-        self.table.setHorizontalHeaderLabels(["日期", "大小", "检查点"])
+        self.table.setHorizontalHeaderLabels(["日期", "大小", "校验与检查点"])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
         self.backup_button = QPushButton("立即备份")
         self.backup_button.clicked.connect(self.backup_now)
+        self.restore_button = QPushButton("从所选备份恢复…")
+        self.restore_button.setEnabled(False)
+        self.restore_button.clicked.connect(self.ask_restore)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.found: list[Any] = []
         self.error = ErrorLabel()
         self.restore_hint = QLabel()
         self.restore_hint.setWordWrap(True)
         self.restore_hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         row = QHBoxLayout()
         row.addWidget(self.backup_button)
+        row.addWidget(self.restore_button)
         row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.folder_label)
@@ -704,18 +712,37 @@ class BackupsTab(QWidget):
             self.folder_label.setText(str(exc))
             self.backup_button.setEnabled(False)
             return
-        found = backup.daily_backups(folder)
+        found = self.found = backup.daily_backups(folder)
         self.folder_label.setText(f"每日自动备份文件夹：{folder}（程序每天第一次启动时备份，保留近 7 天、4 周、12 个月；"
                                   "可在「法院设置」中更改文件夹）")
         self.table.setRowCount(len(found))
         for r, b in enumerate(found):
-            for c, text in enumerate((b.day.isoformat(), f"{b.size / 1048576:.1f} MB", b.checkpoint or "（缺少检查点）")):
+            for c, text in enumerate((b.day.isoformat(), f"{b.size / 1048576:.1f} MB", b.checkpoint or "（缺少检查点：未经校验）")):
                 self.table.setItem(r, c, QTableWidgetItem(text))
         latest = f"最近一次备份：{found[0].day.isoformat()}（{found[0].checkpoint}）。" if found else "尚无自动备份。"
         self.restore_hint.setText(
-            f"{latest}恢复：先关闭所有使用该数据库的 CourtDesk，再在命令行运行 "
-            f"python -m courtdesk restore --db {db.path} --from 备份文件 —— 会先校验备份（完整性、结构版本、留痕），"
-            "并把现有数据库完整保留一份。")
+            f"{latest}恢复：选中一份备份，点「从所选备份恢复」——先校验备份（完整性、结构版本、留痕），"
+            "现有数据库完整保留一份，恢复后需重新登录；其他工作站须先退出 CourtDesk。"
+            f"也可在所有 CourtDesk 关闭时于命令行运行 python -m courtdesk restore --db {db.path} --from 备份文件。")
+        self._selection_changed()
+
+    def selected_backup(self) -> Any:
+        rows = {index.row() for index in self.table.selectionModel().selectedRows()}
+        return self.found[rows.pop()] if len(rows) == 1 and max(rows) < len(self.found) else None
+
+    def _selection_changed(self) -> None:
+        self.restore_button.setEnabled(self.selected_backup() is not None)
+
+    def ask_restore(self) -> QMessageBox | None:
+        chosen = self.selected_backup()
+        if chosen is None:
+            return None
+        text = (f"用 {chosen.day.isoformat()} 的备份（{chosen.checkpoint or '缺少检查点'}）替换现在的数据库？\n\n"
+                "· 备份先经校验（完整性、结构版本、留痕），不通过则不恢复，现有数据不变；\n"
+                "· 现有数据库完整保留一份（文件名在恢复后告知），此后录入的内容只在那一份里；\n"
+                "· 恢复期间本机退出登录，其他工作站须先退出 CourtDesk，否则拒绝恢复；\n"
+                "· 恢复记入操作留痕，次日检查点注明「已从备份恢复」。")
+        return _confirm(self, "从备份恢复", text, "恢复", lambda: self.restore_requested.emit(chosen.path))
 
     def backup_now(self) -> None:
         from courtdesk.kernel import clock
@@ -1017,6 +1044,7 @@ def verify_text(report: Any, shown: int = 20) -> str:
 
 class AdminPage(QWidget):
     status_message = Signal(str)
+    restore_requested = Signal(object)  # relayed from 数据备份
 
     def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -1036,6 +1064,7 @@ class AdminPage(QWidget):
         self.tabs.addTab(self.backups, "数据备份")
         for tab in (self.users, self.departments, self.settings, self.audit, self.backups):
             tab.changed.connect(self.status_message)
+        self.backups.restore_requested.connect(self.restore_requested)
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addWidget(self.tabs, 1)

@@ -1,4 +1,4 @@
-"""Start-up of the desktop client: ``courtdesk`` / ``python -m ui [--db PATH|URL] [--smoke]``.
+"""Start-up of the desktop client: ``courtdesk`` / ``python -m ui [--db PATH|URL] [--demo] [--smoke]``.
 
 Start-up: the UI thread imports Qt, registers the bundled CJK font and paints the login dialog
 first; only then a background thread imports the core (SQLAlchemy, the models, alembic) and
@@ -43,6 +43,7 @@ FONT_SUFFIXES = (".ttf", ".ttc", ".otf")
 EXIT_DB_ERROR = 2
 SMOKE_USER = ("admin", "Demo2026")
 DEMO_FILLED_TEXT = "已创建演示数据库：可用 admin、clerk、judge 等演示账号登录，密码 Demo2026"
+SET_UP_TEXT = "本院设置已保存。请系统管理员{name}（{username}）用初始密码登录，登录后须改为自己的密码"
 
 
 def fonts_dir() -> Path:
@@ -55,7 +56,10 @@ def fonts_dir() -> Path:
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="courtdesk", description="CourtDesk 法院办公桌面系统")
     parser.add_argument("--db", help="SQLite 文件路径或数据库 URL（默认：本机用户数据目录中的 courtdesk.sqlite3）")
-    parser.add_argument("--smoke", action="store_true", help="测量启动时间：自动登录、显示主窗口后退出")
+    parser.add_argument("--smoke", action="store_true",
+                        help="测量启动时间：自动登录、显示主窗口后退出（新数据库先写入演示数据）")
+    parser.add_argument("--demo", action="store_true",
+                        help="新数据库写入演示数据（演示账号，密码 Demo2026）；不加时新数据库先进入首次设置")
     return parser.parse_args(argv)
 
 
@@ -64,18 +68,23 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 class CoreLoader:
     """Imports the core and opens (migrates) the database on a background thread.
 
-    On the first start with the default database the file is created and filled with demo data,
-    so a new user sees a working system (logins in the README, password Demo2026).
+    A new database (nobody can log in yet) is filled with demo data when ``demo`` is asked for
+    (``--demo``, which the README's run command passes; ``--smoke``), so a new user sees a working
+    system (logins in the README, password Demo2026); otherwise ``needs_setup`` is set and the shell
+    shows the first-run wizard (``ui/firstrun.py``) before the login.
     """
 
-    def __init__(self, db_arg: str | None) -> None:
+    def __init__(self, db_arg: str | None, demo: bool = False) -> None:
         self.db_arg = db_arg
+        self.demo = demo
+        self.needs_setup = False
         self.db: Any = None
         self.error: BaseException | None = None
         self.court_name = ""
         self.demo_filled = False
         self.done = threading.Event()
         self.thread = threading.Thread(target=self._run, name="courtdesk-open-db", daemon=True)
+        self.backup_thread: threading.Thread | None = None  # today's backup, started once the db is open
 
     def start(self) -> CoreLoader:
         if not self.thread.is_alive() and not self.done.is_set():
@@ -84,16 +93,18 @@ class CoreLoader:
 
     def _run(self) -> None:
         try:
+            from courtdesk.kernel import firstrun
             from courtdesk.kernel.db import open_database
-            from courtdesk.kernel.db.engine import ENV_URL, default_sqlite_path
 
-            first_start = self.db_arg is None and not os.environ.get(ENV_URL) and not default_sqlite_path().exists()
             db = open_database(self.db_arg)
-            if first_start:
-                from courtdesk.kernel import demo
+            if firstrun.needs_setup(db):
+                if self.demo:
+                    from courtdesk.kernel import demo
 
-                demo.fill(db)
-                self.demo_filled = True
+                    demo.fill(db)
+                    self.demo_filled = True
+                else:
+                    self.needs_setup = True  # the shell asks the court first (ui/firstrun.py)
             from courtdesk.kernel import people
 
             people.stand_in_hash()  # made now, so an unknown name's first check costs what any check does
@@ -112,7 +123,9 @@ class CoreLoader:
                 from courtdesk.kernel.db import backup
 
                 # today's backup beside the login, never in its way (a large file takes seconds)
-                threading.Thread(target=backup.daily_or_log, args=(db,), name="daily-backup", daemon=True).start()
+                self.backup_thread = threading.Thread(target=backup.daily_or_log, args=(db,), name="daily-backup",
+                                                      daemon=True)
+                self.backup_thread.start()
         except BaseException as exc:  # noqa: BLE001 — shown to the user by the UI thread
             self.error = exc
         finally:
@@ -279,6 +292,8 @@ class Shell:
         QTimer.singleShot(0, warm_main_window)  # while the password is typed
         if self.loader.demo_filled:
             self.login.say(DEMO_FILLED_TEXT)
+        if self.loader.needs_setup:
+            self.set_up()
         try:
             return self.app.exec()
         finally:
@@ -286,6 +301,28 @@ class Shell:
 
             workers.pool().waitForDone(5000)
             self.db.dispose()
+
+    def set_up(self) -> None:
+        """A new database: the first-run wizard instead of the login; the login once it is done."""
+        from ui.firstrun import FirstRunWizard
+
+        self.login.hide()
+        self.dialog = FirstRunWizard(self.db)
+        self.dialog.accepted.connect(self._set_up_done)
+        self.dialog.rejected.connect(self.app.quit)
+        self.dialog.show()
+
+    def _set_up_done(self) -> None:
+        from courtdesk.kernel import settings
+
+        admin = self.dialog.admin
+        with self.db.read() as s:
+            self.loader.court_name = settings.get(s, "court_name")
+        self.login.set_database(self.db, self.loader.court_name)
+        self.login.username.setText(admin.username)
+        self.login.say(SET_UP_TEXT.format(name=admin.name, username=admin.username))
+        self.login.show()
+        self.login.password.setFocus()
 
     def show_login(self) -> None:
         from ui.login import LoginDialog
@@ -310,8 +347,85 @@ class Shell:
     def _open(self, user: Any) -> None:
         self.window = open_main_window(self.db, user)
         self.window.logout_requested.connect(self._logout)
+        self.window.restore_requested.connect(self.restore)
         self.window.closed.connect(self._closed)
         self.window.show()
+
+    def restore(self, source: Path) -> None:
+        """系统管理 → 数据备份 → 从所选备份恢复 (already confirmed): end the session, close this
+        database, restore it from ``source`` with every check of ``restore_sqlite`` (refused, and the
+        database untouched, while another CourtDesk has it open or when the backup fails a check),
+        reopen it, and say at the login dialog what happened. Runs off the UI thread, which shows a
+        progress dialog meanwhile."""
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QProgressDialog
+
+        from courtdesk.kernel.errors import DomainError
+        from ui import workers
+
+        window, self.window = self.window, None
+        by = ""
+        if window is not None:
+            user = window.ctx.user
+            by = f"系统管理员 {user.name}（{user.username}）"
+            window.closed.disconnect(self._closed)
+            window.close()
+            window.deleteLater()
+            self._forget_keys(user.id)
+        progress = QProgressDialog("正在校验备份并恢复数据库，请稍候…", "", 0, 0)
+        progress.setWindowTitle("从备份恢复")
+        progress.setCancelButton(None)  # type: ignore[arg-type]  # a half-done restore cannot be stopped
+        progress.setWindowModality(Qt.WindowModality.ApplicationModal)
+        progress.setMinimumDuration(0)
+        progress.show()
+        workers.pool().waitForDone(30000)  # nothing of the closed session still reads or writes
+        old = self.db
+        outcome: dict[str, Any] = {}
+
+        def work() -> None:
+            from courtdesk.kernel.db import open_database
+            from courtdesk.kernel.db.restore import restore_sqlite
+
+            if self.loader.backup_thread is not None:
+                self.loader.backup_thread.join(120)  # today's backup, if still being written
+            old.dispose()
+            try:
+                result = restore_sqlite(old.path, Path(source), by=by)
+                kept = f"；原数据库已完整保留为 {result.kept}" if result.kept else ""
+                outcome["message"] = f"已从备份「{Path(source).name}」恢复数据库{kept}。请重新登录。"
+            except DomainError as exc:
+                outcome["error"] = f"恢复未进行，数据库未改动：{exc}"
+            try:
+                outcome["db"] = open_database(old.url)
+            except BaseException as exc:  # noqa: BLE001 — shown below, then the app ends
+                outcome["fatal"] = exc
+
+        done = threading.Event()
+
+        def run() -> None:
+            try:
+                work()
+            finally:
+                done.set()
+
+        threading.Thread(target=run, name="courtdesk-restore", daemon=True).start()
+        while not done.wait(0.02):
+            self.app.processEvents()
+        progress.close()
+        if "fatal" in outcome:
+            self.app.exit(_database_error(outcome["fatal"], str(old.path)))
+            return
+        self.db = outcome["db"]
+        from courtdesk.kernel import settings
+
+        with self.db.read() as s:
+            self.loader.court_name = settings.get(s, "court_name")
+        self.show_login()
+        self.login.set_database(self.db, self.loader.court_name)
+        if "error" in outcome:
+            self.login.error.show_message(outcome["error"])
+        else:
+            self.login.say(outcome["message"])
 
     def _logout(self) -> None:
         window, self.window = self.window, None
@@ -323,6 +437,16 @@ class Shell:
             window.closed.disconnect(self._closed)
             window.close()
             window.deleteLater()
+            self._forget_keys(window.ctx.user.id)
+
+    def _forget_keys(self, user_id: int) -> None:
+        """The person's signing key leaves this process's memory once their last save is done."""
+        from courtdesk.kernel import signing
+        from ui import workers
+
+        workers.pool().waitForDone(15000)
+        with self.db.read() as s:
+            signing.forget_person(s, user_id)
 
     def _closed(self) -> None:
         self.app.quit()
@@ -479,7 +603,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.smoke and not (os.environ.get("QT_QPA_PLATFORM") or os.environ.get("DISPLAY")
                            or os.environ.get("WAYLAND_DISPLAY")):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # smoke runs without a person, often without a screen
-    loader = CoreLoader(args.db)
+    loader = CoreLoader(args.db, demo=args.demo or args.smoke)  # smoke measures a working system
     app = create_app(sys.argv[0] if sys.argv else "courtdesk")
     if args.smoke:
         return smoke(app, loader)

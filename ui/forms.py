@@ -442,6 +442,11 @@ class FormDialog(QDialog):
                 edit.setPlaceholderText("18 位公民身份号码")
                 edit.editingFinished.connect(lambda key=f.key: self._check_id(key))
             return edit
+        if kind == "password":
+            secret = QLineEdit()
+            secret.setEchoMode(QLineEdit.EchoMode.Password)
+            secret.textChanged.connect(lambda _t, key=f.key: self._check(key))
+            return secret
         if kind == "multiline":
             text = QPlainTextEdit()
             text.setTabChangesFocus(True)
@@ -630,6 +635,13 @@ class FormDialog(QDialog):
             text = str(self.value(key) or "").strip()
             if len(text) > f.max_len:
                 problem = f"{f.label}：不能超过 {f.max_len} 个字（现有 {len(text)} 个）"
+            else:
+                from courtdesk.kernel import validation
+
+                try:  # a character no font can print, named as it is typed (no font loaded for GBK text)
+                    validation.printable(text, f.label)
+                except DomainError as exc:
+                    problem = str(exc)
         elif f.kind == "money":
             text = str(self.value(key) or "").strip()
             if text and not money_in_words(f, text):

@@ -35,6 +35,9 @@ _KEY = Qt.ItemDataRole.UserRole
 
 class MainWindow(QMainWindow):
     logout_requested = Signal()
+    #: 系统管理 → 数据备份 asked to restore this backup (a Path): the shell ends the session, closes the
+    #: database, restores and reopens it (see ``ui.app.Shell``).
+    restore_requested = Signal(object)
     closed = Signal()
 
     def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
@@ -178,6 +181,7 @@ class MainWindow(QMainWindow):
                 from ui.admin import AdminPage
 
                 page = AdminPage(self.ctx)
+                page.restore_requested.connect(self.restore_requested)
             elif key in self.specs:
                 from ui.register_view import RegisterPage
 

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLa
 def render_document(db: Any, kind_name: str, record_id: int, fmt: str, target: str, *, actor: Any = None,
                     spec: Any = None) -> str:
     """Worker side: build the document of one record and render it as ``pdf`` or ``docx``
-    (PDF with the fonts configured in the settings, else the bundled ones). With ``actor`` and the
+    (with the fonts configured in the settings, else the bundled ones; the DOCX names the same faces). With ``actor`` and the
     register ``spec``: only a document the register prints for that record and the actor may print."""
     from courtdesk.kernel import printing, recorddocs
 
@@ -24,7 +24,7 @@ def render_document(db: Any, kind_name: str, record_id: int, fmt: str, target: s
             doc = recorddocs.printable_document(s, actor, spec, kind_name, record_id)
         else:
             doc = printing.record_document(s, kind_name, record_id)
-        printing.render(doc, target, fmt, fonts=printing.fonts_for(s) if fmt == "pdf" else None)
+        printing.render(doc, target, fmt, fonts=printing.fonts_for(s))  # the DOCX names the PDF's faces
     return target
 
 

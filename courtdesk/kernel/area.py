@@ -3,8 +3,8 @@
 An area is one package under ``courtdesk/areas/`` (or any package named in an installed
 distribution's ``courtdesk.areas`` entry point) whose ``__init__`` holds one :class:`Area`: its key and
 Chinese title, the areas it builds on, the roles and settings it adds, its registers, document kinds,
-demo fillers and dashboard items. The kernel, the CLI and the Qt client find everything through
-:func:`areas`; no list grows when an area is added (anchors: Odoo addons and their ``depends``, Tryton
+demo fillers, first-run setup steps and dashboard items. The kernel, the CLI and the Qt client find
+everything through :func:`areas`; no list grows when an area is added (anchors: Odoo addons and their ``depends``, Tryton
 modules, Frappe apps).
 
 An area names the areas it builds on (``depends``; the kernel is always there). Discovery checks them:
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from courtdesk.kernel.demo import BulkFiller, Filler
+    from courtdesk.kernel.firstrun import SetupStep
     from courtdesk.kernel.models.people import Role, User
     from courtdesk.kernel.printing import DocumentKind
     from courtdesk.kernel.registers import DashboardItem, RegisterSpec
@@ -70,6 +71,8 @@ class Area:
     demo: tuple[Filler, ...] = ()
     #: Bulk fillers for scale benchmarks (``demo-data --rows N``).
     bulk_demo: tuple[BulkFiller, ...] = ()
+    #: What a new database asks the court at its first run (courtdesk.kernel.firstrun): one page each.
+    setup: tuple[SetupStep, ...] = ()
     #: Dashboard items that belong to no single register.
     dashboard: tuple[Callable[[Session, User], list[DashboardItem]], ...] = ()
 

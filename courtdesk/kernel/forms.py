@@ -28,7 +28,8 @@ RECORD = "record"
 class FormField:
     key: str
     label: str
-    #: text | multiline | int | date | datetime | choice | multichoice | file | idnumber | money | lines
+    #: text | multiline | password | int | date | datetime | choice | multichoice | file | idnumber | money
+    #: | lines (password: typed hidden, taken as typed — never stripped; its rule is the service's)
     #: (multichoice: the value is the list of chosen values; ``minimum``/``maximum`` bound how many;
     #: money: a ``Decimal`` of yuan with two decimals, ``minimum``/``maximum`` in whole yuan;
     #: lines: child rows, each a dict cleaned by ``columns``; ``minimum``/``maximum`` bound how many).
@@ -391,6 +392,11 @@ def _clean_one(f: FormField, raw: Any, out: dict[str, Any], *, session: Session 
     if f.kind in ("text", "multiline"):
         out[f.key] = validation.text(raw, f.label, max_len=f.max_len, required=f.required,
                                      multiline=f.kind == "multiline")
+    elif f.kind == "password":
+        value = "" if raw is None else str(raw)
+        if f.required and not value:
+            raise ValidationError(f"{f.label}：必填，不能为空", field=f.label)
+        out[f.key] = value
     elif f.kind == "int":
         if raw in (None, "") and not f.required:
             out[f.key] = None

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from courtdesk.kernel import clock, signing, validation
 from courtdesk.kernel.db.engine import Database, note_check
-from courtdesk.kernel.errors import DomainError, PermissionDenied, ValidationError
+from courtdesk.kernel.errors import Conflict, DomainError, PermissionDenied, ValidationError
 from courtdesk.kernel.models.people import (
     ADMIN,
     BUSINESS,
@@ -206,13 +206,14 @@ def _active_department(session: Session, department_id: Any) -> Department:
 MAX_PASSWORD_LENGTH = 256
 
 
-def _check_password_rule(password: str) -> None:
+def check_password_rule(password: str, label: str = "新密码") -> None:
+    """The rule every password set in CourtDesk follows; the refusal names the field ``label``."""
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise ValidationError(f"新密码：不能超过 {MAX_PASSWORD_LENGTH} 个字符", field="新密码")
+        raise ValidationError(f"{label}：不能超过 {MAX_PASSWORD_LENGTH} 个字符", field=label)
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationError(f"新密码：至少 {MIN_PASSWORD_LENGTH} 位", field="新密码")
+        raise ValidationError(f"{label}：至少 {MIN_PASSWORD_LENGTH} 位", field=label)
     if password.isdigit() or password.isalpha():
-        raise ValidationError("新密码：须同时包含字母和数字", field="新密码")
+        raise ValidationError(f"{label}：须同时包含字母和数字", field=label)
 
 
 class PeopleService:
@@ -225,24 +226,24 @@ class PeopleService:
         """Return the user, or raise DomainError with the same words, after the same work, for an
         unknown name, a wrong password, a deactivated account and a locked name.
 
-        The password is checked outside any transaction (argon2 takes ~¼ s by design; holding the
-        write lock meanwhile would stall every other workstation); only a failure, or a success
-        after failures, writes — the failure count of the name typed."""
+        The attempt is counted against the name typed *before* the password is checked, in one short
+        write that also checks the limit (:meth:`_count_attempt`): eight workstations guessing at once
+        get the name locked after the fifth guess, not after every guess already being hashed. The
+        password itself is checked outside any transaction (argon2 takes ~¼ s by design; holding the
+        write lock meanwhile would stall every other workstation); a success then takes the count
+        back."""
         name = unicodedata.normalize("NFKC", (username or "").strip())
         if not name:
             raise ValidationError("用户名：必填，不能为空", field="用户名")
         if len(password or "") > MAX_PASSWORD_LENGTH:  # refused before any hashing, telling nothing
             raise ValidationError(f"密码：不能超过 {MAX_PASSWORD_LENGTH} 个字符", field="密码")
         name = name[:40]
+        locked, counted = self._count_attempt(name)
         with self.db.read() as s:
             user = s.scalar(select(User).where(User.username == name))
-            throttle = s.scalar(select(LoginThrottle).where(LoginThrottle.name == name))
-            locked_until = throttle.locked_until if throttle is not None else None
-            failures = throttle.failures if throttle is not None else 0
             if user is not None:
                 _ = user.roles, user.department  # loaded for the main window
                 s.expunge(user)
-        locked = locked_until is not None and locked_until > clock.now()
         stored = user.password_hash if user is not None and user.active else stand_in_hash()
         matches, wrap_key = check_password(stored, password or "")  # always: the same work whatever the case
         if locked:
@@ -255,17 +256,53 @@ class PeopleService:
             if wrap_key is not None:
                 with self.db.read() as s:
                     unlocked = signing.unlock(s, user.id, wrap_key)
-            if failures or throttle is not None or unlocked is None or needs_upgrade(user.password_hash):
-                self._logged_in(user, name, password, wrap_key, unlocked)
+            self._logged_in(user, name, password, wrap_key, unlocked)
             return user
-        raise self._failed(name)
+        if counted >= MAX_FAILED_LOGINS:
+            raise DomainError(
+                f"{WRONG}；连续 {MAX_FAILED_LOGINS} 次错误，该登录名暂停登录 {LOCK_MINUTES} 分钟", field="密码")
+        left = MAX_FAILED_LOGINS - counted
+        raise DomainError(f"{WRONG}（再错 {left} 次将暂停登录 {LOCK_MINUTES} 分钟）", field="密码")
+
+    def _count_attempt(self, name: str) -> tuple[bool, int]:
+        """Count an attempt on ``name`` as a failure until it proves right, and check the limit, in one
+        write: ``(locked, failures counted)``. The fifth attempt in a row locks the name at once — it
+        is still checked, and a right password lifts the lock again — so that no sixth attempt, from
+        any workstation, is checked while the fifth is being hashed. An attempt on a locked name is
+        not counted. (On PostgreSQL the row is read ``FOR UPDATE``; two first attempts inserting the
+        same name at once: the loser of the unique index retries.)"""
+        now = clock.now()
+        for attempt in range(3):
+            try:
+                with self.db.write() as s:
+                    throttle = s.scalar(select(LoginThrottle).where(LoginThrottle.name == name).with_for_update())
+                    if throttle is None:
+                        throttle = LoginThrottle(name=name, failures=0)
+                        s.add(throttle)
+                    if throttle.locked_until is not None and throttle.locked_until <= now:
+                        throttle.locked_until = None  # an expired lock-out starts the count afresh
+                        throttle.failures = 0
+                    if throttle.locked_until is not None:
+                        return True, throttle.failures
+                    throttle.failures += 1
+                    throttle.last_failed_at = now
+                    counted = throttle.failures
+                    if counted >= MAX_FAILED_LOGINS:
+                        throttle.locked_until = now + dt.timedelta(minutes=LOCK_MINUTES)
+                        throttle.failures = 0
+                    return False, counted
+            except Conflict:
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
 
     def _logged_in(self, user: User, name: str, password: str, wrap_key: bytes | None,
                    unlocked: str | None) -> None:
-        """A login that writes: clears the name's failures; a hash of the earlier form (or older
-        parameters) is replaced — its one second argon2 computation, once — and the person's signing
-        key is re-wrapped under it, or created when they have none yet (their entries until now were
-        signed by the installation key, naming them)."""
+        """A login's write: takes back the attempt counted (and any failures and lock of the name
+        before it); a hash of the earlier form (or older parameters) is replaced — its one second
+        argon2 computation, once — and the person's signing key is re-wrapped under it, or created
+        when they have none yet (their entries until now were signed by the installation key,
+        naming them)."""
         upgrade = needs_upgrade(user.password_hash)
         if upgrade:
             stored, wrap_key = credentials(password)  # before the write: argon2 must not hold the lock
@@ -279,27 +316,6 @@ class PeopleService:
                 assert wrap_key is not None
                 signing.rekey(s, user.id, wrap_key, keep=keep, unlock=True)
 
-    def _failed(self, name: str) -> DomainError:
-        """Count a failure of ``name``; the refusal to raise (the same for every kind of failure)."""
-        now = clock.now()
-        with self.db.write() as s:
-            throttle = s.scalar(select(LoginThrottle).where(LoginThrottle.name == name))
-            if throttle is None:
-                throttle = LoginThrottle(name=name, failures=0)
-                s.add(throttle)
-            if throttle.locked_until is not None and throttle.locked_until <= now:
-                throttle.locked_until = None  # an expired lock-out starts the count afresh
-                throttle.failures = 0
-            throttle.failures += 1
-            throttle.last_failed_at = now
-            if throttle.failures >= MAX_FAILED_LOGINS:
-                throttle.locked_until = now + dt.timedelta(minutes=LOCK_MINUTES)
-                throttle.failures = 0
-                return DomainError(f"{WRONG}；连续 {MAX_FAILED_LOGINS} 次错误，该登录名暂停登录 {LOCK_MINUTES} 分钟",
-                                   field="密码")
-            left = MAX_FAILED_LOGINS - throttle.failures
-        return DomainError(f"{WRONG}（再错 {left} 次将暂停登录 {LOCK_MINUTES} 分钟）", field="密码")
-
     def lockouts(self, session: Session) -> dict[str, dt.datetime]:
         """Login name → locked until, for the names locked now (for the administrator)."""
         rows = session.execute(select(LoginThrottle.name, LoginThrottle.locked_until)
@@ -312,7 +328,7 @@ class PeopleService:
         pair: the administrator knew that password, so could have unwrapped the key."""
         if len(old or "") > MAX_PASSWORD_LENGTH:
             raise ValidationError(f"原密码：不能超过 {MAX_PASSWORD_LENGTH} 个字符", field="原密码")
-        _check_password_rule(new)
+        check_password_rule(new)
         stored, wrap_key = credentials(new)  # before the write: argon2 must not hold the lock
         with self.db.write(actor) as s:
             user = load_user(s, actor.id)
@@ -429,7 +445,7 @@ class PeopleService:
         require(actor, ADMIN, action="新建用户")
         username = unicodedata.normalize("NFKC", validation.text(username, "用户名", max_len=40))
         name = validation.text(name, "姓名", max_len=40)
-        _check_password_rule(password)
+        check_password_rule(password)
         codes = _known_roles(roles)
         hashed, wrap_key = credentials(password)  # before the write: argon2 must not hold the write lock
         with self.db.write(actor) as s:
@@ -477,7 +493,7 @@ class PeopleService:
         old public key stays valid for the entries made under it); the person must change the
         password, which gives them yet another pair the administrator never could unwrap."""
         require(actor, ADMIN, action="重置密码")
-        _check_password_rule(new_password)
+        check_password_rule(new_password)
         stored, wrap_key = credentials(new_password)  # before the write: argon2 must not hold the lock
         with self.db.write(actor) as s:
             user = load_user(s, user_id)

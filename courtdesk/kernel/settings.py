@@ -198,9 +198,15 @@ class SettingsService:
                     refused.extend(spec.check(s, after))
             if refused:
                 raise validation.ValidationError.joined(refused)
-            for key, value in cleaned.items():
-                row = s.scalar(select(Setting).where(Setting.key == key))
-                if row is None:
-                    s.add(Setting(key=key, value=value))
-                elif row.value != value:
-                    row.value = value
+            store(s, cleaned)
+
+
+def store(session: Session, values: Mapping[str, str]) -> None:
+    """Write settings already cleaned and checked, in the caller's unit of work (the settings page's
+    save; the first-run setup, which writes the court's own values with everything else it sets up)."""
+    for key, value in values.items():
+        row = session.scalar(select(Setting).where(Setting.key == key))
+        if row is None:
+            session.add(Setting(key=key, value=value))
+        elif row.value != value:
+            row.value = value

@@ -148,6 +148,19 @@ def forget(public_key: str) -> None:
     _keyring.pop(public_key, None)
 
 
+def forget_person(conn_or_session: Any, user_id: int) -> int:
+    """Drop every unlocked key of ``user_id`` from this process (at logout: the next person at this
+    workstation cannot sign as them); how many were held."""
+    conn = conn_or_session.connection() if hasattr(conn_or_session, "connection") else conn_or_session
+    if not ready(conn):
+        return 0
+    held = [pub for pub in conn.execute(select(_key.c.public_key).where(_key.c.user_id == user_id)).scalars()
+            if pub in _keyring]
+    for pub in held:
+        forget(pub)
+    return len(held)
+
+
 # --- the signer of a write -------------------------------------------------------------------------
 
 @dataclass(frozen=True)

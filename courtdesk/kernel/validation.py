@@ -29,12 +29,36 @@ def _invisible(ch: str) -> bool:
 _LINE_BREAKS = frozenset("\n\r\u2028\u2029\x0b\x0c\x85")
 
 
+def _common(ch: str) -> bool:
+    """Whitespace, printable ASCII or a GBK character (喆 堃 included): printed by the bundled fonts for
+    sure (a fonts test checks every GBK character)."""
+    if ch.isspace() or " " <= ch <= "~":
+        return True
+    try:
+        ch.encode("gbk")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def printable(value: str, label: str) -> None:
+    """Refuse text with a character no font can print (「「𓀀」无法打印：没有包含此字的字体…」), so it is
+    caught at the field and not left as a gap on paper.  Text of ASCII and GBK characters is
+    passed without loading a font (the font module and reportlab are imported only for rarer ones)."""
+    if all(_common(ch) for ch in value):
+        return
+    from courtdesk.kernel.documents.fonts import check_printable
+
+    check_printable(value, label)
+
+
 def text(value: Any, label: str, *, max_len: int, required: bool = True, min_len: int = 0,
          multiline: bool = False) -> str:
     """Cleaned text: refuses control characters, direction overrides and marks, zero-width and other
     invisible format characters inside the text, broken characters (lone surrogates), line breaks in a
-    one-line field (``multiline=False``: also U+2028/U+2029) and — when required — text with nothing
-    visible in it."""
+    one-line field (``multiline=False``: also U+2028/U+2029), characters no font can print (every text
+    field can end up on paper: :func:`printable`) and — when required — text with nothing visible in
+    it."""
     result = "" if value is None else str(value).strip()
     if result and all(_invisible(ch) for ch in result):
         result = ""  # only zero-width characters: nothing there
@@ -57,6 +81,7 @@ def text(value: Any, label: str, *, max_len: int, required: bool = True, min_len
         raise ValidationError(f"{label}：不能超过 {max_len} 个字（现有 {len(result)} 个）", field=label)
     if result and len(result) < min_len:
         raise ValidationError(f"{label}：至少 {min_len} 个字", field=label)
+    printable(result, label)
     return result
 
 

@@ -201,7 +201,7 @@ def test_daily_backups_are_written_once_a_day_with_their_checkpoint_and_thinned(
         assert first == db_path.parent / "backups" / "courtdesk-backup-2026-12-07.sqlite3"
         assert backup.daily(db) is None  # once a day
         listed = backup.daily_backups(first.parent)
-        assert [b.day for b in listed] == [dt.date(2026, 12, 7)] and listed[0].checkpoint.startswith("留痕 ")
+        assert [b.day for b in listed] == [dt.date(2026, 12, 7)] and listed[0].checkpoint.startswith("已校验完整　留痕 ")
         backup.verify_backup(first)
     finally:
         clock.set_now(None)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing as mp
+import time
 
 import pytest
 from sqlalchemy import func, select
@@ -150,3 +152,55 @@ def test_unknown_department_or_role_is_refused_naming_the_field(db, users):
         service.set_roles(users["admin"], users["judge"].id, ["astronaut"])
     with db.read() as s:
         assert s.scalar(select(func.count()).select_from(User)) == before
+
+
+def _guess(url: str, name: str, start_at: float, out: mp.Queue) -> None:
+    """One workstation guessing: three wrong passwords as fast as it can, from ``start_at`` on."""
+    from courtdesk.kernel.db import Database
+
+    db = Database(url)
+    time.sleep(max(0.0, start_at - time.time()))
+    answers = []
+    for _ in range(3):
+        try:
+            PeopleService(db).login(name, "guess-guess-1")
+        except DomainError as exc:
+            answers.append(str(exc))
+    out.put(answers)
+    db.dispose()
+
+
+def _guess_in_parallel(db, name: str, processes: int = 8) -> list[str]:
+    ctx = mp.get_context("spawn")
+    queue: mp.Queue = ctx.Queue()
+    start_at = time.time() + 6.0  # every child imported and connected before the first guess
+    procs = [ctx.Process(target=_guess, args=(db.url, name, start_at, queue)) for _ in range(processes)]
+    for p in procs:
+        p.start()
+    answers = [a for _ in procs for a in queue.get(timeout=180)]
+    for p in procs:
+        p.join(timeout=60)
+        assert p.exitcode == 0
+    return answers
+
+
+def _assert_locked_after_five_checked(db, answers: list[str], name: str) -> None:
+    assert len(answers) == 24
+    # a guess was checked when its answer counts down or announces the lock; the others met the lock
+    checked = [a for a in answers if "再错" in a or "连续 5 次错误" in a]
+    refused_unchecked = [a for a in answers if "已暂停登录" in a]
+    assert len(checked) == 5, answers
+    assert len(refused_unchecked) == 19
+    with pytest.raises(DomainError, match="已暂停登录"):
+        PeopleService(db).login(name, DEMO_PASSWORD)  # the right password waits out the lock too
+
+
+def test_eight_workstations_guessing_at_once_get_five_guesses_checked_not_twenty_four(db, users):
+    clock.set_now(None)  # real time: the children run on the real clock
+    _assert_locked_after_five_checked(db, _guess_in_parallel(db, "judge"), "judge")
+
+
+@pytest.mark.pg
+def test_eight_workstations_guessing_at_once_on_postgresql_get_five_guesses_checked(pg_demo_db):
+    clock.set_now(None)
+    _assert_locked_after_five_checked(pg_demo_db, _guess_in_parallel(pg_demo_db, "judge"), "judge")

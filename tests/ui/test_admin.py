@@ -241,5 +241,5 @@ def test_the_backups_tab_lists_the_daily_backups_and_backs_up_now(qtbot, desk, t
     qtbot.mouseClick(tab.backup_button, Qt.MouseButton.LeftButton)
     wait_ops(qtbot)
     qtbot.waitUntil(lambda: tab.table.rowCount() == 1, timeout=20000)
-    assert tab.table.item(0, 2).text().startswith("留痕 ") and "restore --db" in tab.restore_hint.text()
+    assert tab.table.item(0, 2).text().startswith("已校验完整　留痕 ") and "restore --db" in tab.restore_hint.text()
     assert "最近一次备份" in tab.restore_hint.text()

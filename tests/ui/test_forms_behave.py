@@ -84,6 +84,15 @@ def test_over_long_text_is_kept_and_refused_with_a_message_never_cut(qtbot: Any,
     assert form.rows["matter"].error.text() == "事由：不能超过 100 个字（现有 150 个）"
 
 
+def test_a_character_no_font_can_print_is_named_at_the_field_as_it_is_typed(qtbot: Any, form: FormDialog) -> None:
+    edit = form.rows["matter"].editor
+    edit.setText("调取王\U00013000的材料")  # 𓀀: an Egyptian hieroglyph, in no face
+    assert form.rows["matter"].error.text() == (
+        "事由：「\U00013000」（U+13000）无法打印：没有包含此字的字体，请在系统设置中配置字体或改用通用字")
+    edit.setText("调取王\U00020BB7的材料")  # 𠮷 (Ext B) prints (HanaMinB): no message
+    assert form.rows["matter"].error.text() == ""
+
+
 def test_three_bad_fields_show_three_messages_at_their_fields_after_one_save(qtbot: Any, desk: Any) -> None:
     from courtdesk.kernel.forms import clean
 

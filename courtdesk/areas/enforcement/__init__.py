@@ -37,7 +37,7 @@ from courtdesk.areas.enforcement.seizures import (
     days_left,
     radar,
 )
-from courtdesk.areas.enforcement.settings import SETTINGS
+from courtdesk.areas.enforcement.settings import SETTINGS, SETUP_STEP
 from courtdesk.areas.enforcement.unit_register import UNIT_REGISTER
 from courtdesk.areas.enforcement.units import REFERENCE_UNITS, UnitService, list_units
 from courtdesk.kernel.area import Area
@@ -53,6 +53,7 @@ AREA = Area(
     documents=(LETTER_DOCUMENT, TRANSCRIPT_DOCUMENT),
     demo=(demo_enforcement,),
     bulk_demo=(bulk_letters, bulk_seizures),
+    setup=(SETUP_STEP,),
 )
 
 __all__ = [

@@ -3,6 +3,7 @@
 from courtdesk.areas.seals.demo import bulk_seal_uses, demo_seals
 from courtdesk.areas.seals.registry import SEAL_REGISTER
 from courtdesk.areas.seals.service import SEAL_USE_REGISTER
+from courtdesk.areas.seals.setup import STEP
 from courtdesk.kernel.area import Area
 
 AREA = Area(
@@ -14,4 +15,5 @@ AREA = Area(
     registers=(SEAL_USE_REGISTER, SEAL_REGISTER),
     demo=(demo_seals,),
     bulk_demo=(bulk_seal_uses,),
+    setup=(STEP,),
 )

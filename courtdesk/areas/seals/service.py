@@ -323,6 +323,29 @@ def file_use_in(
     return use
 
 
+def add_seal(session: Session, *, name: str, kind: str, custodian_id: int, department_id: int | None = None,
+             deputy_id: int | None = None, label: str = "印章名称") -> Seal:
+    """Register a seal in the caller's unit of work, with every rule of :meth:`SealService.create_seal`
+    (the first-run setup registers the court's seals together with their custodians). ``label``: the
+    name field as the caller's form calls it (院印名称 …)."""
+    name = validation.text(name, label, max_len=60)
+    if kind not in SEAL_KINDS:
+        raise ValidationError("印章类别：应为 党组印、院印、办公室印 或 部门印", field="印章类别")
+    custodian = session.get(User, custodian_id)
+    if custodian is None:
+        raise ValidationError("保管人：该用户不存在", field="保管人")
+    SealService.check_custodian(session, kind, custodian, department_id)
+    if session.scalar(select(Seal.id).where(Seal.name == name)):
+        raise ValidationError(f"{label}：「{name}」已登记", field=label)
+    if deputy_id is not None and (deputy_id == custodian.id or session.get(User, deputy_id) is None):
+        raise ValidationError("代为监印人：应为保管人以外的在册人员", field="代为监印人")
+    seal = Seal(name=name, kind=kind, custodian_id=custodian.id, deputy_id=deputy_id,
+                department_id=department_id if kind == "department" else None)
+    session.add(seal)
+    session.flush()
+    return seal
+
+
 class SealService:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -332,23 +355,9 @@ class SealService:
     def create_seal(self, actor: User, *, name: str, kind: str, custodian_id: int,
                     department_id: int | None = None, deputy_id: int | None = None) -> Seal:
         require(actor, ADMIN, action="登记印章")
-        name = validation.text(name, "印章名称", max_len=60)
-        if kind not in SEAL_KINDS:
-            raise ValidationError("印章类别：应为 党组印、院印、办公室印 或 部门印", field="印章类别")
         with self.db.write(actor) as s:
-            custodian = s.get(User, custodian_id)
-            if custodian is None:
-                raise ValidationError("保管人：该用户不存在", field="保管人")
-            self.check_custodian(s, kind, custodian, department_id)
-            if s.scalar(select(Seal.id).where(Seal.name == name)):
-                raise ValidationError(f"印章名称：「{name}」已登记", field="印章名称")
-            if deputy_id is not None and (deputy_id == custodian.id or s.get(User, deputy_id) is None):
-                raise ValidationError("代为监印人：应为保管人以外的在册人员", field="代为监印人")
-            seal = Seal(name=name, kind=kind, custodian_id=custodian.id, deputy_id=deputy_id,
-                        department_id=department_id if kind == "department" else None)
-            s.add(seal)
-            s.flush()
-            return seal
+            return add_seal(s, name=name, kind=kind, custodian_id=custodian_id, department_id=department_id,
+                            deputy_id=deputy_id)
 
     @staticmethod
     def check_custodian(session: Session, kind: str, custodian: User, department_id: int | None) -> None:

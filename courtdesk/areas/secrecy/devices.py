@@ -774,7 +774,7 @@ class DeviceService:
 
 def held_by(session: Session, user_id: int) -> list[str]:
     """The classified computers and removable media ``user_id`` is custodian of and that are not
-    destroyed or retired, in words (「涉密计算机 (2026)密机001号（资产编号 ZC-2026-0101）」) — what a person
+    destroyed or retired, in words (「涉密计算机 (2026)密机001号（资产编号 ZC-2026-0901）」) — what a person
     leaving must hand over (第三十一条)."""
     out: list[str] = []
     pcs = session.scalars(select(SecretComputer).where(SecretComputer.custodian_id == user_id,

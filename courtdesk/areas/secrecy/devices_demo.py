@@ -39,10 +39,10 @@ def demo_devices(ctx: DemoContext) -> Iterator[dt.datetime]:
             "password_mixed": "yes"}).id
 
     old = computer("ZC-2019-0033", "台式计算机", "联想启天M4650", "PC0A1B2C", "civil_head", "民事审判庭", "机密", "key", 10)
-    trial = computer("ZC-2026-0101", "台式计算机", "联想开天M740Z", "PF3KX9A1", "judge", "民事审判庭", "机密", "key", 12)
-    civil = computer("ZC-2026-0102", "台式计算机", "同方超越E500", "TF22B0871", "civil_head", "民事审判庭", "秘密",
+    trial = computer("ZC-2026-0901", "台式计算机", "联想开天M740Z", "PF3KX9A1", "judge", "民事审判庭", "机密", "key", 12)
+    civil = computer("ZC-2026-0902", "台式计算机", "同方超越E500", "TF22B0871", "civil_head", "民事审判庭", "秘密",
                      "password", 9)
-    enforce = computer("ZC-2026-0103", "笔记本电脑", "联想昭阳K4e", "LZ7Q2M55", "enforce_head", "执行局", "秘密", "key", 6)
+    enforce = computer("ZC-2026-0903", "笔记本电脑", "联想昭阳K4e", "LZ7Q2M55", "enforce_head", "执行局", "秘密", "key", 6)
 
     yield dt.datetime(2026, 1, 12, 9, 0)
     media: dict[str, int] = {}

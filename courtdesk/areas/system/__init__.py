@@ -7,6 +7,7 @@ and the people a new user logs in as.
 
 from courtdesk.areas.system import roles
 from courtdesk.areas.system.demo import fill_people
+from courtdesk.areas.system.setup import STEPS
 from courtdesk.kernel.area import Area
 
 AREA = Area(
@@ -16,4 +17,5 @@ AREA = Area(
     roles=(roles.CLERK, roles.OFFICE_HEAD, roles.DEPT_HEAD, roles.LEADER, roles.FINANCE, roles.FINANCE_LEADER,
            roles.PRESIDENT, roles.SECRECY, roles.IT_OPS),
     demo=(fill_people,),
+    setup=STEPS,
 )

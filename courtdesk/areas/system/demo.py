@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from courtdesk.areas.system import roles
+from courtdesk.areas.system.setup import TYPICAL_DEPARTMENTS
 from courtdesk.kernel import signing
 from courtdesk.kernel.demo import DEMO_PASSWORD, DemoContext
 from courtdesk.kernel.models.people import ADMIN, ROLE_LABELS, Department, Role, User, UserRole
@@ -31,18 +32,8 @@ class DemoUser:
 #: area); without that area installed the demo people simply do not hold it.
 ENFORCEMENT = Role("enforcement")
 
-DEPARTMENTS: tuple[tuple[str, str], ...] = (
-    ("办公室", "office"),
-    ("政治处", "political"),
-    ("立案庭", "business"),
-    ("刑事审判庭", "business"),
-    ("民事审判庭", "business"),
-    ("执行局", "enforcement"),
-    ("财务室", "business"),
-    ("信息技术办公室", "business"),
-    ("法警队", "business"),
-    ("院领导", "leaders"),
-)
+#: The demo court's departments: a typical basic-level court's, as the first-run setup offers them.
+DEPARTMENTS: tuple[tuple[str, str], ...] = TYPICAL_DEPARTMENTS
 
 USERS: tuple[DemoUser, ...] = (
     DemoUser("admin", "赵敏", "信息技术办公室", (ADMIN,), "系统管理员", "0316-6080001"),

@@ -145,7 +145,7 @@ def daily_backups(folder: Path) -> list[DailyBackup]:
         words = ""
         try:
             cp = checkpoint.read(checkpoint_path(path))
-            words = f"留痕 {cp.length} 条　校验码 {cp.short}"
+            words = f"已校验完整　留痕 {cp.length} 条　校验码 {cp.short}"  # written only after the check
         except DomainError:
             pass
         found.append(DailyBackup(path, dt.date.fromisoformat(match.group(1)), path.stat().st_size, words))

@@ -155,8 +155,9 @@ def _upgrade(path: Path) -> None:
     _self_contained(path)
 
 
-def _record(path: Path, source: Path, kept: Path | None, upgraded_from: set[str]) -> None:
-    """Append the ``restore`` entry to the audit trail of the database about to be put in place."""
+def _record(path: Path, source: Path, kept: Path | None, upgraded_from: set[str], by: str = "") -> None:
+    """Append the ``restore`` entry to the audit trail of the database about to be put in place
+    (``by``: the person who asked for it in the app, e.g. 「系统管理员 王芳（admin）」)."""
     try:
         who = getpass.getuser()
     except Exception:  # noqa: BLE001 — no login name on this system: say nothing about it
@@ -172,6 +173,8 @@ def _record(path: Path, source: Path, kept: Path | None, upgraded_from: set[str]
     if upgraded_from:
         comment += f"（备份的结构版本 {', '.join(sorted(upgraded_from))} 已升级到 {migrate.describe_heads()}）"
     comment += f"；原数据库已完整保留为「{kept.resolve()}」" if kept is not None else "；此前没有数据库文件"
+    if by:
+        comment += f"；在程序中由{by}操作"
     if who:
         comment += f"；操作系统用户 {who}"
     engine = create_engine(URL.create("sqlite", database=str(path)), poolclass=NullPool)
@@ -205,8 +208,9 @@ def _replace(tmp: Path, target: Path) -> None:
         raise DomainError(lockfile.IN_USE_MESSAGE, field="数据库") from exc
 
 
-def restore_sqlite(target: Path, source: Path) -> RestoreResult:
-    """Replace the database ``target`` by the backup ``source`` (see the module docstring)."""
+def restore_sqlite(target: Path, source: Path, by: str = "") -> RestoreResult:
+    """Replace the database ``target`` by the backup ``source`` (see the module docstring); ``by``
+    names the person who asked for it from inside the app (the CLI names the system user only)."""
     # every path as the file it names (a symlink to the database is the database)
     target, source = files.real(target), files.real(source)
     verify_backup(source)
@@ -232,7 +236,7 @@ def restore_sqlite(target: Path, source: Path) -> RestoreResult:
                 result.kept = _unique_kept_path(target)
                 sqlite_copy(target, result.kept)
                 verify_backup(result.kept)
-            _record(tmp, source, result.kept, result.upgraded_from)
+            _record(tmp, source, result.kept, result.upgraded_from, by)
             _replace(tmp, target)
         except sqlite3.DatabaseError as exc:
             raise DomainError(f"备份文件「{source.name}」无法读取（{exc}），已拒绝", field="备份文件") from exc

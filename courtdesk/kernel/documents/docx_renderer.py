@@ -3,7 +3,10 @@
 Fonts are *named*, not embedded: every run carries ``w:eastAsia`` (仿宋_GB2312, 方正小标宋简体 …) and
 the Latin font, with the theme attributes removed — python-docx's ``font.name`` sets only the Latin
 slots, and a ``w:eastAsiaTheme`` attribute would override the name.  The font table lists the same
-fonts with ``w:altName`` substitutes (仿宋, 宋体 …) for PCs without the official fonts.
+fonts with ``w:altName`` substitutes (仿宋, 宋体 …) for PCs without the official fonts.  When the
+court configured a font file for a role, the DOCX names that font's family instead (the face the PDF
+embeds for the role: :meth:`FontSet.docx_fonts`), the official name becoming an alternate.  A document
+with a character no font can print is refused, as the PDF renderer refuses it.
 
 22 lines × 28 characters: the section has a line grid (``w:docGrid w:type="lines"``) and every
 paragraph an exact line height; the 28 characters come from a small negative character spacing on the
@@ -17,7 +20,8 @@ import copy
 import itertools
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from contextvars import ContextVar
 from typing import IO
 
 import docx
@@ -28,7 +32,14 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Twips
 from lxml import etree  # type: ignore[import-untyped]
 
-from courtdesk.kernel.documents.fonts import DOCX_FONTS, DOCX_RARE_FONT, DocxFont, outside_gb2312
+from courtdesk.kernel.documents.fonts import (
+    DOCX_FONTS,
+    DOCX_RARE_FONT,
+    DocxFont,
+    FontSet,
+    check_printable,
+    outside_gb2312,
+)
 from courtdesk.kernel.documents.geometry import (
     CELL_PAD_X,
     CELL_PAD_Y,
@@ -51,6 +62,7 @@ from courtdesk.kernel.documents.model import (
     Table,
     TearLine,
     Title,
+    document_text_lines,
     keeps_with_previous,
     qr_png,
 )
@@ -60,6 +72,9 @@ Target = str | os.PathLike[str] | IO[bytes]
 _JC = {"left": "left", "center": "center", "right": "right", "justify": "both"}
 _THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 _FIELD = re.compile(r"(\{page\}|\{pages\})")
+#: The fonts named per role in the DOCX being written (:data:`DOCX_FONTS`, or the configured faces'
+#: families from :meth:`FontSet.docx_fonts`); set by :func:`render_docx` for the one document.
+_FACES: ContextVar[Mapping[str, DocxFont]] = ContextVar("docx_faces", default=DOCX_FONTS)
 
 
 def _twips(points: float) -> str:
@@ -92,7 +107,7 @@ def _rpr(role: str, size: float, bold: bool = False, underline: bool = False,
          spacing_twips: int = 0) -> etree._Element:
     """Run properties in schema order: rFonts, b, bCs, spacing, sz, szCs, u."""
     rpr = _el("w:rPr")
-    _set_fonts(rpr, DOCX_FONTS[role])
+    _set_fonts(rpr, _FACES.get()[role])
     if bold:
         rpr.append(_el("w:b"))
         rpr.append(_el("w:bCs"))
@@ -121,26 +136,32 @@ _TEXTPATH_TYPE = (
 )
 
 
-def _stamp_run(stamp: str, g: PageGeometry) -> etree._Element:
+def _stamp_runs(stamp: str, g: PageGeometry) -> list[etree._Element]:
     """The document's stamp (「作废」) as two slanted red marks behind the text, centred in the upper
-    and the lower half of the text frame — what the PDF renderer draws (Word's 水印 mechanism)."""
+    and the lower half of the text frame — what the PDF renderer draws (Word's 水印 mechanism), so a
+    sheet cut in two (介绍信: stub and letter) carries the mark on each part.
+
+    One run and one ``w:pict`` per mark, each defining the text-path shape type: LibreOffice imports
+    one shape of a ``w:pict`` only (two shapes in one drew a single mark, the stub left unmarked), and
+    resolves shape types per ``w:pict``."""
     from xml.sax.saxutils import quoteattr
 
     width, height = 60.0 * max(len(stamp), 1) * 1.3, 75.0
-    shapes = []
+    runs = []
     for i, fraction in enumerate((0.25, 0.75), 1):
         top = g.frame_height * fraction - height / 2
-        shapes.append(
-            f'<v:shape id="CourtDeskStamp{i}" type="#_x0000_t136" style="position:absolute;'
-            f'margin-left:0;margin-top:{top:.1f}pt;width:{width:.1f}pt;height:{height:.1f}pt;rotation:340;'
-            'z-index:-251657216;mso-position-horizontal:center;mso-position-horizontal-relative:margin;'
-            'mso-position-vertical-relative:margin" fillcolor="#cc1a1a" stroked="f">'
-            '<v:fill opacity=".35"/>'
+        shape = (
+            f'<v:shape id="CourtDeskStamp{i}" o:spid="_x0000_s{1024 + i}" type="#_x0000_t136" '
+            f'style="position:absolute;margin-left:0;margin-top:{top:.1f}pt;width:{width:.1f}pt;'
+            f'height:{height:.1f}pt;rotation:340;z-index:{-251657216 + i};mso-position-horizontal:center;'
+            'mso-position-horizontal-relative:margin;mso-position-vertical-relative:margin" '
+            'fillcolor="#cc1a1a" stroked="f"><v:fill opacity=".35"/>'
             f'<v:textpath style="font-family:&quot;SimSun&quot;;font-size:1pt" string={quoteattr(stamp)}/>'
             '</v:shape>')
-    xml = (f'<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" {_VML}>'
-           f'<w:pict>{_TEXTPATH_TYPE}{"".join(shapes)}</w:pict></w:r>')
-    return etree.fromstring(xml)
+        xml = (f'<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" {_VML}>'
+               f'<w:pict>{_TEXTPATH_TYPE}{shape}</w:pict></w:r>')
+        runs.append(etree.fromstring(xml))
+    return runs
 
 
 def _run(text: str, rpr: etree._Element) -> etree._Element:
@@ -161,7 +182,6 @@ def _run(text: str, rpr: etree._Element) -> etree._Element:
     return run
 
 
-_GB2312_ONLY = frozenset(font.east_asia for font in DOCX_FONTS.values() if font.gb2312_only)
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 
@@ -169,10 +189,11 @@ def _name_rare_characters(root: etree._Element) -> None:
     """Give characters outside GB2312 in a GB2312-only font (仿宋_GB2312 …) runs of their own that
     name :data:`DOCX_RARE_FONT` (a Song face), so Word/LibreOffice draw 喆 in a serif as the PDF does,
     instead of whatever sans their own fallback finds."""
+    gb2312_only = frozenset(font.east_asia for font in _FACES.get().values() if font.gb2312_only)
     for run in list(root.iter(qn("w:r"))):
         rpr = run.find(qn("w:rPr"))
         rfonts = rpr.find(qn("w:rFonts")) if rpr is not None else None
-        if rfonts is None or rfonts.get(qn("w:eastAsia")) not in _GB2312_ONLY:
+        if rfonts is None or rfonts.get(qn("w:eastAsia")) not in gb2312_only:
             continue
         pieces: list[tuple[bool, etree._Element]] = []
         for child in run:
@@ -209,13 +230,51 @@ def _row_lines(row: Sequence[object]) -> int:
     return max((str(cell).count("\n") + 1 for cell in row if cell), default=1)
 
 
+def _asian(ch: str) -> bool:
+    """A character LibreOffice lays out as Asian script (CJK ideographs, kana, hangul, full-width forms)."""
+    code = ord(ch)
+    return (0x2E80 <= code <= 0x9FFF or 0xAC00 <= code <= 0xD7AF or 0xF900 <= code <= 0xFAFF
+            or 0xFF00 <= code <= 0xFFEF or 0x20000 <= code <= 0x3FFFF)
+
+
+def _script_gaps(line: str) -> int:
+    """How many gaps LibreOffice puts into ``line`` between Chinese and Latin letters or digits.
+
+    LibreOffice ignores ``w:autoSpaceDE``/``w:autoSpaceDN`` when it opens a DOCX and always adds a
+    fifth of the font size where the script changes between two letters or digits (「第0064号」: two
+    gaps), unless the page has a character grid.  Word and WPS honour the switch and add none."""
+    return sum(1 for a, b in itertools.pairwise(line)
+               if a.isalnum() and b.isalnum() and _asian(a) != _asian(b))
+
+
+def _room_for_script_gaps(tc: etree._Element, text: str, size: float, align: str) -> None:
+    """Let a cell's pre-broken lines (registers) take LibreOffice's script gaps without wrapping again:
+    the paragraph reaches into the cell padding by what they need (never past the rule), on the side
+    its alignment leaves free — a left-aligned line gets room on the right, a centred one on both
+    sides — so in Word and WPS, where the lines fit as they are, nothing moves."""
+    gaps = max((_script_gaps(line) for line in text.split("\n")), default=0)
+    need = min(gaps * size / 5, CELL_PAD_X * (2 if align == "center" else 1))  # never past the rule
+    if not need:
+        return
+    ppr = tc.find(qn("w:p")).find(qn("w:pPr"))
+    ind = _el("w:ind")
+    if align == "right":
+        ind.set(qn("w:left"), _twips(-need))
+    elif align == "center":
+        ind.set(qn("w:left"), _twips(-need / 2))
+        ind.set(qn("w:right"), _twips(-need / 2))
+    else:
+        ind.set(qn("w:right"), _twips(-need))
+    ppr.find(qn("w:jc")).addprevious(ind)
+
+
 def _ppr(align: str = "left", line: float | None = None, first_line: float = 0.0,
          tabs: Sequence[tuple[str, float, str]] = (), ind_left: float = 0.0, ind_right: float = 0.0,
          keep_next: bool = False, snap: bool = True, hanging: float = 0.0) -> etree._Element:
-    """Paragraph properties in schema order: keepNext, tabs, overflowPunct, snapToGrid, spacing, ind,
-    jc.  ``overflowPunct`` is off: punctuation never hangs past the margin (Word's 允许标点溢出边界,
-    LibreOffice's hanging punctuation); Word and LibreOffice squeeze or move it instead, as the PDF
-    does.  ``hanging`` is a hanging indent (``ind_left`` is then where the continuation lines start).
+    """Paragraph properties in schema order: keepNext, tabs, overflowPunct, autoSpaceDE, autoSpaceDN,
+    snapToGrid, spacing, ind, jc.  ``overflowPunct`` is off: punctuation never hangs past the margin
+    (Word's 允许标点溢出边界, LibreOffice's hanging punctuation); Word and LibreOffice squeeze or move it
+    instead, as the PDF does.  ``autoSpaceDE``/``autoSpaceDN`` are off too (see :func:`_no_auto_space`).  ``hanging`` is a hanging indent (``ind_left`` is then where the continuation lines start).
 
     ``snap=False`` for paragraphs whose height is not whole grid lines (spacers, table cells):
     LibreOffice would otherwise round them up to a grid line."""
@@ -231,6 +290,7 @@ def _ppr(align: str = "left", line: float | None = None, first_line: float = 0.0
             tabs_el.append(tab)
         ppr.append(tabs_el)
     ppr.append(_el("w:overflowPunct", val="0"))
+    _no_auto_space(ppr)
     if not snap:
         ppr.append(_el("w:snapToGrid", val="0"))
     spacing = _el("w:spacing", before="0", after="0")
@@ -251,6 +311,14 @@ def _ppr(align: str = "left", line: float | None = None, first_line: float = 0.0
         ppr.append(ind)
     ppr.append(_el("w:jc", val=_JC.get(align, "left")))
     return ppr
+
+
+def _no_auto_space(ppr: etree._Element) -> None:
+    """No extra gap between Chinese and Latin letters or digits (Word's 自动调整中文与西文/数字的间距,
+    on by default in Word, WPS and LibreOffice): the PDF sets none, and with it every 「用印第12号」 or
+    「2024年」 is a quarter character wider — register cells wrap and the seal register gains a page."""
+    ppr.append(_el("w:autoSpaceDE", val="0"))
+    ppr.append(_el("w:autoSpaceDN", val="0"))
 
 
 def _keep_with_next(tr: etree._Element) -> None:
@@ -284,7 +352,7 @@ class _Writer:
         styles = self.d.styles.element
         defaults = styles.find(qn("w:docDefaults"))
         rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
-        _set_fonts(rpr, DOCX_FONTS["body"])
+        _set_fonts(rpr, _FACES.get()["body"])
         for tag in ("w:sz", "w:szCs"):
             node = rpr.find(qn(tag))
             if node is not None:
@@ -296,6 +364,8 @@ class _Writer:
         ppr = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
         spacing = ppr.find(qn("w:spacing"))
         spacing.addprevious(_el("w:overflowPunct", val="0"))  # no punctuation past the margin
+        spacing.addprevious(_el("w:autoSpaceDE", val="0"))  # no gap between Chinese and Latin/digits
+        spacing.addprevious(_el("w:autoSpaceDN", val="0"))
         spacing.attrib.clear()
         spacing.set(qn("w:after"), "0")
         spacing.set(qn("w:line"), _twips(self.g.line_height(self.g.body_size)))
@@ -315,7 +385,7 @@ class _Writer:
             return
         root = etree.fromstring(part.blob)
         names = {font.get(qn("w:name")) for font in root.findall(qn("w:font"))}
-        for spec in (*DOCX_FONTS.values(), DOCX_RARE_FONT):
+        for spec in (*_FACES.get().values(), DOCX_RARE_FONT):
             if spec.east_asia in names:
                 continue
             font = _el("w:font", name=spec.east_asia)
@@ -449,7 +519,7 @@ class _Writer:
             continuation = bool(self.doc.continuation) and text == self.doc.continuation
             self._furniture_paragraph(header, text, "title" if continuation else "body")
         if self.doc.stamp:
-            header.paragraphs[0]._p.append(_stamp_run(self.doc.stamp, self.g))  # type: ignore[attr-defined]
+            header.paragraphs[0]._p.extend(_stamp_runs(self.doc.stamp, self.g))  # type: ignore[attr-defined]
 
     def _fill_footer(self, footer: object, text: str, pages: int = 1) -> None:
         footer.is_linked_to_previous = False  # type: ignore[attr-defined]
@@ -661,6 +731,10 @@ class _Writer:
         last: etree._Element | None = None
         for row in block.rows:
             tr = self._fill_row(template, list(row))
+            if block.split_rows:  # a register: its cells hold the lines the PDF prints
+                for tc, value, col in zip(tr.findall(qn("w:tc")), list(row), columns):
+                    if value not in (None, ""):
+                        _room_for_script_gaps(tc, str(value), size, col.align)
             if block.split_rows and _row_lines(row) >= 2 * MIN_SPLIT_LINES:  # may continue on the next page
                 tr_pr = tr.find(qn("w:trPr"))
                 tr_pr.remove(tr_pr.find(qn("w:cantSplit")))
@@ -779,6 +853,18 @@ class _Writer:
         return self.d
 
 
-def render_docx(doc: Document, target: Target) -> None:
-    """Render ``doc`` to a DOCX file path or binary stream."""
-    _Writer(doc).write().save(target)  # type: ignore[arg-type]
+def _check_printable(doc: Document, fonts: FontSet | None) -> None:
+    """Refuse a document with a character no font can print (as the PDF renderer does)."""
+    texts = [*document_text_lines(doc), doc.header, doc.footer, doc.stamp, doc.title]
+    check_printable("".join(texts), "文书内容", fonts)
+
+
+def render_docx(doc: Document, target: Target, *, fonts: FontSet | None = None) -> None:
+    """Render ``doc`` to a DOCX file path or binary stream, naming the faces of ``fonts`` (the PDF's:
+    a configured font's family for its role; default: the official names, :data:`DOCX_FONTS`)."""
+    _check_printable(doc, fonts)
+    token = _FACES.set(fonts.docx_fonts() if fonts is not None else DOCX_FONTS)
+    try:
+        _Writer(doc).write().save(target)  # type: ignore[arg-type]
+    finally:
+        _FACES.reset(token)

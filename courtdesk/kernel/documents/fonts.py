@@ -13,7 +13,13 @@ reportlab does no font fallback: a character missing from a font prints as an em
   ``l``, ``1`` and ``I`` differ — in the Chinese faces they look alike, which misreads WeChat IDs;
 * everything else goes along the role's chain: the configured font, the role's bundled face, the
   Song face, then AR PL UMing (a Ming/Song serif with wide coverage: 喆 堃 珺 …), and only then the
-  WenQuanYi sans (except for the 黑体 role, whose own face is that sans).
+  WenQuanYi sans (except for the 黑体 role, whose own face is that sans);
+* a CJK ideograph none of them has (𠮷 U+20BB7 and the rest of Extensions A–F) comes from an
+  *extension face* (:data:`EXTENSION_FACES`: HanaMinA/HanaMinB, then BabelStone Han when installed),
+  found in ``resources/fonts`` or at its Debian path and loaded only when such a character is first
+  met — parsing a 20–50 MB font is never paid for a document without one;
+* a character no face has is refused (:func:`unprintable_message`): at the field by
+  :func:`courtdesk.kernel.validation.text` and at render by both renderers — never printed as a gap.
 
 reportlab cannot load CFF-outline fonts (Noto/Source Han OTF) and its built-in ``STSong-Light`` and
 Type 1 standard fonts (Times, Helvetica) are never embedded, so none of them is used.
@@ -23,17 +29,36 @@ from __future__ import annotations
 
 import logging
 import os
+import struct
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportlab.pdfbase import pdfmetrics  # type: ignore[import-untyped]
+from reportlab.pdfbase import pdfmetrics, ttfonts  # type: ignore[import-untyped]
 from reportlab.pdfbase.ttfonts import TTFont  # type: ignore[import-untyped]
 
 from courtdesk.kernel.documents.model import FontRole
+from courtdesk.kernel.errors import ValidationError
 
 log = logging.getLogger(__name__)
+
+_reportlab_tounicode = ttfonts.makeToUnicodeCMap
+
+
+def _tounicode_cmap(fontname: str, subset: list[int]) -> str:
+    """reportlab's ToUnicode CMap, with characters beyond the BMP (𠮷 U+20BB7 …) written as UTF-16
+    surrogate pairs (``<D842DFB7>``) as the PDF reference wants: reportlab writes ``<20BB7>``, which
+    readers reject, so the character would be missing from the PDF's text (search, copy, pdftotext)."""
+    cmap = _reportlab_tounicode(fontname, subset)
+    for i, code in enumerate(subset):
+        if code > 0xFFFF:
+            utf16 = chr(code).encode("utf-16-be").hex().upper()
+            cmap = cmap.replace(f"<{i:02X}> <{code:04X}>", f"<{i:02X}> <{utf16}>", 1)
+    return cmap
+
+
+ttfonts.makeToUnicodeCMap = _tounicode_cmap
 
 ROLES: tuple[FontRole, ...] = ("body", "title", "kai", "hei")
 
@@ -104,6 +129,88 @@ _ROLE_CHAIN: dict[str, tuple[str, ...]] = {
 #: The bundled face drawing printable ASCII (U+0020–U+007E) in every role, before the role's chain.
 LATIN = "latin"
 
+#: CJK ideographs and what goes with them (radicals, strokes, ideographic description, compatibility
+#: ideographs, planes 2 and 3: Extensions B–H).  Only a character here that no regular face has makes
+#: an extension face load; anything else missing (an emoji, a hieroglyph) is refused without loading.
+_CJK_RANGES: tuple[tuple[int, int], ...] = (
+    (0x2E80, 0x2FDF), (0x2FF0, 0x2FFF), (0x31C0, 0x31EF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF),
+    (0xF900, 0xFAFF), (0x20000, 0x3FFFF),
+)
+_BMP_CJK = tuple(r for r in _CJK_RANGES if r[1] <= 0xFFFF)
+_PLANE_2 = ((0x20000, 0x2FFFF),)
+
+
+@dataclass(frozen=True)
+class ExtensionFace:
+    """A big face for the CJK extensions, used only for ideographs no regular face has.
+
+    Looked for as ``file`` in the bundled fonts directory (``resources/fonts``, or
+    ``COURTDESK_FONTS_DIR``: the offline bundle copies it there), then in ``system_dir`` (where
+    Debian's ``package`` installs it).  ``ranges``: the code points it is consulted (and loaded) for."""
+
+    file: str
+    label: str
+    package: str
+    system_dir: str
+    ranges: tuple[tuple[int, int], ...]
+
+    def candidates(self, bundled_dir: Path) -> tuple[Path, ...]:
+        return (bundled_dir / self.file, Path(self.system_dir) / self.file)
+
+
+#: In order: HanaMinA (BMP: Ext A complete, URO, compatibility ideographs), HanaMinB (plane 2: Ext B–F
+#: complete), then BabelStone Han (mainland forms, part of Ext G/H; only if a court installs it).
+#: See resources/fonts/README.md for the choice and the licences.
+EXTENSION_FACES: tuple[ExtensionFace, ...] = (
+    ExtensionFace("HanaMinA.ttf", "HanaMinA", "fonts-hanazono", "/usr/share/fonts/truetype/hanazono", _BMP_CJK),
+    ExtensionFace("HanaMinB.ttf", "HanaMinB", "fonts-hanazono", "/usr/share/fonts/truetype/hanazono", _PLANE_2),
+    ExtensionFace("BabelStoneHan.ttf", "BabelStone Han", "fonts-babelstone-han",
+                  "/usr/share/fonts/truetype/babelstone", _CJK_RANGES),
+)
+
+
+def _in(code: int, ranges: tuple[tuple[int, int], ...]) -> bool:
+    return any(lo <= code <= hi for lo, hi in ranges)
+
+
+UNPRINTABLE_RULE = "无法打印"
+
+
+def unprintable_message(chars: str, label: str = "") -> str:
+    """「「𓀀」无法打印：没有包含此字的字体，…」, each character named with its code point, after
+    ``label：`` when given."""
+    named = "、".join(f"「{ch}」（U+{ord(ch):04X}）" for ch in chars)
+    message = f"{named}无法打印：没有包含此字的字体，请在系统设置中配置字体或改用通用字"
+    return f"{label}：{message}" if label else message
+
+
+def _surely_printable(ch: str) -> bool:
+    """Characters every bundled chain draws, known without loading a font: whitespace, printable
+    ASCII (Liberation Serif) and GBK (the Song face, UMing and WenQuanYi between them; every GBK
+    character is checked by a test)."""
+    if ch.isspace() or is_latin(ch):
+        return True
+    try:
+        ch.encode("gbk")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def unprintable(text: str, fonts: FontSet | None = None, role: str = "body") -> str:
+    """The characters of ``text`` that no face can print (as :meth:`FontSet.missing`), with a fast
+    path: text of ASCII and GBK characters only loads no font at all."""
+    if all(_surely_printable(ch) for ch in text):
+        return ""
+    return (fonts or resolve_fonts()).missing(text, role)
+
+
+def check_printable(text: str, label: str, fonts: FontSet | None = None) -> None:
+    """Refuse ``text`` (field ``label``) when a character of it cannot be printed."""
+    missing = unprintable(text, fonts)
+    if missing:
+        raise ValidationError(unprintable_message(missing, label), field=label, rule=UNPRINTABLE_RULE)
+
 
 def is_latin(ch: str) -> bool:
     """Printable ASCII: drawn in the Latin face (letters, digits, ASCII punctuation, the space)."""
@@ -148,7 +255,8 @@ class FontSet:
     """The PDF faces for each role, with per-character fallback along the role's chain."""
 
     def __init__(self, chains: Mapping[str, tuple[Face, ...]], coverage: Mapping[str, frozenset[int]],
-                 problems: Iterable[str] = (), latin: Face | None = None) -> None:
+                 problems: Iterable[str] = (), latin: Face | None = None,
+                 extensions: Iterable[tuple[ExtensionFace, Path]] = ()) -> None:
         self._chains = dict(chains)
         self._coverage = dict(coverage)
         #: The face for printable ASCII in every role (where l, 1 and I differ), or None.
@@ -156,6 +264,38 @@ class FontSet:
         self._pick_cache: dict[tuple[str, str], tuple[str, float]] = {}
         #: Human-readable reasons a configured font was not used (shown in the settings page).
         self.problems: tuple[str, ...] = tuple(problems)
+        #: The extension faces found on disk, in order; each is loaded when first needed.
+        self.extensions: tuple[tuple[ExtensionFace, Path], ...] = tuple(extensions)
+        self._loaded: dict[Path, Face | None] = {}
+        self._docx: dict[str, DocxFont] | None = None
+
+    def _extension_face(self, code: int) -> Face | None:
+        """The first extension face that has ``code`` (a CJK ideograph), loading faces as needed."""
+        for spec, path in self.extensions:
+            if not _in(code, spec.ranges):
+                continue
+            if path not in self._loaded:
+                with _extension_lock:
+                    if path not in self._loaded:
+                        self._loaded[path] = self._load_extension(spec, path)
+            face = self._loaded[path]
+            if face is not None and code in self._coverage[face.name]:
+                return face
+        return None
+
+    def _load_extension(self, spec: ExtensionFace, path: Path) -> Face | None:
+        try:
+            name, covered = _register(path, 0)
+        except Exception as exc:  # noqa: BLE001 - a damaged file: its characters are refused instead
+            log.warning("extension font %s unusable: %s", path, exc)
+            self.problems = (*self.problems, f"扩展字体 {path.name} 无法载入（{exc}）")
+            return None
+        self._coverage[name] = covered
+        return Face(name, path, 0, spec.label, True)
+
+    def loaded_extensions(self) -> tuple[Face, ...]:
+        """The extension faces loaded so far (none until a character needs one)."""
+        return tuple(face for face in self._loaded.values() if face is not None)
 
     def faces(self, role: str) -> tuple[Face, ...]:
         return self._chains[role]
@@ -173,14 +313,25 @@ class FontSet:
         code = ord(ch)
         if self.latin is not None and is_latin(ch) and code in self._coverage[self.latin.name]:
             return self.latin
-        return next((f for f in self._chains[role] if code in self._coverage[f.name]), None)
+        face = next((f for f in self._chains[role] if code in self._coverage[f.name]), None)
+        if face is None and self.extensions and _in(code, _CJK_RANGES):
+            face = self._extension_face(code)
+        return face
 
     def pick(self, ch: str, role: str) -> tuple[str, float]:
-        """The font that draws ``ch`` for ``role`` and the advance width in 1/1000 em."""
+        """The font that draws ``ch`` for ``role`` and the advance width in 1/1000 em.
+
+        A visible character no face has is refused (:class:`ValidationError` naming it) rather than
+        printed as a gap; whitespace no face has takes the role's first face."""
         key = (role, ch)
         hit = self._pick_cache.get(key)
         if hit is None:
-            face = self.face_for(ch, role) or self._chains[role][0]
+            face = self.face_for(ch, role)
+            if face is None:
+                if not ch.isspace():
+                    raise ValidationError(unprintable_message(ch, "文书内容"), field="文书内容",
+                                          rule=UNPRINTABLE_RULE)
+                face = self._chains[role][0]
             hit = (face.name, pdfmetrics.stringWidth(ch, face.name, 1000.0))
             self._pick_cache[key] = hit
         return hit
@@ -195,8 +346,44 @@ class FontSet:
                 seen[ch] = None
         return "".join(seen)
 
+    def docx_fonts(self) -> dict[str, DocxFont]:
+        """The fonts the DOCX names per role: :data:`DOCX_FONTS`, except that a role with a configured
+        font names that font's family (from its ``name`` table), so the DOCX and the PDF use the same
+        face; the official name moves to the alternates."""
+        if self._docx is None:
+            named = dict(DOCX_FONTS)
+            for role in ROLES:
+                face = self.primary(role)
+                if face.bundled:
+                    continue
+                official = DOCX_FONTS[role]
+                family = font_family_name(face.path, face.subfont_index) or face.label
+                if family == official.east_asia:
+                    continue
+                coverage = self._coverage[face.name]
+                named[role] = DocxFont(
+                    family, official.latin,
+                    tuple(dict.fromkeys((official.east_asia, *official.alternates))),
+                    official.family,
+                    # a face without every common ideograph gets 宋体 runs for those outside GB2312
+                    gb2312_only=not all(code in coverage for code in range(0x4E00, 0x9FA6)))
+            self._docx = named
+        return self._docx
 
+
+_extension_lock = threading.Lock()
 _fontset_cache: dict[tuple[tuple[tuple[str, str], ...], str], FontSet] = {}
+
+
+def find_extension_faces(bundled_dir: Path | None = None) -> tuple[tuple[ExtensionFace, Path], ...]:
+    """The extension faces present, each at the first of its candidate paths that exists."""
+    bundled_dir = bundled_dir or bundled_fonts_dir()
+    found = []
+    for spec in EXTENSION_FACES:
+        path = next((p for p in spec.candidates(bundled_dir) if p.is_file()), None)
+        if path is not None:
+            found.append((spec, path))
+    return tuple(found)
 
 
 def resolve_fonts(configured: Mapping[str, str | os.PathLike[str]] | None = None,
@@ -241,7 +428,8 @@ def resolve_fonts(configured: Mapping[str, str | os.PathLike[str]] | None = None
     if unknown:
         problems.append(f"未知的字体用途：{', '.join(unknown)}")
 
-    fontset = FontSet(chains, coverage, problems, latin=bundled_faces[LATIN])
+    fontset = FontSet(chains, coverage, problems, latin=bundled_faces[LATIN],
+                      extensions=find_extension_faces(bundled_dir))
     with _registry_lock:
         _fontset_cache[cache_key] = fontset
     return fontset
@@ -261,3 +449,40 @@ def _configured_face(spec: str, problems: list[str]) -> tuple[Face, frozenset[in
         log.warning("configured font %s unusable: %s", path, exc)
         return None
     return Face(name, path, index, path.stem, False), covered
+
+
+def font_family_name(path: Path, subfont_index: int = 0) -> str:
+    """The family name (``name`` table, name ID 1) of a TrueType/OpenType file or a face of a ``.ttc``:
+    the Simplified Chinese (Windows, 0x0804) name when there is one — the name Word and WPS show,
+    e.g. 仿宋_GB2312 — else the English one; "" when it cannot be read."""
+    try:
+        data = path.read_bytes()
+        offset = 0
+        if data[:4] == b"ttcf":
+            (offset,) = struct.unpack_from(">I", data, 12 + 4 * subfont_index)
+        (num_tables,) = struct.unpack_from(">H", data, offset + 4)
+        for i in range(num_tables):
+            tag, _checksum, table, _length = struct.unpack_from(">4sIII", data, offset + 12 + 16 * i)
+            if tag == b"name":
+                break
+        else:
+            return ""
+        _format, count, strings = struct.unpack_from(">HHH", data, table)
+        names: dict[tuple[int, int], str] = {}
+        for i in range(count):
+            platform, encoding, language, name_id, length, at = struct.unpack_from(
+                ">HHHHHH", data, table + 6 + 12 * i)
+            if name_id != 1:
+                continue
+            raw = data[table + strings + at: table + strings + at + length]
+            if platform == 3 or platform == 0:
+                names[(platform, language)] = raw.decode("utf-16-be", "replace")
+            elif platform == 1 and encoding == 0:
+                names[(platform, language)] = raw.decode("mac_roman", "replace")
+    except (OSError, struct.error, IndexError):
+        return ""
+    for key in ((3, 0x0804), (3, 0x0409)):
+        if names.get(key):
+            return names[key].strip()
+    windows = [name for (platform, _lang), name in sorted(names.items()) if platform == 3 and name]
+    return (windows or [n for n in names.values() if n] or [""])[0].strip()

@@ -284,10 +284,10 @@ def test_holidays_are_registered_by_the_secrecy_office_with_sensible_dates(db, u
 
 def test_held_by_lists_what_a_person_must_hand_over_and_who_sees_what(db, users):
     with db.read() as s:
-        assert held_by(s, users["judge"].id) == ["涉密计算机 (2026)密机002号（资产编号 ZC-2026-0101，机密）",
+        assert held_by(s, users["judge"].id) == ["涉密计算机 (2026)密机002号（资产编号 ZC-2026-0901，机密）",
                                                  "涉密移动存储介质 (2026)密介001号（U盘，机密）"]
         mine = held_by(s, users["enforce_head"].id)  # the computer out for repair counts; the scrapped U盘 not
-        assert mine == ["涉密计算机 (2026)密机004号（资产编号 ZC-2026-0103，秘密）"]
+        assert mine == ["涉密计算机 (2026)密机004号（资产编号 ZC-2026-0903，秘密）"]
         assert held_by(s, users["finance"].id) == []
 
         def count(spec: Any, who: str) -> int:
@@ -309,6 +309,6 @@ def test_the_computer_form_prints_the_password_record_without_a_password(db, use
     with db.read() as s:
         render_pdf(printing.record_document(s, "secrecy_computer_form", pc.id), tmp_path / "pc.pdf")
     text = squash("".join(pdf_page_texts(tmp_path / "pc.pdf")))
-    for words in ("涉密计算机登记表", pc.number, "ZC-2026-0101", "郑洁", "不少于10位", "已逾期未更换", "不登记口令",
+    for words in ("涉密计算机登记表", pc.number, "ZC-2026-0901", "郑洁", "不少于10位", "已逾期未更换", "不登记口令",
                   "管理责任人签字"):
         assert squash(words) in text, words
