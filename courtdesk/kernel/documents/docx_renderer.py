@@ -75,6 +75,9 @@ _FIELD = re.compile(r"(\{page\}|\{pages\})")
 #: The fonts named per role in the DOCX being written (:data:`DOCX_FONTS`, or the configured faces'
 #: families from :meth:`FontSet.docx_fonts`); set by :func:`render_docx` for the one document.
 _FACES: ContextVar[Mapping[str, DocxFont]] = ContextVar("docx_faces", default=DOCX_FONTS)
+#: The fonts the PDF lays the document out with (None: the resolved defaults): the part page counts
+#: the footer's 「共 y 页」 stores are counted with them.
+_LAYOUT_FONTS: ContextVar[FontSet | None] = ContextVar("docx_layout_fonts", default=None)
 
 
 def _twips(points: float) -> str:
@@ -454,7 +457,7 @@ class _Writer:
         if doc.numbered:  # (a register numbers itself: not laid out twice for a cached count)
             from courtdesk.kernel.documents.pdf_renderer import part_pages
 
-            counts = part_pages(doc)
+            counts = part_pages(doc, _LAYOUT_FONTS.get())
             if len(counts) != len(sections):  # cannot happen; number every part rather than none
                 counts = [2] * len(sections)
         pages = counts or [1] * len(sections)
@@ -864,7 +867,9 @@ def render_docx(doc: Document, target: Target, *, fonts: FontSet | None = None) 
     a configured font's family for its role; default: the official names, :data:`DOCX_FONTS`)."""
     _check_printable(doc, fonts)
     token = _FACES.set(fonts.docx_fonts() if fonts is not None else DOCX_FONTS)
+    layout = _LAYOUT_FONTS.set(fonts)
     try:
         _Writer(doc).write().save(target)  # type: ignore[arg-type]
     finally:
         _FACES.reset(token)
+        _LAYOUT_FONTS.reset(layout)
