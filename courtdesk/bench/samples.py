@@ -97,7 +97,7 @@ def sample_investigation_letter(serial: int = 1, year: int = 2026) -> Document:
         *(Paragraph(f"{i}、{q}", indent=False) for i, q in enumerate(STANDARD_QUESTIONS, 1)),
         Spacer(1),
         Box("邮寄回单联粘贴处", height_mm=60),
-        PageBreak(),
+        PageBreak(new_part=True),
     )
     letter: tuple[Block, ...] = (
         Paragraph(COURT, indent=False, align="center", role="title", size=18.0),
@@ -116,7 +116,7 @@ def sample_investigation_letter(serial: int = 1, year: int = 2026) -> Document:
         Spacer(1),
         Paragraph(fill("注：请填写复函并加盖印章，回寄或微信发送我院。承办人：{承办人}（微信号：{微信号}）"
                        "联系电话：{电话}；地址：{地址}；邮编：{邮编}", f), indent=False, size=12.0),
-        PageBreak(),
+        PageBreak(new_part=True),
     )
     reply: tuple[Block, ...] = (
         Title("复　函"),

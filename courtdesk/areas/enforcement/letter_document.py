@@ -140,7 +140,8 @@ def stub_blocks(c: InvestigationLetterContent) -> tuple[Block, ...]:
                     hang=len(lead) + len(f"{i}、"))  # a long question wraps under its own text
           for i, q in enumerate(questions, 1)),
         Spacer(1),
-        Box("邮寄回单联粘贴处", height_mm=75),
+        # never a page of its own: the box goes over with the last question
+        Box("邮寄回单联粘贴处", height_mm=75, keep_with_previous=True),
     )
 
 
@@ -156,14 +157,18 @@ def letter_blocks(c: InvestigationLetterContent) -> tuple[Block, ...]:
         Spacer(0.5),
         Paragraph(fill("{发往单位}：", f), indent=False, align="left"),
         Paragraph(fill(BODY, f)),
-        Paragraph("此致", align="left"),
+        # the closing (此致, 落款, date, the note, 承办人 and 地址) keeps with the body's last line: it
+        # never starts a page, and the 承办人/地址 lines are never alone on one
+        Paragraph("此致", align="left", keep_with_previous=True),
         Spacer(2),
         # the court centred over the date, the date 右空四字 (GB/T 9704-2012 §7.3.5.1)
-        SignatureLine.official(fill("{法院名称}", f), court_date(c.letter_date, c.date_style)),
+        SignatureLine.official(fill("{法院名称}", f), court_date(c.letter_date, c.date_style),
+                               keep_with_previous=True),
         Spacer(3),
-        Paragraph(note, indent=False, align="left", size=12.0),
-        Paragraph(fill(contact, f), indent=False, align="left", size=12.0),
-        Paragraph(fill("地址：{地址}　邮编：{邮编}", f), indent=False, align="left", size=12.0),
+        Paragraph(note, indent=False, align="left", size=12.0, keep_with_previous=True),
+        Paragraph(fill(contact, f), indent=False, align="left", size=12.0, keep_with_previous=True),
+        Paragraph(fill("地址：{地址}　邮编：{邮编}", f), indent=False, align="left", size=12.0,
+                  keep_with_previous=True),
     )
 
 
@@ -185,19 +190,23 @@ def reply_blocks(c: InvestigationLetterContent) -> tuple[Block, ...]:
         Paragraph(fill("{法院简称}：", f), indent=False, align="left"),
         Paragraph(fill(REPLY_INTRO, f), align="left"),
         *items,
-        Paragraph(REPLY_PROMISE),
-        SignatureLine.official("（单位印章）", "年　　月　　日"),  # where the unit signs and seals
+        # the closing keeps with the last answer: the seal, date and 经办人 are never alone on a page
+        Paragraph(REPLY_PROMISE, keep_with_previous=True),
+        SignatureLine.official("（单位印章）", "年　　月　　日", keep_with_previous=True),  # where the unit signs and seals
         Spacer(0.5),
-        SignatureLine((("经办人：", ""), ("联系电话：", "")), blank_chars=8),
+        SignatureLine((("经办人：", ""), ("联系电话：", "")), blank_chars=8, keep_with_previous=True),
     )
 
 
 def build_investigation_letter(c: InvestigationLetterContent) -> Document:
-    """The letter's three parts, each on its own page; the letter number heads every page."""
+    """The letter's three parts, each from a new page; the letter number heads every page. The parts
+    go separate ways (the stub stays, the letter and the reply form are posted), so each is a part of
+    its own: a part that runs over a page is numbered 「第 x 页 共 y 页」 within itself."""
     number = require(c.letter_number, "发函编号")
     return Document(
         title=f"调查函{number}",
-        blocks=(*stub_blocks(c), PageBreak(), *letter_blocks(c), PageBreak(), *reply_blocks(c)),
+        blocks=(*stub_blocks(c), PageBreak(new_part=True), *letter_blocks(c), PageBreak(new_part=True),
+                *reply_blocks(c)),
         page=LETTER_PAGE,
         header=f"发函编号：{number}",
     )

@@ -122,11 +122,17 @@ def build_seizure_transcript(c: SeizureTranscriptContent) -> Document:
             size=_TABLE_SIZE,
             min_row_height_mm=10.0,
         ),
-        Paragraph(WARNING),
-        Paragraph(PARTY_ANSWER),
-        Paragraph(closing(officer)),  # no spacer: with three measures the signatures still fit on the page
+        # the closing keeps with the table's last row: the signatures never stand alone on a page
+        Paragraph(WARNING, keep_with_previous=True),
+        Paragraph(PARTY_ANSWER, keep_with_previous=True),
+        Paragraph(closing(officer), keep_with_previous=True),  # no spacer: three measures and the signatures fit
         # left-aligned: a right-aligned line ends in the blank, and Word/WPS drop trailing (blank) spaces
-        SignatureLine((("当事人（签名）：", ""),), blank_chars=8),
-        SignatureLine(((f"{officer}（签名）：", ""), (f"{clerk}（签名）：", "")), blank_chars=6),
+        SignatureLine((("当事人（签名）：", ""),), blank_chars=8, keep_with_previous=True),
+        SignatureLine(((f"{officer}（签名）：", ""), (f"{clerk}（签名）：", "")), blank_chars=6,
+                      keep_with_previous=True),
     )
-    return Document(title=f"查封措施告知笔录{c.case_number}", blocks=blocks, page=TRANSCRIPT_PAGE)
+    # a transcript is signed page by page: the party and the officer sign at the foot of every page
+    # (a band the body never runs into), and a multi-page one is numbered 第 x 页 共 y 页
+    per_page = SignatureLine((("当事人（签名）：", ""), (f"{officer}（签名）：", "")), blank_chars=6)
+    return Document(title=f"查封措施告知笔录{c.case_number}", blocks=blocks, page=TRANSCRIPT_PAGE,
+                    page_signature=(per_page,))

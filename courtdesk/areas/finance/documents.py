@@ -316,6 +316,12 @@ def _facts(pairs: Sequence[tuple[str, str]]) -> Table:
                  tuple(rows), header=False, size=_TABLE_SIZE, min_row_height_mm=7.0)
 
 
+def continued(title: str, number: str) -> str:
+    """The header of a form's continuation pages: its title and number (「支出报销单（续）　编号：…」),
+    so a second sheet that comes loose says what it belongs to."""
+    return f"{title}（续）　编号：{number}"
+
+
 def _note(text: str) -> Paragraph:
     return Paragraph(text, indent=False, align="left", size=_TABLE_SIZE)
 
@@ -486,7 +492,7 @@ def claim_document(c: ClaimContent) -> Document:
     blocks += [Spacer(_GAP), _claim_signatures(c)]
     # the number in the footer: a second sheet of a long claim says whose it is
     return Document(title=f"{c.title}{c.number}", blocks=tuple(blocks), page=FORM_PAGE,
-                    footer=f"{c.number}　第 {{page}} 页 共 {{pages}} 页")
+                    footer=f"{c.number}　第 {{page}} 页 共 {{pages}} 页", continuation=continued(c.title, c.number))
 
 
 def paste_groups(receipts: Sequence[ReceiptContent]) -> list[tuple[str, list[ReceiptContent]]]:
@@ -531,7 +537,7 @@ def paste_sheet_document(c: ClaimContent) -> Document:
         SignatureLine((("报销人（签名）：", ""), ("经办财务（签名）：", "")), blank_chars=6),
     ]
     return Document(title=f"报销票据粘贴单{c.number}", blocks=tuple(blocks), page=FORM_PAGE,
-                    footer=f"{c.number}　第 {{page}} 页 共 {{pages}} 页")
+                    footer=f"{c.number}　第 {{page}} 页 共 {{pages}} 页", continuation=continued("报销票据粘贴单", c.number))
 
 
 def received_fen(c: ClaimContent) -> int:
@@ -573,7 +579,8 @@ def payment_receipt_document(c: ClaimContent) -> Document:
         signature_boxes(((pay_role(c.pay_method), Signed(require(c.paid.name, "支付人"), c.paid.day)),
                          ("领款人", c.signed)), style),
     ]
-    return Document(title=f"领款签收单{c.number}", blocks=tuple(blocks), page=FORM_PAGE)
+    return Document(title=f"领款签收单{c.number}", blocks=tuple(blocks), page=FORM_PAGE,
+                    continuation=continued("领款签收单", c.number))
 
 
 _NOTE_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2}) (.+)", re.DOTALL)
@@ -633,7 +640,8 @@ def advance_document(c: AdvanceContent) -> Document:
         blocks += [Spacer(_GAP), Heading("还款记录", size=SIZE_XIAO4),
                    Table(_columns(("日期", _COURT_DAY, "center"), ("事项", None, "left")), tuple(record),
                          size=_TABLE_SIZE)]
-    return Document(title=f"借支单{c.number}", blocks=tuple(blocks), page=FORM_PAGE)
+    return Document(title=f"借支单{c.number}", blocks=tuple(blocks), page=FORM_PAGE,
+                    continuation=continued("借支单", c.number))
 
 
 # --- from the records -----------------------------------------------------------------------------

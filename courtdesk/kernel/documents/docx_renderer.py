@@ -65,6 +65,7 @@ from courtdesk.kernel.documents.model import (
     Title,
     closing_positions,
     document_text_lines,
+    keeps_with_previous,
     qr_png,
 )
 from courtdesk.kernel.documents.textlayout import UNBREAKABLE, WORD_JOINER, join_tokens
@@ -80,6 +81,9 @@ _FIELD = re.compile(r"(\{page\}|\{pages\})")
 _FACES: ContextVar[Mapping[str, DocxFont]] = ContextVar("docx_faces", default=DOCX_FONTS)
 #: Table rules, in eighths of a point (``w:sz``): 0.5 pt.
 _RULE_EIGHTHS = 4
+#: The fonts the PDF lays the document out with (None: the resolved defaults): the part page counts
+#: the footer's 「共 y 页」 stores are counted with them.
+_LAYOUT_FONTS: ContextVar[FontSet | None] = ContextVar("docx_layout_fonts", default=None)
 
 
 def _twips(points: float) -> str:
@@ -418,6 +422,8 @@ class _Writer:
         self.body = self.d.element.body
         self.sect_pr = self.body.find(qn("w:sectPr"))
         self._break_pending = False
+        self._part_sections: list[etree._Element] = []  # the sectPr ending each part but the last
+        self._part_open = False  # the current part has content
 
     # --- document setup -----------------------------------------------------------------------------
     def setup(self) -> None:
@@ -483,7 +489,9 @@ class _Writer:
         section.page_width = Twips(round(g.width * 20))
         section.page_height = Twips(round(g.height * 20))
         section.top_margin = Mm(setup.top_mm)
-        section.bottom_margin = Mm(setup.bottom_mm)
+        # the per-page signature lines sit in the footer, on top of the bottom margin: the body's frame
+        # is that much shorter, as in the PDF
+        section.bottom_margin = Twips(round((mm(setup.bottom_mm) + self._band_height()) * 20))
         section.left_margin = Mm(setup.left_mm)
         section.right_margin = Mm(setup.right_mm)
         section.header_distance = Mm(max(5.0, setup.top_mm - 12))
@@ -498,24 +506,114 @@ class _Writer:
             grid.set(qn("w:linePitch"), str(g.docx_line_pitch_twips))
         else:
             grid.set(qn("w:linePitch"), _twips(g.line_pitch))
-        size = min(14.0, g.body_size)
-        for text, part in ((self.doc.header, section.header), (self.doc.footer, section.footer)):
-            if not text:
-                continue
-            p = part.paragraphs[0]._p
-            for old in p.findall(qn("w:pPr")):
-                p.remove(old)
-            p.insert(0, _ppr("center", line=size * 1.5, snap=False))
-            rpr = _rpr("body", size)
-            for piece in _FIELD.split(text):
-                if piece in ("{page}", "{pages}"):
-                    field = _el("w:fldSimple", instr=" PAGE " if piece == "{page}" else " NUMPAGES ")
-                    field.append(_run("1", rpr))
-                    p.append(field)
-                elif piece:
-                    p.append(_run(piece, rpr))
+
+    # --- page furniture: header, footer, per-page signatures, parts -----------------------------------
+    def _band_height(self) -> float:
+        """Height of the per-page signature lines (points), as the PDF reserves it."""
+        return sum(self.g.line_height(line.size or self.g.body_size) for line in self.doc.page_signature)
+
+    def _end_part(self) -> None:
+        """End the current part with a section break (next page): the next part's pages are numbered
+        from 1 (``w:pgNumType``) and count on their own (``SECTIONPAGES``)."""
+        if not self._part_open:
+            return
+        self._part_open = False
+        sect_pr = copy.deepcopy(self.sect_pr)  # the page setup, no header or footer yet
+        last = self.sect_pr.getprevious()
+        if last is None or last.tag != qn("w:p") or last.find(qn("w:pPr")) is None:
+            last = _el("w:p")  # after a table: a 1 pt paragraph carries the break
+            last.append(_ppr("left", 1.0, snap=False))
+            self.sect_pr.addprevious(last)
+        last.find(qn("w:pPr")).append(sect_pr)
+        self._part_sections.append(sect_pr)
+
+    def _furniture(self) -> None:
+        """Header and footer of every part (section): the continuation header after a part's first
+        page (``w:titlePg``: the first page has its own header), 「第 x 页 共 y 页」 in the footer of a
+        part the PDF lays out on more than one page, and the per-page signature lines above it."""
+        from docx.section import Section
+
+        doc = self.doc
+        sections = [*self._part_sections, self.sect_pr]
+        counts: list[int] = []
+        if doc.numbered:  # (a register numbers itself: not laid out twice for a cached count)
+            from courtdesk.kernel.documents.pdf_renderer import part_pages
+
+            counts = part_pages(doc, _LAYOUT_FONTS.get())
+            if len(counts) != len(sections):  # cannot happen; number every part rather than none
+                counts = [2] * len(sections)
+        pages = counts or [1] * len(sections)
+        footers = [self._footer_template(count) for count in pages]
+        any_footer = any(footers) or bool(doc.page_signature)
+        any_header = bool(doc.header or doc.continuation or doc.stamp)
+        for index, sect_pr in enumerate(sections):
+            section = Section(sect_pr, self.d.part)
+            if index:
+                self._restart_numbers(sect_pr)
+            if doc.continuation:  # the first page of each part has its own header (and so footer)
+                section.different_first_page_header_footer = True
+                self._fill_header(section.first_page_header, doc.header)
+                self._fill_footer(section.first_page_footer, footers[index], pages[index])
+            if any_header:
+                self._fill_header(section.header, doc.continuation or doc.header)
+            if any_footer:
+                self._fill_footer(section.footer, footers[index], pages[index])
+
+    def _footer_template(self, pages: int) -> str:
+        """The footer text with ``{page}``/``{pages}`` left for the fields."""
+        doc = self.doc
+        if doc.numbered and pages > 1:
+            from courtdesk.kernel.documents.model import PAGE_X_OF_Y
+
+            return f"{doc.footer}　{PAGE_X_OF_Y}" if doc.footer else PAGE_X_OF_Y
+        return doc.footer
+
+    @staticmethod
+    def _restart_numbers(sect_pr: etree._Element) -> None:
+        num = _el("w:pgNumType", start="1")
+        for tag in ("w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg", "w:textDirection",
+                    "w:bidi", "w:rtlGutter", "w:docGrid", "w:printerSettings"):
+            after = sect_pr.find(qn(tag))
+            if after is not None:
+                after.addprevious(num)
+                return
+        sect_pr.append(num)
+
+    def _furniture_paragraph(self, part: object, text: str, role: str = "body", pages: int = 1) -> None:
+        """``text`` centred in a header or footer, ``{page}``/``{pages}`` as fields.  The page count's
+        field carries the part's count as the PDF lays it out as its result: Word recomputes
+        ``SECTIONPAGES``, LibreOffice (7.4) shows the stored result."""
+        size = min(14.0, self.g.body_size)
+        p = part.paragraphs[0]._p  # type: ignore[attr-defined]
+        for old in p.findall(qn("w:pPr")):
+            p.remove(old)
+        p.insert(0, _ppr("center", line=size * 1.5, snap=False))
+        rpr = _rpr(role, size, bold=role == "title")
+        pages_field = " SECTIONPAGES " if self._part_sections else " NUMPAGES "
+        for piece in _FIELD.split(text):
+            if piece in ("{page}", "{pages}"):
+                field = _el("w:fldSimple", instr=" PAGE " if piece == "{page}" else pages_field)
+                field.append(_run("1" if piece == "{page}" else str(pages), rpr))
+                p.append(field)
+            elif piece:
+                p.append(_run(piece, rpr))
+
+    def _fill_header(self, header: object, text: str) -> None:
+        header.is_linked_to_previous = False  # type: ignore[attr-defined]
+        if text:
+            continuation = bool(self.doc.continuation) and text == self.doc.continuation
+            self._furniture_paragraph(header, text, "title" if continuation else "body")
         if self.doc.stamp:
-            section.header.paragraphs[0]._p.extend(_stamp_runs(self.doc.stamp, g))
+            header.paragraphs[0]._p.extend(_stamp_runs(self.doc.stamp, self.g))  # type: ignore[attr-defined]
+
+    def _fill_footer(self, footer: object, text: str, pages: int = 1) -> None:
+        footer.is_linked_to_previous = False  # type: ignore[attr-defined]
+        if text:
+            self._furniture_paragraph(footer, text, pages=pages)
+        first = footer.paragraphs[0]._p  # type: ignore[attr-defined]
+        for line in self.doc.page_signature:  # above the page number, in the band the margin leaves
+            for part in self._signature_ps(line, footer=True):
+                first.addprevious(part)
 
     # --- blocks -------------------------------------------------------------------------------------
     def _add(self, element: etree._Element) -> etree._Element:
@@ -566,14 +664,51 @@ class _Writer:
 
     def spacer(self, height: float) -> None:
         p = _el("w:p")
-        p.append(_ppr("left", max(1.0, height), snap=False))
+        before = self.sect_pr.getprevious()
+        kept = (before is not None and before.tag == qn("w:p") and before.find(qn("w:pPr")) is not None
+                and before.find(qn("w:pPr")).find(qn("w:keepNext")) is not None)
+        # inside a kept run (a title and its first line, a body and its 落款) the spacer keeps too
+        p.append(_ppr("left", max(1.0, height), snap=False, keep_next=kept))
         self._add(p)
 
-    def page_break(self) -> None:
+    def page_break(self, new_part: bool = False) -> None:
+        if new_part:  # the section break is the page break (none before the first content)
+            self._end_part()
+            self._break_pending = False
+            return
         self._break_pending = True
 
+    def _keep_previous(self) -> None:
+        """The block about to be added keeps with the one before it (a closing block never starts a
+        page alone): ``w:keepNext`` on the preceding paragraph, on the spacers between, or on the
+        last row of a preceding table."""
+        element = self.sect_pr.getprevious()
+        while element is not None:
+            if element.tag == qn("w:tbl"):
+                rows = element.findall(qn("w:tr"))
+                if rows:
+                    _keep_with_next(rows[-1])
+                return
+            if element.tag != qn("w:p"):
+                return
+            ppr = element.find(qn("w:pPr"))
+            if ppr is None or ppr.find(qn("w:sectPr")) is not None:
+                return  # the start of the part
+            if ppr.find(qn("w:keepNext")) is None:
+                ppr.insert(0, _el("w:keepNext"))
+            if ppr.find(qn("w:snapToGrid")) is None or element.find(qn("w:r")) is not None:
+                return  # a paragraph with text: done (spacers are snap-free and empty)
+            element = element.getprevious()
+
     def signature(self, block: SignatureLine) -> None:
+        for p in self._signature_ps(block):
+            self._add(p)
+
+    def _signature_ps(self, block: SignatureLine, footer: bool = False) -> list[etree._Element]:
+        """The paragraphs of a signature line: the signer's (centred over the date) when there is
+        one, then the fields with the date — in the body, or in a page footer (``footer``)."""
         g = self.g
+        out: list[etree._Element] = []
         size = block.size or g.body_size
         rpr = self._grid_rpr("body", size)
         space = g.char_space(size)
@@ -592,18 +727,18 @@ class _Writer:
             p.append(_ppr("center", g.line_height(size), keep_next=True, ind_left=centre - half,
                           ind_right=g.frame_width - centre - half))
             p.append(_run(block.signer, rpr))
-            self._add(p)
+            out.append(p)
         if block.date and not block.fields:
             p = _el("w:p")
-            p.append(_ppr("right", g.line_height(size), ind_right=date_right))
+            p.append(_ppr("right", g.line_height(size), ind_right=date_right, snap=not footer))
             p.append(_run(block.date, rpr))
-            self._add(p)
-            return
+            out.append(p)
+            return out
         start, stops = self._signature_stops(block, size, date_room=date_right + width(block.date))
         tabs = [("left", pos, "none") for pos in stops]
         tabs += [("right", g.frame_width - date_right, "none")] if block.date else []
         p = _el("w:p")
-        p.append(_ppr("left", g.line_height(size), tabs=tabs, ind_left=start))
+        p.append(_ppr("left", g.line_height(size), tabs=tabs, ind_left=start, snap=not footer))
         for i, (label, value) in enumerate(block.fields):
             if i:
                 p.append(_run("\t", rpr))  # the gap: to where the PDF starts the next label
@@ -615,7 +750,8 @@ class _Writer:
                 p.append(_run("\t", self._grid_rpr("body", size, underline=True)))
         if block.date:
             p.append(_run("\t" + block.date, rpr))
-        self._add(p)
+        out.append(p)
+        return out
 
     def _signature_stops(self, block: SignatureLine, size: float, date_room: float = 0.0
                          ) -> tuple[float, list[float]]:
@@ -837,6 +973,10 @@ class _Writer:
         g = self.g
         body = g.body_size
         for block in self.doc.blocks:
+            if keeps_with_previous(block):
+                self._keep_previous()
+            if not isinstance(block, (PageBreak, Spacer)):
+                self._part_open = True
             if isinstance(block, Title):
                 for part in block.text.split("\n"):
                     self.paragraph(part, block.role, block.size, "center", keep_next=True)
@@ -858,12 +998,13 @@ class _Writer:
             elif isinstance(block, Spacer):
                 self.spacer(block.lines * g.line_pitch)
             elif isinstance(block, PageBreak):
-                self.page_break()
+                self.page_break(block.new_part)
             elif isinstance(block, LabelSheet):
                 self.label_sheet(block)
             else:  # pragma: no cover - the Block union is closed
                 raise TypeError(f"unknown block {block!r}")
         _join_tokens(self.d.element.body, self.g.frame_width)
+        self._furniture()
         _name_rare_characters(self.d.element.body)
         return self.d
 
@@ -879,7 +1020,9 @@ def render_docx(doc: Document, target: Target, *, fonts: FontSet | None = None) 
     a configured font's family for its role; default: the official names, :data:`DOCX_FONTS`)."""
     _check_printable(doc, fonts)
     token = _FACES.set(fonts.docx_fonts() if fonts is not None else DOCX_FONTS)
+    layout = _LAYOUT_FONTS.set(fonts)
     try:
         _Writer(doc).write().save(target)  # type: ignore[arg-type]
     finally:
         _FACES.reset(token)
+        _LAYOUT_FONTS.reset(layout)

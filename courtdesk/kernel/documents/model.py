@@ -97,6 +97,9 @@ class Paragraph:
     role: FontRole = "body"
     size: float | None = None
     hang: int = 0
+    #: A closing block (此致, 落款, the date, 承办人 and 联系方式): it never starts a page alone but keeps
+    #: with the block before it (see :data:`KEEPS_WITH_PREVIOUS`).
+    keep_with_previous: bool = False
 
     def __post_init__(self) -> None:
         if not 0 <= self.hang < max(len(self.text), 1):
@@ -158,6 +161,7 @@ class SignatureLine:
     size: float | None = None
     signer: str = ""
     date_right_chars: float = 0.0
+    keep_with_previous: bool = False  # a closing signature stays on the page of the text before it
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "fields", tuple((str(a), str(b)) for a, b in self.fields))
@@ -167,10 +171,12 @@ class SignatureLine:
             raise ValueError("SignatureLine.date_right_chars 不能为负")
 
     @classmethod
-    def official(cls, signer: str, date: str, size: float | None = None) -> SignatureLine:
+    def official(cls, signer: str, date: str, size: float | None = None,
+                 keep_with_previous: bool = False) -> SignatureLine:
         """The closing of a sealed document (落款): ``signer`` centred over ``date``, the date
         右空四字 (GB/T 9704-2012 §7.3.5.1)."""
-        return cls(signer=signer, date=date, date_right_chars=DATE_RIGHT_CHARS, size=size)
+        return cls(signer=signer, date=date, date_right_chars=DATE_RIGHT_CHARS, size=size,
+                   keep_with_previous=keep_with_previous)
 
 
 def closing_positions(frame_width: float, pitch: float, date_width: float, signer_width: float,
@@ -202,6 +208,7 @@ class Box:
     border: bool = True
     role: FontRole = "body"
     size: float | None = None
+    keep_with_previous: bool = False  # a seal box stays on the page of the text before it
 
 
 @dataclass(frozen=True)
@@ -221,7 +228,11 @@ class Spacer:
 
 @dataclass(frozen=True)
 class PageBreak:
-    pass
+    """The next block starts a new page.  ``new_part``: the next page also starts a new *part* of the
+    document (the stub, the letter and the reply form of a 调查函 go separate ways), whose pages are
+    numbered on their own from 1 and whose first page is its own first page (no continuation title)."""
+
+    new_part: bool = False
 
 
 @dataclass(frozen=True)
@@ -337,9 +348,39 @@ class Document:
     #: A mark such as 「作废」 printed large and slanted over every page, once in its upper and once in
     #: its lower half: a sheet cut in two (stub and letter) carries it whole on each part.
     stamp: str = ""
+    #: 「第 x 页 共 y 页」 at the foot of every page of a part that runs to more than one page (a
+    #: one-page part prints none), after ``footer``'s own text.  A footer that places ``{page}``
+    #: itself is printed as it is, on every page.
+    page_numbers: bool = True
+    #: Signature lines at the foot of every page (a 笔录 is signed page by page by the party and the
+    #: officer): drawn in a band at the bottom of the text frame, which is that much shorter for the
+    #: body, so no text ever runs into them; in the DOCX they are the footer's first paragraphs.
+    page_signature: tuple[SignatureLine, ...] = ()
+    #: The header of every page of a part after its first, in place of ``header``: a form's title and
+    #: number (「支出报销单（续）　编号：(2026)报0001号」), so a loose second sheet says what it belongs to.
+    continuation: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "blocks", tuple(self.blocks))
+        object.__setattr__(self, "page_signature", tuple(self.page_signature))
+
+    @property
+    def numbers_itself(self) -> bool:
+        """The header or footer places ``{page}``/``{pages}`` itself (a register's footer)."""
+        return any(key in text for key in ("{page}", "{pages}") for text in (self.header, self.footer))
+
+    @property
+    def numbered(self) -> bool:
+        """Multi-page parts get 「第 x 页 共 y 页」 added to the footer."""
+        return self.page_numbers and not self.numbers_itself
+
+
+#: Blocks that may keep with the block before them (a closing block never starts a page alone).
+KEEPS_WITH_PREVIOUS = (Paragraph, SignatureLine, Box)
+
+
+def keeps_with_previous(block: object) -> bool:
+    return isinstance(block, KEEPS_WITH_PREVIOUS) and block.keep_with_previous
 
 
 # --- filling fields -------------------------------------------------------------------------------
@@ -415,8 +456,14 @@ def document_text_lines(doc: Document) -> list[str]:
 
 
 def page_furniture(doc: Document, page: int, pages: int) -> tuple[str, str]:
-    """The header and footer text of page ``page`` of ``pages`` (1-based)."""
+    """The header and footer text of page ``page`` of ``pages`` (1-based, counted in the page's part):
+    the continuation header after a part's first page, 「第 x 页 共 y 页」 added to the footer of a
+    multi-page part (see :attr:`Document.page_numbers`)."""
     def one(text: str) -> str:
         return text.replace("{pages}", str(pages)).replace("{page}", str(page))
 
-    return one(doc.header), one(doc.footer)
+    header = doc.continuation if doc.continuation and page > 1 else doc.header
+    footer = doc.footer
+    if doc.numbered and pages > 1:
+        footer = f"{footer}　{PAGE_X_OF_Y}" if footer else PAGE_X_OF_Y
+    return one(header), one(footer)

@@ -49,6 +49,7 @@ from courtdesk.kernel.documents.geometry import (
 from courtdesk.kernel.documents.model import (
     QR_BORDER,
     QR_LEVEL,
+    Block,
     Box,
     CaseNumberLine,
     Document,
@@ -62,6 +63,7 @@ from courtdesk.kernel.documents.model import (
     TearLine,
     Title,
     closing_positions,
+    keeps_with_previous,
     page_furniture,
 )
 from courtdesk.kernel.documents.textlayout import Line, Measurer, fit_line, wrap
@@ -106,11 +108,24 @@ class _Piece:
     #: whether the page holds nothing else yet, returns (the part that fits, the rest) or None.
     split: Callable[[float, bool], tuple[_Piece, _Piece] | None] | None = None
     cut: bool = False  # a tear line: the sheet is cut here (a stamp marks each part)
+    new_part: bool = False  # a page break that also starts a new part (its pages numbered from 1)
+    keeps_previous: bool = False  # the first piece of a closing block: the piece before keeps with it
+
+
+class _Page(list):  # type: ignore[type-arg]
+    """One page: (piece, offset from the frame top) pairs; ``new_part`` when it starts a new part."""
+
+    new_part = False
+
+#: Content pieces a keep-together group holds at most (a longer run breaks: a form's signature table,
+#: a closing block of 此致, 落款, date, 承办人 and 地址 with the body's last lines fits).
+MAX_GROUP = 12
 
 
 def _paginate(pieces: Iterable[_Piece], frame_height: float) -> Iterator[list[tuple[_Piece, float]]]:
-    """Cut pieces into pages of (piece, offset from the frame top).  Always yields at least one page."""
-    page: list[tuple[_Piece, float]] = []
+    """Cut pieces into pages of (piece, offset from the frame top).  Always yields at least one page;
+    a page that starts a new part (``PageBreak(new_part=True)``) says so (``_Page.new_part``)."""
+    page = _Page()
     used = 0.0
     yielded = False
     for group in _groups(pieces):
@@ -118,7 +133,9 @@ def _paginate(pieces: Iterable[_Piece], frame_height: float) -> Iterator[list[tu
             if page:
                 yield page
                 yielded = True
-                page, used = [], 0.0
+                page, used = _Page(), 0.0
+            if group[0].new_part and yielded:
+                page.new_part = True
             continue
         if group[0].kind == SPACER and not page:
             continue
@@ -131,7 +148,7 @@ def _paginate(pieces: Iterable[_Piece], frame_height: float) -> Iterator[list[tu
             if not continues and (fits_alone or used + group[0].height > frame_height + 0.01):
                 yield page
                 yielded = True
-                page, used = [], 0.0
+                page, used = _Page(), 0.0
                 if group[0].kind == SPACER:
                     continue
         for whole in group:
@@ -145,9 +162,11 @@ def _paginate(pieces: Iterable[_Piece], frame_height: float) -> Iterator[list[tu
                         page.append((head, used))
                     yield page
                     yielded = True
-                    page, used = [], 0.0
+                    page, used = _Page(), 0.0
                     if parts is not None:
                         continue
+                if piece.kind == SPACER and not page:  # a spacer of a kept run: not at a page top
+                    continue
                 if not page and piece.repeat is not None and piece.repeat is not piece:
                     page.append((piece.repeat, used))
                     used += piece.repeat.height
@@ -164,21 +183,51 @@ def _paginate(pieces: Iterable[_Piece], frame_height: float) -> Iterator[list[tu
 
 def _groups(pieces: Iterable[_Piece]) -> Iterator[list[_Piece]]:
     """Content pieces joined while ``keep_with_next`` is set (a title with the line after it, a table
-    header with its first row); spacers and page breaks always stand alone."""
+    header with its first row, a body's last line with the 落款 after it); a spacer inside such a run
+    joins it, other spacers and page breaks stand alone.  At most :data:`MAX_GROUP` content pieces."""
     group: list[_Piece] = []
+    content = 0
     for piece in pieces:
+        if piece.kind == SPACER and group:  # only inside a run: a run ends at its last content piece
+            group.append(piece)
+            continue
         if piece.kind != CONTENT:
+            trailing: list[_Piece] = []
+            while group and group[-1].kind == SPACER:
+                trailing.insert(0, group.pop())
             if group:
                 yield group
-                group = []
+                group, content = [], 0
+            yield from ([spacer] for spacer in trailing)
             yield [piece]
             continue
         group.append(piece)
-        if not piece.keep_with_next or len(group) >= 8:
+        content += 1
+        if not piece.keep_with_next or content >= MAX_GROUP:
             yield group
-            group = []
+            group, content = [], 0
     if group:
-        yield group
+        yield group  # trailing spacers at the very end change nothing
+
+
+def _keep_closings(pieces: Iterable[_Piece]) -> Iterator[_Piece]:
+    """Make the content piece before a closing block's first piece (``keeps_previous``) keep with
+    it, across the spacers between them: each piece is passed on once the next content one is known."""
+    held: list[_Piece] = []
+    for piece in pieces:
+        if piece.kind == SPACER:
+            if held:
+                held.append(piece)
+            else:
+                yield piece
+            continue
+        if piece.kind == CONTENT and piece.keeps_previous and held and held[0].kind == CONTENT:
+            held[0].keep_with_next = True
+        yield from held
+        held = [piece] if piece.kind == CONTENT else []
+        if piece.kind != CONTENT:
+            yield piece
+    yield from held
 
 
 # --- drawing helpers ------------------------------------------------------------------------------
@@ -256,7 +305,9 @@ class _Layout:
                 draws = (self._line_drawer(m, label, "left", first_indent, bold, height),
                          self._line_drawer(m, rest, align, rest_indent, bold, height))
                 draw = _both(*draws)
-            yield _Piece(height, draw, keep_with_next=keep_with_next or (len(lines) > 1 and i == 0))
+            # no first line alone at a page's foot, no last line alone at the next page's head
+            alone = len(lines) > 1 and (i == 0 or i == len(lines) - 2)
+            yield _Piece(height, draw, keep_with_next=keep_with_next or alone)
 
     def _line_drawer(self, m: Measurer, line: Line, align: str, indent: float, bold: bool,
                      height: float) -> DrawFn:
@@ -280,37 +331,50 @@ class _Layout:
 
     # blocks ------------------------------------------------------------------------------------------
     def pieces(self) -> Iterator[_Piece]:
+        return _keep_closings(self._block_pieces())
+
+    def _block_pieces(self) -> Iterator[_Piece]:
         body = self.g.body_size
         for block in self.doc.blocks:
-            if isinstance(block, Title):
-                for part in block.text.split("\n"):
-                    yield from self._text_pieces(part, block.role, block.size, "center", False,
-                                                 self.fonts.fake_bold(block.role), keep_with_next=True)
-            elif isinstance(block, Heading):
-                yield from self._text_pieces(block.text, block.role, block.size or body, block.align,
-                                             False, False, keep_with_next=True)
-            elif isinstance(block, CaseNumberLine):
-                yield from self._text_pieces(block.text, "body", block.size or body, block.align,
-                                             False, False)
-            elif isinstance(block, Paragraph):
-                yield from self._text_pieces(block.text, block.role, block.size or body, block.align,
-                                             block.indent, block.bold, hang=block.hang)
-            elif isinstance(block, Table):
-                yield from self._table_pieces(block)
-            elif isinstance(block, SignatureLine):
-                yield self._signature_piece(block)
-            elif isinstance(block, Box):
-                yield self._box_piece(block)
-            elif isinstance(block, TearLine):
-                yield self._tear_piece(block)
-            elif isinstance(block, Spacer):
-                yield _Piece(block.lines * self.g.line_pitch, kind=SPACER)
-            elif isinstance(block, PageBreak):
-                yield _Piece(0.0, kind=BREAK)
-            elif isinstance(block, LabelSheet):
-                yield from self._label_pieces(block)
-            else:  # pragma: no cover - the Block union is closed
-                raise TypeError(f"unknown block {block!r}")
+            if keeps_with_previous(block):
+                first = True
+                for piece in self._pieces_of(block, body):
+                    piece.keeps_previous = first
+                    first = False
+                    yield piece
+            else:
+                yield from self._pieces_of(block, body)
+
+    def _pieces_of(self, block: Block, body: float) -> Iterator[_Piece]:
+        if isinstance(block, Title):
+            for part in block.text.split("\n"):
+                yield from self._text_pieces(part, block.role, block.size, "center", False,
+                                             self.fonts.fake_bold(block.role), keep_with_next=True)
+        elif isinstance(block, Heading):
+            yield from self._text_pieces(block.text, block.role, block.size or body, block.align,
+                                         False, False, keep_with_next=True)
+        elif isinstance(block, CaseNumberLine):
+            yield from self._text_pieces(block.text, "body", block.size or body, block.align,
+                                         False, False)
+        elif isinstance(block, Paragraph):
+            yield from self._text_pieces(block.text, block.role, block.size or body, block.align,
+                                         block.indent, block.bold, hang=block.hang)
+        elif isinstance(block, Table):
+            yield from self._table_pieces(block)
+        elif isinstance(block, SignatureLine):
+            yield self._signature_piece(block)
+        elif isinstance(block, Box):
+            yield self._box_piece(block)
+        elif isinstance(block, TearLine):
+            yield self._tear_piece(block)
+        elif isinstance(block, Spacer):
+            yield _Piece(block.lines * self.g.line_pitch, kind=SPACER)
+        elif isinstance(block, PageBreak):
+            yield _Piece(0.0, kind=BREAK, new_part=block.new_part)
+        elif isinstance(block, LabelSheet):
+            yield from self._label_pieces(block)
+        else:  # pragma: no cover - the Block union is closed
+            raise TypeError(f"unknown block {block!r}")
 
     def _table_pieces(self, table: Table) -> Iterator[_Piece]:
         g = self.g
@@ -514,14 +578,31 @@ class _Layout:
 
 
 def _draw_furniture(c: Canvas, doc: Document, g: PageGeometry, fonts: FontSet, page: int,
-                    pages: int) -> None:
+                    pages: int, signature: Sequence[_Piece] = ()) -> None:
+    """Header, footer and the per-page signature lines of page ``page`` of its part's ``pages``, drawn
+    before the body (a page's text starts with its header and footer).  The signature lines fill the
+    band at the bottom of the frame the body leaves free (:func:`_band`)."""
     header, footer = page_furniture(doc, page, pages)
     size = min(14.0, g.body_size)
     m = Measurer(fonts, "body", size, 0.0)
     if header:
-        _draw_text(c, m, (g.width - m.width(header)) / 2, g.height - g.top + mm(5), header)
+        hm = m
+        if doc.continuation and page > 1:  # the continuation title: in the title face
+            hm = Measurer(fonts, "title", size, 0.0)
+        _draw_text(c, hm, (g.width - hm.width(header)) / 2, g.height - g.top + mm(5), header,
+                   bold=hm is not m and fonts.fake_bold("title"))
     if footer:
         _draw_text(c, m, (g.width - m.width(footer)) / 2, g.bottom - mm(7) - size, footer)
+    top = g.bottom + sum(piece.height for piece in signature)
+    for piece in signature:
+        if piece.draw is not None:
+            piece.draw(c, top)
+        top -= piece.height
+
+
+def _band(doc: Document, layout: _Layout) -> list[_Piece]:
+    """The pieces of the per-page signature lines (empty without)."""
+    return [layout._signature_piece(line) for line in doc.page_signature]
 
 
 STAMP_SIZE = 60.0
@@ -554,22 +635,63 @@ def _draw_stamp(c: Canvas, stamp: str, g: PageGeometry, fonts: FontSet, cuts: Se
 
 
 def _needs_page_count(doc: Document) -> bool:
-    return "{pages}" in doc.header or "{pages}" in doc.footer
+    return "{pages}" in doc.header or "{pages}" in doc.footer or doc.numbered
+
+
+def part_pages(doc: Document, fonts: FontSet | None = None) -> list[int]:
+    """The page count of each part of ``doc`` (see ``PageBreak.new_part``) as the PDF lays it out; the
+    DOCX renderer asks it which parts get 「第 x 页 共 y 页」."""
+    fonts = fonts or resolve_fonts()
+    layout = _Layout(doc, fonts)
+    counts: list[int] = []
+    for page in _paginate(layout.pieces(), _body_height(doc, layout)):
+        if not counts or getattr(page, "new_part", False):
+            counts.append(0)
+        counts[-1] += 1
+    return counts
+
+
+def _body_height(doc: Document, layout: _Layout) -> float:
+    """The frame height the body may fill: the frame less the per-page signature band."""
+    return layout.g.frame_height - sum(piece.height for piece in _band(doc, layout))
+
+
+#: A document of at most this many pages is kept from its counting pass for drawing (laid out once).
+KEEP_PAGES = 60
 
 
 def _draw_document(sink: _ChunkedCanvas, doc: Document, fonts: FontSet, cancel: CancelFlag = None) -> int:
     """Draw ``doc`` page by page into ``sink``; return its page count."""
     g = page_geometry(doc.page)
-    pages_total = 0
+    layout = _Layout(doc, fonts)
+    band = _band(doc, layout)
+    height = _body_height(doc, layout)
+    parts: list[int] = []  # pages of each part
+    kept: list[list[tuple[_Piece, float]]] | None = []
     if _needs_page_count(doc):
-        pages_total = sum(1 for _ in _paginate(_Layout(doc, fonts).pieces(), g.frame_height))
+        for page in _paginate(layout.pieces(), height):
+            if not parts or getattr(page, "new_part", False):
+                parts.append(0)
+            parts[-1] += 1
+            if kept is not None:
+                kept.append(page)
+                if len(kept) > KEEP_PAGES:
+                    kept = None  # a long document: laid out again as it is drawn
+    if not parts or kept is None:
+        kept = None
+    pages = iter(kept) if kept is not None else _paginate(_Layout(doc, fonts).pieces(), height)
     count = 0
-    for page in _paginate(_Layout(doc, fonts).pieces(), g.frame_height):
+    part, in_part = -1, 0
+    for page in pages:
         if is_cancelled(cancel):
             raise Cancelled()
         c = sink.begin_page((g.width, g.height), doc.title)
         count += 1
-        _draw_furniture(c, doc, g, fonts, count, max(pages_total, count))
+        if part < 0 or getattr(page, "new_part", False):
+            part, in_part = part + 1, 0
+        in_part += 1
+        total = parts[part] if part < len(parts) else 0
+        _draw_furniture(c, doc, g, fonts, in_part, max(total, in_part), band)
         top = g.height - g.top
         for piece, offset in page:
             if piece.draw is not None:

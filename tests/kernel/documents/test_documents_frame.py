@@ -82,7 +82,7 @@ def test_no_glyph_of_a_paragraph_passes_the_margin(text: str, page: PageSetup, a
     doc = Document("frame", (
         Paragraph(text, indent=indent, align=align),  # type: ignore[arg-type]
         Paragraph(text, indent=False, align="left", hang=hang),
-    ), page=page)
+    ), page=page, page_numbers=False)
     glyphs = check_running_text(doc)
     assert printed(glyphs) == written(text, text)  # and nothing was lost on the way
 
@@ -98,7 +98,7 @@ def test_no_glyph_of_a_table_cell_or_box_passes_its_cell(text: str, weights: lis
     columns = tuple(Column(f"列{i}", w, align) for i, w in enumerate(weights))  # type: ignore[arg-type]
     doc = Document("cells", (
         Table(columns, ((text,) * len(weights),), header=False),
-    ), page=page)
+    ), page=page, page_numbers=False)  # the cells' glyphs only: no page number under the frame
     buffer = io.BytesIO()
     render_pdf(doc, buffer, fonts=FONTS)
     glyphs = [glyph for pg in pdf_glyphs(io.BytesIO(buffer.getvalue())) for glyph in pg.glyphs]
@@ -115,7 +115,7 @@ def test_no_glyph_of_a_table_cell_or_box_passes_its_cell(text: str, weights: lis
     assert not bad, bad[:5]
     assert printed(glyphs) == written(*(text,) * len(weights))
 
-    box = Document("box", (Box(text, height_mm=60, width_mm=50),), page=page)
+    box = Document("box", (Box(text, height_mm=60, width_mm=50),), page=page, page_numbers=False)
     box_glyphs = check_running_text(box)
     box_width = min(g.frame_width, mm(50))
     box_left = g.left + (g.frame_width - box_width) / 2  # a box is centred

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import zipfile
 from pathlib import Path
@@ -37,6 +38,7 @@ from courtdesk.kernel.documents import (
     render_pdf,
 )
 from courtdesk.kernel.documents.geometry import mm
+from courtdesk.kernel.documents.pdf_renderer import part_pages
 from tests.support.readback import docx_body_lines, pdf_fonts, pdf_page_texts, squash
 
 A4_W, A4_H = mm(210), mm(297)
@@ -92,13 +94,15 @@ def repeated_headers(doc: Document) -> list[str]:
 
 
 def pdf_body_text(doc: Document, pdf: Path) -> str:
-    """All page texts without the page headers/footers (drawn first on each page) and without a
-    table header repeated at the top of a continuation page."""
+    """All page texts without the page headers/footers (drawn first on each page, numbered within
+    each part) and without a table header repeated at the top of a continuation page."""
     pages = pdf_page_texts(pdf)
+    in_part = [(page, count) for count in part_pages(doc) for page in range(1, count + 1)]
+    assert len(in_part) == len(pages)
     body = []
     for number, text in enumerate(pages, 1):
         squashed = squash(text)
-        furniture = "".join(squash(part) for part in page_furniture(doc, number, len(pages)))
+        furniture = "".join(squash(part) for part in page_furniture(doc, *in_part[number - 1]))
         assert squashed.startswith(furniture), (number, squashed[:80])
         squashed = squashed[len(furniture):]
         for header in repeated_headers(doc):
@@ -239,6 +243,10 @@ def test_pdf_page_size_and_text_frame(rendered: dict) -> None:
         assert float(page.mediabox.width) == pytest.approx(A4_W, abs=0.01)
         assert float(page.mediabox.height) == pytest.approx(A4_H, abs=0.01)
     positions = text_positions(pdf, 1)  # the letter page: left-aligned lines start at the margin
+    # the page number (「第 2 页 共 3 页」, issue 20 §3) is furniture, under the frame
+    number = [(x, y, t) for x, y, t in positions if y < mm(35)]
+    assert "".join(t for _x, _y, t in number).replace(" ", "") in ("", "第2页共3页")
+    positions = [p for p in positions if p not in number]
     xs = [x for x, _y, _t in positions]
     ys = [y for _x, y, _t in positions]
     assert min(xs) == pytest.approx(mm(28), abs=0.5)
@@ -255,7 +263,8 @@ def test_pdf_register_is_landscape(rendered: dict) -> None:
 
 
 def test_pdf_body_text_sits_on_a_grid_of_22_lines_of_28_characters() -> None:
-    doc = Document("网格", (Paragraph("中" * (28 * 30), indent=False),))
+    # the body's grid; the page number under the frame is furniture (test_page_furniture.py)
+    doc = Document("网格", (Paragraph("中" * (28 * 30), indent=False),), page_numbers=False)
     pdf = io.BytesIO()
     assert render_pdf(doc, pdf) == 2
     lines_by_page = []
@@ -301,8 +310,9 @@ def test_tear_line_text_is_printed_on_both_halves_and_across_the_line(rendered: 
 
 
 def pdf_pages(doc: Document) -> list[str]:
+    """The body text of each page (without the automatic page number: see test_page_furniture.py)."""
     pdf = io.BytesIO()
-    render_pdf(doc, pdf)
+    render_pdf(dataclasses.replace(doc, page_numbers=False), pdf)
     pdf.seek(0)
     return [squash(text) for text in pdf_page_texts(pdf)]
 
