@@ -50,7 +50,7 @@ def docx_paragraph(path: Path, text: str, last: bool = False) -> dict[str, float
     -1) of the body paragraph whose text (tabs dropped) ends with ``text``."""
     found = []
     for p in docx.Document(str(path)).paragraphs:
-        if p.text.replace("\t", "").strip().endswith(text):
+        if p.text.replace("\t", "").replace("\u2060", "").strip().endswith(text):  # joiners: see textlayout
             ppr = p._p.pPr
             ind = ppr.find(qn("w:ind")) if ppr is not None else None
             jc = ppr.find(qn("w:jc")) if ppr is not None else None

@@ -489,13 +489,13 @@ class _Writer:
         section.page_width = Twips(round(g.width * 20))
         section.page_height = Twips(round(g.height * 20))
         section.top_margin = Mm(setup.top_mm)
-        # the per-page signature lines sit in the footer, on top of the bottom margin: the body's frame
-        # is that much shorter, as in the PDF
-        section.bottom_margin = Twips(round((mm(setup.bottom_mm) + self._band_height()) * 20))
+        section.bottom_margin = Mm(setup.bottom_mm)
         section.left_margin = Mm(setup.left_mm)
         section.right_margin = Mm(setup.right_mm)
         section.header_distance = Mm(max(5.0, setup.top_mm - 12))
-        section.footer_distance = Mm(max(5.0, setup.bottom_mm - 12))
+        # the per-page signature lines sit in the footer, above the page number, inside the bottom
+        # margin as in the PDF: the footer starts that much lower, so the body keeps its whole frame
+        section.footer_distance = Twips(round(max(mm(5.0), mm(setup.bottom_mm - 12) - self._band_height()) * 20))
         grid = self.sect_pr.find(qn("w:docGrid"))
         if grid is None:
             grid = _el("w:docGrid")
@@ -536,7 +536,7 @@ class _Writer:
         doc = self.doc
         sections = [*self._part_sections, self.sect_pr]
         counts: list[int] = []
-        if doc.numbered:  # (a register numbers itself: not laid out twice for a cached count)
+        if doc.numbered or doc.page_signature:  # (a register numbers itself: not laid out twice)
             from courtdesk.kernel.documents.pdf_renderer import part_pages
 
             counts = part_pages(doc, _LAYOUT_FONTS.get())
@@ -611,6 +611,8 @@ class _Writer:
         if text:
             self._furniture_paragraph(footer, text, pages=pages)
         first = footer.paragraphs[0]._p  # type: ignore[attr-defined]
+        if pages < 2:  # one page: its closing signatures are the page's (see Document.page_signature)
+            return
         for line in self.doc.page_signature:  # above the page number, in the band the margin leaves
             for part in self._signature_ps(line, footer=True):
                 first.addprevious(part)

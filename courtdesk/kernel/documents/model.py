@@ -353,8 +353,10 @@ class Document:
     #: itself is printed as it is, on every page.
     page_numbers: bool = True
     #: Signature lines at the foot of every page (a 笔录 is signed page by page by the party and the
-    #: officer): drawn in a band at the bottom of the text frame, which is that much shorter for the
-    #: body, so no text ever runs into them; in the DOCX they are the footer's first paragraphs.
+    #: officer): drawn in the bottom margin just under the text frame, above the page number, so no
+    #: text ever runs into them and the body keeps its whole frame; in the DOCX they are the footer's
+    #: first paragraphs.  Only on a part that runs past one page: a one-page part is signed in its
+    #: closing block, which the document ends with.
     page_signature: tuple[SignatureLine, ...] = ()
     #: The header of every page of a part after its first, in place of ``header``: a form's title and
     #: number (「支出报销单（续）　编号：(2026)报0001号」), so a loose second sheet says what it belongs to.

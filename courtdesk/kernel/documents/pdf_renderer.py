@@ -580,8 +580,9 @@ class _Layout:
 def _draw_furniture(c: Canvas, doc: Document, g: PageGeometry, fonts: FontSet, page: int,
                     pages: int, signature: Sequence[_Piece] = ()) -> None:
     """Header, footer and the per-page signature lines of page ``page`` of its part's ``pages``, drawn
-    before the body (a page's text starts with its header and footer).  The signature lines fill the
-    band at the bottom of the frame the body leaves free (:func:`_band`)."""
+    before the body (a page's text starts with its header and footer).  The signature lines sit in
+    the bottom margin, just under the text frame (:func:`_band`), and the footer (第 x 页 共 y 页)
+    under them: the body keeps its whole frame, so a transcript that filled one page still does."""
     header, footer = page_furniture(doc, page, pages)
     size = min(14.0, g.body_size)
     m = Measurer(fonts, "body", size, 0.0)
@@ -591,9 +592,11 @@ def _draw_furniture(c: Canvas, doc: Document, g: PageGeometry, fonts: FontSet, p
             hm = Measurer(fonts, "title", size, 0.0)
         _draw_text(c, hm, (g.width - hm.width(header)) / 2, g.height - g.top + mm(5), header,
                    bold=hm is not m and fonts.fake_bold("title"))
+    band = sum(piece.height for piece in signature)
     if footer:
-        _draw_text(c, m, (g.width - m.width(footer)) / 2, g.bottom - mm(7) - size, footer)
-    top = g.bottom + sum(piece.height for piece in signature)
+        below = band + mm(3) if signature else mm(7)
+        _draw_text(c, m, (g.width - m.width(footer)) / 2, g.bottom - mm(1) - below - size, footer)
+    top = g.bottom - mm(1)
     for piece in signature:
         if piece.draw is not None:
             piece.draw(c, top)
@@ -635,7 +638,7 @@ def _draw_stamp(c: Canvas, stamp: str, g: PageGeometry, fonts: FontSet, cuts: Se
 
 
 def _needs_page_count(doc: Document) -> bool:
-    return "{pages}" in doc.header or "{pages}" in doc.footer or doc.numbered
+    return "{pages}" in doc.header or "{pages}" in doc.footer or doc.numbered or bool(doc.page_signature)
 
 
 def part_pages(doc: Document, fonts: FontSet | None = None) -> list[int]:
@@ -652,8 +655,8 @@ def part_pages(doc: Document, fonts: FontSet | None = None) -> list[int]:
 
 
 def _body_height(doc: Document, layout: _Layout) -> float:
-    """The frame height the body may fill: the frame less the per-page signature band."""
-    return layout.g.frame_height - sum(piece.height for piece in _band(doc, layout))
+    """The frame height the body may fill: all of it (the per-page signature band is in the margin)."""
+    return layout.g.frame_height
 
 
 #: A document of at most this many pages is kept from its counting pass for drawing (laid out once).
@@ -691,7 +694,8 @@ def _draw_document(sink: _ChunkedCanvas, doc: Document, fonts: FontSet, cancel: 
             part, in_part = part + 1, 0
         in_part += 1
         total = parts[part] if part < len(parts) else 0
-        _draw_furniture(c, doc, g, fonts, in_part, max(total, in_part), band)
+        # the per-page signatures on a part that runs past one page (one page: its closing signs it)
+        _draw_furniture(c, doc, g, fonts, in_part, max(total, in_part), band if max(total, in_part) > 1 else ())
         top = g.height - g.top
         for piece, offset in page:
             if piece.draw is not None:

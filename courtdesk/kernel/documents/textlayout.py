@@ -77,6 +77,8 @@ _TOKENS = re.compile(f"{UNBREAKABLE.pattern}|{_RUN}|.", re.DOTALL)
 _PLAIN = re.compile(f"{_RUN}|.", re.DOTALL)
 #: Where a token wider than a whole line breaks first: after these (see :func:`pieces`).
 _JOINTS = re.compile(r".*?(?:[年月）)〕\]·・•万亿元]|$)", re.DOTALL)
+#: A 文号 whose issuer (two to four characters before 〔〕) may begin with a word of the text before it.
+_ISSUER = re.compile(r"[\u4e00-\u9fff]{2,4}[〔\[]")
 #: Put between the characters of a token in the DOCX: no break there (Unicode WJ; LibreOffice honours it).
 WORD_JOINER = "\u2060"
 
@@ -93,11 +95,14 @@ def tokens(text: str) -> list[str]:
 
 
 def pieces(token: str) -> list[str]:
-    """A token too wide for a line, cut where it may break: at its joints (after 年/月, the year bracket,
-    万/亿/元, 「·」), else into runs and characters.  Always more than one piece for more than one
+    """A token too wide for a line, cut where it may break: a 文号's issuer loses its first character
+    first (it may be a word of the text before: 「下」 / 「冀法〔2000〕1号」), then at its joints (after
+    年/月, the year bracket, 万/亿/元, 「·」), else into runs and characters.  Always more than one piece for more than one
     character."""
     if len(token) <= 1:
         return [token]
+    if _ISSUER.match(token):  # the issuer may have taken a word of the text before it: that goes first
+        return [token[0], token[1:]]
     parts = [p for p in _JOINTS.findall(token) if p]
     if len(parts) > 1:
         return parts

@@ -106,4 +106,7 @@ def test_every_page_of_a_long_transcript_is_numbered_and_signed_by_the_party_and
 def test_a_short_transcript_is_one_page_without_a_number():
     pages = _pdf(_transcript(2))
     assert len(pages) == 1
-    assert "页共" not in pages[0] and pages[0].count("当事人（签名）：") == 2  # the foot and the closing
+    # one page: signed in its closing block, no per-page line repeating it beneath
+    assert "页共" not in pages[0] and pages[0].count("当事人（签名）：") == 1
+    footer = "".join(p.text for p in _docx(_transcript(2)).sections[0].footer.paragraphs)
+    assert "签名" not in footer  # nor in the DOCX's footer

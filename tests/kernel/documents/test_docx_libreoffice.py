@@ -46,7 +46,7 @@ def w(name: str) -> str:
 
 
 def cell_text(tc: etree._Element) -> str:
-    return "".join(t.text or "" for t in tc.iter(w("t")))
+    return "".join(t.text or "" for t in tc.iter(w("t"))).replace("\u2060", "")  # the joiners of unbreakable tokens
 
 
 def test_no_gap_between_chinese_and_digits_in_any_paragraph_or_the_defaults():

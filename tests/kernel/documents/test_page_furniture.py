@@ -121,13 +121,14 @@ def test_per_page_signature_lines_are_on_every_page_and_nothing_runs_into_them()
         body_y = [y for y, t in placed if "签名" not in t and y >= sign_y - 10]
         # the lowest body line stays above the signature line by at least a line
         assert min(body_y) > sign_y + 12, (min(body_y), sign_y)
-    # the body is shorter by the band: the same text takes at least as many pages
-    assert len(reader.pages) >= len(_pdf(_long()))
+    # the band is in the bottom margin: the body keeps its whole frame, the same text the same pages
+    assert len(reader.pages) == len(_pdf(_long()))
     d = _docx(doc)
     footer_text = "".join(p.text for p in d.sections[0].footer.paragraphs)
     assert "当事人（签名）：" in footer_text and "执行员（签名）：" in footer_text
     plain = _docx(_long())
-    assert d.sections[0].bottom_margin > plain.sections[0].bottom_margin  # the frame is shortened
+    assert d.sections[0].bottom_margin == plain.sections[0].bottom_margin  # the frame is whole
+    assert d.sections[0].footer_distance < plain.sections[0].footer_distance  # the footer starts lower
 
 
 def test_continuation_pages_carry_the_title_and_number_and_table_headers_repeat() -> None:

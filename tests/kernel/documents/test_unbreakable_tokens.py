@@ -116,6 +116,7 @@ def _lines_of(lines: list[str], token: str) -> list[int]:
 @example("粘贴单金额合计", "¥37,489.65", "", 60.0, 10.5, False)
 @example("合计", "¥100.00", "", 30.0, 10.5, False)  # 「¥」 alone at a line's end
 @example("案号", "（2026）京0105执1234号", "，", 100.0, 12.0, False)
+@example("下", "冀法〔2000〕1号", "", 89.0, 12.0, False)  # the issuer took 「下」 along: it goes first
 def test_no_token_is_split_and_nothing_passes_the_frame(before: str, token: str, after: str, width: float,
                                                          size: float, indent: bool) -> None:
     m = measurer(size)
