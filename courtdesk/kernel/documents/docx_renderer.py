@@ -148,7 +148,7 @@ _TEXTPATH_TYPE = (
 def _stamp_runs(stamp: str, g: PageGeometry) -> list[etree._Element]:
     """The document's stamp (「作废」) as two slanted red marks behind the text, centred in the upper
     and the lower half of the text frame — what the PDF renderer draws (Word's 水印 mechanism), so a
-    sheet cut in two (介绍信: stub and letter) carries the mark on each part.
+    sheet cut in two (a stub and its letter) carries the mark on each part.
 
     One run and one ``w:pict`` per mark, each defining the text-path shape type: LibreOffice imports
     one shape of a ``w:pict`` only (two shapes in one drew a single mark, the stub left unmarked), and
@@ -400,7 +400,7 @@ def _ppr(align: str = "left", line: float | None = None, first_line: float = 0.0
 
 def _no_auto_space(ppr: etree._Element) -> None:
     """No extra gap between Chinese and Latin letters or digits (Word's 自动调整中文与西文/数字的间距,
-    on by default in Word, WPS and LibreOffice): the PDF sets none, and with it every 「用印第12号」 or
+    on by default in Word, WPS and LibreOffice): the PDF sets none, and with it every 「第12号」 or
     「2024年」 is a quarter character wider — register cells wrap and the seal register gains a page."""
     ppr.append(_el("w:autoSpaceDE", val="0"))
     ppr.append(_el("w:autoSpaceDN", val="0"))

@@ -229,7 +229,7 @@ class Spacer:
 @dataclass(frozen=True)
 class PageBreak:
     """The next block starts a new page.  ``new_part``: the next page also starts a new *part* of the
-    document (the stub, the letter and the reply form of a 调查函 go separate ways), whose pages are
+    document (a stub, a letter and a reply form printed together go separate ways), whose pages are
     numbered on their own from 1 and whose first page is its own first page (no continuation title)."""
 
     new_part: bool = False
