@@ -3,6 +3,7 @@ data), the same on PostgreSQL when COURTDESK_TEST_PG_URL is set, and a settable 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from collections.abc import Iterator
@@ -39,6 +40,33 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
     return None
 
 
+@pytest.hookimpl(trylast=True)  # after the tmp_path plugin has set up the run's base folder
+def pytest_configure(config: pytest.Config) -> None:
+    """With PostgreSQL configured, the run's demo template starts filling in the background at once
+    (``tests.support.pgdemo``), in the controller only: the workers' ``pg_demo_template`` waits for it
+    under the same lock instead of filling it while the tests of that worker stand still."""
+    url = os.environ.get(PG_ENV)
+    if not url or hasattr(config, "workerinput") or config.option.collectonly:
+        return
+    import subprocess
+    import sys
+
+    from sqlalchemy.engine import make_url
+
+    folder = config._tmp_path_factory.getbasetemp() / "shared-demo-postgresql"  # type: ignore[attr-defined]
+    name = f"{make_url(url).database}_demo"
+    config._courtdesk_pgdemo = subprocess.Popen(  # type: ignore[attr-defined]
+        [sys.executable, "-m", "tests.support.pgdemo", url, name, str(folder)],
+        cwd=str(Path(__file__).resolve().parent.parent), stdout=subprocess.DEVNULL)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    filler = getattr(config, "_courtdesk_pgdemo", None)
+    if filler is not None and filler.poll() is None:
+        filler.kill()
+        filler.wait()
+
+
 def pytest_report_header(config: pytest.Config) -> str:
     if os.environ.get(PG_ENV):
         return f"PostgreSQL tests: on ({PG_ENV} is set)"
@@ -63,13 +91,56 @@ def _own_output_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Non
     patch.undo()
 
 
+@contextlib.contextmanager
+def _shared(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[Path]:
+    """A folder all test processes of this run share (pytest-xdist workers' base temp folders sit in
+    one), held under an exclusive file lock: what one worker builds there (the demo database takes
+    tens of seconds to fill), the others wait for and reuse instead of building it again."""
+    import fcntl
+
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent
+    folder = root / f"shared-{name}"
+    folder.mkdir(exist_ok=True)
+    with open(folder / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield folder
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("template") / "court.sqlite3"
-    db = open_database(str(path))
-    demo.fill(db)
-    db.dispose()
-    return path
+    """The demo database, filled once per test run (not once per worker) and copied by each test."""
+    with _shared(tmp_path_factory, "demo-sqlite") as folder:
+        path = folder / "court.sqlite3"
+        if not (folder / "done").exists():
+            for stale in folder.glob("court.sqlite3*"):
+                stale.unlink()
+            db = open_database(str(path))
+            demo.fill(db)
+            db.dispose()
+            (folder / "done").touch()
+        else:
+            _unlock_everyone(path)
+        return path
+
+
+def _unlock_everyone(url_or_path: Path | str) -> None:
+    """Unlock every demo person's signing key in this process, as filling the demo does in the process
+    that fills it: a worker reusing a template another process filled may write as anyone."""
+    from sqlalchemy import select
+
+    db = open_database(str(url_or_path))
+    try:
+        with db.read() as s:
+            everyone = list(s.scalars(select(User)))
+        for user in everyone:
+            _unlock(db, user)
+    finally:
+        db.dispose()
 
 
 def _copy_db(template: Path, folder: Path) -> Path:
@@ -259,27 +330,35 @@ def _copy_pg_database(url: str, source: str, target: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def pg_demo_template(pg_url: str) -> str:
-    """The name of a PostgreSQL database of this test process filled once with the demo data (as
-    ``template_db`` is for SQLite); each ``pg_demo_db`` is a copy of it."""
+def pg_demo_template(pg_url: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The name of a PostgreSQL database filled once per test run with the demo data (as
+    ``template_db`` is for SQLite; the first worker fills it, the others wait and reuse it); each
+    ``pg_demo_db`` is a copy of it."""
     from sqlalchemy.engine import make_url
 
-    name = f"{make_url(pg_url).database}_demo"
-    url = _copy_pg_database(pg_url, "template0", name)  # empty; open_database migrates it
-    filled = open_database(url)
-    demo.fill(filled)
-    filled.dispose()
+    name = f"{make_url(os.environ[PG_ENV]).database}_demo"
+    with _shared(tmp_path_factory, "demo-postgresql") as folder:
+        if not (folder / "done").exists():
+            url = _copy_pg_database(pg_url, "template0", name)  # empty; open_database migrates it
+            filled = open_database(url)
+            demo.fill(filled)
+            filled.dispose()
+            (folder / "done").touch()
+        else:  # filled by the background filler or another worker
+            _unlock_everyone(make_url(pg_url).set(database=name).render_as_string(hide_password=False))
     return name
 
 
 @pytest.fixture
-def pg_demo_db(pg_url: str, pg_demo_template: str) -> Iterator[Database]:
+def pg_demo_db(pg_url: str, pg_demo_template: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     """A demo PostgreSQL database of this test's own (a copy of the demo template; skipped without
-    COURTDESK_TEST_PG_URL)."""
+    COURTDESK_TEST_PG_URL). The copies are made one at a time: PostgreSQL refuses to copy a template
+    another session is copying."""
     from sqlalchemy.engine import make_url
 
     base = make_url(pg_url).database
-    url = _copy_pg_database(pg_url, pg_demo_template, f"{base}_t")
+    with _shared(tmp_path_factory, "demo-postgresql"):
+        url = _copy_pg_database(pg_url, pg_demo_template, f"{base}_t")
     database = open_database(url)
     yield database
     database.dispose()
