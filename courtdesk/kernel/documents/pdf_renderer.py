@@ -716,7 +716,7 @@ class _ChunkedCanvas:
         self._out = out
         self._title = title
         # reportlab's page preamble selects an initial font; make it ours, not a non-embedded Helvetica
-        self._initial_font = fonts.primary("body").name
+        self._initial_font = fonts.load(fonts.primary("body"))
         self._chunk_pages = max(1, chunk_pages)
         self._canvas: Canvas | None = None
         self._buffer: io.BytesIO | None = None
