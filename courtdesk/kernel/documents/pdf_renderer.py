@@ -23,17 +23,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from pypdf import PdfReader
-from pypdf.generic import (
-    ArrayObject,
-    DictionaryObject,
-    IndirectObject,
-    NameObject,
-    NumberObject,
-    PdfObject,
-    StreamObject,
-    create_string_object,
-)
 from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped]
 
 from courtdesk.kernel.documents.fonts import FontSet, resolve_fonts
@@ -69,6 +58,7 @@ from courtdesk.kernel.documents.model import (
 from courtdesk.kernel.documents.textlayout import Line, Measurer, fit_line, wrap
 
 if TYPE_CHECKING:
+    from pypdf.generic import PdfObject
     from typing_extensions import Self
 
 Target = str | os.PathLike[str] | BinaryIO
@@ -814,6 +804,16 @@ class _PdfAppender:
         self._write(buffer.getvalue())
 
     def append(self, pdf_bytes: bytes) -> None:
+        from pypdf import PdfReader  # only a document of more than one chunk needs it
+        from pypdf.generic import (
+            ArrayObject,
+            DictionaryObject,
+            IndirectObject,
+            NameObject,
+            NumberObject,
+            StreamObject,
+        )
+
         reader = PdfReader(io.BytesIO(pdf_bytes))
         mapping: dict[int, int] = {}
         pending: list[IndirectObject] = []
@@ -871,6 +871,15 @@ class _PdfAppender:
         self._count += len(page_numbers)
 
     def close(self) -> None:
+        from pypdf.generic import (
+            ArrayObject,
+            DictionaryObject,
+            IndirectObject,
+            NameObject,
+            NumberObject,
+            create_string_object,
+        )
+
         self._write_object(self._root_pages, DictionaryObject({
             NameObject("/Type"): NameObject("/Pages"),
             NameObject("/Kids"): ArrayObject(IndirectObject(n, 0, None) for n in self._kids),
