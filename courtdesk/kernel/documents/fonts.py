@@ -437,6 +437,9 @@ class FontSet:
         self.extensions: tuple[tuple[ExtensionFace, Path], ...] = tuple(extensions)
         self._loaded: dict[Path, Face | None] = {}
         self._docx: dict[str, DocxFont] | None = None
+        #: Paragraphs already broken into lines with these faces (textlayout.wrap): a batch of letters
+        #: repeats most of its text letter after letter.
+        self.wrap_cache: dict[tuple[object, ...], tuple[object, ...]] = {}
 
     def _extension_face(self, code: int) -> Face | None:
         """The first extension face that has ``code`` (a CJK ideograph), loading faces as needed."""

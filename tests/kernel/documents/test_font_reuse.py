@@ -61,3 +61,15 @@ def test_a_letter_embeds_one_subset_of_the_song_face_not_two() -> None:
     names = [font.base_font for font in pdf_fonts(io.BytesIO(_pdf(sample_investigation_letter(1))))]
     song = [name for name in names if "Bousung" in name]
     assert len(song) == 1, names
+
+
+def test_a_long_batch_gives_the_objects_it_set_aside_back_whether_it_ends_or_is_abandoned() -> None:
+    import gc
+
+    for finish in ("close", "abort"):
+        writer = PdfBatchWriter(io.BytesIO(), chunk_pages=3)
+        for serial in range(1, 4):  # three chunks: the collector walks only what the batch made
+            writer.add(sample_investigation_letter(serial))
+        assert gc.get_freeze_count() > 0
+        getattr(writer, finish)()
+        assert gc.get_freeze_count() == 0, finish
