@@ -45,6 +45,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatch
 from pathlib import Path
 
+from reportlab import rl_config  # type: ignore[import-untyped]
 from reportlab.pdfbase import pdfdoc, pdfmetrics, ttfonts  # type: ignore[import-untyped]
 from reportlab.pdfbase.ttfonts import TTEncoding, TTFont, TTFontFace  # type: ignore[import-untyped]
 
@@ -91,6 +92,9 @@ class _Flate(pdfdoc.PDFStreamFilterZCompress):  # type: ignore[misc]
 #: reportlab looks its one Flate filter up as ``pdfdoc.PDFZCompress`` when it writes a stream
 #: (pages and ToUnicode CMaps), so replacing it sets the level for all of them.
 pdfdoc.PDFZCompress = _Flate()
+#: reportlab also wraps page streams in ASCII85 by default (a 7-bit-safe file, a quarter larger and
+#: slower to write and to read); a PDF is a binary file everywhere it goes here.
+rl_config.useA85 = 0
 
 
 class _Deflated:

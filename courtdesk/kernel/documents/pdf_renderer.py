@@ -17,6 +17,7 @@ from __future__ import annotations
 import gc
 import io
 import os
+import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -816,6 +817,10 @@ class _PdfAppender:
         self._offsets.append(-1)
         return len(self._offsets)
 
+    def _offsets_after(self, n: int) -> int:
+        """The number the ``n``-th object reserved from now will get."""
+        return len(self._offsets) + n + 1
+
     def _write_object(self, number: int, obj: PdfObject) -> None:
         self._offsets[number - 1] = self._pos
         buffer = io.BytesIO()
@@ -825,7 +830,41 @@ class _PdfAppender:
         self._write(buffer.getvalue())
 
     def append(self, pdf_bytes: bytes) -> None:
-        from pypdf import PdfReader  # only a document of more than one chunk needs it
+        """Append the pages of one PDF: reportlab's own output by :func:`_reportlab_objects` (a
+        chunk of letters in a few milliseconds), anything else through pypdf."""
+        parsed = _reportlab_objects(pdf_bytes)
+        if parsed is None:
+            self._append_parsed(pdf_bytes)
+            return
+        objects, kids, tree = parsed
+        mapping = {number: self._offsets_after(i) for i, number in enumerate(objects)}
+        node = self._offsets_after(len(objects))
+        mapping[tree] = node  # the pages' /Parent: this chunk's node under the root
+
+        def renumber(match: re.Match[bytes]) -> bytes:
+            if match.group(1) is None:
+                return match.group(0)  # a string: as it is
+            return b"%d 0 R" % mapping[int(match.group(1))]
+
+        try:
+            heads = [_REFERENCE.sub(renumber, head) for head, _stream in objects.values()]
+        except KeyError:  # a reference to the catalog or the information: not a chunk of pages
+            self._append_parsed(pdf_bytes)
+            return
+        for number, head, (_head, stream) in zip(objects, heads, objects.values()):
+            self._reserve()
+            self._offsets[mapping[number] - 1] = self._pos
+            self._write(b"%d 0 obj\n%s%s\nendobj\n" % (mapping[number], head, stream))
+        self._reserve()
+        self._offsets[node - 1] = self._pos
+        kids_text = " ".join(f"{mapping[k]} 0 R" for k in kids)
+        self._write(f"{node} 0 obj\n<< /Type /Pages /Parent {self._root_pages} 0 R /Kids [ {kids_text} ] "
+                    f"/Count {len(kids)} >>\nendobj\n".encode())
+        self._kids.append(node)
+        self._count += len(kids)
+
+    def _append_parsed(self, pdf_bytes: bytes) -> None:
+        from pypdf import PdfReader  # only a PDF not written by reportlab needs it
         from pypdf.generic import (
             ArrayObject,
             DictionaryObject,
@@ -925,6 +964,64 @@ class _PdfAppender:
             f"trailer\n<< /Size {len(self._offsets) + 1} /Root {catalog} 0 R /Info {info} 0 R >>\n"
             f"startxref\n{xref_at}\n%%EOF\n".encode()
         )
+
+
+_XREF_ROW = re.compile(rb"(\d{10}) (\d{5}) ([nf]) ?\r?\n")
+#: An indirect reference, or a string literal (skipped: text that looks like a reference stays text).
+_REFERENCE = re.compile(rb"\((?:\\.|[^\\()])*\)|(\d+) 0 R")
+
+
+def _reportlab_objects(data: bytes) -> tuple[dict[int, tuple[bytes, bytes]], list[int], int] | None:
+    """The objects of a PDF as reportlab writes it — one classic xref table, one flat page tree — as
+    ``{number: (dictionary text, b"stream…endstream" or b"")}`` without its catalog, information
+    dictionary and page tree, the page objects' numbers in order and the page tree's number (the pages'
+    ``/Parent``); None when the file is not
+    shaped so (then pypdf reads it).  Streams are copied as they are, never decoded."""
+    start = data.rfind(b"startxref")
+    if start < 0 or not data.startswith(b"%PDF-"):
+        return None
+    try:
+        xref_at = int(data[start + 9:].split()[0])
+        if not data.startswith(b"xref", xref_at):
+            return None
+        trailer_at = data.index(b"trailer", xref_at)
+        first, count = (int(x) for x in data[xref_at + 4:trailer_at].split()[:2])
+        rows = _XREF_ROW.findall(data, xref_at, trailer_at)
+        if first != 0 or len(rows) != count:
+            return None
+        trailer = data[trailer_at:start]
+        root = int(re.search(rb"/Root (\d+) 0 R", trailer).group(1))  # type: ignore[union-attr]
+        info_match = re.search(rb"/Info (\d+) 0 R", trailer)
+        raw: dict[int, tuple[bytes, bytes]] = {}
+        for number, (offset, _gen, kind) in enumerate(rows):
+            if kind != b"n":
+                continue
+            at = int(offset)
+            header = b"%d 0 obj\n" % number
+            if not data.startswith(header, at):
+                return None
+            body_at = at + len(header)
+            end = data.index(b"endobj", body_at)
+            stream_at = data.find(b"stream\n", body_at, end)
+            if stream_at >= 0:
+                length = int(re.search(rb"/Length (\d+)", data[body_at:stream_at]).group(1))  # type: ignore[union-attr]
+                stream_end = stream_at + 7 + length
+                end = data.index(b"endobj", stream_end)
+                raw[number] = (data[body_at:stream_at].rstrip(b"\n") + b"\n",
+                               data[stream_at:end].rstrip(b"\n"))
+            else:
+                raw[number] = (data[body_at:end].rstrip(b"\n"), b"")
+        pages = int(re.search(rb"/Pages (\d+) 0 R", raw[root][0]).group(1))  # type: ignore[union-attr]
+        tree = raw[pages][0]
+        kids = [int(k) for k in re.findall(rb"(\d+) 0 R", re.search(rb"/Kids \[([^\]]*)\]", tree).group(1))]  # type: ignore[union-attr]
+    except (AttributeError, ValueError, KeyError, IndexError):
+        return None
+    if any(b"/Type /Page\n" not in raw.get(k, (b"", b""))[0] and b"/Type /Page " not in raw.get(k, (b"", b""))[0]
+           for k in kids):
+        return None  # a nested page tree: not what reportlab writes for a chunk
+    for skipped in (root, pages, int(info_match.group(1)) if info_match else -1):
+        raw.pop(skipped, None)
+    return raw, kids, pages
 
 
 # --- public API -----------------------------------------------------------------------------------

@@ -73,3 +73,21 @@ def test_a_long_batch_gives_the_objects_it_set_aside_back_whether_it_ends_or_is_
         assert gc.get_freeze_count() > 0
         getattr(writer, finish)()
         assert gc.get_freeze_count() == 0, finish
+
+
+def test_chunks_joined_without_pypdf_read_as_the_letters_they_hold() -> None:
+    from courtdesk.kernel.documents.pdf_renderer import _reportlab_objects
+
+    single = _pdf(sample_investigation_letter(7))
+    parsed = _reportlab_objects(single)
+    assert parsed is not None and len(parsed[1]) == 3  # reportlab's own file: read without pypdf
+    assert _reportlab_objects(b"%PDF-1.4 not a reportlab file") is None  # anything else: pypdf
+    out = io.BytesIO()
+    with PdfBatchWriter(out, chunk_pages=3) as writer:  # one letter a chunk
+        for serial in range(1, 5):
+            writer.add(sample_investigation_letter(serial))
+    texts = pdf_page_texts(io.BytesIO(out.getvalue()))
+    assert len(texts) == 12
+    for serial in range(1, 5):
+        assert f"(2026)冀1091执{100 + serial}号" in squash(texts[3 * (serial - 1)])
+    assert squash(texts[5]).startswith("复函")
