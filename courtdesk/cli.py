@@ -188,7 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_checkpoint)
 
     p = sub.add_parser("bench", help="性能测量，输出一个 JSON 对象")
-    p.add_argument("what", choices=["startup", "documents", "registers", "login", "signing"])
+    p.add_argument("what", choices=["startup", "documents", "render-cli", "registers", "login", "signing"])
     p.add_argument("--runs", type=int, default=5)
     p.add_argument("--letters", type=int, default=0)
     p.add_argument("--rows", type=int, default=100_000)

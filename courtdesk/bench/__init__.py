@@ -4,6 +4,8 @@ Benchmarks live here, never in tests: a test asserts behaviour, a benchmark repo
 - ``startup``: the app to its main window vs a bare PySide6 QMainWindow, fresh processes, medians.
 - ``documents``: per-document DOCX/PDF time (and LibreOffice's DOCX→PDF for comparison when
   installed); with ``--letters N`` a batch of N investigation letters streamed into one PDF.
+- ``render-cli``: ``python -m courtdesk render`` of one letter vs ``soffice --headless --convert-to pdf``
+  of its DOCX, each a fresh process, alternating, medians of ``--runs`` (target: ratio ≤ 0.5).
 - ``login``: the time of PeopleService.login for a right password, a wrong one, an unknown name
   and a deactivated account (a refusal's time must not tell whether the account exists).
 - ``signing``: what an audit signature adds to a typical write (``signing_overhead_pct``, target
@@ -59,6 +61,10 @@ def run(what: str, args: argparse.Namespace) -> dict[str, Any]:
         return bench_startup(runs=args.runs)
     if what == "documents":
         return bench_documents(args)
+    if what == "render-cli":
+        from courtdesk.bench.render_cli import bench_render_cli
+
+        return bench_render_cli(runs=args.runs)
     if what == "registers":
         return bench_registers(rows=args.rows, registers=register_keys(getattr(args, "register", None)),
                                verify=not getattr(args, "no_verify", False))

@@ -63,12 +63,16 @@ def fonts_for(session: Session) -> Any:
 def render(doc: Any, target: Any, fmt: str, *, fonts: Any = None) -> None:
     """Write ``doc`` as ``fmt`` ("pdf" or "docx") to a path or binary stream; ``fonts`` (from
     :func:`fonts_for`) are the faces the PDF embeds and the DOCX names."""
-    from courtdesk.kernel.documents import render_docx, render_pdf
     from courtdesk.kernel.errors import DomainError
 
+    # each renderer imports only its own libraries (reportlab; python-docx and lxml)
     if fmt == "pdf":
+        from courtdesk.kernel.documents.pdf_renderer import render_pdf
+
         render_pdf(doc, target, fonts=fonts)
     elif fmt == "docx":
+        from courtdesk.kernel.documents.docx_renderer import render_docx
+
         render_docx(doc, target, fonts=fonts)
     else:
         raise DomainError(f"格式：只支持 {'、'.join(FORMATS)}，不支持「{fmt}」", field="格式")

@@ -203,3 +203,62 @@ def test_printing_as_a_deactivated_account_is_refused(db_path: Path, tmp_path: P
                      "--out", str(tmp_path / "r.pdf")])
     said = capsys.readouterr()
     assert code != 0 and "--user：「clerk」的账号已停用" in said.err and not (tmp_path / "r.pdf").exists()
+
+
+_IMPORTS_OF_A_RENDER = """
+import runpy, sys
+sys.argv = ["courtdesk", *sys.argv[1:]]
+try:
+    runpy.run_module("courtdesk", run_name="__main__")
+except SystemExit as exit:
+    assert not exit.code, exit.code
+from courtdesk.kernel.documents import fonts
+loaded = sorted(name for name in sys.modules)
+print("MODULES", " ".join(loaded))
+print("FACES", " ".join(sorted(f"{Path(p).name}:{n}" for (p, _i), n in fonts.PARSES.items())))
+"""
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "docx"])
+def test_render_as_a_command_imports_no_qt_and_only_its_own_renderer(db_path: Path, tmp_path: Path, fmt: str) -> None:
+    kind, record = _first_document(db_path)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
+    result = subprocess.run(
+        [sys.executable, "-c", "from pathlib import Path\n" + _IMPORTS_OF_A_RENDER, "render", kind, record,
+         "--db", str(db_path), "--out", str(tmp_path / f"doc.{fmt}")],
+        capture_output=True, text=True, timeout=300, env=env, check=False)
+    assert result.returncode == 0, result.stderr
+    modules = set(next(line for line in result.stdout.splitlines() if line.startswith("MODULES")).split()[1:])
+    assert not {m for m in modules if m.split(".")[0] in {"PySide6", "shiboken6", "ui"}}
+    # the PDF needs no python-docx or lxml (the DOCX does need reportlab: it pages by the PDF layout)
+    if fmt == "pdf":
+        assert "docx" not in modules and "lxml" not in modules
+    assert "pypdf" not in modules  # only a PDF of more than one chunk is stitched by pypdf
+    assert (tmp_path / f"doc.{fmt}").is_file()
+
+
+def test_a_rendered_letter_parses_only_the_faces_it_draws_with_each_once(db_path: Path, tmp_path: Path) -> None:
+    from courtdesk.kernel import printing
+    from courtdesk.kernel.db import open_database
+
+    db = open_database(str(db_path))
+    try:
+        with db.read() as s:
+            record = s.scalars(printing.kind("investigation_letter").ids()).first()
+    finally:
+        db.dispose()
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
+    result = subprocess.run(
+        [sys.executable, "-c", "from pathlib import Path\n" + _IMPORTS_OF_A_RENDER, "render",
+         "investigation_letter", str(record), "--db", str(db_path), "--out", str(tmp_path / "letter.pdf")],
+        capture_output=True, text=True, timeout=300, env=env, check=False)
+    assert result.returncode == 0, result.stderr
+    faces = dict(item.split(":") for item in
+                 next(line for line in result.stdout.splitlines() if line.startswith("FACES")).split()[1:])
+    # the Song face and Liberation Serif at least, each parsed once; never Kai or WenQuanYi (no
+    # character of a letter needs them)
+    assert {"gbsn00lp.ttf", "LiberationSerif-Regular.ttf"} <= set(faces)
+    assert set(faces.values()) == {"1"}
+    assert "gkai00mp.ttf" not in faces and "wqy-microhei.ttc" not in faces

@@ -17,23 +17,13 @@ from __future__ import annotations
 import gc
 import io
 import os
+import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from pypdf import PdfReader
-from pypdf.generic import (
-    ArrayObject,
-    DictionaryObject,
-    IndirectObject,
-    NameObject,
-    NumberObject,
-    PdfObject,
-    StreamObject,
-    create_string_object,
-)
 from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped]
 
 from courtdesk.kernel.documents.fonts import FontSet, resolve_fonts
@@ -69,6 +59,7 @@ from courtdesk.kernel.documents.model import (
 from courtdesk.kernel.documents.textlayout import Line, Measurer, fit_line, wrap
 
 if TYPE_CHECKING:
+    from pypdf.generic import PdfObject
     from typing_extensions import Self
 
 Target = str | os.PathLike[str] | BinaryIO
@@ -716,13 +707,14 @@ class _ChunkedCanvas:
         self._out = out
         self._title = title
         # reportlab's page preamble selects an initial font; make it ours, not a non-embedded Helvetica
-        self._initial_font = fonts.primary("body").name
+        self._initial_font = fonts.load(fonts.primary("body"))
         self._chunk_pages = max(1, chunk_pages)
         self._canvas: Canvas | None = None
         self._buffer: io.BytesIO | None = None
         self._in_chunk = 0
         self._first_chunk: bytes | None = None
         self._appender: _PdfAppender | None = None
+        self._frozen = False
         self.pages = 0
 
     def begin_page(self, size: tuple[float, float], title: str) -> Canvas:
@@ -758,12 +750,32 @@ class _ChunkedCanvas:
             assert self._first_chunk is not None
             self._appender.append(self._first_chunk)
             self._first_chunk = None
+            # A document of many chunks: from here on each chunk's garbage is collected (below).  A
+            # full collection walks every object of the process — ~150 ms in a process that has
+            # loaded the areas, three seconds over a batch of 1,000 letters — so what exists now is
+            # frozen (gc.freeze: set aside, not freed) and each collection walks only what the batch
+            # made since; :meth:`release` puts it back.
+            gc.collect()
+            gc.freeze()
+            self._frozen = True
         self._appender.append(data)
         # the chunk's canvas and pypdf reader are reference cycles; collect them now, or the
         # garbage piles up between the interpreter's rare full collections
         gc.collect()
 
+    def release(self) -> None:
+        """Give the objects frozen for a long document back to the collector."""
+        if self._frozen:
+            self._frozen = False
+            gc.unfreeze()
+
     def close(self) -> None:
+        try:
+            self._close()
+        finally:
+            self.release()
+
+    def _close(self) -> None:
         if self._canvas is not None and self._in_chunk:
             self._flush()
         self._canvas = self._buffer = None
@@ -805,6 +817,10 @@ class _PdfAppender:
         self._offsets.append(-1)
         return len(self._offsets)
 
+    def _offsets_after(self, n: int) -> int:
+        """The number the ``n``-th object reserved from now will get."""
+        return len(self._offsets) + n + 1
+
     def _write_object(self, number: int, obj: PdfObject) -> None:
         self._offsets[number - 1] = self._pos
         buffer = io.BytesIO()
@@ -814,6 +830,50 @@ class _PdfAppender:
         self._write(buffer.getvalue())
 
     def append(self, pdf_bytes: bytes) -> None:
+        """Append the pages of one PDF: reportlab's own output by :func:`_reportlab_objects` (a
+        chunk of letters in a few milliseconds), anything else through pypdf."""
+        parsed = _reportlab_objects(pdf_bytes)
+        if parsed is None:
+            self._append_parsed(pdf_bytes)
+            return
+        objects, kids, tree = parsed
+        mapping = {number: self._offsets_after(i) for i, number in enumerate(objects)}
+        node = self._offsets_after(len(objects))
+        mapping[tree] = node  # the pages' /Parent: this chunk's node under the root
+
+        def renumber(match: re.Match[bytes]) -> bytes:
+            if match.group(1) is None:
+                return match.group(0)  # a string: as it is
+            return b"%d 0 R" % mapping[int(match.group(1))]
+
+        try:
+            heads = [_REFERENCE.sub(renumber, head) for head, _stream in objects.values()]
+        except KeyError:  # a reference to the catalog or the information: not a chunk of pages
+            self._append_parsed(pdf_bytes)
+            return
+        for number, head, (_head, stream) in zip(objects, heads, objects.values()):
+            self._reserve()
+            self._offsets[mapping[number] - 1] = self._pos
+            self._write(b"%d 0 obj\n%s%s\nendobj\n" % (mapping[number], head, stream))
+        self._reserve()
+        self._offsets[node - 1] = self._pos
+        kids_text = " ".join(f"{mapping[k]} 0 R" for k in kids)
+        self._write(f"{node} 0 obj\n<< /Type /Pages /Parent {self._root_pages} 0 R /Kids [ {kids_text} ] "
+                    f"/Count {len(kids)} >>\nendobj\n".encode())
+        self._kids.append(node)
+        self._count += len(kids)
+
+    def _append_parsed(self, pdf_bytes: bytes) -> None:
+        from pypdf import PdfReader  # only a PDF not written by reportlab needs it
+        from pypdf.generic import (
+            ArrayObject,
+            DictionaryObject,
+            IndirectObject,
+            NameObject,
+            NumberObject,
+            StreamObject,
+        )
+
         reader = PdfReader(io.BytesIO(pdf_bytes))
         mapping: dict[int, int] = {}
         pending: list[IndirectObject] = []
@@ -871,6 +931,15 @@ class _PdfAppender:
         self._count += len(page_numbers)
 
     def close(self) -> None:
+        from pypdf.generic import (
+            ArrayObject,
+            DictionaryObject,
+            IndirectObject,
+            NameObject,
+            NumberObject,
+            create_string_object,
+        )
+
         self._write_object(self._root_pages, DictionaryObject({
             NameObject("/Type"): NameObject("/Pages"),
             NameObject("/Kids"): ArrayObject(IndirectObject(n, 0, None) for n in self._kids),
@@ -895,6 +964,64 @@ class _PdfAppender:
             f"trailer\n<< /Size {len(self._offsets) + 1} /Root {catalog} 0 R /Info {info} 0 R >>\n"
             f"startxref\n{xref_at}\n%%EOF\n".encode()
         )
+
+
+_XREF_ROW = re.compile(rb"(\d{10}) (\d{5}) ([nf]) ?\r?\n")
+#: An indirect reference, or a string literal (skipped: text that looks like a reference stays text).
+_REFERENCE = re.compile(rb"\((?:\\.|[^\\()])*\)|(\d+) 0 R")
+
+
+def _reportlab_objects(data: bytes) -> tuple[dict[int, tuple[bytes, bytes]], list[int], int] | None:
+    """The objects of a PDF as reportlab writes it — one classic xref table, one flat page tree — as
+    ``{number: (dictionary text, b"stream…endstream" or b"")}`` without its catalog, information
+    dictionary and page tree, the page objects' numbers in order and the page tree's number (the pages'
+    ``/Parent``); None when the file is not
+    shaped so (then pypdf reads it).  Streams are copied as they are, never decoded."""
+    start = data.rfind(b"startxref")
+    if start < 0 or not data.startswith(b"%PDF-"):
+        return None
+    try:
+        xref_at = int(data[start + 9:].split()[0])
+        if not data.startswith(b"xref", xref_at):
+            return None
+        trailer_at = data.index(b"trailer", xref_at)
+        first, count = (int(x) for x in data[xref_at + 4:trailer_at].split()[:2])
+        rows = _XREF_ROW.findall(data, xref_at, trailer_at)
+        if first != 0 or len(rows) != count:
+            return None
+        trailer = data[trailer_at:start]
+        root = int(re.search(rb"/Root (\d+) 0 R", trailer).group(1))  # type: ignore[union-attr]
+        info_match = re.search(rb"/Info (\d+) 0 R", trailer)
+        raw: dict[int, tuple[bytes, bytes]] = {}
+        for number, (offset, _gen, kind) in enumerate(rows):
+            if kind != b"n":
+                continue
+            at = int(offset)
+            header = b"%d 0 obj\n" % number
+            if not data.startswith(header, at):
+                return None
+            body_at = at + len(header)
+            end = data.index(b"endobj", body_at)
+            stream_at = data.find(b"stream\n", body_at, end)
+            if stream_at >= 0:
+                length = int(re.search(rb"/Length (\d+)", data[body_at:stream_at]).group(1))  # type: ignore[union-attr]
+                stream_end = stream_at + 7 + length
+                end = data.index(b"endobj", stream_end)
+                raw[number] = (data[body_at:stream_at].rstrip(b"\n") + b"\n",
+                               data[stream_at:end].rstrip(b"\n"))
+            else:
+                raw[number] = (data[body_at:end].rstrip(b"\n"), b"")
+        pages = int(re.search(rb"/Pages (\d+) 0 R", raw[root][0]).group(1))  # type: ignore[union-attr]
+        tree = raw[pages][0]
+        kids = [int(k) for k in re.findall(rb"(\d+) 0 R", re.search(rb"/Kids \[([^\]]*)\]", tree).group(1))]  # type: ignore[union-attr]
+    except (AttributeError, ValueError, KeyError, IndexError):
+        return None
+    if any(b"/Type /Page\n" not in raw.get(k, (b"", b""))[0] and b"/Type /Page " not in raw.get(k, (b"", b""))[0]
+           for k in kids):
+        return None  # a nested page tree: not what reportlab writes for a chunk
+    for skipped in (root, pages, int(info_match.group(1)) if info_match else -1):
+        raw.pop(skipped, None)
+    return raw, kids, pages
 
 
 # --- public API -----------------------------------------------------------------------------------
@@ -928,13 +1055,14 @@ def render_pdf(doc: Document, target: Target, *, fonts: FontSet | None = None,
     fonts = fonts or resolve_fonts()
     out, finish = _open_target(target)
     ok = False
+    sink = _ChunkedCanvas(out, doc.title, fonts)
     try:
-        sink = _ChunkedCanvas(out, doc.title, fonts)
         pages = _draw_document(sink, doc, fonts, cancel)
         sink.close()
         ok = True
         return pages
     finally:
+        sink.release()
         finish(ok)
 
 
@@ -983,6 +1111,7 @@ class PdfBatchWriter:
     def abort(self) -> None:
         if not self._closed:
             self._closed = True
+            self._sink.release()
             self._finish(False)
 
     def __enter__(self) -> Self:

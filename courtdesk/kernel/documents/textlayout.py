@@ -191,7 +191,28 @@ def wrap(text: str, m: Measurer, width: float, first_indent: float = 0.0,
          rest_indent: float = 0.0) -> list[Line]:
     """Break ``text`` into lines that fit ``width``: the first line after ``first_indent``, the
     others after ``rest_indent`` (a hanging indent).  No line is printed wider than its room, except a
-    single glyph wider than the whole room."""
+    single glyph wider than the whole room.
+
+    The lines depend only on the arguments and the font set, so they are kept in the font set's
+    ``wrap_cache`` (up to :data:`WRAP_CACHE_SIZE` texts, then started afresh) and a text met again —
+    the standard paragraphs of every letter of a batch — is not measured again."""
+    key = (m.role, m.size, m.char_space, text, width, first_indent, rest_indent)
+    cache = m.fonts.wrap_cache
+    hit = cache.get(key)
+    if hit is not None:
+        return list(hit)  # type: ignore[arg-type]
+    lines = _wrap(text, m, width, first_indent, rest_indent)
+    if len(cache) >= WRAP_CACHE_SIZE:
+        cache.clear()
+    cache[key] = tuple(lines)
+    return lines
+
+
+#: Wrapped texts kept per font set (a few hundred bytes each).
+WRAP_CACHE_SIZE = 20_000
+
+
+def _wrap(text: str, m: Measurer, width: float, first_indent: float, rest_indent: float) -> list[Line]:
     lines: list[Line] = []
     for part in text.split("\n"):
         first = first_indent if not lines else rest_indent
