@@ -107,6 +107,16 @@ def pieces(token: str) -> list[str]:
     if len(parts) > 1:
         return parts
     parts = _PLAIN.findall(token)
+    if any(part in NO_LINE_END for part in parts[:-1]):  # 「¥」 never alone: it goes with a figure
+        chars, glued, i = list(token), [], 0
+        while i < len(chars):
+            if chars[i] in NO_LINE_END and i + 1 < len(chars):
+                glued.append(chars[i] + chars[i + 1])
+                i += 2
+            else:
+                glued.append(chars[i])
+                i += 1
+        return glued
     return parts if len(parts) > 1 else list(token)
 
 
@@ -115,7 +125,10 @@ def pieces_within(token: str, m: Measurer, width: float) -> list[str]:
     one character)."""
     if len(token) <= 1 or m.width(token) <= width + 0.01:
         return [token]
-    return [q for p in pieces(token) for q in pieces_within(p, m, width)]
+    parts = pieces(token)
+    if parts == [token]:  # 「¥1」 wider than the cell: as small as it goes
+        return parts
+    return [q for p in parts for q in pieces_within(p, m, width)]
 
 
 def join_tokens(text: str) -> str:
