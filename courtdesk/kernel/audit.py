@@ -451,26 +451,13 @@ def keys_fingerprint(keys: dict[int, ChainKey], up_to_entry: int | None = None) 
 
 class _Signatures:
     """Checks the signature and the signer of each entry of the chain, one run at a time (the entries
-    one writer's flush signed together share one signature over the last one's hash).
-
-    The Ed25519 checks run on a small thread pool (the ``cryptography`` package releases the GIL while
-    it verifies) while the chain walk goes on hashing entries; their verdicts are taken in chain order,
-    at most :data:`PENDING` runs behind, so the problems read in the same order and memory stays flat."""
-
-    PENDING = 512
+    one writer's flush signed together share one signature over the last one's hash)."""
 
     def __init__(self, conn: Connection, report: VerifyReport) -> None:
-        import os
-        from collections import deque
-        from concurrent.futures import ThreadPoolExecutor
-
         from courtdesk.kernel import signing
 
         self.signing = signing
         self.report = report
-        self.pool = ThreadPoolExecutor(max_workers=max(1, min(2, (os.cpu_count() or 1) - 1)),
-                                       thread_name_prefix="verify-signatures")
-        self.pending: deque[tuple[Any, ChainKey, list[tuple[Any, ...]]]] = deque()
         self.keys = chain_keys(conn)
         self.installation = min((k for k in self.keys.values() if k.user_id is None),
                                 key=lambda k: k.from_id, default=None)
@@ -529,24 +516,7 @@ class _Signatures:
                 self._problem(entry, f"签名密钥（第 {key_id} 号）不在留痕登记的签名密钥中")
             return
         public = self._public(key.key_id)
-        verdict: Any = False if public is None else self.pool.submit(
-            self.signing.check, public, str(signature), self.last_hash)
-        self.pending.append((verdict, key, run))
-        while len(self.pending) > self.PENDING:
-            self._settle(*self.pending.popleft())
-
-    def finish(self) -> None:
-        """The last run, and every verdict still pending, in chain order."""
-        try:
-            self.end()
-            while self.pending:
-                self._settle(*self.pending.popleft())
-        finally:
-            self.pool.shutdown(wait=True, cancel_futures=True)
-
-    def _settle(self, verdict: Any, key: ChainKey, run: list[tuple[Any, ...]]) -> None:
-        valid = verdict if isinstance(verdict, bool) else verdict.result()
-        if not valid:
+        if public is None or not self.signing.check(public, str(signature), self.last_hash):
             for entry in run:
                 self._problem(entry, f"签名无效（以{self._owner(key)}核对不符：此条或此前的留痕在签名后被改动或伪造）")
             return
@@ -673,44 +643,39 @@ def _verify_chain(
     )
     user_col, name_col, entity_col, eid_col = (3 + n_extra + _ENTRY_FIELDS.index(f)
                                                for f in ("user_id", "user_name", "entity", "entity_id"))
-    try:
-        for row in result:
-            if signatures is not None:
-                signatures.add(_as_id(row[0]), row[3], row[4], row[5], row[user_col], str(row[name_col] or ""),
-                               str(row[entity_col]), row[eid_col], str(row[2]))
-            count += 1
-            report.entries = count
-            entry_id = _as_id(row[0])
-            stored_prev, stored_hash = row[1], row[2]
-            if stored_prev != prev:
-                report.problems.append(Problem("audit_entry", entry_id, "与前一条记录的链接断开（前一条记录被删除或改动）"))
-            try:
-                values = reader.decode(row[3 + n_extra:])
-            except _Malformed as bad:
-                report.problems.append(Problem("audit_entry", entry_id, bad.reason()))
-            else:
-                at = values["at"]
-                fields = {**values, "at": at.isoformat() if hasattr(at, "isoformat") else at}
-                if entry_hash(str(stored_prev), fields) != stored_hash:
-                    report.problems.append(Problem("audit_entry", entry_id, "内容与其哈希不符（记录被改动）"))
-                elif values["action"] == RESTORE_ACTION:
-                    restored = (count, str(fields["at"]), str(values["comment"] or ""))
-            if checkpoint is not None and count == checkpoint.length and stored_hash != checkpoint.head_hash:
-                mismatch = Problem(
-                    "audit_entry", entry_id,
-                    f"与检查点不符：检查点（{checkpoint.written_at}）登记第 {checkpoint.length} 条留痕的哈希为 "
-                    f"{checkpoint.head_hash[:12]}…，数据库中为 {str(stored_hash)[:12]}…（此前的历史被改写）")
-            prev = str(stored_hash)  # go on from what is stored: each tampering is reported once
-            last_id = entry_id or last_id
-            if count % 2000 == 0:
-                tick(count)
-    except BaseException:
-        if signatures is not None:  # nothing keeps checking for a walk that stopped
-            signatures.pool.shutdown(wait=False, cancel_futures=True)
-        raise
+    for row in result:
+        if signatures is not None:
+            signatures.add(_as_id(row[0]), row[3], row[4], row[5], row[user_col], str(row[name_col] or ""),
+                           str(row[entity_col]), row[eid_col], str(row[2]))
+        count += 1
+        report.entries = count
+        entry_id = _as_id(row[0])
+        stored_prev, stored_hash = row[1], row[2]
+        if stored_prev != prev:
+            report.problems.append(Problem("audit_entry", entry_id, "与前一条记录的链接断开（前一条记录被删除或改动）"))
+        try:
+            values = reader.decode(row[3 + n_extra:])
+        except _Malformed as bad:
+            report.problems.append(Problem("audit_entry", entry_id, bad.reason()))
+        else:
+            at = values["at"]
+            fields = {**values, "at": at.isoformat() if hasattr(at, "isoformat") else at}
+            if entry_hash(str(stored_prev), fields) != stored_hash:
+                report.problems.append(Problem("audit_entry", entry_id, "内容与其哈希不符（记录被改动）"))
+            elif values["action"] == RESTORE_ACTION:
+                restored = (count, str(fields["at"]), str(values["comment"] or ""))
+        if checkpoint is not None and count == checkpoint.length and stored_hash != checkpoint.head_hash:
+            mismatch = Problem(
+                "audit_entry", entry_id,
+                f"与检查点不符：检查点（{checkpoint.written_at}）登记第 {checkpoint.length} 条留痕的哈希为 "
+                f"{checkpoint.head_hash[:12]}…，数据库中为 {str(stored_hash)[:12]}…（此前的历史被改写）")
+        prev = str(stored_hash)  # go on from what is stored: each tampering is reported once
+        last_id = entry_id or last_id
+        if count % 2000 == 0:
+            tick(count)
     result.close()
     if signatures is not None:
-        signatures.finish()
+        signatures.end()
         if checkpoint is not None and getattr(checkpoint, "keys_fingerprint", None):
             n_keys, print_ = keys_fingerprint(signatures.keys, checkpoint.last_id)
             if print_ != checkpoint.keys_fingerprint and mismatch is None:
