@@ -39,7 +39,7 @@ with PdfBatchWriter(sys.argv[3], title="bench") as writer:
     for i in range(n):
         writer.add(builder(i + 1))
 elapsed = time.perf_counter() - start
-from courtdesk.bench import peak_rss_mb
+from courtdesk.bench.memory import peak_rss_mb
 peak = peak_rss_mb()
 print(json.dumps({"seconds": elapsed, "peak_rss_mb": peak, "pages": writer.pages}))
 """

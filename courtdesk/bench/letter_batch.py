@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from courtdesk.areas.enforcement.models import RecipientUnit
 from courtdesk.areas.enforcement.roles import ENFORCEMENT
-from courtdesk.bench import peak_rss_mb
+from courtdesk.bench.memory import peak_rss_mb
 from courtdesk.kernel import clock
 from courtdesk.kernel.db import Database, open_database
 from courtdesk.kernel.models.people import Department, User, UserRole

@@ -8,6 +8,7 @@ import unicodedata
 from typing import Any
 
 from courtdesk.kernel import clock
+from courtdesk.kernel.charsets import surely_printable
 from courtdesk.kernel.errors import ValidationError
 
 #: The earliest date a record of this court can carry (the People's Republic's founding).
@@ -29,23 +30,11 @@ def _invisible(ch: str) -> bool:
 _LINE_BREAKS = frozenset("\n\r\u2028\u2029\x0b\x0c\x85")
 
 
-def _common(ch: str) -> bool:
-    """Whitespace, printable ASCII or a GBK character (喆 堃 included): printed by the bundled fonts for
-    sure (a fonts test checks every GBK character)."""
-    if ch.isspace() or " " <= ch <= "~":
-        return True
-    try:
-        ch.encode("gbk")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def printable(value: str, label: str) -> None:
     """Refuse text with a character no font can print (「「𓀀」无法打印：没有包含此字的字体…」), so it is
     caught at the field and not left as a gap on paper.  Text of ASCII and GBK characters is
     passed without loading a font (the font module and reportlab are imported only for rarer ones)."""
-    if all(_common(ch) for ch in value):
+    if all(surely_printable(ch) for ch in value):
         return
     from courtdesk.kernel.documents.fonts import check_printable
 

@@ -49,6 +49,7 @@ from reportlab import rl_config  # type: ignore[import-untyped]
 from reportlab.pdfbase import pdfdoc, pdfmetrics, ttfonts  # type: ignore[import-untyped]
 from reportlab.pdfbase.ttfonts import TTEncoding, TTFont, TTFontFace  # type: ignore[import-untyped]
 
+from courtdesk.kernel.charsets import surely_printable
 from courtdesk.kernel.documents.model import FontRole
 from courtdesk.kernel.errors import ValidationError
 
@@ -344,23 +345,10 @@ def unprintable_message(chars: str, label: str = "") -> str:
     return f"{label}：{message}" if label else message
 
 
-def _surely_printable(ch: str) -> bool:
-    """Characters every bundled chain draws, known without loading a font: whitespace, printable
-    ASCII (Liberation Serif) and GBK (the Song face, UMing and WenQuanYi between them; every GBK
-    character is checked by a test)."""
-    if ch.isspace() or is_latin(ch):
-        return True
-    try:
-        ch.encode("gbk")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def unprintable(text: str, fonts: FontSet | None = None, role: str = "body") -> str:
     """The characters of ``text`` that no face can print (as :meth:`FontSet.missing`), with a fast
     path: text of ASCII and GBK characters only loads no font at all."""
-    if all(_surely_printable(ch) for ch in text):
+    if all(surely_printable(ch) for ch in text):
         return ""
     return (fonts or resolve_fonts()).missing(text, role)
 
