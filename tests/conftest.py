@@ -60,6 +60,20 @@ def pytest_configure(config: pytest.Config) -> None:
         cwd=str(Path(__file__).resolve().parent.parent), stdout=subprocess.DEVNULL)
 
 
+_PG_FIXTURES = frozenset({"pg_db", "pg_demo_db", "pg_demo_template", "any_db"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With PostgreSQL configured, the files with PostgreSQL tests run last (in their order): by then
+    the background fill of the demo template is done, and no worker stands still waiting for it."""
+    if not os.environ.get(PG_ENV):
+        return
+    pg_files = {item.nodeid.split("::")[0] for item in items  # (a param named postgresql: a fixture
+                if _PG_FIXTURES & set(getattr(item, "fixturenames", ()))  # that asks for pg_demo_db itself)
+                or "postgresql" in item.nodeid.partition("[")[2]}
+    items.sort(key=lambda item: item.nodeid.split("::")[0] in pg_files)  # stable: order kept otherwise
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     filler = getattr(config, "_courtdesk_pgdemo", None)
     if filler is not None and filler.poll() is None:
