@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,15 @@ from courtdesk.kernel.db import Database, open_database
 from courtdesk.kernel.models.people import User
 
 PG_ENV = "COURTDESK_TEST_PG_URL"
+
+#: argon2id parameters of every password hashed by the tests (the demo's included): the production
+#: cost (t=3, 64 MiB, p=4; ~0.15 s idle, 0.4 s on a loaded 2-core machine) hundreds of times over
+#: is minutes of the run. ``production_cost`` puts it back for the tests that are about it.
+TEST_ARGON2 = (1, 1024, 1)
+
+from courtdesk.kernel import people as _people  # noqa: E402
+
+_people.use_cost(*TEST_ARGON2)
 
 
 def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
@@ -72,6 +82,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 if _PG_FIXTURES & set(getattr(item, "fixturenames", ()))  # that asks for pg_demo_db itself)
                 or "postgresql" in item.nodeid.partition("[")[2]}
     items.sort(key=lambda item: item.nodeid.split("::")[0] in pg_files)  # stable: order kept otherwise
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    """What the PostgreSQL demo template's fill did: when it ran, how long each worker waited."""
+    if getattr(config, "_courtdesk_pgdemo", None) is None:
+        return
+    log = config._tmp_path_factory.getbasetemp() / "shared-demo-postgresql" / "fill.log"  # type: ignore[attr-defined]
+    if not log.exists():
+        return
+    lines = log.read_text(encoding="utf-8").splitlines()
+    start = float(lines[0].split()[0]) if lines else 0.0
+    terminalreporter.section("PostgreSQL demo template")
+    for line in lines:
+        stamp, _, what = line.partition(" ")
+        terminalreporter.write_line(f"+{float(stamp) - start:7.1f} s  {what}")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -350,16 +375,24 @@ def pg_demo_template(pg_url: str, tmp_path_factory: pytest.TempPathFactory) -> s
     ``pg_demo_db`` is a copy of it."""
     from sqlalchemy.engine import make_url
 
+    from tests.support.pgdemo import note
+
     name = f"{make_url(os.environ[PG_ENV]).database}_demo"
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    asked = time.monotonic()
     with _shared(tmp_path_factory, "demo-postgresql") as folder:
+        waited = time.monotonic() - asked
         if not (folder / "done").exists():
+            note(folder, f"{worker}: waited {waited:.1f} s for the lock; not filled: filling it")
             url = _copy_pg_database(pg_url, "template0", name)  # empty; open_database migrates it
             filled = open_database(url)
             demo.fill(filled)
             filled.dispose()
             (folder / "done").touch()
+            note(folder, f"{worker}: filled")
         else:  # filled by the background filler or another worker
             _unlock_everyone(make_url(pg_url).set(database=name).render_as_string(hide_password=False))
+            note(folder, f"{worker}: waited {waited:.1f} s for the lock; reused the filled template")
     return name
 
 

@@ -40,8 +40,21 @@ MAX_FAILED_LOGINS = 5
 LOCK_MINUTES = 15
 MIN_PASSWORD_LENGTH = 8
 
-_hasher = PasswordHasher()
+_hasher = PasswordHasher()  # argon2-cffi's defaults (RFC 9106's second choice): t=3, m=64 MiB, p=4
 _stand_in: str | None = None  # a hash of a random password, verified for names without an account
+
+
+def use_cost(time_cost: int, memory_cost: int, parallelism: int) -> tuple[int, int, int]:
+    """Hash new passwords in this process with these argon2id parameters; the ones before, returned.
+
+    For the test suite, which hashes hundreds of passwords: it runs on cheap parameters and one test
+    keeps the production cost. A stored hash always checks with its own parameters, and one made with
+    other parameters than the process's is re-made at that person's next login (``needs_upgrade``)."""
+    global _hasher, _stand_in
+    before = (_hasher.time_cost, _hasher.memory_cost, _hasher.parallelism)
+    _hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism)
+    _stand_in = None
+    return before
 
 #: The one answer to every refused login (the lock-out adds only what the typist can already know).
 WRONG = "用户名或密码错误"

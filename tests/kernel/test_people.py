@@ -31,6 +31,36 @@ def test_password_is_stored_only_as_argon2id_hash(db):
     assert stored.startswith("$argon2id$")
 
 
+@pytest.fixture
+def production_cost():
+    """This test hashes at the cost the court's machines use (the suite runs on cheap parameters)."""
+    from courtdesk.kernel import people
+
+    before = people.use_cost(3, 65536, 4)
+    yield
+    people.use_cost(*before)
+
+
+def test_a_new_password_is_hashed_at_production_cost_and_an_old_cheaper_hash_is_remade_at_login(
+        db, users, production_cost):
+    """The one test at production cost: what an account gets on a court machine (argon2id, 3 passes
+    over 64 MiB, 4 lanes) and a demo account's cheaper hash re-made at its next login."""
+    service = PeopleService(db)
+    made = service.create_user(users["admin"], username="newbie", name="新人", password="Welcome2026",
+                               roles=[roles.CLERK])
+    with db.read() as s:
+        stored = s.scalar(select(User.password_hash).where(User.id == made.id))
+        demo_hash = s.scalar(select(User.password_hash).where(User.username == "clerk"))
+    assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert "m=65536,t=3,p=4" not in demo_hash  # the suite's cheap parameters
+    assert service.login("newbie", "Welcome2026").username == "newbie"
+    service.login("clerk", DEMO_PASSWORD)
+    with db.read() as s:
+        remade = s.scalar(select(User.password_hash).where(User.username == "clerk"))
+    assert remade.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert service.login("clerk", DEMO_PASSWORD).username == "clerk"
+
+
 def test_wrong_password_counts_down_then_locks_for_15_minutes(db):
     service = PeopleService(db)
     clock.set_now(dt.datetime(2026, 11, 23, 9, 0))

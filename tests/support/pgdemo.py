@@ -11,7 +11,14 @@ from __future__ import annotations
 
 import fcntl
 import sys
+import time
 from pathlib import Path
+
+
+def note(folder: Path, line: str) -> None:
+    """One line of the fill's log (``FOLDER/fill.log``), which the run's summary prints."""
+    with open(folder / "fill.log", "a", encoding="utf-8") as log:
+        log.write(f"{time.time():.1f} {line}\n")
 
 
 def main(url: str, name: str, folder: Path) -> int:
@@ -20,14 +27,21 @@ def main(url: str, name: str, folder: Path) -> int:
     from tests.conftest import _copy_pg_database
 
     folder.mkdir(parents=True, exist_ok=True)
+    note(folder, "background: started")
     with open(folder / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if (folder / "done").exists():
+            note(folder, "background: already filled")
             return 0
-        filled = open_database(_copy_pg_database(url, "template0", name))
-        demo.fill(filled)
-        filled.dispose()
+        try:
+            filled = open_database(_copy_pg_database(url, "template0", name))
+            demo.fill(filled)
+            filled.dispose()
+        except BaseException as exc:  # the run's summary says why the workers filled it themselves
+            note(folder, f"background: failed: {type(exc).__name__}: {exc}")
+            raise
         (folder / "done").touch()
+        note(folder, "background: filled")
     return 0
 
 
