@@ -322,35 +322,39 @@ def _asian(ch: str) -> bool:
             or 0xFF00 <= code <= 0xFFEF or 0x20000 <= code <= 0x3FFFF)
 
 
-def _script_gaps(line: str) -> int:
-    """How many gaps LibreOffice puts into ``line`` between Chinese and Latin letters or digits.
-
-    LibreOffice ignores ``w:autoSpaceDE``/``w:autoSpaceDN`` when it opens a DOCX and always adds a
-    fifth of the font size where the script changes between two letters or digits (「第0064号」: two
-    gaps), unless the page has a character grid.  Word and WPS honour the switch and add none."""
-    return sum(1 for a, b in itertools.pairwise(line)
-               if a.isalnum() and b.isalnum() and _asian(a) != _asian(b))
+def _script_change(a: str, b: str) -> bool:
+    """Whether LibreOffice puts its gap between ``a`` and ``b``: two letters or digits, one Chinese."""
+    return a.isalnum() and b.isalnum() and _asian(a) != _asian(b)
 
 
-def _room_for_script_gaps(tc: etree._Element, text: str, size: float, align: str) -> None:
-    """Let a cell's pre-broken lines (registers) take LibreOffice's script gaps without wrapping again:
-    the paragraph reaches into the cell padding by what they need (never past the rule), on the side
-    its alignment leaves free — a left-aligned line gets room on the right, a centred one on both
-    sides — so in Word and WPS, where the lines fit as they are, nothing moves."""
-    gaps = max((_script_gaps(line) for line in text.split("\n")), default=0)
-    need = min(gaps * size / 5, CELL_PAD_X * (2 if align == "center" else 1))  # never past the rule
-    if not need:
-        return
-    ppr = tc.find(qn("w:p")).find(qn("w:pPr"))
-    ind = _el("w:ind")
-    if align == "right":
-        ind.set(qn("w:left"), _twips(-need))
-    elif align == "center":
-        ind.set(qn("w:left"), _twips(-need / 2))
-        ind.set(qn("w:right"), _twips(-need / 2))
-    else:
-        ind.set(qn("w:right"), _twips(-need))
-    ppr.find(qn("w:jc")).addprevious(ind)
+def _join_scripts(tc: etree._Element) -> None:
+    """No gap between Chinese and Latin letters or digits in a register cell, in LibreOffice too.
+
+    LibreOffice ignores ``w:autoSpaceDE``/``w:autoSpaceDN`` when it opens a DOCX (its import drops them,
+    7.4 and later) and adds a fifth of the font size where the script changes between two letters or
+    digits (「第0064号」: two gaps) — but only between two letters or digits: a U+2060 WORD JOINER there
+    (no glyph, no width; it takes the script of the letter before it) leaves no gap.  A register cell
+    holds the lines the app has already broken to fit, so no break is lost by joining: in Word and WPS,
+    which honour the switches, nothing changes, and in LibreOffice the lines fit as in the PDF
+    (「(2026)冀1091执1123号」, 「鹏道88号3号楼」 wrapped there, and the 发函登记簿 took a third page).
+    Runs of the same paragraph are read as one text (a token has a run of its own); a line break ends
+    a line."""
+    for p in tc.iter(qn("w:p")):
+        prev = ""
+        for node in p.iter(qn("w:t"), qn("w:br"), qn("w:tab"), qn("w:cr")):
+            if node.tag != qn("w:t"):
+                prev = ""
+                continue
+            text = node.text or ""
+            if not text:
+                continue
+            out: list[str] = []
+            for ch in text:
+                if prev and _script_change(prev, ch):
+                    out.append(WORD_JOINER)
+                out.append(ch)
+                prev = ch
+            node.text = "".join(out)
 
 
 def _ppr(align: str = "left", line: float | None = None, first_line: float = 0.0,
@@ -424,6 +428,7 @@ class _Writer:
         self._break_pending = False
         self._part_sections: list[etree._Element] = []  # the sectPr ending each part but the last
         self._part_open = False  # the current part has content
+        self._register_cells: list[etree._Element] = []  # cells of registers: their lines are laid out
 
     # --- document setup -----------------------------------------------------------------------------
     def setup(self) -> None:
@@ -889,9 +894,7 @@ class _Writer:
         for row in block.rows:
             tr = self._fill_row(template, list(row))
             if block.split_rows:  # a register: its cells hold the lines the PDF prints
-                for tc, value, col in zip(tr.findall(qn("w:tc")), list(row), columns):
-                    if value not in (None, ""):
-                        _room_for_script_gaps(tc, str(value), size, col.align)
+                self._register_cells.extend(tr.findall(qn("w:tc")))
             if block.split_rows and _row_lines(row) >= 2 * MIN_SPLIT_LINES:  # may continue on the next page
                 tr_pr = tr.find(qn("w:trPr"))
                 tr_pr.remove(tr_pr.find(qn("w:cantSplit")))
@@ -1006,6 +1009,8 @@ class _Writer:
             else:  # pragma: no cover - the Block union is closed
                 raise TypeError(f"unknown block {block!r}")
         _join_tokens(self.d.element.body, self.g.frame_width)
+        for tc in self._register_cells:  # after the tokens: the joiners would hide a date from UNBREAKABLE
+            _join_scripts(tc)
         self._furniture()
         _name_rare_characters(self.d.element.body)
         return self.d

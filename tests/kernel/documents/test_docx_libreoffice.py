@@ -68,44 +68,54 @@ def register(*rows: tuple[str, str, str]) -> Document:
     return Document(title="r", blocks=(Table(columns=columns, rows=rows, size=9.0, split_rows=True),))
 
 
-def cell_indents(doc: Document) -> list[dict[str, tuple[str | None, str | None]]]:
+def raw_cells(doc: Document) -> list[list[str]]:
+    """Each row's cell texts as the DOCX carries them (joiners and all, a line break as ``\n``)."""
     body = parts(doc)["word/document.xml"]
-    out = []
-    for tr in body.iter(w("tr")):
-        row = {}
-        for tc in tr.findall("w:tc", NS):
-            ind = tc.find("w:p/w:pPr/w:ind", NS)
-            row[cell_text(tc)] = (None, None) if ind is None else (ind.get(w("left")), ind.get(w("right")))
-        out.append(row)
-    return out
+    return [["".join("\n" if node.tag == w("br") else node.text or ""
+                     for node in tc.iter(w("t"), w("br"))) for tc in tr.findall("w:tc", NS)]
+            for tr in body.iter(w("tr"))]
 
 
-def test_register_cells_with_chinese_next_to_digits_reach_into_the_padding_on_their_free_side():
-    """LibreOffice puts a fifth of the font size between 第 and 0064 whatever the DOCX says: a register
-    line measured to fit would wrap there, and the register gain pages.  The cell's paragraph reaches
-    into the padding by that much (never past the rule), on the side its alignment leaves free."""
-    rows = cell_indents(register(("(2026)用印第0064号", "冀R·B5678", "共1"), ("2026-11-20", "abc", "100.00")))
-    gap = 9.0 / 5
+J = "\u2060"  # WORD JOINER
+
+
+def test_register_cells_join_chinese_and_digits_so_libreoffice_puts_no_gap_between_them():
+    """LibreOffice puts a fifth of the font size between 第 and 0064 whatever ``w:autoSpaceDN`` says, but
+    only between two letters or digits: a register's cells, whose lines the app has broken to fit, carry
+    a word joiner at each change between Chinese and Latin letters or digits (7.4 measured: the 发函登记簿's
+    「(2026)冀1091执1123号」 and 「鹏道88号3号楼」 then stay on one line, as in the PDF)."""
+    rows = raw_cells(register(("(2026)用印第0064号", "鹏道88号3号楼\n2单元501室，已抵押", "共1"),
+                              ("2026-11-20", "abc 被执行人", "100.00")))
     first = rows[1]
-    assert first["(2026)用印第0064号"] == (str(round(-gap * 20)), str(round(-gap * 20)))  # 2 gaps, centred
-    assert first["冀R·B5678"] == (None, str(round(-gap * 20)))  # 冀|R: one gap, room on the right
-    assert first["共1"] == (str(round(-gap * 20)), None)  # right-aligned: room on the left
-    assert set(rows[2].values()) == {(None, None)}  # nothing to make room for
-    assert set(rows[0].values()) == {(None, None)}  # the header row
+    assert first[0].endswith(f"第{J}0064{J}号")  # 第|0 and 4|号 (a case number joins its characters anyway)
+    assert J * 2 not in first[0]
+    assert first[1] == f"鹏道{J}88{J}号{J}3{J}号楼\n2{J}单元{J}501{J}室，已抵押"  # the line break ends a line
+    assert first[2] == f"共{J}1"
+    assert rows[2] == ["2026-11-20", "abc 被执行人", "100.00"]  # a space or punctuation: no gap, no joiner
+    assert J not in "".join(rows[0])  # the header row
 
 
-def test_the_room_never_passes_the_cell_rule():
-    many = "甲1乙2丙3丁4戊5"  # eight gaps: far more than the padding
-    (row,) = cell_indents(register((many, many + "左", many + "右")))[1:]
-    assert row[many] == (str(round(-CELL_PAD_X * 20)), str(round(-CELL_PAD_X * 20)))
-    assert row[many + "左"] == (None, str(round(-CELL_PAD_X * 20)))
-    assert row[many + "右"] == (str(round(-CELL_PAD_X * 20)), None)
+def test_a_register_token_run_is_joined_to_the_text_before_it():
+    """A token (a date, a plate) has a run of its own: the joiner also goes where one run ends with a
+    Chinese character and the next begins with a digit."""
+    (row,) = raw_cells(register(("于2026年5月6日", "冀R·B5678", "x")))[1:]
+    assert row[0].replace(J, "") == "于2026年5月6日"
+    assert row[0].startswith(f"于{J}2")
+    assert row[1].startswith(f"冀{J}R")
+    for cell in row:
+        assert J * 2 not in cell  # one joiner at a place, whatever the tokens already carry
 
 
-def test_a_table_of_forms_keeps_its_cells_as_laid_out():
-    """Cells of form tables are wrapped by Word itself: widening them would move Word's line breaks."""
+def test_register_cells_are_laid_out_as_before_in_word():
+    """The joiners take no room: the cells are not widened or indented for LibreOffice."""
+    body = parts(register(("(2026)用印第0064号", "冀R·B5678", "共1")))["word/document.xml"]
+    assert body.find(".//w:tc/w:p/w:pPr/w:ind", NS) is None
+
+
+def test_a_table_of_forms_keeps_its_cells_as_written():
+    """Cells of form tables are wrapped by Word itself: a joiner would forbid Word a break there."""
     doc = Document(title="f", blocks=(Table(columns=(Column("编号"),), rows=(("用印第0064号",),)),))
-    assert {v for row in cell_indents(doc) for v in row.values()} == {(None, None)}
+    assert raw_cells(doc) == [["编号"], ["用印第0064号"]]
 
 
 @pytest.mark.parametrize("blocks", [
