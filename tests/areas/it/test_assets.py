@@ -6,36 +6,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import pytest
 from sqlalchemy import func, select
 
-from courtdesk.areas.it.models import ItAsset, ItSubnet
+from courtdesk.areas.it.models import ItAsset
 from courtdesk.areas.it.network import SUBNET_REGISTER, SubnetService
 from courtdesk.areas.it.service import ASSET_REGISTER, AssetService, move
 from courtdesk.kernel import printing, workflow
 from courtdesk.kernel.documents import render_pdf
-from courtdesk.kernel.errors import DomainError
-from courtdesk.kernel.models.infra import AuditEntry
 from courtdesk.kernel.registers import RegisterQuery
 from tests.support.readback import pdf_page_texts, squash
-
-
-def _written(db: Any) -> tuple[int, int, int]:
-    with db.read() as s:
-        return (s.scalar(select(func.count()).select_from(ItAsset)) or 0,
-                s.scalar(select(func.count()).select_from(ItSubnet)) or 0,
-                s.scalar(select(func.count()).select_from(AuditEntry)) or 0)
-
-
-def _refused(db: Any, call: Any, field: str, article: str | None) -> str:
-    before = _written(db)
-    with pytest.raises(DomainError) as caught:
-        call()
-    assert caught.value.field == field, str(caught.value)
-    if article:
-        assert article in str(caught.value), str(caught.value)
-    assert _written(db) == before
-    return str(caught.value)
+from tests.support.refusal import refused as _refused
 
 
 def _dept(db: Any, name: str) -> int:

@@ -8,8 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from courtdesk.areas.it.changes import CHANGE_REGISTER, ChangeService
 from courtdesk.areas.it.external import EXTERNAL_FORM_KIND, EXTERNAL_REGISTER, ExternalService
@@ -18,26 +17,9 @@ from courtdesk.areas.it.scrap_models import ItChange, ItExternal
 from courtdesk.areas.it.service import AssetService
 from courtdesk.kernel import printing, registers
 from courtdesk.kernel.documents import render_pdf
-from courtdesk.kernel.errors import DomainError
-from courtdesk.kernel.models.infra import AuditEntry, WorkflowStep
 from courtdesk.kernel.registers import RegisterQuery, display_row
 from tests.support.readback import pdf_page_texts, squash
-
-
-def _count(db: Any) -> tuple[int, ...]:
-    with db.read() as s:
-        return tuple(s.scalar(select(func.count()).select_from(m)) or 0
-                     for m in (ItChange, ItExternal, AuditEntry, WorkflowStep))
-
-
-def _refused(db: Any, call: Any, field: str, article: str) -> DomainError:
-    before = _count(db)
-    with pytest.raises(DomainError) as caught:
-        call()
-    assert caught.value.field == field, str(caught.value)
-    assert article in str(caught.value), str(caught.value)
-    assert _count(db) == before  # nothing written
-    return caught.value
+from tests.support.refusal import refused as _refused
 
 
 def _device(db: Any, user: Any, network: str = "内网") -> ItAsset:

@@ -8,8 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from courtdesk.areas.it.backups import BACKUP_REGISTER, SYSTEM_REGISTER, BackupService
 from courtdesk.areas.it.contractors import CONTRACT_REGISTER, CONTRACT_WORKFLOW, ContractService
@@ -17,32 +16,14 @@ from courtdesk.areas.it.misc_models import (
     ItBackup,
     ItBackupSystem,
     ItContract,
-    ItContractAppraisal,
     ItContractOperator,
 )
 from courtdesk.kernel import clock
-from courtdesk.kernel.errors import DomainError
-from courtdesk.kernel.models.infra import AuditEntry, WorkflowStep
+from courtdesk.kernel.models.infra import WorkflowStep
 from courtdesk.kernel.registers import RegisterQuery, create_record, dashboard
+from tests.support.refusal import refused as _refused
 
 D = dt.date
-MODELS = (ItContract, ItContractOperator, ItContractAppraisal, ItBackupSystem, ItBackup, AuditEntry, WorkflowStep)
-
-
-def _count(db: Any) -> tuple[int, ...]:
-    with db.read() as s:
-        return tuple(s.scalar(select(func.count()).select_from(m)) or 0 for m in MODELS)
-
-
-def _refused(db: Any, call: Any, field: str, article: str | None = None) -> DomainError:
-    before = _count(db)
-    with pytest.raises(DomainError) as caught:
-        call()
-    assert caught.value.field == field, str(caught.value)
-    if article:
-        assert article in str(caught.value), str(caught.value)
-    assert _count(db) == before
-    return caught.value
 
 
 def _row(db: Any, spec: Any, actor: Any, record_id: int) -> dict[str, Any]:

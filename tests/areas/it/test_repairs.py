@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from courtdesk.areas.it.models import ItAsset
 from courtdesk.areas.it.repairs import ON_SITE, OUTSIDE, REPAIR_DOCUMENT_KIND, REPAIR_REGISTER, RepairService
@@ -16,26 +15,13 @@ from courtdesk.areas.it.request_models import ItRepair
 from courtdesk.kernel import printing, workflow
 from courtdesk.kernel.documents import render_pdf
 from courtdesk.kernel.errors import DomainError
-from courtdesk.kernel.models.infra import AuditEntry, WorkflowStep
 from courtdesk.kernel.registers import RegisterQuery
 from tests.support.readback import pdf_page_texts, squash
-
-
-def _count(db: Any) -> tuple[int, int, int]:
-    with db.read() as s:
-        return (s.scalar(select(func.count()).select_from(ItRepair)) or 0,
-                s.scalar(select(func.count()).select_from(AuditEntry)) or 0,
-                s.scalar(select(func.count()).select_from(WorkflowStep)) or 0)
+from tests.support.refusal import refused
 
 
 def _refused(db: Any, call: Any, field: str, article: str) -> DomainError:
-    before = _count(db)
-    with pytest.raises(DomainError) as caught:
-        call()
-    assert caught.value.field == field, str(caught.value)
-    assert article in (caught.value.rule or "") + str(caught.value), (str(caught.value), caught.value.rule)
-    assert _count(db) == before
-    return caught.value
+    return refused(db, call, field, article, or_in_rule=True)
 
 
 def _own(db: Any, user: Any, kind: str = "台式计算机", classified: bool = False) -> int:

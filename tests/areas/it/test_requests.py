@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from courtdesk.areas.it.models import ItAsset
 from courtdesk.areas.it.request_models import ItRequest
@@ -15,26 +14,13 @@ from courtdesk.areas.it.service import ASSET_REGISTER
 from courtdesk.kernel import printing
 from courtdesk.kernel.documents import render_pdf
 from courtdesk.kernel.errors import DomainError
-from courtdesk.kernel.models.infra import AuditEntry, WorkflowStep
 from courtdesk.kernel.registers import RegisterQuery
 from tests.support.readback import pdf_page_texts, squash
-
-
-def _count(db: Any) -> tuple[int, int, int]:
-    with db.read() as s:
-        return (s.scalar(select(func.count()).select_from(ItRequest)) or 0,
-                s.scalar(select(func.count()).select_from(AuditEntry)) or 0,
-                s.scalar(select(func.count()).select_from(WorkflowStep)) or 0)
+from tests.support.refusal import refused
 
 
 def _refused(db: Any, call: Any, field: str, article: str) -> DomainError:
-    before = _count(db)
-    with pytest.raises(DomainError) as caught:
-        call()
-    assert caught.value.field == field, str(caught.value)
-    assert article in (caught.value.rule or "") + str(caught.value), (str(caught.value), caught.value.rule)
-    assert _count(db) == before
-    return caught.value
+    return refused(db, call, field, article, or_in_rule=True)
 
 
 def _stock(db: Any, kind: str, status: str = "in_stock") -> int:

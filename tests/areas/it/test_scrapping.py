@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from courtdesk.areas.it import scrapping
 from courtdesk.areas.it.models import ItAsset
@@ -18,24 +18,9 @@ from courtdesk.areas.secrecy.device_models import SecretComputer
 from courtdesk.kernel import printing, registers, workflow
 from courtdesk.kernel.documents import render_pdf
 from courtdesk.kernel.errors import DomainError
-from courtdesk.kernel.models.infra import AuditEntry, WorkflowStep
 from courtdesk.kernel.registers import RegisterQuery, display_row
 from tests.support.readback import pdf_page_texts, squash
-
-
-def _count(db: Any) -> tuple[int, ...]:
-    with db.read() as s:
-        return tuple(s.scalar(select(func.count()).select_from(m)) or 0 for m in (ItScrap, AuditEntry, WorkflowStep))
-
-
-def _refused(db: Any, call: Any, field: str, article: str) -> DomainError:
-    before = _count(db)
-    with pytest.raises(DomainError) as caught:
-        call()
-    assert caught.value.field == field, str(caught.value)
-    assert article in str(caught.value), str(caught.value)
-    assert _count(db) == before  # nothing written
-    return caught.value
+from tests.support.refusal import refused as _refused
 
 
 def _desktop(db: Any, user: Any, kind: str = "台式计算机") -> ItAsset:

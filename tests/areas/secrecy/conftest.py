@@ -1,33 +1,6 @@
-"""The secrecy tests run on the shared demo SQLite file (the template filled once with every area's demo
-data) and — when COURTDESK_TEST_PG_URL is set — again on the demo PostgreSQL copy."""
+"""The secrecy tests run on the shared demo SQLite file and, when COURTDESK_TEST_PG_URL is set, again on
+the demo PostgreSQL copy (the fixtures of ``tests.support.area_db``)."""
 
-from __future__ import annotations
+from tests.support.area_db import NOW, db, fixed_clock
 
-import datetime as dt
-import os
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-
-from courtdesk.kernel import clock
-from courtdesk.kernel.db import Database, open_database
-from tests.conftest import PG_ENV
-
-NOW = dt.datetime(2026, 12, 1, 9, 0)
-_DATABASES = ["sqlite", "postgresql"] if os.environ.get(PG_ENV) else ["sqlite"]
-
-
-@pytest.fixture(autouse=True)
-def _fixed_clock() -> None:
-    clock.set_now(NOW)
-
-
-@pytest.fixture(params=_DATABASES)
-def db(request: pytest.FixtureRequest, db_path: Path) -> Iterator[Database]:
-    if request.param == "postgresql":
-        yield request.getfixturevalue("pg_demo_db")
-        return
-    database = open_database(str(db_path))
-    yield database
-    database.dispose()
+__all__ = ["NOW", "db", "fixed_clock"]

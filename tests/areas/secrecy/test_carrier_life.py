@@ -19,27 +19,12 @@ from courtdesk.kernel.models.infra import AuditEntry, RecordView
 from courtdesk.kernel.registers import RegisterQuery, edit_record, listed_registers
 from tests.areas.secrecy.test_carriers import _approved, _data
 from tests.support.readback import pdf_page_texts, squash
+from tests.support.refusal import refused as _refused
 
 
 def _copies(db: Any, item_id: int) -> list[SecretCopy]:
     with db.read() as s:
         return list(s.scalars(select(SecretCopy).where(SecretCopy.item_id == item_id).order_by(SecretCopy.copy_no)))
-
-
-def _written(db: Any) -> tuple[int, int, int]:
-    with db.read() as s:
-        return (s.scalar(select(func.count()).select_from(SecretChange)) or 0,
-                s.scalar(select(func.count()).select_from(SecretDispatch)) or 0,
-                s.scalar(select(func.count()).select_from(AuditEntry)) or 0)
-
-
-def _refused(db: Any, call: Any, field: str, words: str) -> None:
-    before = _written(db)
-    with pytest.raises(DomainError) as caught:
-        call()
-    assert caught.value.field == field, str(caught.value)
-    assert words in str(caught.value), str(caught.value)
-    assert _written(db) == before
 
 
 def test_a_change_of_level_goes_through_review_and_approval_and_is_marked_on_every_copy(db, users):

@@ -8,29 +8,12 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from courtdesk.areas.secrecy.models import SecretCopy, SecretItem
+from courtdesk.areas.secrecy.models import SecretCopy
 from courtdesk.areas.secrecy.service import COPY_REGISTER, COPY_WORKFLOW, ITEM_REGISTER, SecrecyService
 from courtdesk.kernel import workflow
 from courtdesk.kernel.errors import DomainError
-from courtdesk.kernel.models.infra import AuditEntry
 from courtdesk.kernel.registers import RegisterQuery
-
-
-def _count(db: Any) -> tuple[int, int, int]:
-    with db.read() as s:
-        return (s.scalar(select(func.count()).select_from(SecretItem)) or 0,
-                s.scalar(select(func.count()).select_from(SecretCopy)) or 0,
-                s.scalar(select(func.count()).select_from(AuditEntry)) or 0)
-
-
-def _refused(db: Any, call: Any, field: str, article: str) -> DomainError:
-    before = _count(db)
-    with pytest.raises(DomainError) as caught:
-        call()
-    assert caught.value.field == field, str(caught.value)
-    assert article in str(caught.value), str(caught.value)
-    assert _count(db) == before  # nothing written
-    return caught.value
+from tests.support.refusal import refused as _refused
 
 
 def _data(users: dict[str, Any], departments: list[int] | None = None, **over: Any) -> dict[str, Any]:

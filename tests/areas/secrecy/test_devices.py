@@ -7,14 +7,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from courtdesk.areas.secrecy.device_models import (
     SecretComputer,
     SecretHoliday,
     SecretMedium,
-    SecretMediumHandIn,
     SecretPasswordChange,
 )
 from courtdesk.areas.secrecy.devices import (
@@ -25,28 +23,10 @@ from courtdesk.areas.secrecy.devices import (
     held_by,
 )
 from courtdesk.kernel import clock
-from courtdesk.kernel.errors import DomainError
-from courtdesk.kernel.models.infra import AuditEntry, WorkflowStep
 from courtdesk.kernel.registers import RegisterQuery
+from tests.support.refusal import refused as _refused
 
 SECRET = "Zq7#kL9!mP2x"  # what a careless caller might hand in as the password
-
-
-def _count(db: Any) -> tuple[int, ...]:
-    with db.read() as s:
-        return tuple(s.scalar(select(func.count()).select_from(m)) or 0
-                     for m in (SecretComputer, SecretPasswordChange, SecretMedium, SecretMediumHandIn, SecretHoliday,
-                               AuditEntry, WorkflowStep))
-
-
-def _refused(db: Any, call: Any, field: str, article: str) -> DomainError:
-    before = _count(db)
-    with pytest.raises(DomainError) as caught:
-        call()
-    assert caught.value.field == field, str(caught.value)
-    assert article in str(caught.value), str(caught.value)
-    assert _count(db) == before  # nothing written
-    return caught.value
 
 
 def _pc(db: Any, number: str) -> SecretComputer:

@@ -6,35 +6,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import pytest
 from sqlalchemy import func, select
 
 from courtdesk.areas.secrecy.leak_models import SecretLeak
 from courtdesk.areas.secrecy.leaks import CONTENTS, LEAK_DOCUMENT_KIND, LEAK_REGISTER, LeakService
 from courtdesk.kernel import clock, printing, registers, workflow
 from courtdesk.kernel.documents import render_pdf
-from courtdesk.kernel.errors import DomainError
-from courtdesk.kernel.models.infra import AuditEntry
 from courtdesk.kernel.registers import RegisterQuery, display_row
 from tests.support.readback import pdf_page_texts, squash
+from tests.support.refusal import refused as _refused
 
 NOW = dt.datetime(2026, 12, 1, 9, 0)
-
-
-def _count(db: Any) -> tuple[int, int]:
-    with db.read() as s:
-        return (s.scalar(select(func.count()).select_from(SecretLeak)) or 0,
-                s.scalar(select(func.count()).select_from(AuditEntry)) or 0)
-
-
-def _refused(db: Any, call: Any, field: str, article: str) -> DomainError:
-    before = _count(db)
-    with pytest.raises(DomainError) as caught:
-        call()
-    assert caught.value.field == field, str(caught.value)
-    assert article in str(caught.value), str(caught.value)
-    assert _count(db) == before  # nothing written
-    return caught.value
 
 
 def _full(**over: Any) -> dict[str, Any]:

@@ -6,8 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from courtdesk.areas.secrecy.oversight import (
     DEPARTMENTS_REGISTER,
@@ -17,36 +16,10 @@ from courtdesk.areas.secrecy.oversight import (
     RECTIFICATION_REGISTER,
     OversightService,
 )
-from courtdesk.areas.secrecy.oversight_models import (
-    SecretInspection,
-    SecretMeeting,
-    SecretMeetingDevice,
-    SecretRectification,
-    SecretResponsibilityLetter,
-)
 from courtdesk.kernel import clock, registers, workflow
-from courtdesk.kernel.errors import DomainError
-from courtdesk.kernel.models.infra import AuditEntry
 from courtdesk.kernel.models.people import Department
 from courtdesk.kernel.registers import RegisterQuery, RegisterSpec, display_row
-
-MODELS = (SecretMeeting, SecretMeetingDevice, SecretResponsibilityLetter, SecretInspection, SecretRectification,
-          AuditEntry)
-
-
-def _count(db: Any) -> tuple[int, ...]:
-    with db.read() as s:
-        return tuple(s.scalar(select(func.count()).select_from(m)) or 0 for m in MODELS)
-
-
-def _refused(db: Any, call: Any, field: str, article: str) -> DomainError:
-    before = _count(db)
-    with pytest.raises(DomainError) as caught:
-        call()
-    assert caught.value.field == field, str(caught.value)
-    assert article in str(caught.value), str(caught.value)
-    assert _count(db) == before  # nothing written
-    return caught.value
+from tests.support.refusal import refused as _refused
 
 
 def _rows(db: Any, actor: Any, spec: RegisterSpec, filter_key: str | None = None) -> list[dict[str, str]]:

@@ -7,38 +7,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from courtdesk.areas.secrecy import holdings
 from courtdesk.areas.secrecy.models import SecretCopy
 from courtdesk.areas.secrecy.service import SecrecyService
 from courtdesk.areas.secrecy.staff import STAFF_REGISTER, VET_CONTENTS, StaffService, add_months
-from courtdesk.areas.secrecy.staff_models import SecretStaff, SecretStaffTraining, SecretStaffTrip
+from courtdesk.areas.secrecy.staff_models import SecretStaff, SecretStaffTrip
 from courtdesk.kernel import clock, workflow
-from courtdesk.kernel.errors import DomainError
-from courtdesk.kernel.models.infra import AuditEntry, WorkflowStep
 from courtdesk.kernel.registers import RegisterQuery
+from tests.support.refusal import refused as _refused
 from tests.support.scans import tiny_pdf
 
 D = dt.date
-
-
-def _count(db: Any) -> tuple[int, ...]:
-    with db.read() as s:
-        return tuple(s.scalar(select(func.count()).select_from(m)) or 0
-                     for m in (SecretStaff, SecretStaffTraining, SecretStaffTrip, AuditEntry, WorkflowStep))
-
-
-def _refused(db: Any, call: Any, field: str, article: str | None) -> DomainError:
-    before = _count(db)
-    with pytest.raises(DomainError) as caught:
-        call()
-    assert caught.value.field == field, str(caught.value)
-    if article:
-        assert article in str(caught.value), str(caught.value)
-    assert _count(db) == before  # nothing written
-    return caught.value
 
 
 def _staff_of(db: Any, user: Any) -> SecretStaff:
