@@ -24,11 +24,17 @@ def fixed_clock() -> None:
     clock.set_now(NOW)
 
 
-@pytest.fixture(params=_DATABASES)
-def db(request: pytest.FixtureRequest, db_path: Path) -> Iterator[Database]:
+def either_database(request: pytest.FixtureRequest, db_path: Path) -> Iterator[Database]:
+    """The demo database a ``db`` fixture's parameter names: the SQLite file ``db_path``, or a
+    PostgreSQL copy of the demo."""
     if request.param == "postgresql":
         yield request.getfixturevalue("pg_demo_db")
         return
     database = open_database(str(db_path))
     yield database
     database.dispose()
+
+
+@pytest.fixture(params=_DATABASES)
+def db(request: pytest.FixtureRequest, db_path: Path) -> Iterator[Database]:
+    yield from either_database(request, db_path)

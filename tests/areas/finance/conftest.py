@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from courtdesk.kernel import clock
-from courtdesk.kernel.db import Database, open_database
+from courtdesk.kernel.db import Database
 from tests.areas.finance.helpers import NOW
 from tests.conftest import PG_ENV
+from tests.support.area_db import either_database
 
 _DATABASES = ["sqlite", "postgresql"] if os.environ.get(PG_ENV) else ["sqlite"]
 
@@ -35,9 +36,4 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 @pytest.fixture
 def db(request: pytest.FixtureRequest, db_path: Path) -> Iterator[Database]:
     """The demo database of this test: the SQLite file ``db_path``, or a PostgreSQL copy of the demo."""
-    if request.param == "postgresql":
-        yield request.getfixturevalue("pg_demo_db")
-        return
-    database = open_database(str(db_path))
-    yield database
-    database.dispose()
+    yield from either_database(request, db_path)
