@@ -221,12 +221,8 @@ def test_the_date_style_setting_refuses_other_values(db, users):
         SettingsService(db).save(users["admin"], {"document_date_style": "罗马数字"})
 
 
-def test_the_transcript_names_each_person_by_their_post(db, users, today, case, tmp_path):
-    from courtdesk.kernel.people import PeopleService
-
-    people = PeopleService(db)
-    people.update_profile(users["admin"], users["enforcer"].id, title="法官助理")
-    people.update_profile(users["admin"], users["enforce_clerk"].id, title="")  # no post recorded: 书记员
+def _vehicle_transcript(db, users, today, case, tmp_path, name):
+    """The 告知笔录 of a car detained today in ``case`` by the demo's officer: its PDF and DOCX."""
     service = SeizureService(db)
     seizure = service.add(users["enforcer"], {
         "case_id": case.id, "measure": "detain", "property_type": "vehicle", "start_date": today,
@@ -234,7 +230,16 @@ def test_the_transcript_names_each_person_by_their_post(db, users, today, case, 
     notice = service.create_notice(users["enforcer"], case.id, [seizure.id], {"party_name": "张伟"})
     with db.read() as s:
         doc = printing.kind("seizure_transcript").build(s, notice.id)
-    pdf, docx_path = render_both(doc, tmp_path, "posts")
+    return render_both(doc, tmp_path, name)
+
+
+def test_the_transcript_names_each_person_by_their_post(db, users, today, case, tmp_path):
+    from courtdesk.kernel.people import PeopleService
+
+    people = PeopleService(db)
+    people.update_profile(users["admin"], users["enforcer"].id, title="法官助理")
+    people.update_profile(users["admin"], users["enforce_clerk"].id, title="")  # no post recorded: 书记员
+    pdf, docx_path = _vehicle_transcript(db, users, today, case, tmp_path, "posts")
     page = squash(pdf_page_texts(pdf)[0])
     assert "法官助理：黄磊" in page and "书记员：何佳" in page
     assert "法官助理（签名）：" in page and "审判员" not in page
@@ -319,13 +324,6 @@ def test_the_officers_closing_line_is_marked_with_his_post(db, users, today, cas
     assert closing("审判员") == "审：当事人核对笔录，无误后签字。"
     assert closing("执行员") == "执：当事人核对笔录，无误后签字。"
     assert closing("法官助理") == "法官助理：当事人核对笔录，无误后签字。"
-    service = SeizureService(db)
-    seizure = service.add(users["enforcer"], {
-        "case_id": case.id, "measure": "detain", "property_type": "vehicle", "start_date": today,
-        "description": "被执行人李娜名下小型轿车一辆（号牌冀R·B5678）"})
-    notice = service.create_notice(users["enforcer"], case.id, [seizure.id], {"party_name": "张伟"})
-    with db.read() as s:
-        doc = printing.kind("seizure_transcript").build(s, notice.id)
-    pdf, docx_path = render_both(doc, tmp_path, "closing")
+    pdf, docx_path = _vehicle_transcript(db, users, today, case, tmp_path, "closing")
     for text in (squash(pdf_page_texts(pdf)[0]), squash("".join(docx_body_lines(docx_path)))):
         assert "执行员：" in text and "执：当事人核对笔录，无误后签字。" in text and "审：" not in text
