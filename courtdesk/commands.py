@@ -73,11 +73,13 @@ def _write(session: Any, doc: Any, out: Path, fmt: str) -> None:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
+    """One record's document: only the area that declares the kind is imported (``printing.kind``),
+    and the database is opened to read — refused, not upgraded, when its schema is not this program's."""
     from courtdesk.kernel import printing
-    from courtdesk.kernel.db import open_database
+    from courtdesk.kernel.db import open_to_read
     from courtdesk.kernel.errors import DomainError
 
-    db = open_database(args.db)
+    db = open_to_read(args.db)
     with db.read() as s:
         if args.list:
             for k in printing.all_kinds():
@@ -107,24 +109,25 @@ def _render(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_print_register(args: argparse.Namespace) -> int:
-
-    from courtdesk.kernel import printing, registers
-    from courtdesk.kernel.db import open_database
+    """The register as printed: like ``render``, only the area that declares it is imported."""
+    from courtdesk.kernel import area, printing, registers
+    from courtdesk.kernel.db import open_to_read
     from courtdesk.kernel.errors import DomainError
     from courtdesk.kernel.models.people import User
     from courtdesk.kernel.registers import RegisterQuery
 
     out, fmt = output_target(args.out, args.format)
-    db = open_database(args.db)
+    db = open_to_read(args.db)
     with db.read() as s:
-        if args.register not in {r.key for r in registers.all_registers()}:
+        declared = area.declaring("registers", args.register)
+        spec = next((r for r in declared.registers if r.key == args.register), None) if declared else None
+        if spec is None:
             raise DomainError(f"登记簿：没有「{args.register}」", field="登记簿")
         actor = s.scalar(select(User).where(User.username == args.user))
         if actor is None:
             raise DomainError(f"用户：没有「{args.user}」", field="用户")
         if not actor.active:
             raise DomainError(f"--user：「{args.user}」的账号已停用，不能以其权限打印", field="--user")
-        spec = registers.get(args.register)
         if args.filter is not None and args.filter not in {f.key for f in spec.filters}:
             known = "、".join(f"{f.key}（{f.label}）" for f in spec.filters) or "（无）"
             raise DomainError(f"--filter：登记簿「{spec.title}」没有筛选「{args.filter[:40]}」，可用：{known}",

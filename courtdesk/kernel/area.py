@@ -16,6 +16,15 @@ An area's schema lives on its own alembic branch (``database/versions/<key>/``, 
 This module sits at the bottom of the kernel: it imports nothing of the kernel at run time, so every
 mechanism (registers, documents, settings, demo) can ask it for the areas without an import circle.
 Areas are discovered on first use.
+
+A command that works in one area (``render KIND ID``, ``print-register KEY``) need not import them all
+(issue 21: discovery is most of a cold ``render``). A package of areas may hold an ``INDEX``: for each
+area it holds (the sub-package named by the key), the names its ``documents`` and ``registers`` declare
+and its ``migrations`` when not the default. :func:`declaring` uses it to import the one area that
+declares a document kind or register (and the areas it depends on, :func:`load`), and
+:func:`branches` to name every area's schema branch without importing any. The index is only a hint:
+what an area declares is still read from its ``AREA`` (a name the index puts in the wrong area falls
+back to full discovery), and a test compares the index with full discovery, so it cannot drift.
 """
 
 from __future__ import annotations
@@ -182,6 +191,97 @@ def discover() -> None:
             install(declared, module_name)
         dependency_order(list(_AREAS.values()))
         _discovered = True
+
+
+# --- one area at a time (see the module's docstring) --------------------------------------------------
+
+#: The attribute of an area package (``courtdesk.areas``) holding its index: ``{key: {"documents":
+#: (kind names…), "registers": (register keys…), "migrations": "folder" (only when not the default)}}``.
+INDEX_ATTRIBUTE = "INDEX"
+#: The attribute that names a declared item, per field of :class:`Area` the index lists.
+_NAMED_BY = {"documents": "name", "registers": "key"}
+
+
+def _index() -> dict[str, tuple[str, dict[str, Any]]]:
+    """Every indexed area: key → (its module, its index entry). A package with a sub-package its
+    index does not name (an area added without its line) is not trusted: its areas are discovered."""
+    found: dict[str, tuple[str, dict[str, Any]]] = {}
+    for package_name in AREA_PACKAGES:
+        package = importlib.import_module(package_name)
+        entries = dict(getattr(package, INDEX_ATTRIBUTE, None) or {})
+        folders = {info.name for info in pkgutil.iter_modules(package.__path__) if info.ispkg}
+        if not entries or folders != set(entries):
+            return {}
+        for key, entry in entries.items():
+            found.setdefault(key, (f"{package_name}.{key}", dict(entry)))
+    return found
+
+
+def index() -> dict[str, dict[str, Any]]:
+    """The indexes of the area packages, merged: key → what the index says the area declares."""
+    return {key: entry for key, (_module, entry) in _index().items()}
+
+
+def installed() -> list[Area]:
+    """The areas installed so far, in navigation order, without importing any other (after
+    :func:`load` only those it loaded; after discovery all)."""
+    with _lock:
+        return sorted(_AREAS.values(), key=_nav)
+
+
+def load(key: str) -> Area:
+    """Area ``key`` with the areas it depends on, imported and installed without importing the
+    others when the index knows where they are; full discovery otherwise (KeyError: no such area)."""
+    with _lock:
+        known = _AREAS.get(key)
+        if known is not None:
+            return known
+        where = None if _discovered else _index().get(key)
+        declared = getattr(importlib.import_module(where[0]), "AREA", None) if where else None
+        if not isinstance(declared, Area) or declared.key != key:
+            discover()
+            return _AREAS[key]
+        for dependency in declared.depends:
+            load(dependency)
+        return install(declared, where[0])  # type: ignore[index]
+
+
+def declaring(field: str, name: str) -> Area | None:
+    """The area whose ``field`` (``"documents"``: a kind's name, ``"registers"``: a register's key)
+    declares ``name``, importing only that area (and those it depends on) when the index names it;
+    None when no area declares it (every area was looked at)."""
+    attribute = _NAMED_BY[field]
+
+    def among(candidates: Iterator[Area] | list[Area]) -> Area | None:
+        return next((a for a in candidates if any(getattr(item, attribute) == name for item in getattr(a, field))),
+                    None)
+
+    with _lock:
+        found = among(list(_AREAS.values()))
+        if found is None and not _discovered:
+            keys = [key for key, (_module, entry) in _index().items() if name in entry.get(field, ())]
+            found = among(load(key) for key in keys)
+        if found is None:
+            discover()
+            found = among(list(_AREAS.values()))
+        return found
+
+
+def branches() -> list[tuple[str, str]]:
+    """Every area's schema branch, ``(key, migrations)`` (see :class:`Area`), in key order, without
+    importing the indexed areas: those the index names, and the areas of entry points (loaded)."""
+    with _lock:
+        indexed = {} if _discovered else _index()
+        if not indexed:
+            discover()
+            return sorted((a.key, a.migrations) for a in _AREAS.values())
+        found = {key: str(entry.get("migrations", "")) for key, (_module, entry) in indexed.items()}
+        for _module_name, declared in _entry_point_areas():
+            if isinstance(declared, Area):
+                found.setdefault(declared.key, declared.migrations)
+        for key, declared in _AREAS.items():  # installed by hand (a toy area of a test)
+            found.setdefault(key, declared.migrations)
+        return sorted(found.items())
 
 
 def areas() -> list[Area]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from courtdesk.kernel import audit
@@ -25,9 +24,15 @@ def next_serial(session: Session, register: str, year: int) -> int:
     conn = session.connection()
     dialect = conn.dialect.name
     values = {"register": register, "year": year, "last": 0}
+    # the dialects' insert-or-nothing, imported here: the PostgreSQL dialect alone is ~50 ms of a cold
+    # command that never numbers anything (``render``, issue 21)
     if dialect == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
         created = conn.execute(postgresql.insert(_counter).values(**values).on_conflict_do_nothing()).rowcount
     else:
+        from sqlalchemy.dialects import sqlite
+
         created = conn.execute(sqlite.insert(_counter).values(**values).on_conflict_do_nothing()).rowcount
     row = conn.execute(
         select(_counter.c.id, _counter.c.last)

@@ -36,12 +36,16 @@ def all_kinds() -> list[DocumentKind]:
 
 
 def kind(name: str) -> DocumentKind:
+    """The kind ``name``, importing only the area that declares it (see ``area.declaring``)."""
+    from courtdesk.kernel import area
     from courtdesk.kernel.errors import DomainError
 
-    kinds = {k.name: k for k in all_kinds()}
-    if name not in kinds:
-        raise DomainError(f"文书种类：没有「{name}」，可用的有 {', '.join(sorted(kinds))}", field="文书种类")
-    return kinds[name]
+    declared = area.declaring("documents", name)
+    found = next((k for k in declared.documents if k.name == name), None) if declared else None
+    if found is None:
+        kinds = sorted(k.name for k in all_kinds())
+        raise DomainError(f"文书种类：没有「{name}」，可用的有 {', '.join(kinds)}", field="文书种类")
+    return found
 
 
 # --- rendering ----------------------------------------------------------------------------------

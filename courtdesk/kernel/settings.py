@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -109,16 +110,50 @@ def _by_key() -> dict[str, SettingSpec]:
     return {s.key: s for s in specs()}
 
 
+def _installed_specs() -> tuple[SettingSpec, ...]:
+    """The kernel's settings and those of the areas imported so far (all of them once discovered; a
+    ``render`` imports one area and those it builds on, whose settings are all its code reads)."""
+    from courtdesk.kernel import area
+
+    return KERNEL_SPECS + tuple(s for declared in area.installed() for s in declared.settings)
+
+
+def _spec(key: str) -> SettingSpec | None:
+    """The setting ``key``: among the installed ones first (a key is declared once, so the one found
+    is the one), so reading a setting imports no other area (issue 21); else among every area's."""
+    return next((s for s in _installed_specs() if s.key == key), None) or _by_key().get(key)
+
+
+class _Values(dict[str, str]):
+    """:func:`get_all`'s values. A setting of an area not imported yet (none, once every area is) is
+    looked up when asked for, so no caller ever reads a missing default."""
+
+    def __missing__(self, key: str) -> str:
+        spec = _spec(key)
+        if spec is None:
+            raise KeyError(key)
+        self[key] = spec.default
+        return spec.default
+
+    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+
 def get(session: Session, key: str) -> str:
     value = session.scalar(select(Setting.value).where(Setting.key == key))
     if value is None:
-        spec = _by_key().get(key)
+        spec = _spec(key)
         return spec.default if spec is not None else ""
     return value
 
 
 def get_all(session: Session) -> dict[str, str]:
-    values = {s.key: s.default for s in specs()}
+    """Every setting's value: saved, else its default (the installed areas' settings are filled in at
+    once, any other area's when asked for — see :class:`_Values`)."""
+    values = _Values({s.key: s.default for s in _installed_specs()})
     values.update({row.key: row.value for row in session.scalars(select(Setting))})
     return values
 
@@ -138,7 +173,13 @@ def to_confirm(session: Session) -> list[SettingSpec]:
 
 
 def get_int(session: Session, key: str) -> int:
-    return int(get(session, key) or _by_key()[key].default)
+    value = get(session, key)
+    if value:
+        return int(value)
+    spec = _spec(key)
+    if spec is None:
+        raise KeyError(key)
+    return int(spec.default)
 
 
 def get_date(session: Session, key: str) -> dt.date | None:

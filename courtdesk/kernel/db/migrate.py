@@ -48,22 +48,23 @@ KERNEL = "kernel"
 
 def branch_folder(key: str) -> Path:
     """Where the versions of branch ``key`` (the kernel or an area) live."""
-    if key != KERNEL:
-        declared = area.get(key).migrations
-        if declared:
-            return Path(declared).resolve()
-    return VERSIONS / key
+    return _folder(key, area.get(key).migrations if key != KERNEL else "")
+
+
+def _folder(key: str, migrations: str) -> Path:
+    return Path(migrations).resolve() if migrations else VERSIONS / key
 
 
 def version_folders() -> list[Path]:
-    """The kernel's folder and the folder of every installed area that has migrations."""
-    return list(_folders(VERSIONS, tuple((a.key, a.migrations) for a in area.in_dependency_order())))
+    """The kernel's folder and the folder of every installed area that has migrations (named by
+    :func:`courtdesk.kernel.area.branches`: no area is imported for it)."""
+    return list(_folders(VERSIONS, tuple(area.branches())))
 
 
 @lru_cache(maxsize=8)
 def _folders(versions: Path, areas: tuple[tuple[str, str], ...]) -> tuple[Path, ...]:
-    found = [f for f in (branch_folder(key) for key, _ in areas) if f.is_dir()]
-    return (branch_folder(KERNEL), *found)
+    found = [f for f in (_folder(key, migrations) for key, migrations in areas) if f.is_dir()]
+    return (_folder(KERNEL, ""), *found)
 
 
 # --- the history as the version files tell it (no alembic) ------------------------------------------
@@ -210,6 +211,22 @@ def is_current(db: Database) -> bool:
     stamped = current_revisions(db)
     hist = history()
     return bool(stamped) and not hist.unknown(stamped) and not hist.pending(stamped)
+
+
+def check_current(db: Database) -> None:
+    """Refuse a database whose schema is not exactly this program's (a command that only reads
+    neither upgrades nor creates): newer, older, or not a CourtDesk database yet — each in one sentence."""
+    stamped = check_not_newer(db)
+    if not stamped:
+        raise SchemaError("数据库还没有建立 CourtDesk 的表（没有结构版本），请先运行 init 创建，或换用正确的数据库文件",
+                          field="数据库")
+    pending = history().pending(stamped)
+    if pending:
+        raise SchemaError(
+            f"数据库的结构版本比本程序旧（缺少 {len(pending)} 个结构版本），只读命令不升级数据库。"
+            "请先运行 init 升级（升级前自动备份），或用客户端打开一次后再试。",
+            field="数据库",
+        )
 
 
 def check_not_newer(db: Database) -> set[str]:

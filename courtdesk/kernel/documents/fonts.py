@@ -134,6 +134,103 @@ SUBSET_BUILDS: Counter[tuple[str, int]] = Counter()
 SUBSET_CACHE_SIZE = 32
 
 
+# --- what parsing a face found, kept on disk between processes -----------------------------------------
+#
+# reportlab's ``extractInfo`` walks a face's cmap and metrics in Python: ≈70 ms for the Song face and
+# ≈170 ms for AR PL UMing (24,000 characters), paid by every cold ``render`` that needs them (issue 21).
+# Its result — plain numbers, the character → glyph map, widths and glyph positions — is written once
+# to the user's cache folder with :mod:`marshal` (plain data only: loading it runs no code), keyed by
+# the file's path, size and modification time, the face index and reportlab's version, and read back
+# in a few milliseconds.  Anything wrong with a cache file (missing, truncated, of another font or
+# version, unwritable folder) only means the face is parsed as before.
+
+#: The face attributes ``extractInfo`` sets that are kept (``_pdfScale``, a function, is rebuilt).
+_INFO_FIELDS = ("ascent", "descent", "fontRevision", "unitsPerEm", "bbox", "capHeight", "stemV", "italicAngle",
+                "underlinePosition", "underlineThickness", "flags", "numGlyphs", "_full_font", "charToGlyph",
+                "glyphToChar", "charWidths", "hmetrics", "defaultWidth", "glyphPos")
+#: The name attributes (reportlab's ``TTFNameBytes``: bytes with a ``ustr``), kept as (bytes, str).
+_NAME_FIELDS = ("name", "familyName", "styleName", "fullName", "uniqueFontID")
+_INFO_FORMAT = 1
+#: Environment variable naming the folder of the cache ("" or "off": no cache).
+FACE_CACHE_ENV = "COURTDESK_FONT_CACHE"
+#: How many faces were read from the cache (not parsed) in this process.
+CACHE_HITS: Counter[tuple[str, int]] = Counter()
+
+
+def face_cache_dir() -> Path | None:
+    """Where parsed faces are kept: ``COURTDESK_FONT_CACHE``, else the user's cache folder."""
+    configured = os.environ.get(FACE_CACHE_ENV)
+    if configured is not None:
+        return None if configured.strip() in ("", "off") else Path(configured)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("CourtDesk", appauthor=False)) / "fonts"
+
+
+def _info_identity(filename: str, subfont_index: int) -> tuple[Path, list[object]] | None:
+    folder = face_cache_dir()
+    if folder is None:
+        return None
+    import hashlib
+
+    from reportlab import Version as reportlab_version  # type: ignore[import-untyped]
+
+    stat = os.stat(filename)
+    identity: list[object] = [_INFO_FORMAT, str(Path(filename).resolve()), subfont_index, stat.st_size,
+                              stat.st_mtime_ns, reportlab_version]
+    digest = hashlib.sha256(repr(identity).encode("utf-8")).hexdigest()[:24]
+    return folder / f"{Path(filename).stem}-{digest}.face", identity
+
+
+def _read_info(filename: str, subfont_index: int) -> dict[str, object] | None:
+    import marshal
+
+    try:
+        where = _info_identity(filename, subfont_index)
+        if where is None:
+            return None
+        path, identity = where
+        stored = marshal.loads(path.read_bytes())
+        if not isinstance(stored, dict) or stored.get("identity") != identity:
+            return None
+        info = stored["info"]
+        names = stored["names"]
+        if set(info) != set(_INFO_FIELDS) or set(names) != set(_NAME_FIELDS):
+            return None
+        if len(info["hmetrics"]) != info["numGlyphs"] or len(info["glyphPos"]) != info["numGlyphs"] + 1:
+            return None
+    except (OSError, EOFError, ValueError, TypeError, KeyError):
+        return None
+    restored = dict(info)
+    for field, (raw, text) in names.items():
+        value = ttfonts.TTFNameBytes(raw)
+        value.ustr = text
+        restored[field] = value
+    return restored
+
+
+def _write_info(filename: str, subfont_index: int, face: object) -> None:
+    import marshal
+    import tempfile
+
+    try:
+        where = _info_identity(filename, subfont_index)
+        if where is None:
+            return
+        path, identity = where
+        data = marshal.dumps({
+            "identity": identity,
+            "info": {field: getattr(face, field) for field in _INFO_FIELDS},
+            "names": {field: (bytes(getattr(face, field)), getattr(face, field).ustr) for field in _NAME_FIELDS},
+        })
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=path.name, suffix=".part", delete=False) as part:
+            part.write(data)
+        os.replace(part.name, path)  # whole or not at all, whoever else writes it at the same time
+    except (OSError, ValueError, AttributeError) as exc:
+        log.info("font cache not written for %s: %s", filename, exc)
+
+
 class CachedFace(TTFontFace):  # type: ignore[misc]
     """reportlab's TrueType face, parsed once and kept: its tables are read from the file once
     (``glyf`` as a view, not a copy) and each subset it embeds is built and compressed once, then
@@ -146,7 +243,17 @@ class CachedFace(TTFontFace):  # type: ignore[misc]
         self._subset_lock = threading.Lock()
         self._key = (str(filename), subfont_index)
         PARSES[self._key] += 1
-        super().__init__(filename, validate=0, subfontIndex=subfont_index)
+        pdfmetrics.TypeFace.__init__(self, None)  # what TTFontFace.__init__ does, with the cache between
+        ttfonts.TTFontParser.__init__(self, filename, validate=0, subfontIndex=subfont_index)  # the table directory
+        info = _read_info(filename, subfont_index)
+        if info is None:
+            self.extractInfo(1)
+            _write_info(filename, subfont_index, self)
+        else:
+            CACHE_HITS[self._key] += 1
+            self.__dict__.update(info)
+            scale = 1000 / self.unitsPerEm
+            self._pdfScale = (lambda x: x) if self.unitsPerEm == 1000 else (lambda x: x * scale)
 
     def get_table(self, tag: str) -> object:
         table = self._tables.get(tag)
