@@ -206,8 +206,7 @@ def _same(a: str, b: str) -> bool:
 
     def plain(url: str) -> Any:
         parsed = make_url(url)
-        query = {k: v for k, v in parsed.query.items() if k != "passfile"}
-        return parsed._replace(password=None, query=query).render_as_string()
+        return parsed.difference_update_query(["passfile"]).set(password=None).render_as_string()
 
     try:
         return bool(plain(a) == plain(b))
