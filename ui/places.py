@@ -398,6 +398,8 @@ class PlacesPage(QWidget):
         self.table.setFixedHeight(height + 2 * self.table.frameWidth())
         layers = localconfig.load()
         self.files_edit.setText(layers.user.get("files_dir", ""))
+        if origin == localconfig.DEFAULT:  # what an empty field means: the folder the table shows
+            self.files_edit.setPlaceholderText(str(files.default_folder()))
         fixed = layers.fixed("files_dir")
         self.files_edit.setEnabled(not fixed)
         self.files_save.setEnabled(not fixed)
