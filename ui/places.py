@@ -4,7 +4,7 @@ Shows each location and where it comes from (命令行 / 环境变量 / 本机�
 法院设置). Every user may change their own generated-files folder (账号 → 数据位置…); the
 administrator (系统管理 → 数据位置) also points this workstation at another database file or at a
 PostgreSQL server — 测试连接 runs on a worker thread, 保存 writes the settings file only after the
-connection test passed (``localconfig.save_server`` tests again) — and sets the checkpoint and
+connection test passed (``courtdesk.kernel.db.locations.save_server`` tests again) — and sets the checkpoint and
 backup folders. A database change takes effect at the next start. The files and their rules:
 :mod:`courtdesk.kernel.localconfig`.
 """
@@ -279,7 +279,7 @@ class PlacesPage(QWidget):
             self._show_refusal(exc, self.station_error)
             self.test_result.clear()
             return
-        from courtdesk.kernel import localconfig
+        from courtdesk.kernel.db import locations
 
         self.test_button.setEnabled(False)
         self.test_result.setText(f"正在连接 {srv.host}:{srv.port}…")
@@ -294,12 +294,13 @@ class PlacesPage(QWidget):
             self.test_result.setText("")
             self._show_refusal(exc, self.station_error)
 
-        workers.run_task(localconfig.check_connection, srv, self.pg_password.text(), on_done=done, on_error=failed,
+        workers.run_task(locations.check_connection, srv, self.pg_password.text(), on_done=done, on_error=failed,
                          owner=self)
 
     def save_station(self) -> None:
         """Write the chosen scope's file (a server only after its connection test passed)."""
         from courtdesk.kernel import localconfig
+        from courtdesk.kernel.db import locations
 
         self._clear_errors()
         scope = self.scope.currentData()
@@ -317,7 +318,7 @@ class PlacesPage(QWidget):
         def work() -> str:
             localconfig.check({**folders, **({} if pg else {"database": database})})
             if srv is not None:
-                report, _path = localconfig.save_server(srv, password, scope)
+                report, _path = locations.save_server(srv, password, scope)
                 path = localconfig.save(folders, scope)
                 return f"{report.text(srv)}\n已保存到 {path}。{NEXT_START}"
             path = localconfig.save({**folders, "database": database}, scope)
@@ -383,8 +384,9 @@ class PlacesPage(QWidget):
     def reload(self) -> None:
         """The table: each location as it is now, and where it comes from."""
         from courtdesk.kernel import localconfig
+        from courtdesk.kernel.db import locations
 
-        rows = [(p.label, p.value, p.origin) for p in localconfig.places(self.ctx.db)]
+        rows = [(p.label, p.value, p.origin) for p in locations.places(self.ctx.db)]
         _configured, origin = localconfig.folder("files_dir")
         rows.append((localconfig.LABELS["files_dir"], str(files.default_folder()), origin))
         self.table.setRowCount(len(rows))

@@ -17,7 +17,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from courtdesk.kernel import checkpoint, localconfig
-from courtdesk.kernel.db import Database, backup, resolve_url
+from courtdesk.kernel.db import Database, backup, locations, resolve_url
 from courtdesk.kernel.errors import DomainError, ValidationError
 
 
@@ -119,7 +119,7 @@ def test_folders_from_the_file_are_used_unless_the_database_setting_names_one(ho
     try:
         assert db.path == home / "data/court.sqlite3"
         assert checkpoint.folder(db) == home / "cp" and backup.backup_folder(db) == home / "bk"
-        shown = {p.key: (p.value, p.origin) for p in localconfig.places(db)}
+        shown = {p.key: (p.value, p.origin) for p in locations.places(db)}
         assert shown["database"] == (str(home / "data/court.sqlite3"), localconfig.USER)
         assert shown["checkpoint_dir"] == (str(home / "cp"), localconfig.USER)
         from courtdesk.kernel import settings
@@ -127,12 +127,12 @@ def test_folders_from_the_file_are_used_unless_the_database_setting_names_one(ho
         with db.write() as s:
             settings.store(s, {"backup_dir": str(home / "data")})
         assert backup.backup_folder(db) == home / "data"
-        assert {p.key: p.origin for p in localconfig.places(db)}["backup_dir"] == localconfig.DATABASE_SETTING
+        assert {p.key: p.origin for p in locations.places(db)}["backup_dir"] == localconfig.DATABASE_SETTING
     finally:
         db.dispose()
     other = Database(resolve_url(home / "other.sqlite3"))
     try:
-        assert localconfig.running_origin(other.url) == localconfig.COMMAND_LINE
+        assert locations.running_origin(other.url) == localconfig.COMMAND_LINE
     finally:
         other.dispose()
 
@@ -154,8 +154,8 @@ def _free_port() -> int:
 
 def test_an_unreachable_server_is_named_and_nothing_is_saved(home: Path) -> None:
     srv = localconfig.server("127.0.0.1", _free_port(), "courtdesk", "courtdesk")
-    with pytest.raises(localconfig.ConnectionRefused, match="无法连接服务器 127.0.0.1") as refused:
-        localconfig.save_server(srv, "pw")
+    with pytest.raises(locations.ConnectionRefused, match="无法连接服务器 127.0.0.1") as refused:
+        locations.save_server(srv, "pw")
     assert refused.value.field == "服务器地址"
     assert not localconfig.user_file().exists() and not localconfig.passfile().exists()
 
@@ -187,7 +187,7 @@ def pg_server(pg_url: str) -> Iterator[tuple[localconfig.Server, str, str]]:
 def test_connection_to_the_real_server_reports_version_and_schema(pg_db: Database, home: Path,
                                                                   pg_server: tuple[localconfig.Server, str, str]) -> None:
     srv, password, scratch = pg_server
-    report, path = localconfig.save_server(srv, password)  # pg_db: migrated to the heads
+    report, path = locations.save_server(srv, password)  # pg_db: migrated to the heads
     assert report.version and "与本程序一致" in report.schema and report.revisions
     assert report.text(srv).startswith(f"连接成功：{srv.host}:{srv.port} 上的 PostgreSQL {report.version}")
     assert password not in path.read_text(encoding="utf-8")
@@ -196,21 +196,21 @@ def test_connection_to_the_real_server_reports_version_and_schema(pg_db: Databas
     try:
         with db.read() as s:
             assert s.execute(text("SELECT current_database()")).scalar_one() == srv.dbname
-        assert localconfig.running_origin(db.url) == localconfig.USER
+        assert locations.running_origin(db.url) == localconfig.USER
     finally:
         db.dispose()
 
     empty = localconfig.Server(srv.host, srv.port, scratch, srv.user)
-    assert "尚无 CourtDesk 数据表" in localconfig.check_connection(empty, password).schema
+    assert "尚无 CourtDesk 数据表" in locations.check_connection(empty, password).schema
 
 
 def test_the_refusals_of_a_real_server(home: Path, pg_server: tuple[localconfig.Server, str, str]) -> None:
     srv, password, scratch = pg_server
-    with pytest.raises(localconfig.ConnectionRefused, match="用户名或密码错误") as refused:
-        localconfig.check_connection(srv, password + "wrong")
+    with pytest.raises(locations.ConnectionRefused, match="用户名或密码错误") as refused:
+        locations.check_connection(srv, password + "wrong")
     assert refused.value.field == "密码"
-    with pytest.raises(localconfig.ConnectionRefused, match="数据库「courtdesk_missing_x」在服务器上不存在"):
-        localconfig.check_connection(localconfig.Server(srv.host, srv.port, "courtdesk_missing_x", srv.user), password)
+    with pytest.raises(locations.ConnectionRefused, match="数据库「courtdesk_missing_x」在服务器上不存在"):
+        locations.check_connection(localconfig.Server(srv.host, srv.port, "courtdesk_missing_x", srv.user), password)
 
     # the role may not create tables there (its own right revoked: an owner may do that to itself)
     url = make_url(resolve_url(localconfig.Server(srv.host, srv.port, scratch, srv.user).url())).set(password=password)
@@ -219,8 +219,8 @@ def test_the_refusals_of_a_real_server(home: Path, pg_server: tuple[localconfig.
         conn.execute(text("REVOKE CREATE ON SCHEMA public FROM PUBLIC"))
         conn.execute(text("REVOKE CREATE ON SCHEMA public FROM pg_database_owner"))
     scratch_srv = localconfig.Server(srv.host, srv.port, scratch, srv.user)
-    with pytest.raises(localconfig.ConnectionRefused, match="无权在数据库.*中建表") as refused:
-        localconfig.check_connection(scratch_srv, password)
+    with pytest.raises(locations.ConnectionRefused, match="无权在数据库.*中建表") as refused:
+        locations.check_connection(scratch_srv, password)
     assert refused.value.field == "用户名"
     with engine.connect() as conn:  # CourtDesk's tables there, but not readable by this role
         conn.execute(text("GRANT CREATE ON SCHEMA public TO pg_database_owner"))
@@ -229,6 +229,6 @@ def test_the_refusals_of_a_real_server(home: Path, pg_server: tuple[localconfig.
         conn.execute(text("CREATE TABLE users (id int)"))
         conn.execute(text("REVOKE ALL ON TABLE users FROM CURRENT_USER"))
     engine.dispose()
-    with pytest.raises(localconfig.ConnectionRefused, match="1 张数据表缺少读写权限"):
-        localconfig.check_connection(scratch_srv, password)
+    with pytest.raises(locations.ConnectionRefused, match="1 张数据表缺少读写权限"):
+        locations.check_connection(scratch_srv, password)
     assert not localconfig.user_file().exists()

@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt
 from sqlalchemy.engine import make_url
 
 from courtdesk.kernel import localconfig
+from courtdesk.kernel.db import locations
 from tests.ui.conftest import idle, login, save_dialogs, type_text, wait_table
 from ui import files
 from ui.files import default_folder as real_default_folder  # conftest replaces it in every test
@@ -123,7 +124,7 @@ def test_the_administrator_points_the_workstation_at_a_file_for_the_next_start(q
     assert loader.done.wait(60) and loader.error is None, loader.error
     try:
         assert loader.db.path == home / "data" / "court.sqlite3" and loader.needs_setup
-        assert localconfig.running_origin(loader.db.url) == "本用户设置"
+        assert locations.running_origin(loader.db.url) == "本用户设置"
     finally:
         loader.db.dispose()
 
