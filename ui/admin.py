@@ -1057,12 +1057,16 @@ class AdminPage(QWidget):
         self.settings = SettingsTab(ctx)
         self.audit = AuditTab(ctx)
         self.backups = BackupsTab(ctx)
+        from ui.places import PlacesPage
+
+        self.places = PlacesPage(ctx, admin=True)
         self.tabs.addTab(self.users, "用户与角色")
         self.tabs.addTab(self.departments, "部门")
         self.tabs.addTab(self.settings, "法院设置")
         self.tabs.addTab(self.audit, "操作留痕")
         self.tabs.addTab(self.backups, "数据备份")
-        for tab in (self.users, self.departments, self.settings, self.audit, self.backups):
+        self.tabs.addTab(self.places, "数据位置")
+        for tab in (self.users, self.departments, self.settings, self.audit, self.backups, self.places):
             tab.changed.connect(self.status_message)
         self.backups.restore_requested.connect(self.restore_requested)
         layout = QVBoxLayout(self)
@@ -1075,3 +1079,4 @@ class AdminPage(QWidget):
         self.settings.reload()
         self.audit.reload_people()
         self.backups.reload()
+        self.places.reload()

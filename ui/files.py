@@ -33,7 +33,13 @@ _FORBIDDEN = '\\/:*?"<>|'
 
 
 def default_folder() -> Path:
-    """``<the user's documents folder>/CourtDesk``."""
+    """The generated-files folder of this workstation's settings (``files_dir``, set on the 数据位置
+    page), else ``<the user's documents folder>/CourtDesk``."""
+    from courtdesk.kernel import localconfig
+
+    configured, _origin = localconfig.folder("files_dir")
+    if configured is not None:
+        return configured
     docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
     return Path(docs or Path.home()) / APP_FOLDER
 

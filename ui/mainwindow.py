@@ -239,6 +239,9 @@ class MainWindow(QMainWindow):
         change = QAction("修改密码…", self)
         change.triggered.connect(self.change_password)
         menu.addAction(change)
+        places = QAction("数据位置…", self)  # every user: their own generated-files folder (ui/places.py)
+        places.triggered.connect(self.show_places)
+        menu.addAction(places)
         logout = QAction("注销（切换用户）", self)
         logout.triggered.connect(self.logout_requested)
         menu.addAction(logout)
@@ -269,6 +272,14 @@ class MainWindow(QMainWindow):
         method = getattr(self.current_page(), name, None)
         if method is not None:
             method()
+
+    def show_places(self) -> Any:
+        from ui.places import PlacesDialog
+
+        dialog = PlacesDialog(self.ctx, admin=self.is_admin, parent=self)
+        dialog.page.changed.connect(self.statusBar().showMessage)
+        dialog.open()
+        return dialog
 
     def change_password(self) -> None:
         from ui.login import ChangePasswordDialog

@@ -127,11 +127,17 @@ def default_dir(db: Database) -> Path:
 
 
 def folder(db: Database) -> Path:
+    """The ``checkpoint_dir`` setting, else this workstation's (``localconfig``), else :func:`default_dir`."""
     from courtdesk.kernel import settings
 
     with db.read() as s:
         configured = settings.get(s, "checkpoint_dir").strip()
-    return Path(configured).expanduser() if configured else default_dir(db)
+    if configured:
+        return Path(configured).expanduser()
+    from courtdesk.kernel import localconfig
+
+    local, _origin = localconfig.folder("checkpoint_dir")  # this workstation's own, when it has one
+    return local if local is not None else default_dir(db)
 
 
 def daily(db: Database) -> Path | None:

@@ -119,13 +119,17 @@ class DailyBackup:
 
 
 def backup_folder(db: Database) -> Path:
-    """Where the daily backups go: the ``backup_dir`` setting, else ``backups`` beside the database."""
-    from courtdesk.kernel import settings
+    """Where the daily backups go: the ``backup_dir`` setting, else this workstation's
+    (``localconfig``), else ``backups`` beside the database."""
+    from courtdesk.kernel import localconfig, settings
 
     with db.read() as s:
         configured = settings.get(s, "backup_dir").strip()
     if configured:
         return Path(configured).expanduser()
+    local, _origin = localconfig.folder("backup_dir")
+    if local is not None:
+        return local
     if db.path is None:
         raise DomainError("备份：服务器数据库请用服务器自带工具备份", field="数据库")
     return files.real(db.path).parent / "backups"

@@ -139,9 +139,12 @@ def default_sqlite_path() -> Path:
 
 
 def resolve_url(db: str | os.PathLike[str] | None = None) -> str:
-    """Turn ``--db`` (a path or a URL), ``COURTDESK_DB_URL`` or the default into a URL."""
+    """Turn ``--db`` (a path or a URL), ``COURTDESK_DB_URL``, this workstation's settings file
+    (:mod:`courtdesk.kernel.localconfig`) or the default into a URL — in that order."""
     if db is None:
-        db = os.environ.get(ENV_URL) or default_sqlite_path()
+        from courtdesk.kernel import localconfig
+
+        db = localconfig.database()[0] or default_sqlite_path()
     text = os.fspath(db)
     if "://" in text:
         return text
