@@ -537,7 +537,8 @@ def break_lines(text: str, m: Measurer, width: float) -> list[str]:
                     at -= 1
                 cut_line(at if at > 0 else len(cur))
             else:
-                use_soft = 0 < soft < len(cur) and sum(ws[:soft]) >= 0.5 * width
+                use_soft = (0 < soft < len(cur) and sum(ws[:soft]) >= 0.5 * width
+                            and cur[soft][:1] not in NO_LINE_START)  # (not before 「：>」: the rules glue it)
                 cut_line(soft if use_soft else len(cur))
             if cur and cur_w + tw > width + 0.01:
                 cut_line(len(cur))

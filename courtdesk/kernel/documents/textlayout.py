@@ -12,7 +12,11 @@ a line's end and 「489.65」 at the next line's start, 「十八」 / 「日）
 A token wider than the whole line (a narrow table cell) still breaks — at its joints first
 (:func:`pieces`: after 年 and 月 of a date, after the year bracket of a case number, after 万/亿/元 of
 capitals, after the 「·」 of a plate), and only a piece still too wide between its characters; 「¥」 still
-never ends a line.  The DOCX carries the same tokens with U+2060 WORD JOINER between their characters
+never ends a line.  "Wider than the line" counts what the rules glue to the token — the opening bracket
+before it, the closing punctuation after it (:func:`glue`): 「（冀R·A1234）。」 wider than a cell prints
+「一辆（冀R·」 / 「A1234）。」, never a 「（」 alone at a line's end and a 「。」 alone at the next line's start.
+Such a break is forced only where the glued run is itself wider than a line (the property tests in
+``tests/kernel/documents/test_unbreakable_tokens.py`` state the limit).  The DOCX carries the same tokens with U+2060 WORD JOINER between their characters
 (:func:`join_tokens`), each in a run whose East Asian language is en-US: LibreOffice's Chinese line
 breaker ignores the joiner, its Western (ICU) one honours it.
 
@@ -95,22 +99,22 @@ def tokens(text: str) -> list[str]:
 
 
 def joints(token: str) -> list[str]:
-    """``token`` cut at every joint where it may break when it is wider than a line (a 文号's issuer's first
-    character, after 年/月, the year bracket, 万/亿/元, 「·」) — and nowhere else: between two joints it
-    breaks only when the piece (with the punctuation glued to it) is itself wider than a line."""
+    """``token`` cut at every joint where it may break when it is wider than a line (after each character
+    of a 文号's issuer but its last — they may be words of the text before —, after 年/月, the year bracket,
+    万/亿/元, 「·」) — and nowhere else: between two joints it breaks only when the piece (with the
+    punctuation glued to it) is itself wider than a line."""
     if len(token) > 1 and _ISSUER.match(token):
-        return [token[0], *(p for p in _JOINTS.findall(token[1:]) if p)]
+        return [token[0], *joints(token[1:])]
     return [p for p in _JOINTS.findall(token) if p] or [token]
 
 
-def pieces(token: str, *, peel: bool = True) -> list[str]:
+def pieces(token: str) -> list[str]:
     """A token too wide for a line, cut where it may break: a 文号's issuer loses its first character
-    first (it may be a word of the text before: 「下」 / 「冀法〔2000〕1号」; only once: not with ``peel``
-    false), then at its joints (after 年/月, the year bracket, 万/亿/元, 「·」), else into runs and
+    first (it may be a word of the text before: 「下」 / 「冀法〔2000〕1号」), then at its joints (after 年/月, the year bracket, 万/亿/元, 「·」), else into runs and
     characters.  Always more than one piece for more than one character."""
     if len(token) <= 1:
         return [token]
-    if peel and _ISSUER.match(token):
+    if _ISSUER.match(token):
         return [token[0], token[1:]]
     parts = [p for p in _JOINTS.findall(token) if p]
     if len(parts) > 1:
@@ -129,8 +133,7 @@ def pieces(token: str, *, peel: bool = True) -> list[str]:
     return parts if len(parts) > 1 else list(token)
 
 
-def pieces_within(token: str, m: Measurer, width: float, lead: str = "", trail: str = "", *,
-                  peel: bool = True) -> list[str]:
+def pieces_within(token: str, m: Measurer, width: float, lead: str = "", trail: str = "") -> list[str]:
     """``token`` whole when it fits ``width``, else cut by :func:`pieces` until every piece fits (or is
     one character).  ``lead`` and ``trail`` are what the line-breaking rules glue to the token — the
     opening punctuation just before it, the closing punctuation just after it (:func:`glue`): they go
@@ -139,12 +142,12 @@ def pieces_within(token: str, m: Measurer, width: float, lead: str = "", trail: 
     at a line's end and 「。」 alone at the next line's start."""
     if len(token) <= 1 or m.width(lead + token + trail) <= width + 0.01:
         return [token]
-    parts = pieces(token, peel=peel)
+    parts = pieces(token)
     if parts == [token]:  # 「¥1」 wider than the cell: as small as it goes
         return parts
     last = len(parts) - 1
     return [q for i, p in enumerate(parts)
-            for q in pieces_within(p, m, width, lead if i == 0 else "", trail if i == last else "", peel=False)]
+            for q in pieces_within(p, m, width, lead if i == 0 else "", trail if i == last else "")]
 
 
 def glue(toks: list[str], i: int) -> tuple[str, str]:
