@@ -432,31 +432,56 @@ _YEAR_CLOSE = re.compile(r"[)）〕\]]")
 def _tokens(text: str, m: Measurer, width: float) -> list[str | tuple[str, ...]]:
     """Tokens as the renderer cuts them; a number or date is one token, or — a tuple — one that
     may still be split in two ((2026) | 第0016号, 2026-11-19 | 15:20) rather than leave a line
-    half empty."""
-    from courtdesk.kernel.documents.textlayout import pieces_within, tokens
+    half empty.  A token is measured with the punctuation the line-breaking rules glue to it (the
+    opening bracket before it, the closing punctuation after it): when they do not fit the cell together
+    it is cut at its joints, so that no bracket is left alone at a line's end nor a 「。」 at a line's
+    start (:func:`courtdesk.kernel.documents.textlayout.glued_pieces`)."""
+    from courtdesk.kernel.documents.textlayout import (
+        NO_LINE_END,
+        NO_LINE_START,
+        glued_pieces,
+        pieces_within,
+        tokens,
+    )
 
     def plain(part: str) -> list[str]:  # a token wider than the cell: cut at its joints (after 年, 月 …)
-        return [t for tok in tokens(part) for t in pieces_within(tok, m, width)]
+        return glued_pieces(tokens(part), m, width)
 
+    # a number starts and ends where tokens of the line breaker do (not at the 元 of 「1,000.00 元廊开法〔2000〕1号」)
+    bounds, at = {0}, 0
+    for tok in tokens(text):
+        at += len(tok)
+        bounds.add(at)
+    matches, at = [], 0
+    while (found := _PROTECTED.search(text, at)) is not None:
+        if found.start() in bounds and found.end() in bounds:
+            matches.append(found)
+            at = found.end()
+        else:
+            at = found.start() + 1
     out: list[str | tuple[str, ...]] = []
     at = 0
-    for match in [*_PROTECTED.finditer(text), None]:
+    for match in [*matches, None]:
         end = match.start() if match is not None else len(text)
         out.extend(plain(text[at:end]))
         if match is not None:
             whole = match.group(0)
+            before, after = text[:match.start()], text[match.end():]
+            lead = before[len(before.rstrip("".join(NO_LINE_END))):]
+            trail = after[:len(after) - len(after.lstrip("".join(NO_LINE_START)))]
+            fits = m.width(lead + whole + trail) <= width
             year = _YEAR_CLOSE.search(whole)
             left, sep, right = ((whole[:year.end()], "", whole[year.end():]) if year is not None and "号" in whole
                                 else whole.partition(" "))
             parts = [part if m.width(part) <= width else None for part in (left, sep, right) if part]
-            if m.width(whole) <= width and None not in parts:
+            if fits and None not in parts:
                 out.append(tuple(p for p in parts if p))
-            elif m.width(whole) <= width:
+            elif fits:
                 out.append(whole)
             else:
-                for part in (left, sep, right):
+                for part, glued_lead, glued_trail in ((left, lead, ""), (sep, "", ""), (right, "", trail)):
                     if part:
-                        out.extend([part] if m.width(part) <= width else plain(part))
+                        out.extend(pieces_within(part, m, width, glued_lead, glued_trail) if part != " " else [part])
             at = match.end()
     return out
 
@@ -482,7 +507,7 @@ def break_lines(text: str, m: Measurer, width: float) -> list[str]:
 
     def cut_line(at: int) -> None:
         nonlocal cur, ws, cur_w, soft
-        while at > 1 and cur[at - 1] in NO_LINE_END:
+        while at > 1 and cur[at - 1][-1:] in NO_LINE_END:
             at -= 1
         lines.append("".join(cur[:at]).rstrip(" "))
         cur, ws = cur[at:], ws[at:]
@@ -506,13 +531,14 @@ def break_lines(text: str, m: Measurer, width: float) -> list[str]:
             tok = item
             tw = adv(tok) if len(tok) == 1 else sum(map(adv, tok))
         if cur and cur_w + tw > width + 0.01:
-            if tok in NO_LINE_START:  # never hang it past the border: carry the last glyph down with it
-                at = len(cur) - 1
-                while at > 0 and cur[at] in NO_LINE_START:
+            if tok[:1] in NO_LINE_START:  # never hang it past the border: carry the last glyph down with it
+                at = len(cur) - 1  # (also a run such as 「.01」 or 「%30」)
+                while at > 0 and cur[at][:1] in NO_LINE_START:
                     at -= 1
                 cut_line(at if at > 0 else len(cur))
             else:
-                use_soft = 0 < soft < len(cur) and sum(ws[:soft]) >= 0.5 * width
+                use_soft = (0 < soft < len(cur) and sum(ws[:soft]) >= 0.5 * width
+                            and cur[soft][:1] not in NO_LINE_START)  # (not before 「：>」: the rules glue it)
                 cut_line(soft if use_soft else len(cur))
             if cur and cur_w + tw > width + 0.01:
                 cut_line(len(cur))

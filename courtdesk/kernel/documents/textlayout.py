@@ -12,7 +12,11 @@ a line's end and 「489.65」 at the next line's start, 「十八」 / 「日）
 A token wider than the whole line (a narrow table cell) still breaks — at its joints first
 (:func:`pieces`: after 年 and 月 of a date, after the year bracket of a case number, after 万/亿/元 of
 capitals, after the 「·」 of a plate), and only a piece still too wide between its characters; 「¥」 still
-never ends a line.  The DOCX carries the same tokens with U+2060 WORD JOINER between their characters
+never ends a line.  "Wider than the line" counts what the rules glue to the token — the opening bracket
+before it, the closing punctuation after it (:func:`glue`): 「（冀R·A1234）。」 wider than a cell prints
+「一辆（冀R·」 / 「A1234）。」, never a 「（」 alone at a line's end and a 「。」 alone at the next line's start.
+Such a break is forced only where the glued run is itself wider than a line (the property tests in
+``tests/kernel/documents/test_unbreakable_tokens.py`` state the limit).  The DOCX carries the same tokens with U+2060 WORD JOINER between their characters
 (:func:`join_tokens`), each in a run whose East Asian language is en-US: LibreOffice's Chinese line
 breaker ignores the joiner, its Western (ICU) one honours it.
 
@@ -94,14 +98,23 @@ def tokens(text: str) -> list[str]:
     return [m.group(0) for m in _TOKENS.finditer(text)]
 
 
+def joints(token: str) -> list[str]:
+    """``token`` cut at every joint where it may break when it is wider than a line (after each character
+    of a 文号's issuer but its last — they may be words of the text before —, after 年/月, the year bracket,
+    万/亿/元, 「·」) — and nowhere else: between two joints it breaks only when the piece (with the
+    punctuation glued to it) is itself wider than a line."""
+    if len(token) > 1 and _ISSUER.match(token):
+        return [token[0], *joints(token[1:])]
+    return [p for p in _JOINTS.findall(token) if p] or [token]
+
+
 def pieces(token: str) -> list[str]:
     """A token too wide for a line, cut where it may break: a 文号's issuer loses its first character
-    first (it may be a word of the text before: 「下」 / 「冀法〔2000〕1号」), then at its joints (after
-    年/月, the year bracket, 万/亿/元, 「·」), else into runs and characters.  Always more than one piece for more than one
-    character."""
+    first (it may be a word of the text before: 「下」 / 「冀法〔2000〕1号」), then at its joints (after 年/月, the year bracket, 万/亿/元, 「·」), else into runs and
+    characters.  Always more than one piece for more than one character."""
     if len(token) <= 1:
         return [token]
-    if _ISSUER.match(token):  # the issuer may have taken a word of the text before it: that goes first
+    if _ISSUER.match(token):
         return [token[0], token[1:]]
     parts = [p for p in _JOINTS.findall(token) if p]
     if len(parts) > 1:
@@ -120,15 +133,46 @@ def pieces(token: str) -> list[str]:
     return parts if len(parts) > 1 else list(token)
 
 
-def pieces_within(token: str, m: Measurer, width: float) -> list[str]:
+def pieces_within(token: str, m: Measurer, width: float, lead: str = "", trail: str = "") -> list[str]:
     """``token`` whole when it fits ``width``, else cut by :func:`pieces` until every piece fits (or is
-    one character)."""
-    if len(token) <= 1 or m.width(token) <= width + 0.01:
+    one character).  ``lead`` and ``trail`` are what the line-breaking rules glue to the token — the
+    opening punctuation just before it, the closing punctuation just after it (:func:`glue`): they go
+    on the line of its first and of its last piece, so the token is measured with them — 「（冀R·A1234）。」
+    wider than a cell breaks at the plate's 「·」 (「（冀R·」 / 「A1234）。」) rather than leave 「（」 alone
+    at a line's end and 「。」 alone at the next line's start."""
+    if len(token) <= 1 or m.width(lead + token + trail) <= width + 0.01:
         return [token]
     parts = pieces(token)
     if parts == [token]:  # 「¥1」 wider than the cell: as small as it goes
         return parts
-    return [q for p in parts for q in pieces_within(p, m, width)]
+    last = len(parts) - 1
+    return [q for i, p in enumerate(parts)
+            for q in pieces_within(p, m, width, lead if i == 0 else "", trail if i == last else "")]
+
+
+def glue(toks: list[str], i: int) -> tuple[str, str]:
+    """What the line-breaking rules glue to ``toks[i]``: the opening punctuation (and currency signs)
+    right before it, which never end a line, and the closing punctuation right after it, which never
+    starts one (of a run such as 「%30」 only its first character)."""
+    j = i
+    while j > 0 and toks[j - 1] in NO_LINE_END:
+        j -= 1
+    trail = []
+    for tok in toks[i + 1:]:
+        if tok[:1] not in NO_LINE_START:
+            break
+        trail.append(tok[:1])
+        if len(tok) > 1:
+            break
+    return "".join(toks[j:i]), "".join(trail)
+
+
+def glued_pieces(toks: list[str], m: Measurer, width: float) -> list[str]:
+    """``toks`` (as :func:`tokens` cuts a text) with each token that does not fit ``width`` together with
+    the punctuation glued to it (:func:`glue`) cut at its joints (:func:`pieces_within`): what a line
+    breaker lays out."""
+    return [piece for i, tok in enumerate(toks)
+            for piece in (pieces_within(tok, m, width, *glue(toks, i)) if len(tok) > 1 else (tok,))]
 
 
 def join_tokens(text: str) -> str:
@@ -254,7 +298,8 @@ def _wrap_part(text: str, m: Measurer, width: float, indent: float, rest_indent:
         return [Line(text, whole, True)]
     line_room = width - max(indent, rest_indent)
     # a token longer than a line breaks at its joints, and a piece still too long anywhere
-    tokens = [piece for tok in _TOKENS.findall(text) for piece in pieces_within(tok, m, line_room)]
+    # (measured with the brackets and punctuation glued to it: they must not be left alone at a break)
+    tokens = glued_pieces(_TOKENS.findall(text), m, line_room)
 
     out: list[Line] = []
     cur: list[str] = []

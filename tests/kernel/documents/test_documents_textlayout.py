@@ -124,7 +124,11 @@ def test_an_amount_is_never_split_across_lines(before: str, fen: int, after: str
     m = measurer(size)
     lines = wrap(before + amount + after, m, width)
     assert "".join(line.text for line in lines).replace(" ", "") == (before + amount + after).replace(" ", "")
-    if m.width(amount) <= width:
+    # (with the brackets and punctuation glued to it: 「《¥0.00」 wider than a line breaks in the amount,
+    # rather than leave 「《」 alone at a line's end)
+    lead = before[len(before.rstrip("".join(NO_LINE_END))):]
+    trail = after[:len(after) - len(after.lstrip("".join(NO_LINE_START)))]
+    if m.width(lead + amount + trail) <= width:
         assert any(amount in line.text for line in lines), [line.text for line in lines]
     assert not any(line.text.endswith(("¥", "￥")) for line in lines[:-1])
 

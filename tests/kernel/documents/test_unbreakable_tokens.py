@@ -23,10 +23,12 @@ from courtdesk.kernel.documents.model import PageSetup
 from courtdesk.kernel.documents.register import _is_atom_value, break_lines
 from courtdesk.kernel.documents.textlayout import (
     NO_LINE_END,
+    NO_LINE_START,
     WORD_JOINER,
     Measurer,
     is_unbreakable,
     join_tokens,
+    joints,
     pieces,
     pieces_within,
     tokens,
@@ -132,12 +134,15 @@ def test_no_token_is_split_and_nothing_passes_the_frame(before: str, token: str,
         if i < len(lines) - 1:
             assert not line.text.endswith(("¥", "￥")), printed
     on = _lines_of(printed, token)
-    if m.width(token) <= width - first:
+    # measured with the brackets and punctuation glued to it: 「号牌蒙K·」 / 「8X2Q7）」, not a 「）」 alone
+    lead = before[len(before.rstrip("".join(NO_LINE_END))):]
+    trail = after[:len(after) - len(after.lstrip("".join(NO_LINE_START)))]
+    if m.width(lead + token + trail) <= width - first:
         assert len(on) == 1, (token, printed)  # whole on one line
     else:
         # wider than a line: it breaks only at its joints, as long as each piece fits a line (the
         # figures after a 「¥」 that has to go with them excepted: 「¥100.0」 / 「0」 in a 30 pt cell)
-        parts = pieces_within(token, m, width - first)
+        parts = pieces_within(token, m, width - first, lead, trail)
         if all(m.width(p) <= width - first for p in parts) and parts[0] not in ("¥", "￥"):
             at = len(before.replace(" ", ""))
             for part in parts:
@@ -181,7 +186,9 @@ def test_register_cells_keep_tokens_whole(before: str, token: str, after: str, w
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")
     assert all(m.width(line) <= width + 0.01 or len(line) == 1 for line in lines), lines
     assert not any(line.endswith("¥") for line in lines[:-1])
-    if m.width(token) <= width and "号" not in token:  # a case number may go in two (after its year)
+    lead = before[len(before.rstrip("".join(NO_LINE_END))):]  # with the punctuation glued to it
+    trail = after[:len(after) - len(after.lstrip("".join(NO_LINE_START)))]
+    if m.width(lead + token + trail) <= width and "号" not in token:  # a case number may go in two (after its year)
         assert len(_lines_of(lines, token)) == 1, (token, lines)
 
 
@@ -307,3 +314,100 @@ def test_a_token_wider_than_its_docx_cell_is_joined_only_within_its_joints(tmp_p
     cells = [cell.text for row in docx.Document(str(target)).tables[0].rows for cell in row.cells]
     assert "(" + WORD_JOINER + "2021)" + WORD_JOINER not in cells[1]  # no joiner across the year's joint
     assert WORD_JOINER.join("二〇二六年") in cells[3]  # the date, which fits, is joined whole
+
+
+# --- 禁则 around tokens: brackets and punctuation stay with their neighbours ------------------------------
+#
+# The limit, defined once.  A text is a row of atoms: its characters, except that a token (an amount, a
+# date, a case number, a plate, a run of letters and digits) is one atom between two of its joints
+# (:func:`joints`: 「蒙K·」 「8X2Q7」).  The rules glue two neighbouring atoms when the first ends with opening
+# punctuation or 「¥」 (never at a line's end) or the second starts with closing punctuation (never at a
+# line's start).  A line may break only between two atoms the rules do not glue — unless the glued run
+# of atoms there is wider than a whole line (the narrowest line of the paragraph: the first, after its
+# indent; the breakers plan with that width), when something has to give.  So no line ends with an
+# opening bracket, none starts with 。，、）」 …, and no token breaks except at a joint, but where a line
+# could not hold the run.  (Spaces beside brackets are not generated: 「（ 」 at a break is a case of its
+# own, kept by the PDF breaker only.)
+
+OPENING = sorted(NO_LINE_END)
+CLOSING = sorted(NO_LINE_START)
+WORDS = st.text(st.sampled_from(list("被执行人名下存款登记小型轿车一辆号牌有效期至冻结")), min_size=1, max_size=6)
+PUNCTUATION = st.one_of(st.text(st.sampled_from(OPENING), min_size=1, max_size=2),
+                        st.text(st.sampled_from(CLOSING), min_size=1, max_size=2))
+MIXED = st.lists(st.one_of(TOKENS, WORDS, PUNCTUATION, PUNCTUATION), min_size=1, max_size=8).map("".join)
+
+
+def _atoms(text: str) -> list[str]:
+    return [atom for tok in tokens(text) for atom in (joints(tok) if len(tok) > 1 else [tok])]
+
+
+def _check_kinsoku(text: str, printed: list[str], m: Measurer, room: float) -> None:
+    assert "".join(printed).replace(" ", "") == text.replace(" ", ""), printed  # no character lost
+    breaks, at = set(), 0  # after how many printed characters (spaces not counted) each line ends
+    for line in printed[:-1]:
+        at += len(line.replace(" ", ""))
+        breaks.add(at)
+    atoms = _atoms(text)
+    starts, at = [], 0  # where each atom starts and ends, in printed characters
+    for atom in atoms:
+        starts.append(at)
+        at += len(atom.replace(" ", ""))
+    ends = [*starts[1:], at]
+
+    def glued(k: int) -> bool:  # atoms k-1 and k
+        return atoms[k - 1][-1:] in NO_LINE_END or atoms[k][:1] in NO_LINE_START
+
+    def run(lo: int, hi: int) -> str:  # the glued run of atoms around atoms lo..hi, as printed on one line
+        while lo > 0 and glued(lo):
+            lo -= 1
+        while hi + 1 < len(atoms) and glued(hi + 1):
+            hi += 1
+        return "".join(atoms[lo:hi + 1]).strip(" ")
+
+    for k, atom in enumerate(atoms):
+        inside = [b for b in breaks if starts[k] < b < ends[k]]
+        if inside:  # a token broken between two joints
+            assert m.width(run(k, k)) > room + 0.01, (atom, run(k, k), printed)
+        if k and starts[k] in breaks and glued(k) and starts[k] > starts[k - 1]:  # a kinsoku break
+            assert m.width(run(k - 1, k)) > room + 0.01, (run(k - 1, k), m.width(run(k - 1, k)), room, printed)
+
+
+SIZES = st.sampled_from([9.0, 10.5, 12.0, 16.0])
+
+
+@settings(max_examples=400, deadline=None)
+@given(MIXED, st.floats(min_value=2.0, max_value=30.0), SIZES, st.booleans())
+@example("被执行人名下登记小型轿车一辆（冀R·A1234）。", 6.5, 9.0, False)  # the 发函登记簿's row 8
+@example("一辆（冀R·A1234）。", 6.0, 10.5, False)
+@example("（《二〇二六年一月十八日》）。", 2.0, 10.5, False)
+def test_the_paragraph_breaker_keeps_brackets_and_punctuation_with_their_neighbours(
+        text: str, chars: float, size: float, indent: bool) -> None:
+    m = measurer(size)
+    width = min(chars * size, G.frame_width)
+    first = 2 * size if indent and width > 4 * size else 0.0
+    lines = wrap(text, m, width, first)
+    _check_kinsoku(text, [line.text for line in lines], m, width - first)
+
+
+@settings(max_examples=400, deadline=None)
+@given(MIXED, st.floats(min_value=2.0, max_value=20.0), SIZES)
+@example("被执行人名下登记小型轿车一辆（冀R·A1234）。", 6.5, 9.0)  # the 发函登记簿's row 8
+@example("被执行人名下登记小型轿车一辆（冀R·A1234）。", 6.0, 10.5)
+@example("依（冀法〔2000〕1号）。", 4.0, 10.5)
+def test_register_cells_keep_brackets_and_punctuation_with_their_neighbours(text: str, chars: float,
+                                                                           size: float) -> None:
+    m = Measurer(FONTS, "body", size, 0.0)
+    width = chars * size
+    lines = break_lines(text, m, width)
+    assert all(m.width(line) <= width + 0.01 or len(line) == 1 for line in lines), lines
+    _check_kinsoku(text, lines, m, width)
+
+
+def test_the_outgoing_letter_register_row_8_breaks_at_the_plate_joint() -> None:
+    """The 发函登记簿's 回复情况 cell printed 「一辆」 / 「（」 / 「冀R·A1234）」 / 「。」."""
+    text = "被执行人名下登记小型轿车一辆（冀R·A1234）。"
+    for size in (9.0, 10.5):
+        m = Measurer(FONTS, "body", size, 0.0)
+        for chars in (6.0, 6.5):
+            assert break_lines(text, m, chars * size)[-2:] == ["一辆（冀R·", "A1234）。"]
+            assert [line.text for line in wrap(text, measurer(size), chars * size)][-2:] == ["一辆（冀R·", "A1234）。"]
