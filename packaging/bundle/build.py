@@ -48,17 +48,18 @@ ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
 MAINTAINER = "CourtDesk 项目组 <courtdesk@localhost>"
 
 #: What the target system must provide, beyond what the folder carries (measured with ``report``,
-#: which walks the NEEDED entries of every bundled ELF file: everything else is inside the folder).
-#: Debian/Ubuntu names; Kylin V10 and UOS 20 use the same ones. libxcb-cursor0 and
-#: libxkbcommon-x11-0 are bundled by PyInstaller (from the build machine), so they need not be installed.
+#: which walks the NEEDED entries of every bundled ELF file: everything else is inside the folder —
+#: libxcb-cursor0, libxkbcommon-x11-0, the other xcb-util libraries, fontconfig and freetype are copied
+#: from the build machine by PyInstaller, so they need not be installed). Debian/Ubuntu names, which
+#: Kylin and UOS share.
 DEPENDS = (
-    "libc6 (>= {glibc})",
-    "libgl1",  # libGL: QtGui and the xcb-glx integration (the driver must be the machine's own)
-    "libegl1",  # libEGL: QtGui, the xcb-egl integration
-    "libxcb1",  # the X protocol library: the machine's X server speaks it
-    "libfontconfig1",  # font configuration of the machine (the folder carries its own fonts)
+    "libc6 (>= {glibc})",  # glibc, libm, libdl, libpthread, librt, libresolv
+    "libgl1",  # libGL: QtGui and the xcb-glx integration (the machine's own, it goes with its driver)
+    "libegl1",  # libEGL: QtGui and the xcb-egl integration
+    "libxcb1",  # the X protocol library (left to the machine, like libGL)
 )
-RECOMMENDS = ("fonts-wqy-microhei",)  # not needed: the bundle's fonts suffice; only for other programs
+#: Only for a Wayland session (the wayland platform plugin); on X11 (Kylin, UOS) not loaded at all.
+RECOMMENDS = ("libwayland-client0", "libwayland-cursor0", "libwayland-egl1", "fontconfig-config")
 
 
 def say(message: str) -> None:
@@ -157,7 +158,7 @@ INSTALL_TEXT = f"""CourtDesk {NAME_ZH} — Linux x86_64 离线安装包（.tar.g
 本包自带 Python、Qt 6 与全部字体，安装和运行都不需要联网。
 
 需要：x86_64 的 Linux，glibc >= {{glibc}}（银河麒麟 V10、统信 UOS 20 及更新版本均满足），
-图形界面为 X11 或 Wayland；系统须有 libGL/libEGL（显卡驱动自带）、libxcb1、libfontconfig1。
+图形界面为 X11（Wayland 另需 libwayland-client0/-cursor0/-egl1）；系统须有 libGL、libEGL（显卡驱动自带）、libxcb1。
 
 安装（以 root 身份）：
     tar -xzf courtdesk-{{version}}-linux-x86_64.tar.gz -C /opt
