@@ -88,7 +88,7 @@ def clean_env(home: Path, display: str, fonts_conf: Path | None) -> dict[str, st
 
 
 def smoke(cmd: list[str], env: dict[str, str], cwd: Path) -> int:
-    result = subprocess.run([*_net_isolation(), *cmd, "--smoke"], env=env, cwd=cwd, capture_output=True,
+    result = subprocess.run([*_net_isolation(), *cmd, "--demo", "--smoke"], env=env, cwd=cwd, capture_output=True,
                             text=True, timeout=600)
     values = dict(line.split("=", 1) for line in result.stdout.splitlines() if "=" in line)
     if result.returncode != 0 or "startup_ms" not in values:
