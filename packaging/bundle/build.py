@@ -173,7 +173,8 @@ INSTALL_TEXT = f"""CourtDesk {NAME_ZH} — Linux x86_64 离线安装包（.tar.g
     ./courtdesk --db 文件或URL   指定数据库（PostgreSQL：postgresql+psycopg://用户@服务器/库）
     ./courtdesk cli --help      命令行工具（渲染文书、演示数据、备份等）
 
-数据默认保存在 ~/.local/share/CourtDesk/。卸载：删除 {INSTALL_DIR} 与上述两个链接/文件。
+数据库与生成的文件保存在用户的数据目录（默认 ~/.local/share/CourtDesk/，系统设置页可查看和更改），
+不在程序目录里。卸载：删除 {INSTALL_DIR} 与上述两个链接/文件；数据保留。
 Debian/Ubuntu/麒麟/UOS 上更推荐 .deb：  dpkg -i courtdesk_{{version}}_amd64.deb
 """
 
