@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from courtdesk.kernel.registers import RegisterSpec
 from ui import workers
-from ui.widgets import ErrorLabel, message
+from ui.widgets import ErrorLabel, FlowLayout, message
 
 HINT_STYLE = "color: #5f6368;"
 
@@ -295,7 +295,9 @@ class LinesTable(QTableWidget):
             share = max(0, room - fixed)
             text_total = sum(wanted[c] for c in self.text_columns) or 1
             for c in self.text_columns:
-                widths[c] = max(least, share * wanted[c] // text_total)
+                # never narrower than its title (「政治处审查人」 was cut): the text wraps, a title does not
+                title = header.sectionSizeFromContents(c).width() + 4
+                widths[c] = max(least, title, share * wanted[c] // text_total)
         elif sum(wanted) < room:  # room to spare: the widest text column (else the last) takes it
             grow = max(self.text_columns, key=lambda c: wanted[c]) if self.text_columns else len(widths) - 1
             widths[grow] += room - sum(wanted)
@@ -341,7 +343,7 @@ class RecordDetailPanel(QWidget):
         self.status = QLabel()
         self.status.setStyleSheet("color: #174ea6; font-weight: bold;")
         self.actions_box = QWidget()
-        self.actions_row = QHBoxLayout(self.actions_box)
+        self.actions_row = FlowLayout(self.actions_box)  # wraps where the panel is narrow
         self.actions_row.setContentsMargins(0, 0, 0, 0)
         self.action_buttons: dict[str, QPushButton] = {}
         self.no_actions = QLabel()
@@ -618,7 +620,6 @@ class RecordDetailPanel(QWidget):
             button.clicked.connect(lambda _checked=False: self.edit_requested.emit())
             self.actions_row.addWidget(button)
             self.action_buttons[self.spec.edit.label] = button
-        self.actions_row.addStretch(1)
         self.actions_box.setVisible(bool(actions) or editable)
         text = ""
         if self.record_id is not None and self.details is not None:
