@@ -10,7 +10,11 @@ is shown.
   split into words; a word of two or more Latin letters is reported unless it is in
   :data:`ALLOWED_WORDS` (formats, units, product and protocol names a court writes in Latin letters too)
   or in the caller's own list (user names of the data). Tokens mixing letters and digits (case numbers,
-  IDs, passwords like Demo2026, 1366x768), URLs, mail addresses and paths are data, not words.
+  IDs, passwords like Demo2026, 1366x768), URLs, mail addresses, paths and spans set as code
+  (``<code>``, a command line to type) are data, not words. What a record holds — a value in the field
+  column of a form layout (the detail panel's 登记信息), a drop-down's items — may name a product
+  (惠普 LaserJet Pro M405dn): there only a text without any Chinese is reported (an untranslated key
+  such as ``organisation`` leaking through).
 - **Clipped**: a label's text (plain or rich, wrapped or not) larger than its contents rect; a
   button's, check box's or radio button's text wider than the room the style leaves for it; a tab
   narrower than its text needs (elided) or lying beyond the tab bar; a table header section narrower
@@ -32,13 +36,15 @@ ALLOWED_WORDS = frozenset(w.upper() for w in (
     "KB", "MB", "GB", "TB", "A4", "A3", "QQ", "EMS", "SM2", "SM3", "SM4", "CA", "UKey", "WPS",
     "Word", "Excel", "Windows", "Linux", "PostgreSQL", "SQLite", "CourtDesk", "Ctrl", "Shift", "Alt",
     "Esc", "Enter", "Tab", "Del", "F1", "F2", "F3", "F5", "PgUp", "PgDn", "Wi", "Fi", "Ed25519",
-    "SHA", "argon2id", "Qt", "xcb",
+    "SHA", "argon2id", "Qt", "xcb", "IC", "KEY", "TIFF", "DVD",
 ))
 
 _TOKEN = re.compile(r"[A-Za-z0-9_.:@/\\\-+#%=?&~]+")
 _WORD = re.compile(r"[A-Za-z]{2,}")
 _MNEMONIC = re.compile(r"\(&\w\)|&(?=[^&])")
 _TAGS = re.compile(r"<[^>]*>")
+_CODE = re.compile(r"<(code|tt|pre)>.*?</\1>", re.S | re.I)
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 _ENTITIES = {"&nbsp;": " ", "&lt;": "<", "&gt;": ">", "&amp;": "&", "&quot;": '"', "&#39;": "'"}
 
 ENGLISH = "英文"
@@ -51,6 +57,7 @@ MIN_PIXEL_SIZE = 12
 def plain(text: str, *, rich: bool = False, mnemonic: bool = False) -> str:
     """The text as shown: tags and entities of rich text resolved, a mnemonic's & dropped."""
     if rich:
+        text = _CODE.sub(" ", text)
         text = _TAGS.sub(" ", text.replace("<br>", "\n").replace("<br/>", "\n"))
         for entity, char in _ENTITIES.items():
             text = text.replace(entity, char)
@@ -64,7 +71,7 @@ def english_words(text: str, allowed: Iterable[str] = ()) -> list[str]:
     extra = {a.upper() for a in allowed}
     words: list[str] = []
     for token in _TOKEN.findall(text):
-        if any(ch.isdigit() for ch in token) or "://" in token or "@" in token or "/" in token \
+        if token.upper() in extra or any(ch.isdigit() for ch in token) or "://" in token or "@" in token or "/" in token \
                 or "\\" in token or "." in token.strip("."):
             continue  # a number, ID, address, path or file name: data
         for word in _WORD.findall(token):
@@ -91,7 +98,8 @@ def _window_name(window: Any) -> str:
 
 
 def readable_texts(window: Any) -> Iterator[tuple[Any, str, str]]:
-    """(widget, what, text) for every text a user reads in the visible part of ``window``."""
+    """(widget, what, text) for every text a user reads in the visible part of ``window``; ``what``
+    is :data:`VALUE` or :data:`CHOICE` for what a record holds."""
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import (
         QAbstractButton,
@@ -111,7 +119,9 @@ def readable_texts(window: Any) -> Iterator[tuple[Any, str, str]]:
         tip = widget.toolTip()
         if tip:
             yield widget, "提示", plain(tip, rich=_might_be_rich(tip))
-        if isinstance(widget, QLabel):
+        if isinstance(widget, QLabel) and _is_value(widget):
+            yield widget, VALUE, plain(widget.text(), rich=_is_rich(widget))
+        elif isinstance(widget, QLabel):
             yield widget, "标签", plain(widget.text(), rich=_is_rich(widget), mnemonic=bool(widget.buddy()))
         elif isinstance(widget, QAbstractButton):
             yield widget, "按钮", plain(widget.text(), mnemonic=True)
@@ -135,7 +145,7 @@ def readable_texts(window: Any) -> Iterator[tuple[Any, str, str]]:
                 yield widget, "占位提示", widget.placeholderText()
         elif isinstance(widget, QComboBox):
             for i in range(widget.count()):
-                yield widget, "下拉选项", widget.itemText(i)
+                yield widget, CHOICE, widget.itemText(i)
         elif isinstance(widget, QAbstractItemView) and not isinstance(widget, QHeaderView):
             continue
 
@@ -144,6 +154,25 @@ def _might_be_rich(text: str) -> bool:
     from PySide6.QtGui import Qt as GuiQt  # mightBeRichText lives in QtGui's Qt namespace
 
     return bool(GuiQt.mightBeRichText(text))
+
+
+VALUE = "登记内容"
+CHOICE = "下拉选项"
+
+
+def _is_value(label: Any) -> bool:
+    """A label in the field column of a form layout: a record's value, not the interface's words."""
+    from PySide6.QtWidgets import QFormLayout
+
+    parent = label.parentWidget()
+    if parent is None:
+        return False
+    for layout in parent.findChildren(QFormLayout):  # the parent's own, nested ones included
+        index = layout.indexOf(label)
+        if index >= 0:
+            _row, role = layout.getItemPosition(index)
+            return role == QFormLayout.ItemRole.FieldRole
+    return False
 
 
 def _is_rich(label: Any) -> bool:
@@ -157,6 +186,8 @@ def english(window: Any, allowed: Iterable[str] = ()) -> list[tuple[str, str]]:
     allowed = tuple(allowed)
     found = []
     for widget, what, text in readable_texts(window):
+        if what in (VALUE, CHOICE) and _CJK.search(text):
+            continue  # a record's own words may name a product in Latin letters
         words = english_words(text, allowed)
         if words:
             found.append((f"{ENGLISH}|{type(window).__name__}|{what}|{text}",
