@@ -723,11 +723,11 @@ class BackupsTab(QWidget):
                 self.table.setItem(r, c, QTableWidgetItem(text))
         latest = f"最近一次备份：{found[0].day.isoformat()}（{found[0].checkpoint}）。" if found else "尚无自动备份。"
         # the command line is shown as code (a monospace span), set apart from the Chinese around it
-        command = html.escape(f"python -m courtdesk restore --db {db.path} --from 备份文件")
+        command = html.escape(f"python -m courtdesk restore --db {db.path} --from")
         self.restore_hint.setText(
             html.escape(f"{latest}恢复：选中一份备份，点「从所选备份恢复」——先校验备份（完整性、结构版本、留痕），"
                         "现有数据库完整保留一份，恢复后需重新登录；其他工作站须先退出 CourtDesk。")
-            + f"也可在所有 CourtDesk 关闭时于命令行运行 <code>{command}</code>。")
+            + f"也可在所有 CourtDesk 关闭时于命令行运行 <code>{command}</code> 备份文件。")
         self._selection_changed()
 
     def selected_backup(self) -> Any:
