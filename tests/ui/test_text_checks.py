@@ -81,3 +81,30 @@ def test_step_buttons_wrap_onto_a_second_line_instead_of_being_cut(qtbot: Any) -
     assert buttons[-1].y() > buttons[0].y()  # on the next line
     assert all(b.geometry().right() < 340 for b in buttons)
     assert textchecks.clipped(panel) == []
+
+
+def test_a_landscape_register_printout_previews_wide_enough_to_read(qtbot: Any, tmp_path: Any,
+                                                                    monkeypatch: Any) -> None:
+    from PySide6.QtCore import QMarginsF, QRect
+    from PySide6.QtGui import QPageLayout, QPageSize, QPainter, QPdfWriter
+
+    from ui import screen
+    from ui.preview import PdfPreviewDialog
+
+    # a full-HD screen less its taskbar (the offscreen platform's own screen is 800 px wide)
+    monkeypatch.setattr(screen, "room", lambda _widget=None: QRect(0, 0, 1908, 1000))
+
+    sizes = {}
+    for orientation in (QPageLayout.Orientation.Portrait, QPageLayout.Orientation.Landscape):
+        path = tmp_path / f"{orientation.name}.pdf"
+        writer = QPdfWriter(str(path))
+        writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), orientation, QMarginsF()))
+        painter = QPainter(writer)
+        painter.drawText(100, 100, "印章使用登记簿")
+        painter.end()
+        dialog = PdfPreviewDialog(str(path), "印章使用登记簿")
+        qtbot.addWidget(dialog)
+        sizes[orientation.name] = dialog.size()
+    # the landscape page gets a wider window (within the screen), the portrait one stays A4-wide
+    assert sizes["Landscape"].width() >= 1.4 * sizes["Landscape"].height()
+    assert sizes["Portrait"].width() == 860
