@@ -152,6 +152,7 @@ class Walker:
         #: user names of the data: shown as they are, not English to translate
         self.allowed_words: tuple[str, ...] = ()
         self.findings_file: Path | None = None
+        self.text_seconds = 0.0  # spent in the text checks (they must not make the walk slow)
 
     # --- looking ---------------------------------------------------------------------------------
 
@@ -211,7 +212,10 @@ class Walker:
                     if edit.height() < need:
                         self.fail(what, f"{name} 的输入框「{edit.placeholderText() or edit.objectName()}」"
                                         f"高 {edit.height()} px，小于显示文字所需的 {need} px")
-            for kind, key, message in textchecks.all_checks(win, self.allowed_words):
+            started = time.perf_counter()
+            text_findings = textchecks.all_checks(win, self.allowed_words)
+            self.text_seconds += time.perf_counter() - started
+            for kind, key, message in text_findings:
                 if key not in self.reported:
                     self.reported.add(key)
                     self.fail(what, message, kind)
@@ -410,7 +414,7 @@ class Walker:
         (self.findings_file or self.out / "findings.txt").write_text("\n".join(self.findings) + "\n", encoding="utf-8")
         kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(self.counts.items()))
         print(f"checked {self.checked} windows, {self.shots} screenshots, {len(self.findings)} findings"
-              f"{f' ({kinds})' if kinds else ''}", flush=True)
+              f"{f' ({kinds})' if kinds else ''}; text checks {self.text_seconds:.1f} s", flush=True)
         for win in QApplication.topLevelWidgets():
             win.close()
         QApplication.exit(1 if self.findings else 0)

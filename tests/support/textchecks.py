@@ -80,13 +80,22 @@ def english_words(text: str, allowed: Iterable[str] = ()) -> list[str]:
     return words
 
 
-def _visible_children(window: Any) -> Iterator[Any]:
+def _visible_children(window: Any) -> list[Any]:
+    """The window and its visible widgets, found once per window and check round (the walk checks
+    every window after every step: one pass over the widget tree, not one per check)."""
     from PySide6.QtWidgets import QWidget
 
-    yield window
-    for widget in window.findChildren(QWidget):
-        if widget.isVisible() and widget.window() is window:
-            yield widget
+    cached = _round.get(id(window))
+    if cached is not None:
+        return cached
+    found = [window] + [w for w in window.findChildren(QWidget) if w.isVisible() and w.window() is window]
+    if _round.get("active"):
+        _round[id(window)] = found
+    return found
+
+
+#: While :func:`all_checks` runs: the visible widgets per window and the labels holding values.
+_round: dict[Any, Any] = {}
 
 
 def _name(widget: Any) -> str:
@@ -115,11 +124,12 @@ def readable_texts(window: Any) -> Iterator[tuple[Any, str, str]]:
     )
 
     yield window, "窗口标题", window.windowTitle()
+    values = _value_labels(window)
     for widget in _visible_children(window):
         tip = widget.toolTip()
         if tip:
             yield widget, "提示", plain(tip, rich=_might_be_rich(tip))
-        if isinstance(widget, QLabel) and _is_value(widget):
+        if isinstance(widget, QLabel) and id(widget) in values:
             yield widget, VALUE, plain(widget.text(), rich=_is_rich(widget))
         elif isinstance(widget, QLabel):
             yield widget, "标签", plain(widget.text(), rich=_is_rich(widget), mnemonic=bool(widget.buddy()))
@@ -160,19 +170,18 @@ VALUE = "登记内容"
 CHOICE = "下拉选项"
 
 
-def _is_value(label: Any) -> bool:
-    """A label in the field column of a form layout: a record's value, not the interface's words."""
-    from PySide6.QtWidgets import QFormLayout
+def _value_labels(window: Any) -> set[int]:
+    """Labels in the field column of a form layout: a record's values, not the interface's words."""
+    from PySide6.QtWidgets import QFormLayout, QLabel
 
-    parent = label.parentWidget()
-    if parent is None:
-        return False
-    for layout in parent.findChildren(QFormLayout):  # the parent's own, nested ones included
-        index = layout.indexOf(label)
-        if index >= 0:
-            _row, role = layout.getItemPosition(index)
-            return role == QFormLayout.ItemRole.FieldRole
-    return False
+    found: set[int] = set()
+    for layout in window.findChildren(QFormLayout):
+        for row in range(layout.rowCount()):
+            item = layout.itemAt(row, QFormLayout.ItemRole.FieldRole)
+            widget = item.widget() if item is not None else None
+            if isinstance(widget, QLabel):
+                found.add(id(widget))
+    return found
 
 
 def _is_rich(label: Any) -> bool:
@@ -378,6 +387,12 @@ def tiny_fonts(window: Any) -> list[tuple[str, str]]:
 def all_checks(window: Any, allowed: Iterable[str] = ()) -> list[tuple[str, str, str]]:
     """(kind, key, message) of every check on ``window``."""
     out = []
-    for kind, results in ((ENGLISH, english(window, allowed)), (CLIPPED, clipped(window)), (TINY, tiny_fonts(window))):
+    _round.clear()
+    _round["active"] = True
+    try:
+        checks = ((ENGLISH, english(window, allowed)), (CLIPPED, clipped(window)), (TINY, tiny_fonts(window)))
+    finally:
+        _round.clear()
+    for kind, results in checks:
         out.extend((kind, key, message) for key, message in results)
     return out
