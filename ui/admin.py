@@ -6,6 +6,7 @@ by the kernel's services, which check the role and record the change in the audi
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -455,7 +456,7 @@ class SettingsTab(QWidget):
         save.clicked.connect(self.save)
         self.save_button = save
         body = QWidget()
-        body.setMaximumWidth(820)
+        body.setMaximumWidth(1100)  # long labels leave the fields room for a court's whole name
         inner = QVBoxLayout(body)
         inner.addWidget(self.ask)
         inner.addLayout(form)
@@ -688,6 +689,7 @@ class BackupsTab(QWidget):
         self.found: list[Any] = []
         self.error = ErrorLabel()
         self.restore_hint = QLabel()
+        self.restore_hint.setTextFormat(Qt.TextFormat.RichText)
         self.restore_hint.setWordWrap(True)
         self.restore_hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         row = QHBoxLayout()
@@ -720,10 +722,12 @@ class BackupsTab(QWidget):
             for c, text in enumerate((b.day.isoformat(), f"{b.size / 1048576:.1f} MB", b.checkpoint or "（缺少检查点：未经校验）")):
                 self.table.setItem(r, c, QTableWidgetItem(text))
         latest = f"最近一次备份：{found[0].day.isoformat()}（{found[0].checkpoint}）。" if found else "尚无自动备份。"
+        # the command line is shown as code (a monospace span), set apart from the Chinese around it
+        command = html.escape(f"python -m courtdesk restore --db {db.path} --from")
         self.restore_hint.setText(
-            f"{latest}恢复：选中一份备份，点「从所选备份恢复」——先校验备份（完整性、结构版本、留痕），"
-            "现有数据库完整保留一份，恢复后需重新登录；其他工作站须先退出 CourtDesk。"
-            f"也可在所有 CourtDesk 关闭时于命令行运行 python -m courtdesk restore --db {db.path} --from 备份文件。")
+            html.escape(f"{latest}恢复：选中一份备份，点「从所选备份恢复」——先校验备份（完整性、结构版本、留痕），"
+                        "现有数据库完整保留一份，恢复后需重新登录；其他工作站须先退出 CourtDesk。")
+            + f"也可在所有 CourtDesk 关闭时于命令行运行 <code>{command}</code> 备份文件。")
         self._selection_changed()
 
     def selected_backup(self) -> Any:

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from courtdesk.kernel.registers import RegisterSpec
 from ui import workers
-from ui.widgets import ErrorLabel, message
+from ui.widgets import ErrorLabel, FlowLayout, message
 
 HINT_STYLE = "color: #5f6368;"
 
@@ -253,6 +253,7 @@ class LinesTable(QTableWidget):
     def __init__(self, labels: list[str], text_columns: list[int], parent: QWidget | None = None) -> None:
         super().__init__(0, len(labels), parent)
         self.text_columns = text_columns
+        self.labels = list(labels)
         self.setHorizontalHeaderLabels(labels)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
@@ -282,8 +283,31 @@ class LinesTable(QTableWidget):
 
     def fit(self) -> None:
         """Widths: each column its content where all fit; else the fixed columns their content and
-        the text columns the rest, shared by content, at least four characters each. Then every row
-        as tall as its wrapped text, and the table as tall as all its rows."""
+        the text columns the rest, shared by content, at least four characters each and never
+        narrower than their titles — which, where the panel is too narrow for them on one line, break
+        onto two (「政治处审查人」 over 「政治处 / 审查人」). Then every row as tall as its wrapped text, and
+        the table as tall as all its rows."""
+        widths = self._widths(wrap_titles=False)
+        if sum(widths) > self.viewport().width():
+            widths = self._widths(wrap_titles=True)
+        header = self.horizontalHeader()
+        room = self.viewport().width()
+        for c, width in enumerate(widths):
+            header.resizeSection(c, width)
+        self.resizeRowsToContents()
+        height = header.sizeHint().height() + 2 * self.frameWidth() + 2
+        height += sum(self.rowHeight(r) for r in range(self.rowCount())) or self.verticalHeader().defaultSectionSize()
+        if sum(widths) > room:  # fixed columns wider than the panel: the scroll bar must not hide a row
+            height += self.horizontalScrollBar().sizeHint().height()
+        self.setFixedHeight(height)
+
+    def _widths(self, *, wrap_titles: bool) -> list[int]:
+        for c, label in enumerate(self.labels):
+            half = (len(label) + 1) // 2
+            title = label[:half] + "\n" + label[half:] if wrap_titles and len(label) > 4 else label
+            item = self.horizontalHeaderItem(c)
+            if item is not None and item.text() != title:
+                item.setText(title)
         header = self.horizontalHeader()
         room = self.viewport().width()
         wanted = [max(header.sectionSizeFromContents(c).width(), self.sizeHintForColumn(c)) + 4
@@ -295,18 +319,13 @@ class LinesTable(QTableWidget):
             share = max(0, room - fixed)
             text_total = sum(wanted[c] for c in self.text_columns) or 1
             for c in self.text_columns:
-                widths[c] = max(least, share * wanted[c] // text_total)
+                # never narrower than its title (「政治处审查人」 was cut): the text wraps, a title does not
+                title = header.sectionSizeFromContents(c).width() + 4
+                widths[c] = max(least, title, share * wanted[c] // text_total)
         elif sum(wanted) < room:  # room to spare: the widest text column (else the last) takes it
             grow = max(self.text_columns, key=lambda c: wanted[c]) if self.text_columns else len(widths) - 1
             widths[grow] += room - sum(wanted)
-        for c, width in enumerate(widths):
-            header.resizeSection(c, width)
-        self.resizeRowsToContents()
-        height = header.sizeHint().height() + 2 * self.frameWidth() + 2
-        height += sum(self.rowHeight(r) for r in range(self.rowCount())) or self.verticalHeader().defaultSectionSize()
-        if sum(widths) > room:  # fixed columns wider than the panel: the scroll bar must not hide a row
-            height += self.horizontalScrollBar().sizeHint().height()
-        self.setFixedHeight(height)
+        return widths
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
@@ -341,7 +360,7 @@ class RecordDetailPanel(QWidget):
         self.status = QLabel()
         self.status.setStyleSheet("color: #174ea6; font-weight: bold;")
         self.actions_box = QWidget()
-        self.actions_row = QHBoxLayout(self.actions_box)
+        self.actions_row = FlowLayout(self.actions_box)  # wraps where the panel is narrow
         self.actions_row.setContentsMargins(0, 0, 0, 0)
         self.action_buttons: dict[str, QPushButton] = {}
         self.no_actions = QLabel()
@@ -618,7 +637,6 @@ class RecordDetailPanel(QWidget):
             button.clicked.connect(lambda _checked=False: self.edit_requested.emit())
             self.actions_row.addWidget(button)
             self.action_buttons[self.spec.edit.label] = button
-        self.actions_row.addStretch(1)
         self.actions_box.setVisible(bool(actions) or editable)
         text = ""
         if self.record_id is not None and self.details is not None:

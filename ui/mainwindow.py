@@ -77,6 +77,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(splitter)
 
         self.user_label = QLabel(f"当前用户：{ctx.user_text}　角色：{ctx.roles_text}")
+        self.user_label.setContentsMargins(0, 0, 8, 0)  # not flush against the screen's edge
         self.statusBar().addPermanentWidget(self.user_label)
         self._build_actions()
         self.nav.setCurrentItem(self.nav_items[HOME])
@@ -88,7 +89,7 @@ class MainWindow(QMainWindow):
 
     def _place(self, saved: Any) -> None:
         """This user's size and place from last time, shrunk to the screen when it has less room now
-        (another workstation, a taskbar); the first time, maximised on screens up to 1440 px wide and
+        (another workstation, a taskbar); the first time, maximised on screens up to 1920 px wide and
         the designed 1360 × 820 (or what fits) on larger ones. The screen fitter (``ui.screen``) keeps
         whatever results inside the available area."""
         from ui import screen

@@ -91,9 +91,14 @@ class PdfPreviewDialog(QDialog):
         self.setWindowTitle(f"预览 — {title}")
         from ui import screen
 
-        screen.size_within(self, 860, 980)  # an A4 page at a readable width, never below the taskbar
         self.document = QPdfDocument(self)
         self.document.load(path)
+        # a portrait A4 page at a readable width; a landscape one (a register's 打印登记簿) as wide again
+        # as its height asks, or its small print was unreadable at 860 px on a 1920 screen; never below
+        # the taskbar
+        page = self.document.pagePointSize(0) if self.document.pageCount() else None
+        landscape = page is not None and page.width() > page.height()
+        screen.size_within(self, 1380 if landscape else 860, 980)
         self.view = QPdfView(self)
         self.view.setDocument(self.document)
         self.view.setPageMode(QPdfView.PageMode.MultiPage)

@@ -94,8 +94,8 @@ KERNEL_SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("font_title_path", "标题字体文件（小标宋，可空）", "", 260),
     # Daily audit checkpoints (留痕检查点); empty: a "checkpoints" folder beside the database. Point it
     # at another machine or drive, so the database and its checkpoints cannot be lost or rewritten together.
-    SettingSpec("checkpoint_dir", "留痕检查点文件夹（可空：数据库旁的 checkpoints）", "", 260),
-    SettingSpec("backup_dir", "每日自动备份文件夹（可空：数据库旁的 backups；保留近7天、4周、12个月）", "", 260),
+    SettingSpec("checkpoint_dir", "留痕检查点文件夹（可空：放在数据库旁）", "", 260),
+    SettingSpec("backup_dir", "每日自动备份文件夹（可空：放在数据库旁；保留近7天、4周、12个月）", "", 260),
 )
 
 

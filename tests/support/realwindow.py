@@ -1,6 +1,7 @@
-"""Walk the client in a real X window and check that nothing lies off the screen.
+"""Walk the client in a real X window and check that nothing lies off the screen, and that what a
+clerk reads is Chinese, whole and large enough.
 
-    python -m tests.support.realwindow --db FILE --out FOLDER [--roles clerk,finance,…]
+    python -m tests.support.realwindow --db FILE --out FOLDER [--roles clerk,finance,…] [--size 1366x768]
 
 Meant to run under Xvfb with a window manager (``tests/ui/test_real_window.py`` starts both, with a
 40 px bottom margin that stands for a taskbar): the client runs on the ``xcb`` platform exactly as
@@ -14,10 +15,13 @@ geometry (the X server's, frame included) whether
 - every top-level window, frame and title bar included, lies inside the screen's available area;
 - every visible button and the status bar lie inside it (what a scroll area hides may be scrolled to);
 - the last row of a dialog (its buttons) lies inside it;
-- no text box has been squeezed below the height its text needs.
+- no text box has been squeezed below the height its text needs;
+- no visible text carries English words, is cut off by its widget, or is set below 9 pt
+  (``tests/support/textchecks.py``; each such finding is reported once, the first time it is seen).
 
 Screenshots of the whole screen go to FOLDER (``NN-role-what.png``); the findings go to
-``FOLDER/findings.txt`` and the exit status is 1 if there are any.
+``FOLDER/findings.txt`` (one line each, starting with its kind: 超出屏幕 / 英文 / 文字被截断 / 字号过小)
+and the exit status is 1 if there are any.
 """
 
 from __future__ import annotations
@@ -35,14 +39,23 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from tests.support import textchecks
+
 PASSWORD = "Demo2026"
 NEW_PASSWORD = "Walk2026x"
 #: Logins that together see every register, step, form and document of the demo data.
 DEFAULT_ROLES = ("clerk", "office_head", "president", "finance_leader", "finance", "cashier", "judge",
                  "enforcer", "enforce_head", "political", "admin")
+#: Every login of the demo data (``packaging/screenshots.py`` walks them all).
+ALL_LOGINS = ("admin", "clerk", "office_head", "president", "leader", "finance_leader", "finance", "cashier",
+              "political", "civil_head", "judge", "civil_clerk", "enforce_head", "enforcer", "enforce_clerk",
+              "secrecy", "itops")
 
 
 WIDTH, HEIGHT = 1366, 768
+#: The screens of court workstations: the common laptop/office screen and full HD.
+SIZES = ((1366, 768), (1920, 1080))
+OFF_SCREEN = "超出屏幕"
 #: The bottom margin the window manager keeps free, as a taskbar does on a court desktop.
 TASKBAR_PX = 40
 #: The programs of a real screen (Debian packages xvfb, openbox, x11-utils): a virtual X server, a
@@ -62,13 +75,13 @@ def missing_tools() -> list[str]:
 
 
 @contextlib.contextmanager
-def virtual_screen() -> Iterator[dict[str, str]]:
-    """A 1366×768 X server (Xvfb, on a free display it picks itself) with the openbox window
+def virtual_screen(width: int = WIDTH, height: int = HEIGHT) -> Iterator[dict[str, str]]:
+    """A ``width``×``height`` (default 1366×768) X server (Xvfb, on a free display it picks itself) with the openbox window
     manager, which frames windows and keeps a taskbar's 40 px free; yields the environment for a
     client on it. The window manager draws its titles with the bundled CJK font."""
     folder = Path(tempfile.mkdtemp(prefix="courtdesk-xscreen-"))
     read_fd, write_fd = os.pipe()
-    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", f"{WIDTH}x{HEIGHT}x24",
+    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", f"{width}x{height}x24",
                              "-nolisten", "tcp"], pass_fds=(write_fd,),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     os.close(write_fd)
@@ -134,6 +147,12 @@ class Walker:
         self.seen: set[str] = set()
         self.role = "login"
         self.checked = 0
+        self.reported: set[str] = set()
+        self.counts: dict[str, int] = {}
+        #: user names of the data: shown as they are, not English to translate
+        self.allowed_words: tuple[str, ...] = ()
+        self.findings_file: Path | None = None
+        self.text_seconds = 0.0  # spent in the text checks (they must not make the walk slow)
 
     # --- looking ---------------------------------------------------------------------------------
 
@@ -193,6 +212,13 @@ class Walker:
                     if edit.height() < need:
                         self.fail(what, f"{name} 的输入框「{edit.placeholderText() or edit.objectName()}」"
                                         f"高 {edit.height()} px，小于显示文字所需的 {need} px")
+            started = time.perf_counter()
+            text_findings = textchecks.all_checks(win, self.allowed_words)
+            self.text_seconds += time.perf_counter() - started
+            for kind, key, message in text_findings:
+                if key not in self.reported:
+                    self.reported.add(key)
+                    self.fail(what, message, kind)
         self.shoot(what)
 
     def shoot(self, what: str) -> None:
@@ -202,10 +228,11 @@ class Walker:
         name = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in f"{self.role}-{what}")[:90]
         QGuiApplication.primaryScreen().grabWindow(0).save(str(self.out / f"{self.shots:03d}-{name}.png"))
 
-    def fail(self, what: str, text: str) -> None:
-        line = f"{self.role} · {what}: {text}"
-        print("OFF-SCREEN", line, flush=True)
+    def fail(self, what: str, text: str, kind: str = OFF_SCREEN) -> None:
+        line = f"{kind} · {self.role} · {what}: {text}"
+        print(line, flush=True)
         self.findings.append(line)
+        self.counts[kind] = self.counts.get(kind, 0) + 1
 
     def once(self, key: str) -> bool:
         """True the first time ``key`` is asked (a dialog is checked once, whoever opens it)."""
@@ -384,9 +411,10 @@ class Walker:
         except Exception:  # noqa: BLE001 — a crash of the walk is a finding too
             self.findings.append(f"{self.role}: 巡检中断\n{traceback.format_exc()}")
             print(traceback.format_exc(), file=sys.stderr, flush=True)
-        (self.out / "findings.txt").write_text("\n".join(self.findings) + "\n", encoding="utf-8")
-        print(f"checked {self.checked} windows, {self.shots} screenshots, {len(self.findings)} findings",
-              flush=True)
+        (self.findings_file or self.out / "findings.txt").write_text("\n".join(self.findings) + "\n", encoding="utf-8")
+        kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(self.counts.items()))
+        print(f"checked {self.checked} windows, {self.shots} screenshots, {len(self.findings)} findings"
+              f"{f' ({kinds})' if kinds else ''}; text checks {self.text_seconds:.1f} s", flush=True)
         for win in QApplication.topLevelWidgets():
             win.close()
         QApplication.exit(1 if self.findings else 0)
@@ -447,6 +475,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", required=True)
     parser.add_argument("--out", required=True)
     parser.add_argument("--roles", default=",".join(DEFAULT_ROLES))
+    parser.add_argument("--findings", help="where the findings go (default: OUT/findings.txt)")
     args = parser.parse_args(argv)
     os.environ["QT_QPA_PLATFORM"] = "xcb"
     out = Path(args.out)
@@ -460,6 +489,9 @@ def main(argv: list[str] | None = None) -> int:
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(out / "settings"))
 
     walker = Walker(out, tuple(r for r in args.roles.split(",") if r))
+    walker.allowed_words = ALL_LOGINS  # the demo's user names appear as data (账号 columns, titles)
+    if args.findings:
+        walker.findings_file = Path(args.findings)
     qapp = client.create_app()
     _remember_oversized_window(DEFAULT_ROLES[1])
     QTimer.singleShot(0, walker.run)

@@ -5,7 +5,9 @@ Offscreen grabs (``widget.grab()``) cannot show what a real screen cuts off — 
 opened 820 px tall and the print preview 980 px, their bottoms (status bar, 打印… / 另存为PDF… / 关闭)
 below a 768-px screen. This test starts ``python -m ui`` as a user does, on the xcb platform under
 Xvfb with openbox (``tests/support/realwindow.py`` walks it: every register of the logins that
-together see every step, form and document, the previews, 系统管理), and fails on any finding.
+together see every step, form and document, the previews, 系统管理), and fails on any finding —
+off the screen, and, checked on the same open windows at no extra walking, English words, text cut
+off by its widget and fonts below 9 pt (``tests/support/textchecks.py``).
 
 Needs the Debian packages ``xvfb`` and ``openbox`` (the README's test command installs them). Where
 they cannot be had the test is skipped, except under CI, where it must run. The screenshots are kept
@@ -28,8 +30,8 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.ui
 
 
-def test_every_window_of_every_area_fits_a_1366x768_screen_with_a_taskbar(template_db: Path,
-                                                                          tmp_path: Path) -> None:
+def test_every_window_of_every_area_fits_a_1366x768_screen_with_a_taskbar_and_reads_whole_chinese(
+        template_db: Path, tmp_path: Path) -> None:
     missing = realwindow.missing_tools()
     if missing:
         if os.environ.get("CI"):
