@@ -74,14 +74,20 @@ _PG_FIXTURES = frozenset({"pg_db", "pg_demo_db", "pg_demo_template", "any_db"})
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """With PostgreSQL configured, the files with PostgreSQL tests run last (in their order): by then
-    the background fill of the demo template is done, and no worker stands still waiting for it."""
-    if not os.environ.get(PG_ENV):
-        return
-    pg_files = {item.nodeid.split("::")[0] for item in items  # (a param named postgresql: a fixture
-                if _PG_FIXTURES & set(getattr(item, "fixturenames", ()))  # that asks for pg_demo_db itself)
-                or "postgresql" in item.nodeid.partition("[")[2]}
-    items.sort(key=lambda item: item.nodeid.split("::")[0] in pg_files)  # stable: order kept otherwise
+    """The files marked ``long`` (minutes on one worker) run first, so the other worker works through
+    the rest meanwhile and the run does not end with one worker alone on them. With PostgreSQL
+    configured, the files with PostgreSQL tests run last: by then the background fill of the demo
+    template is done, and no worker stands still waiting for it. Otherwise the order is kept."""
+    def file_of(item: pytest.Item) -> str:
+        return item.nodeid.split("::")[0]
+
+    long_files = {file_of(item) for item in items if item.get_closest_marker("long") is not None}
+    pg_files: set[str] = set()
+    if os.environ.get(PG_ENV):
+        pg_files = {file_of(item) for item in items  # (a param named postgresql: a fixture
+                    if _PG_FIXTURES & set(getattr(item, "fixturenames", ()))  # that asks for pg_demo_db)
+                    or "postgresql" in item.nodeid.partition("[")[2]}
+    items.sort(key=lambda item: (file_of(item) not in long_files, file_of(item) in pg_files))
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:

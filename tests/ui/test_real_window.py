@@ -27,7 +27,7 @@ import pytest
 from tests.support import realwindow
 
 ROOT = Path(__file__).resolve().parents[2]
-pytestmark = pytest.mark.ui
+pytestmark = [pytest.mark.ui, pytest.mark.long]
 
 
 def test_every_window_of_every_area_fits_a_1366x768_screen_with_a_taskbar_and_reads_whole_chinese(

@@ -24,6 +24,8 @@ from courtdesk.kernel.documents.textlayout import NO_LINE_START, Measurer
 from courtdesk.kernel.registers import RegisterQuery, all_registers
 from tests.support.readback import docx_body_lines, pdf_page_texts, squash
 
+pytestmark = pytest.mark.long  # about a minute and a half: it starts first (tests/conftest.py)
+
 COURT = "河北省廊坊经济技术开发区人民法院"
 #: Long text with everything a clerk types: case numbers, brackets, ID and account numbers, plates,
 #: quotes, and closing punctuation that may not start a line.
