@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -155,7 +156,9 @@ def cmd_new_migration(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m courtdesk", description="CourtDesk 法院办公桌面系统 — 管理命令")
+    # the bundle's entry script names itself here (``courtdesk cli``), so its help shows the command to type
+    prog = os.environ.get("COURTDESK_CLI_PROG") or "python -m courtdesk"
+    parser = argparse.ArgumentParser(prog=prog, description="CourtDesk 法院办公桌面系统 — 管理命令")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("init", help="创建或升级数据库")

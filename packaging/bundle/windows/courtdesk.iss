@@ -2,8 +2,10 @@
 ;
 ; NOT COMPILED HERE (no Windows machine, no Inno Setup on the project's Linux machines). Written against
 ; Inno Setup 6's documentation ([Setup] directives, [Files] flags, [Icons], constants such as {autopf},
-; {autoprograms}, {autodesktop}, the ISPP preprocessor) for Inno Setup 6.3 or later (x64compatible).
-; Steps: docs/PACKAGING.md, "Windows".
+; {autoprograms}, {autodesktop}, the ISPP preprocessor) for Inno Setup 6.3 or later (x64compatible, and
+; UTF-8 scripts without a BOM — this file has Chinese text and no BOM). Not tried with Inno Setup 7.
+; Reviewed line by line against those pages: docs/PACKAGING.md, "Reviewed against". Steps: same file,
+; "Windows 10/11".
 ;
 ;   1. build the folder:  pyinstaller ... packaging\bundle\windows\courtdesk-win.spec  → build\bundle\dist-win\courtdesk\
 ;   2. compile:           "C:\Program Files (x86)\Inno Setup 6\ISCC.exe" packaging\bundle\windows\courtdesk.iss
@@ -52,13 +54,17 @@ CloseApplications=yes
 RestartApplications=no
 
 [Languages]
-; Chinese Simplified is the installer's language. Inno Setup ships ChineseSimplified.isl in Languages\
-; in recent releases; older ones have it under Languages\Unofficial\ (or: copy it there from
-; https://github.com/jrsoftware/issrc/tree/main/Files/Languages). English as the last resort.
+; Chinese Simplified is the installer's language. Inno Setup 6 does NOT ship ChineseSimplified.isl: it
+; is an unofficial, user-contributed translation (jrsoftware.org/files/istrans/, or the issrc
+; repository's Files\Languages\Unofficial\), and Inno Setup's own installer copies only the official
+; Files\Languages\*.isl into Languages\. Inno Setup 7.0.2 and later ship it as an official translation
+; in Languages\. So: the compiler's Languages\ first (Inno Setup 7, or a copy put there by hand), else a copy
+; beside this script (Inno Setup 6: download the one made for your version, see docs/PACKAGING.md);
+; English as the last resort, with a message in the compiler's output.
 #if FileExists(CompilerPath + "Languages\ChineseSimplified.isl")
 Name: "chs"; MessagesFile: "compiler:Languages\ChineseSimplified.isl"
-#elif FileExists(CompilerPath + "Languages\Unofficial\ChineseSimplified.isl")
-Name: "chs"; MessagesFile: "compiler:Languages\Unofficial\ChineseSimplified.isl"
+#elif FileExists(SourcePath + "ChineseSimplified.isl")
+Name: "chs"; MessagesFile: "{#SourcePath}ChineseSimplified.isl"
 #else
   #pragma message "ChineseSimplified.isl not found: the installer speaks English"
 Name: "en"; MessagesFile: "compiler:Default.isl"
@@ -66,6 +72,12 @@ Name: "en"; MessagesFile: "compiler:Default.isl"
 
 [Tasks]
 Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{cm:AdditionalIcons}"
+
+[InstallDelete]
+; An upgrade first removes the previous version's _internal\ folder: a file the new version no longer
+; has must not stay behind — above all a migration in _internal\database\versions\, which alembic
+; would still read. (Runs after a running CourtDesk was closed, before [Files]; user data is elsewhere.)
+Type: filesandordirs; Name: "{app}\_internal"
 
 [Files]
 ; the whole PyInstaller folder: courtdesk.exe, courtdesk-console.exe and _internal\ (Python, Qt, fonts,
@@ -80,5 +92,7 @@ Name: "{autodesktop}\{#AppName}"; Filename: "{app}\courtdesk.exe"; WorkingDir: "
 Filename: "{app}\courtdesk.exe"; Description: "{cm:LaunchProgram,{#AppName}}"; Flags: nowait postinstall skipifsilent
 
 [UninstallDelete]
-; Python may leave compiled caches beside the program; the user's data is elsewhere and stays
-Type: filesandordirs; Name: "{app}\_internal\__pycache__"
+; Anything left in the program's own folder (the bundled Python writes no .pyc caches: PyInstaller's
+; bootloader turns bytecode writing off; this is only a safety net). The database, backups and settings
+; are in the user's folders (%LOCALAPPDATA%\CourtDesk, C:\ProgramData\CourtDesk) and stay.
+Type: filesandordirs; Name: "{app}\_internal"
