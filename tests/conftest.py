@@ -32,12 +32,13 @@ _people.use_cost(*TEST_ARGON2)
 
 
 def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
-    """With pytest-xdist switched off (``-p no:xdist``) or not installed, accept the ``-n``/``--dist``
-    that pyproject's addopts pass and run every test in this one process."""
+    """With pytest-xdist switched off (``-p no:xdist``) or not installed, accept the ``-n``/``--dist``/
+    ``--no-loadscope-reorder`` that pyproject's addopts pass and run every test in this one process."""
     if not pluginmanager.has_plugin("xdist"):
         group = parser.getgroup("xdist", "pytest-xdist is off: these options are ignored")
         group._addoption("-n", "--numprocesses", dest="numprocesses", default=None)  # as xdist does: "-n" is reserved
         group.addoption("--dist", dest="dist", default="no")
+        group.addoption("--no-loadscope-reorder", dest="loadscopereorder", action="store_false", default=True)
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -77,9 +78,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """The files marked ``long`` (minutes on one worker) run first, so the other worker works through
     the rest meanwhile and the run does not end with one worker alone on them. With PostgreSQL
     configured, the files with PostgreSQL tests run last: by then the background fill of the demo
-    template is done, and no worker stands still waiting for it. Otherwise the order is kept."""
+    template is done, and no worker stands still waiting for it. Within each group, files with more
+    tests go first (what pytest-xdist's own reordering did, which pyproject switches off with
+    ``--no-loadscope-reorder`` because it put the PostgreSQL files first and both workers waited
+    154 s for the template in CI)."""
     def file_of(item: pytest.Item) -> str:
         return item.nodeid.split("::")[0]
+
+    size: dict[str, int] = {}
+    for item in items:
+        size[file_of(item)] = size.get(file_of(item), 0) + 1
 
     long_files = {file_of(item) for item in items if item.get_closest_marker("long") is not None}
     pg_files: set[str] = set()
@@ -87,7 +95,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         pg_files = {file_of(item) for item in items  # (a param named postgresql: a fixture
                     if _PG_FIXTURES & set(getattr(item, "fixturenames", ()))  # that asks for pg_demo_db)
                     or "postgresql" in item.nodeid.partition("[")[2]}
-    items.sort(key=lambda item: (file_of(item) not in long_files, file_of(item) in pg_files))
+    items.sort(key=lambda item: (file_of(item) not in long_files, file_of(item) in pg_files, -size[file_of(item)]))
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
@@ -330,25 +338,23 @@ def pg_db(pg_url: str) -> Iterator[Database]:
 
 
 def _drop_pg_database(conn: Any, quoted: str) -> None:
-    """``DROP DATABASE IF EXISTS`` on an AUTOCOMMIT connection. A plain drop first: the server
-    itself stops an autovacuum worker busy in that database, while ``WITH (FORCE)`` would have to
-    signal it and, for a role that is not superuser, fails ("must be a member of the role whose
-    process is being terminated") — CI saw that once. Only a session still open there (ours,
-    which this role may end) makes the plain drop fail; then force it."""
-    import time
-
+    """``DROP DATABASE IF EXISTS`` on an AUTOCOMMIT connection. A plain drop first: the server itself
+    waits up to 5 s for sessions there to end and stops an autovacuum worker busy in that database,
+    while ``WITH (FORCE)`` would have to signal it and, for a role that is not superuser, fails ("must
+    be a member of the role whose process is being terminated") — CI saw that once. A session still
+    open there after those 5 s (a test's pool not yet collected; this role may end it) makes the plain
+    drop fail: then force it at once. (Retrying the plain drop 30 times cost 30 × 5 s: the 154 s
+    setups of the first PostgreSQL test after such a test, in every CI run.)"""
     from sqlalchemy import text
     from sqlalchemy.exc import OperationalError, ProgrammingError
 
     for attempt in range(3):
-        for _ in range(30):  # a session that is closing, or an autovacuum worker, goes away by itself
-            try:
-                conn.execute(text(f"DROP DATABASE IF EXISTS {quoted}"))
-                return
-            except OperationalError as error:  # ObjectInUse: "is being accessed by other users"
-                if getattr(error.orig, "sqlstate", None) != "55006":
-                    raise
-                time.sleep(0.1)
+        try:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {quoted}"))
+            return
+        except OperationalError as error:  # ObjectInUse: "is being accessed by other users"
+            if getattr(error.orig, "sqlstate", None) != "55006":
+                raise
         try:
             conn.execute(text(f"DROP DATABASE IF EXISTS {quoted} WITH (FORCE)"))
             return

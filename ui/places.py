@@ -11,6 +11,7 @@ backup folders. A database change takes effect at the next start. The files and 
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +79,7 @@ class PlacesPage(QWidget):
         self.table.setWordWrap(True)
         self.files_note = QLabel()
         self.files_note.setWordWrap(True)
+        self.files_note.setTextFormat(Qt.TextFormat.RichText)  # the note on origins sets --db and the variable as code
         self.files_note.setStyleSheet(HINT_STYLE)
 
         # --- every user: their own generated-files folder ------------------------------------------
@@ -406,9 +408,11 @@ class PlacesPage(QWidget):
         self.files_edit.setEnabled(not fixed)
         self.files_save.setEnabled(not fixed)
         self.files_edit.setToolTip(LOCKED_TIP if fixed else "")
+        # the option and the variable are set as code (monospace spans): text to type, not words
         self.files_note.setText(
-            f"来源的含义：命令行（--db）、环境变量（{localconfig.ENV_URL}）、本机设置（{localconfig.machine_file()}）、"
-            f"本用户设置（{localconfig.user_file()}）、法院设置（系统管理 → 法院设置，存于数据库）、默认。")
+            f"来源的含义：命令行（<code>--db</code>）、环境变量（<code>{html.escape(localconfig.ENV_URL)}</code>）、"
+            f"本机设置（{html.escape(str(localconfig.machine_file()))}）、"
+            f"本用户设置（{html.escape(str(localconfig.user_file()))}）、法院设置（系统管理 → 法院设置，存于数据库）、默认。")
 
 
 class PlacesDialog(QDialog):
