@@ -161,7 +161,9 @@ class SignatureLine:
     size: float | None = None
     signer: str = ""
     date_right_chars: float = 0.0
-    keep_with_previous: bool = False  # a closing signature stays on the page of the text before it
+    #: A signature line is a closing block: it stays on the page of the text before it, never alone
+    #: at the top of a page (issue 20 §3; the 涉密计算机登记表 printed its 签字 line alone on page 2).
+    keep_with_previous: bool = True
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "fields", tuple((str(a), str(b)) for a, b in self.fields))
@@ -172,7 +174,7 @@ class SignatureLine:
 
     @classmethod
     def official(cls, signer: str, date: str, size: float | None = None,
-                 keep_with_previous: bool = False) -> SignatureLine:
+                 keep_with_previous: bool = True) -> SignatureLine:
         """The closing of a sealed document (落款): ``signer`` centred over ``date``, the date
         右空四字 (GB/T 9704-2012 §7.3.5.1)."""
         return cls(signer=signer, date=date, date_right_chars=DATE_RIGHT_CHARS, size=size,
