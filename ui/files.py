@@ -107,18 +107,26 @@ def size_text(size: int) -> str:
 
 
 def file_dialog(parent: QWidget | None, title: str, start: str, file_filter: str, *,
-                save: bool) -> QFileDialog:
-    """Qt's file dialog for saving (asks before overwriting) or opening one existing file."""
+                save: bool, folder: bool = False, confirm_overwrite: bool = True) -> QFileDialog:
+    """Qt's file dialog (its columns in Chinese) for saving (asks before overwriting, unless told
+    not to), opening one existing file, or choosing a ``folder``."""
     dialog = QFileDialog(parent, title, start, file_filter)
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave if save else QFileDialog.AcceptMode.AcceptOpen)
-    dialog.setFileMode(QFileDialog.FileMode.AnyFile if save else QFileDialog.FileMode.ExistingFile)
+    if folder:
+        dialog.setFileMode(QFileDialog.FileMode.Directory)
+        dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
+    else:
+        dialog.setFileMode(QFileDialog.FileMode.AnyFile if save else QFileDialog.FileMode.ExistingFile)
+    if not confirm_overwrite:
+        dialog.setOption(QFileDialog.Option.DontConfirmOverwrite, True)
     if save and Path(start).suffix:
         dialog.selectFile(start)
     dialog.setProxyModel(_ChineseFileColumns(dialog))
     return dialog
 
 
-def _ask(dialog: QFileDialog) -> str:
+def ask(dialog: QFileDialog) -> str:
+    """Show ``dialog``; the chosen path, ``""`` when the user cancels."""
     if dialog.exec() != QFileDialog.DialogCode.Accepted or not dialog.selectedFiles():
         return ""
     return dialog.selectedFiles()[0]
@@ -126,13 +134,18 @@ def _ask(dialog: QFileDialog) -> str:
 
 def ask_save_path(parent: QWidget | None, title: str, start: str, file_filter: str) -> str:
     """The save dialog; ``""`` when the user cancels."""
-    return _ask(file_dialog(parent, title, start, file_filter, save=True))
+    return ask(file_dialog(parent, title, start, file_filter, save=True))
+
+
+def ask_folder(parent: QWidget | None, title: str, start: str) -> str:
+    """The dialog choosing a folder; ``""`` when the user cancels."""
+    return ask(file_dialog(parent, title, start, "", save=False, folder=True))
 
 
 def ask_open_path(parent: QWidget | None, user: Any, title: str, file_filter: str) -> str:
     """The open dialog, starting in :func:`open_folder`; the folder is remembered for next time.
     ``""`` when the user cancels."""
-    path = _ask(file_dialog(parent, title, str(open_folder(user)), file_filter, save=False))
+    path = ask(file_dialog(parent, title, str(open_folder(user)), file_filter, save=False))
     if path:
         state.save_text(user, OPEN_FOLDER_KEY, str(Path(path).parent))
     return path

@@ -372,14 +372,16 @@ class PlacesPage(QWidget):
         return default_sqlite_path()
 
     def _browse(self, edit: QLineEdit) -> None:
-        chosen = QFileDialog.getExistingDirectory(self, "选择文件夹", edit.text() or str(Path.home()))
+        chosen = files.ask_folder(self, "选择文件夹", edit.text() or str(Path.home()))
         if chosen:
             edit.setText(chosen)
 
     def _browse_db(self) -> None:
-        chosen, _ = QFileDialog.getSaveFileName(self, "数据库文件", self.db_file.text() or str(self._default_db()),
-                                                "SQLite 数据库 (*.sqlite3 *.sqlite *.db)",
-                                                options=QFileDialog.Option.DontConfirmOverwrite)
+        """A new file or an existing database: choosing one that exists opens it, never replaces it."""
+        dialog = files.file_dialog(self, "数据库文件", self.db_file.text() or str(self._default_db()),
+                                   "SQLite 数据库 (*.sqlite3 *.sqlite *.db)", save=True, confirm_overwrite=False)
+        dialog.setLabelText(QFileDialog.DialogLabel.Accept, "选择")  # it opens or names a file, saves nothing
+        chosen = files.ask(dialog)
         if chosen:
             self.db_file.setText(chosen)
 
