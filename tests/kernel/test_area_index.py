@@ -6,17 +6,14 @@ and refuses a schema that is not exactly the program's with a Chinese sentence."
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from courtdesk.kernel import area
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.command_probe import probe
 
 
 def _declared_by_discovery() -> dict[str, dict[str, tuple[str, ...] | str]]:
@@ -51,12 +48,6 @@ def test_the_schema_branches_named_without_importing_agree_with_discovery() -> N
 
 
 _AREAS_OF_A_COMMAND = """
-import runpy, sys
-sys.argv = ["courtdesk", *sys.argv[1:]]
-try:
-    runpy.run_module("courtdesk", run_name="__main__")
-except SystemExit as exit:
-    assert not exit.code, exit.code
 print("AREAS", " ".join(sorted({m.split(".")[2] for m in sys.modules if m.startswith("courtdesk.areas.")})))
 print("HEAVY", " ".join(sorted({m.split(".")[0] for m in sys.modules} & {
     "PySide6", "docx", "lxml", "pypdf", "openpyxl", "alembic", "cryptography"})))
@@ -64,10 +55,7 @@ print("HEAVY", " ".join(sorted({m.split(".")[0] for m in sys.modules} & {
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
-    return subprocess.run([sys.executable, "-c", _AREAS_OF_A_COMMAND, *args], capture_output=True, text=True,
-                          timeout=300, env=env, check=False)
+    return probe(list(args), _AREAS_OF_A_COMMAND)
 
 
 def _line(result: subprocess.CompletedProcess[str], tag: str) -> set[str]:

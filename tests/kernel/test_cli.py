@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.command_probe import probe
+
 ROOT = Path(__file__).resolve().parents[2]
 PG_URL = "postgresql://u:secret@127.0.0.1:1/x"  # nothing listens on port 1: the connection fails
 
@@ -206,12 +208,6 @@ def test_printing_as_a_deactivated_account_is_refused(db_path: Path, tmp_path: P
 
 
 _IMPORTS_OF_A_RENDER = """
-import runpy, sys
-sys.argv = ["courtdesk", *sys.argv[1:]]
-try:
-    runpy.run_module("courtdesk", run_name="__main__")
-except SystemExit as exit:
-    assert not exit.code, exit.code
 from courtdesk.kernel.documents import fonts
 loaded = sorted(name for name in sys.modules)
 print("MODULES", " ".join(loaded))
@@ -222,12 +218,8 @@ print("FACES", " ".join(sorted(f"{Path(p).name}:{n}" for (p, _i), n in fonts.PAR
 @pytest.mark.parametrize("fmt", ["pdf", "docx"])
 def test_render_as_a_command_imports_no_qt_and_only_its_own_renderer(db_path: Path, tmp_path: Path, fmt: str) -> None:
     kind, record = _first_document(db_path)
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
-    result = subprocess.run(
-        [sys.executable, "-c", "from pathlib import Path\n" + _IMPORTS_OF_A_RENDER, "render", kind, record,
-         "--db", str(db_path), "--out", str(tmp_path / f"doc.{fmt}")],
-        capture_output=True, text=True, timeout=300, env=env, check=False)
+    result = probe(["render", kind, record, "--db", str(db_path), "--out", str(tmp_path / f"doc.{fmt}")],
+                   _IMPORTS_OF_A_RENDER)
     assert result.returncode == 0, result.stderr
     modules = set(next(line for line in result.stdout.splitlines() if line.startswith("MODULES")).split()[1:])
     assert not {m for m in modules if m.split(".")[0] in {"PySide6", "shiboken6", "ui"}}
@@ -248,12 +240,8 @@ def test_a_rendered_letter_parses_only_the_faces_it_draws_with_each_once(db_path
             record = s.scalars(printing.kind("investigation_letter").ids()).first()
     finally:
         db.dispose()
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
-    result = subprocess.run(
-        [sys.executable, "-c", "from pathlib import Path\n" + _IMPORTS_OF_A_RENDER, "render",
-         "investigation_letter", str(record), "--db", str(db_path), "--out", str(tmp_path / "letter.pdf")],
-        capture_output=True, text=True, timeout=300, env=env, check=False)
+    result = probe(["render", "investigation_letter", str(record), "--db", str(db_path),
+                    "--out", str(tmp_path / "letter.pdf")], _IMPORTS_OF_A_RENDER)
     assert result.returncode == 0, result.stderr
     faces = dict(item.split(":") for item in
                  next(line for line in result.stdout.splitlines() if line.startswith("FACES")).split()[1:])
